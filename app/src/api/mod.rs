@@ -1,0 +1,49 @@
+//! Server functions: thin wrappers that find the state, call a service and
+//! map its result for the screens. Authentication is enforced in front of
+//! them by the server's middleware; only the login functions are public.
+
+pub mod auth;
+pub mod trunks;
+
+use crate::model::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// What a form submission came to. Refusals are values, not errors, so a
+/// screen can put each message next to its field and keep the input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FormOutcome<T> {
+    Done(T),
+    Invalid(FieldErrors),
+    Conflict(String),
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use super::FormOutcome;
+    use crate::ssr::service::ServiceError;
+    use crate::ssr::state::{AppState, Core};
+    use leptos::prelude::*;
+
+    pub fn state() -> Result<AppState, ServerFnError> {
+        use_context::<AppState>().ok_or_else(|| ServerFnError::new("application state missing"))
+    }
+
+    pub fn core() -> Result<Core, ServerFnError> {
+        Ok(state()?.core)
+    }
+
+    /// Maps a service result: refusals become outcomes, failures errors.
+    pub fn outcome<T>(result: Result<T, ServiceError>) -> Result<FormOutcome<T>, ServerFnError> {
+        match result {
+            Ok(value) => Ok(FormOutcome::Done(value)),
+            Err(ServiceError::Invalid(errors)) => Ok(FormOutcome::Invalid(errors)),
+            Err(ServiceError::Conflict(message)) => Ok(FormOutcome::Conflict(message)),
+            Err(other) => Err(ServerFnError::new(other.public_message())),
+        }
+    }
+
+    /// For reads: any failure is an error with a public message.
+    pub fn read<T>(result: Result<T, ServiceError>) -> Result<T, ServerFnError> {
+        result.map_err(|e| ServerFnError::new(e.public_message()))
+    }
+}

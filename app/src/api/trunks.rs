@@ -1,0 +1,84 @@
+//! The SIP trunk screens' server functions.
+
+use super::FormOutcome;
+use crate::model::trunk::{TrunkInput, TrunkView};
+use crate::model::Context;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "list_trunks")]
+pub async fn list_trunks() -> Result<Vec<TrunkView>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::trunks::list(&core()?).await)
+}
+
+/// What the trunk form opens with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrunkFormData {
+    pub input: TrunkInput,
+    /// `None` for a new trunk.
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+    pub has_secret: bool,
+    pub has_reg_secret: bool,
+    pub incall_contexts: Vec<Context>,
+}
+
+#[server(prefix = "/api", endpoint = "trunk_form")]
+pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError> {
+    use super::server::{core, read};
+    use crate::model::ContextKind;
+    let core = core()?;
+    let incall_contexts = read(
+        crate::ssr::store::contexts::list(&core.pool)
+            .await
+            .map_err(Into::into),
+    )?
+    .into_iter()
+    .filter(|c| c.kind == ContextKind::Incall)
+    .collect();
+    Ok(match id {
+        None => TrunkFormData {
+            input: TrunkInput::default(),
+            id: None,
+            version: None,
+            has_secret: false,
+            has_reg_secret: false,
+            incall_contexts,
+        },
+        Some(id) => {
+            let view = read(crate::ssr::service::trunks::get(&core, id).await)?;
+            TrunkFormData {
+                input: view.trunk.to_input(),
+                id: Some(view.id),
+                version: Some(view.version),
+                has_secret: view.has_secret,
+                has_reg_secret: view.has_reg_secret,
+                incall_contexts,
+            }
+        }
+    })
+}
+
+/// Creates (no `id`) or updates the trunk opened at `version`.
+#[server(prefix = "/api", endpoint = "save_trunk", input = Json)]
+pub async fn save_trunk(
+    id: Option<i64>,
+    version: Option<i64>,
+    input: TrunkInput,
+) -> Result<FormOutcome<TrunkView>, ServerFnError> {
+    use super::server::{core, outcome};
+    use crate::ssr::service::trunks;
+    let core = core()?;
+    match (id, version) {
+        (Some(id), Some(version)) => outcome(trunks::update(&core, id, version, &input).await),
+        _ => outcome(trunks::create(&core, &input).await),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "delete_trunk")]
+pub async fn delete_trunk(id: i64) -> Result<(), ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::trunks::delete(&core()?, id).await)
+}

@@ -1,0 +1,39 @@
+//! The frame of every screen after login: header, and the menu that
+//! mirrors XiVO's (Services → IPBX → …). Only screens that exist are listed.
+
+use crate::api::auth::{whoami, Logout};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| whoami());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Trunkline"</a>
+            <span class="spacer"></span>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().map(|name| view! { <span class="who">{name}</span> })
+                })}
+            </Transition>
+            <ActionForm action=logout attr:class="logout">
+                <button type="submit">"Log out"</button>
+            </ActionForm>
+        </header>
+        <div class="frame">
+            <nav class="menu" aria-label="Main menu">
+                <p class="menu-title">"Services"</p>
+                <p class="menu-group">"IPBX"</p>
+                <p class="menu-section">"Trunk management"</p>
+                <ul>
+                    <li><A href="/ipbx/trunks">"SIP Protocol"</A></li>
+                </ul>
+            </nav>
+            <main class="content">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}

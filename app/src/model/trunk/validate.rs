@@ -1,0 +1,435 @@
+//! The trunk form's rules, run by the browser as the administrator types
+//! and by the server before anything is stored. One place, one wording.
+
+use super::{
+    Codec, ConnectionType, DtmfMode, Nat, Transport, Trunk, TrunkInput, TrunkSecrets,
+    DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
+};
+use crate::model::net::{parse_host, parse_in_range, parse_port};
+use crate::model::FieldErrors;
+
+/// The Monitoring select's values and labels, in the order XiVO lists them.
+pub const MONITORING_CHOICES: &[(&str, &str)] = &[
+    ("no", "No"),
+    ("yes", "Yes (2000 ms)"),
+    ("500", "500 ms"),
+    ("1000", "1000 ms"),
+    ("1500", "1500 ms"),
+    ("2000", "2000 ms"),
+    ("2500", "2500 ms"),
+    ("3000", "3000 ms"),
+    ("3500", "3500 ms"),
+    ("4000", "4000 ms"),
+];
+
+/// What the rules need to know besides the form itself.
+#[derive(Clone, Debug, Default)]
+pub struct ValidationContext {
+    /// Names of the incoming-call contexts a trunk may deliver calls to.
+    pub incall_contexts: Vec<String>,
+    /// The trunk being edited already has a stored password.
+    pub has_stored_secret: bool,
+    pub has_stored_reg_secret: bool,
+}
+
+const MAX_NAME: usize = 40;
+const MAX_TEXT: usize = 80;
+
+impl TrunkInput {
+    /// Checks every field and returns the trunk with its new secrets, or
+    /// every problem found, each under its field's name.
+    pub fn validate(&self, ctx: &ValidationContext) -> Result<(Trunk, TrunkSecrets), FieldErrors> {
+        let mut e = FieldErrors::new();
+
+        let name = e.take("name", trunk_name(&self.name));
+        let auth_username = e.take(
+            "auth_username",
+            sip_user("Authentication username", &self.auth_username),
+        );
+        let secret = e.take("secret", password("Password", &self.secret));
+        let caller_id = e.take("caller_id", free_text("Caller ID", &self.caller_id));
+        let connection_type = e.take(
+            "connection_type",
+            ConnectionType::parse(&self.connection_type),
+        );
+        let host = match self.host_type.trim() {
+            "dynamic" => Some(None),
+            "static" => e.take("host", parse_host("Host", &self.host).map(Some)),
+            other => {
+                e.push(
+                    "host_type",
+                    format!("IP addressing type must be dynamic or static; \u{201c}{other}\u{201d} is not."),
+                );
+                None
+            }
+        };
+        let port = e.take("port", parse_port("Port", &self.port, 5060));
+        let context = e.take("context", self.check_context(ctx));
+        let nat = e.take("nat", Nat::parse(&self.nat));
+        let call_limit = e.take(
+            "call_limit",
+            parse_in_range(
+                "Call limit",
+                &self.call_limit,
+                0,
+                50,
+                0,
+                " calls (0 is no limit)",
+            ),
+        );
+        let language = e.take("language", language(&self.language));
+
+        let reg_transport = e.take("reg_transport", Transport::parse(&self.reg_transport));
+        let reg_username = e.take(
+            "reg_username",
+            sip_user("Register username", &self.reg_username),
+        );
+        let reg_secret = e.take(
+            "reg_secret",
+            password("Register password", &self.reg_secret),
+        );
+        let reg_server = if self.reg_server.trim().is_empty() {
+            Some(String::new())
+        } else {
+            e.take("reg_server", parse_host("Remote server", &self.reg_server))
+        };
+        let reg_port = e.take(
+            "reg_port",
+            parse_port("Register port", &self.reg_port, 5060),
+        );
+        let reg_expiry = e.take(
+            "reg_expiry",
+            parse_in_range(
+                "Expiry",
+                &self.reg_expiry,
+                60,
+                3600,
+                DEFAULT_EXPIRY,
+                " seconds",
+            ),
+        );
+        let reg_callback = e.take("reg_callback", callback(&self.reg_callback));
+        if self.register {
+            self.require_registration(ctx, &mut e);
+        }
+
+        let outbound_proxy = e.take("outbound_proxy", outbound_proxy(&self.outbound_proxy));
+        let from_user = e.take("from_user", sip_user("From user", &self.from_user));
+        let from_domain = if self.from_domain.trim().is_empty() {
+            Some(String::new())
+        } else {
+            e.take("from_domain", parse_host("From domain", &self.from_domain))
+        };
+        let codecs = e.take("codecs", codecs(&self.codecs));
+        let dtmf_mode = e.take("dtmf_mode", DtmfMode::parse(&self.dtmf_mode));
+        let monitoring = e.take("monitoring", monitoring(&self.monitoring));
+        let qualify_freq = e.take(
+            "qualify_freq",
+            parse_in_range(
+                "Qualify frequency",
+                &self.qualify_freq,
+                10,
+                300,
+                u32::from(DEFAULT_QUALIFY_FREQ),
+                " seconds",
+            ),
+        );
+
+        // Every `take` above recorded its error; this only unpacks.
+        let (
+            Some(name),
+            Some(auth_username),
+            Some(secret),
+            Some(caller_id),
+            Some(connection_type),
+            Some(host),
+            Some(port),
+            Some(context),
+            Some(nat),
+            Some(call_limit),
+            Some(language),
+            Some(reg_transport),
+            Some(reg_username),
+            Some(reg_secret),
+            Some(reg_server),
+            Some(reg_port),
+            Some(reg_expiry),
+            Some(reg_callback),
+            Some(outbound_proxy),
+            Some(from_user),
+            Some(from_domain),
+            Some(codecs),
+            Some(dtmf_mode),
+            Some(monitoring),
+            Some(qualify_freq),
+        ) = (
+            name,
+            auth_username,
+            secret,
+            caller_id,
+            connection_type,
+            host,
+            port,
+            context,
+            nat,
+            call_limit,
+            language,
+            reg_transport,
+            reg_username,
+            reg_secret,
+            reg_server,
+            reg_port,
+            reg_expiry,
+            reg_callback,
+            outbound_proxy,
+            from_user,
+            from_domain,
+            codecs,
+            dtmf_mode,
+            monitoring,
+            qualify_freq,
+        )
+        else {
+            return Err(e);
+        };
+        if !e.is_empty() {
+            return Err(e);
+        }
+        let trunk = Trunk {
+            name,
+            auth_username,
+            caller_id,
+            connection_type,
+            host,
+            port,
+            context,
+            nat,
+            // Both ranges were checked above, so the narrowing cannot cut.
+            call_limit: call_limit as u8,
+            language,
+            register: self.register,
+            reg_transport,
+            reg_username,
+            reg_server,
+            reg_port,
+            reg_expiry,
+            reg_callback,
+            outbound_proxy,
+            from_user,
+            from_domain,
+            codecs,
+            dtmf_mode,
+            monitoring,
+            qualify_freq: qualify_freq as u16,
+            disabled: self.disabled,
+        };
+        Ok((trunk, TrunkSecrets { secret, reg_secret }))
+    }
+
+    fn check_context(&self, ctx: &ValidationContext) -> Result<String, String> {
+        let value = self.context.trim();
+        if value.is_empty() {
+            return Err("Context is required: choose where incoming calls from this trunk go (Incalls is the usual one).".into());
+        }
+        if ctx.incall_contexts.iter().any(|c| c == value) {
+            Ok(value.to_owned())
+        } else {
+            Err(format!(
+                "Context \u{201c}{value}\u{201d} is not an incoming-call context; choose one of: {}.",
+                ctx.incall_contexts.join(", ")
+            ))
+        }
+    }
+
+    /// Register needs a user, a server and some password to answer the
+    /// provider's challenge with.
+    fn require_registration(&self, ctx: &ValidationContext, e: &mut FieldErrors) {
+        if self.reg_username.trim().is_empty() {
+            e.push(
+                "reg_username",
+                "Register username is required when Register is checked (it is the account name your provider gave you).",
+            );
+        }
+        if self.reg_server.trim().is_empty() {
+            e.push(
+                "reg_server",
+                "Remote server is required when Register is checked (for example voip.provider.example.com).",
+            );
+        }
+        let has_password = !self.reg_secret.is_empty()
+            || !self.secret.is_empty()
+            || ctx.has_stored_reg_secret
+            || ctx.has_stored_secret;
+        if !has_password {
+            e.push(
+                "reg_secret",
+                "A password is required when Register is checked: fill Register password, or Password on the General tab.",
+            );
+        }
+    }
+}
+
+fn trunk_name(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err("Name is required.".into());
+    }
+    if value.chars().count() > MAX_NAME {
+        return Err(format!("Name must be at most {MAX_NAME} characters long."));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        return Err(format!(
+            "Name may contain only letters, digits, \u{2018}-\u{2019}, \u{2018}_\u{2019} and \u{2018}.\u{2019}; \u{201c}{}\u{201d} is not allowed.",
+            bad
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// The user part of a SIP URI, kept to characters no provider chokes on.
+fn sip_user(label: &str, raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.chars().count() > MAX_TEXT {
+        return Err(format!(
+            "{label} must be at most {MAX_TEXT} characters long."
+        ));
+    }
+    if let Some(bad) = value.chars().find(|c| {
+        !(c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '_' | '-' | '.' | '!' | '~' | '*' | '+' | '#' | '%' | '&' | '='
+            ))
+    }) {
+        return Err(format!(
+            "{label} may not contain \u{201c}{bad}\u{201d}: use letters, digits and - _ . + * # only."
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A password: any printable text; blank means keep (or none).
+fn password(label: &str, raw: &str) -> Result<Option<String>, String> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if raw.chars().count() > MAX_TEXT {
+        return Err(format!(
+            "{label} must be at most {MAX_TEXT} characters long."
+        ));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(format!(
+            "{label} may not contain control characters such as tabs or line breaks."
+        ));
+    }
+    Ok(Some(raw.to_owned()))
+}
+
+fn free_text(label: &str, raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.chars().count() > MAX_TEXT {
+        return Err(format!(
+            "{label} must be at most {MAX_TEXT} characters long."
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{label} may not contain control characters such as tabs or line breaks."
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn language(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    let b = value.as_bytes();
+    let ok = value.is_empty()
+        || (b.len() == 2 && b.iter().all(u8::is_ascii_lowercase))
+        || (b.len() == 5
+            && b[..2].iter().all(u8::is_ascii_lowercase)
+            && b[2] == b'_'
+            && b[3..].iter().all(u8::is_ascii_uppercase));
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "Language must look like fr_FR or en (language, then optional country); \u{201c}{value}\u{201d} does not."
+        ))
+    }
+}
+
+fn callback(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.len() > 20
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '*' | '#'))
+    {
+        return Err(format!(
+            "Callback extension must be up to 20 digits (and * or #), such as 1000; \u{201c}{value}\u{201d} is not."
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// `host` or `host:port` (IPv6 in brackets when a port follows).
+fn outbound_proxy(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let (host, port) = match value.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (h, Some(p)),
+        _ => (value, None),
+    };
+    let host = parse_host("Outbound proxy", host)?;
+    match port {
+        Some(p) => {
+            let port = parse_port("Outbound proxy port", p, 5060)?;
+            if host.contains(':') {
+                Ok(format!("[{host}]:{port}"))
+            } else {
+                Ok(format!("{host}:{port}"))
+            }
+        }
+        None => Ok(host),
+    }
+}
+
+fn codecs(raw: &[String]) -> Result<Vec<Codec>, String> {
+    let mut out = Vec::with_capacity(raw.len());
+    for name in raw {
+        let codec = Codec::parse(name)?;
+        if out.contains(&codec) {
+            return Err(format!(
+                "Codec {} is listed twice; keep one.",
+                codec.as_str()
+            ));
+        }
+        out.push(codec);
+    }
+    if out.is_empty() {
+        return Err("Choose at least one codec (ulaw is understood by every provider).".into());
+    }
+    Ok(out)
+}
+
+fn monitoring(raw: &str) -> Result<Option<u16>, String> {
+    match raw.trim() {
+        "" | "no" => Ok(None),
+        "yes" => Ok(Some(MONITORING_YES_MS)),
+        other => match other.parse::<u16>() {
+            Ok(ms) if (500..=4000).contains(&ms) => Ok(Some(ms)),
+            _ => Err(format!(
+                "Monitoring must be no, yes (2000 ms) or a threshold from 500 to 4000 ms; \u{201c}{other}\u{201d} is not."
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,31 @@
+//! The landing screen after login: where to start.
+
+use crate::api::trunks::list_trunks;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let trunks = Resource::new(|| (), |_| list_trunks());
+    view! {
+        <Title text="Overview"/>
+        <h1>"Overview"</h1>
+        <p>
+            "Connect the office to a VoIP provider: create a SIP trunk with the account "
+            "your provider gave you under Services → IPBX → Trunk management."
+        </p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                trunks.await.ok().map(|list| {
+                    let registering = list.iter().filter(|t| t.trunk.register && !t.trunk.disabled).count();
+                    view! {
+                        <p class="summary">
+                            <a href="/ipbx/trunks">{format!("{} SIP trunk(s)", list.len())}</a>
+                            {format!(", {registering} set to register.")}
+                        </p>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,7 @@
+//! One screen per file, named after the console's menus.
+
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod trunk_edit;
+pub mod trunks;

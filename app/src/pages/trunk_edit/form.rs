@@ -1,0 +1,160 @@
+//! The trunk form's state and its input widgets, bound to one
+//! `RwSignal<TrunkInput>` so every keystroke is kept, whatever the outcome.
+
+use crate::model::trunk::TrunkInput;
+use crate::model::FieldErrors;
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+/// Reads and writes one text field of the form.
+#[derive(Clone, Copy)]
+pub struct Lens {
+    pub get: fn(&TrunkInput) -> &String,
+    pub set: fn(&mut TrunkInput) -> &mut String,
+}
+
+macro_rules! lens {
+    ($field:ident) => {
+        $crate::pages::trunk_edit::form::Lens {
+            get: |i| &i.$field,
+            set: |i| &mut i.$field,
+        }
+    };
+}
+pub(crate) use lens;
+
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub input: RwSignal<TrunkInput>,
+    /// Fields the administrator has left at least once: their errors show.
+    pub touched: RwSignal<HashSet<&'static str>>,
+    /// After a first Save, every error shows.
+    pub submitted: RwSignal<bool>,
+    /// What the browser's copy of the rules says right now.
+    pub checked: Memo<FieldErrors>,
+    /// What the server said at the last Save (e.g. a duplicate name).
+    pub server_errors: RwSignal<FieldErrors>,
+    pub has_secret: bool,
+    pub has_reg_secret: bool,
+}
+
+impl FormState {
+    /// The message to show under `name`, if any.
+    pub fn error(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            let visible = self.submitted.get() || self.touched.with(|t| t.contains(name));
+            let local = visible
+                .then(|| self.checked.with(|e| e.get(name).map(str::to_owned)))
+                .flatten();
+            local.or_else(|| self.server_errors.with(|e| e.get(name).map(str::to_owned)))
+        })
+    }
+
+    fn touch(self, name: &'static str) {
+        self.touched.update(|t| {
+            t.insert(name);
+        });
+    }
+
+    /// A one-line text input; `kind` is the HTML type (text, password).
+    pub fn text(
+        self,
+        name: &'static str,
+        lens: Lens,
+        kind: &'static str,
+        placeholder: &'static str,
+    ) -> impl IntoView {
+        let input = self.input;
+        view! {
+            <input
+                type=kind
+                id=name
+                name=name
+                placeholder=placeholder
+                autocomplete=if kind == "password" { "new-password" } else { "off" }
+                aria-describedby=format!("error-{name}")
+                prop:value=move || input.with(|i| (lens.get)(i).clone())
+                on:input=move |ev| input.update(|i| *(lens.set)(i) = event_target_value(&ev))
+                on:blur=move |_| self.touch(name)
+            />
+        }
+    }
+
+    /// A number typed as text, so an out-of-range value stays on screen
+    /// with its error instead of being swallowed by the browser.
+    pub fn number(self, name: &'static str, lens: Lens) -> impl IntoView {
+        let input = self.input;
+        view! {
+            <input
+                type="text"
+                inputmode="numeric"
+                class="short"
+                id=name
+                name=name
+                aria-describedby=format!("error-{name}")
+                prop:value=move || input.with(|i| (lens.get)(i).clone())
+                on:input=move |ev| input.update(|i| *(lens.set)(i) = event_target_value(&ev))
+                on:blur=move |_| self.touch(name)
+            />
+        }
+    }
+
+    /// A select of `(value, label)` pairs.
+    pub fn select(
+        self,
+        name: &'static str,
+        lens: Lens,
+        options: Vec<(String, String)>,
+    ) -> impl IntoView {
+        let input = self.input;
+        view! {
+            <select
+                id=name
+                name=name
+                prop:value=move || input.with(|i| (lens.get)(i).clone())
+                on:change=move |ev| {
+                    input.update(|i| *(lens.set)(i) = event_target_value(&ev));
+                    self.touch(name);
+                }
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let v = value.clone();
+                        view! {
+                            <option value=value selected=move || input.with(|i| *(lens.get)(i) == v)>
+                                {label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    }
+
+    /// A checkbox bound to one boolean of the form.
+    pub fn checkbox(
+        self,
+        name: &'static str,
+        get: fn(&TrunkInput) -> bool,
+        set: fn(&mut TrunkInput, bool),
+    ) -> impl IntoView {
+        let input = self.input;
+        view! {
+            <input
+                type="checkbox"
+                id=name
+                name=name
+                prop:checked=move || input.with(get)
+                on:change=move |ev| input.update(|i| set(i, event_target_checked(&ev)))
+            />
+        }
+    }
+}
+
+/// Choices from a model enum: value and label are the same word.
+pub fn words(all: &[&'static str]) -> Vec<(String, String)> {
+    all.iter()
+        .map(|w| ((*w).to_owned(), (*w).to_owned()))
+        .collect()
+}

@@ -1,0 +1,154 @@
+//! Adding or editing a SIP trunk: the General, Register and Signalling
+//! tabs of XiVO's form, checked as you type by the same rules the server
+//! applies, and saved without losing a keystroke when something is refused.
+
+mod form;
+mod general;
+mod register;
+mod signalling;
+
+use crate::api::trunks::{trunk_form, SaveTrunk, TrunkFormData};
+use crate::api::FormOutcome;
+use crate::components::tabs::TabBar;
+use crate::model::trunk::ValidationContext;
+use crate::model::FieldErrors;
+use form::FormState;
+use general::GeneralTab;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use register::RegisterTab;
+use signalling::SignallingTab;
+use std::collections::HashSet;
+
+const TABS: &[&str] = &["General", "Register", "Signalling"];
+
+/// Which tab holds each field, to badge tabs and open the first with an error.
+fn tab_of(field: &str) -> usize {
+    match field {
+        f if f.starts_with("reg_") || f == "register" => 1,
+        "outbound_proxy" | "from_user" | "from_domain" | "codecs" | "dtmf_mode" | "monitoring"
+        | "qualify_freq" | "disabled" => 2,
+        _ => 0,
+    }
+}
+
+#[component]
+pub fn TrunkEdit() -> impl IntoView {
+    let params = use_params_map();
+    // A malformed id asks for trunk 0, which does not exist: "not found".
+    let id = move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)));
+    let data = Resource::new(id, trunk_form);
+    view! {
+        <p class="crumbs">"Services › IPBX › Trunk management › "<a href="/ipbx/trunks">"SIP Protocol"</a></p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <TrunkForm data/> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TrunkForm(data: TrunkFormData) -> impl IntoView {
+    let rules = ValidationContext {
+        incall_contexts: data
+            .incall_contexts
+            .iter()
+            .map(|c| c.name.clone())
+            .collect(),
+        has_stored_secret: data.has_secret,
+        has_stored_reg_secret: data.has_reg_secret,
+    };
+    let input = RwSignal::new(data.input.clone());
+    let form = FormState {
+        input,
+        touched: RwSignal::new(HashSet::new()),
+        submitted: RwSignal::new(false),
+        checked: Memo::new(move |_| input.with(|i| i.validate(&rules).err().unwrap_or_default())),
+        server_errors: RwSignal::new(FieldErrors::new()),
+        has_secret: data.has_secret,
+        has_reg_secret: data.has_reg_secret,
+    };
+    let active = RwSignal::new(0usize);
+    let banner = RwSignal::new(None::<String>);
+    let save = ServerAction::<SaveTrunk>::new();
+    let navigate = use_navigate();
+
+    let shown_errors = move || {
+        let mut all = if form.submitted.get() {
+            form.checked.get()
+        } else {
+            FieldErrors::new()
+        };
+        all.0.extend(form.server_errors.get().0);
+        all
+    };
+    let badges = Signal::derive(move || {
+        let mut counts = vec![0; TABS.len()];
+        let mut seen = HashSet::new();
+        for e in shown_errors().0 {
+            if seen.insert(e.field.clone()) {
+                counts[tab_of(&e.field)] += 1;
+            }
+        }
+        counts
+    });
+    let open_first_error = move |errors: &FieldErrors| {
+        if let Some(first) = errors.0.first() {
+            active.set(tab_of(&first.field));
+        }
+    };
+
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(FormOutcome::Done(_))) => navigate("/ipbx/trunks", Default::default()),
+        Some(Ok(FormOutcome::Invalid(errors))) => {
+            open_first_error(&errors);
+            form.server_errors.set(errors);
+        }
+        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
+        Some(Err(e)) => banner.set(Some(e.to_string())),
+        None => {}
+    });
+
+    let (id, version) = (data.id, data.version);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.server_errors.set(FieldErrors::new());
+        banner.set(None);
+        let errors = form.checked.get_untracked();
+        if !errors.is_empty() {
+            open_first_error(&errors);
+            return;
+        }
+        save.dispatch(SaveTrunk {
+            id,
+            version,
+            input: input.get_untracked(),
+        });
+    };
+    let title = match &data.id {
+        Some(_) => format!("Edit trunk {}", data.input.name),
+        None => "Add a SIP trunk".to_owned(),
+    };
+    let tab = move |i: usize| move || active.get() != i;
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        <form class="tabbed" novalidate on:submit=on_submit>
+            <TabBar tabs=TABS active badges/>
+            <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone()/></section>
+            <section class="panel" hidden=tab(1)><RegisterTab form/></section>
+            <section class="panel" hidden=tab(2)><SignallingTab form/></section>
+            <div class="buttons">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
+                <a class="button" href="/ipbx/trunks">"Cancel"</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,55 @@
+//! The HTML document and the route table.
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    home::HomePage, login::LoginPage, not_found::NotFound, trunk_edit::TrunkEdit, trunks::TrunkList,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The document the server renders around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests and scripts wait for this mark before they type: until the
+    // bundle has hydrated, the forms are inert.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/trunkline.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Trunkline".to_owned() } else { format!("{page} · Trunkline") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("ipbx/trunks") view=TrunkList/>
+                    <Route path=path!("ipbx/trunks/new") view=TrunkEdit/>
+                    <Route path=path!("ipbx/trunks/edit/:id") view=TrunkEdit/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

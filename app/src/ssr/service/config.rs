@@ -1,0 +1,45 @@
+//! Building and publishing the `PbxConfig` snapshot.
+
+use super::ServiceError;
+use crate::model::config::{Secret, TrunkConfig};
+use crate::model::PbxConfig;
+use crate::ssr::state::Core;
+use crate::ssr::store;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+/// Reads the whole configuration from the database.
+///
+/// # Errors
+/// When the database cannot be read or a stored row no longer parses.
+pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, ServiceError> {
+    let contexts = store::contexts::list(pool).await?;
+    let mut trunks = Vec::new();
+    for row in store::trunks::list(pool).await? {
+        trunks.push(TrunkConfig {
+            id: row.id,
+            version: row.version,
+            trunk: row.trunk()?,
+            secret: Secret::new(row.secret),
+            reg_secret: Secret::new(row.reg_secret),
+        });
+    }
+    Ok(PbxConfig {
+        generation,
+        contexts,
+        trunks,
+    })
+}
+
+/// Rebuilds the snapshot after a committed change and hands it to the
+/// engine. Called by every service that writes configuration.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn publish(core: &Core) -> Result<(), ServiceError> {
+    let _guard = core.publish_lock.lock().await;
+    let generation = core.config.borrow().generation + 1;
+    let snapshot = load(&core.pool, generation).await?;
+    core.config.send_replace(Arc::new(snapshot));
+    Ok(())
+}

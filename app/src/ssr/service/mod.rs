@@ -1,0 +1,53 @@
+//! Services: one function per change, shared by server functions and REST.
+//! Each validates into `model` types, writes in one transaction, then
+//! publishes the new configuration snapshot.
+
+pub mod auth;
+pub mod config;
+pub mod trunks;
+
+use crate::model::FieldErrors;
+
+/// Why a service refused or failed. The first three are the administrator's
+/// to fix and are shown as written; `Internal` is logged and shown vaguely.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+impl From<serde_json::Error> for ServiceError {
+    fn from(error: serde_json::Error) -> Self {
+        tracing::error!(%error, "stored settings unreadable");
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+/// The message an administrator may see: internal details stay in the log.
+impl ServiceError {
+    pub fn public_message(&self) -> String {
+        match self {
+            ServiceError::Internal(_) => {
+                "Trunkline could not complete this because of an internal error; the server log has the details.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The sentence shown when an edit started from an older version.
+pub const CHANGED_ELSEWHERE: &str =
+    "This was changed by someone else since you opened it. Reload to see their version; your input is kept below.";

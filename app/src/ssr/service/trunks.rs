@@ -1,0 +1,181 @@
+//! Trunk changes: create, update, delete, and the reads the screens need.
+
+use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use crate::model::trunk::{TrunkInput, TrunkView, ValidationContext};
+use crate::model::{ContextKind, FieldErrors};
+use crate::ssr::state::Core;
+use crate::ssr::store::{self, trunks::SqlTrunk};
+use crate::ssr::unix_now;
+
+fn view(row: &SqlTrunk) -> Result<TrunkView, ServiceError> {
+    Ok(TrunkView {
+        id: row.id,
+        version: row.version,
+        trunk: row.trunk()?,
+        has_secret: !row.secret.is_empty(),
+        has_reg_secret: !row.reg_secret.is_empty(),
+    })
+}
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "Trunk {id} does not exist (it may have been deleted)."
+    ))
+}
+
+/// Every trunk, by name.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn list(core: &Core) -> Result<Vec<TrunkView>, ServiceError> {
+    store::trunks::list(&core.pool)
+        .await?
+        .iter()
+        .map(view)
+        .collect()
+}
+
+/// One trunk.
+///
+/// # Errors
+/// `NotFound` when there is no such trunk.
+pub async fn get(core: &Core, id: i64) -> Result<TrunkView, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    let row = store::trunks::get(&mut conn, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    view(&row)
+}
+
+/// What the rules need from the database: the incoming-call contexts and
+/// whether the trunk being edited has stored passwords.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn validation_context(
+    core: &Core,
+    editing: Option<&SqlTrunk>,
+) -> Result<ValidationContext, ServiceError> {
+    let incall_contexts = store::contexts::list(&core.pool)
+        .await?
+        .into_iter()
+        .filter(|c| c.kind == ContextKind::Incall)
+        .map(|c| c.name)
+        .collect();
+    Ok(ValidationContext {
+        incall_contexts,
+        has_stored_secret: editing.is_some_and(|r| !r.secret.is_empty()),
+        has_stored_reg_secret: editing.is_some_and(|r| !r.reg_secret.is_empty()),
+    })
+}
+
+fn name_taken(name: &str) -> ServiceError {
+    ServiceError::Invalid(FieldErrors::single(
+        "name",
+        format!("A trunk named \u{201c}{name}\u{201d} already exists; choose another name."),
+    ))
+}
+
+/// Creates a trunk and publishes the new configuration.
+///
+/// # Errors
+/// `Invalid` with every field error; `Internal` on database failure.
+pub async fn create(core: &Core, input: &TrunkInput) -> Result<TrunkView, ServiceError> {
+    let ctx = validation_context(core, None).await?;
+    let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
+    let settings = serde_json::to_string(&trunk)?;
+    let mut tx = core.pool.begin().await?;
+    if store::trunks::name_owner(&mut tx, &trunk.name, None)
+        .await?
+        .is_some()
+    {
+        return Err(name_taken(&trunk.name));
+    }
+    let id = store::trunks::insert(
+        &mut tx,
+        &trunk,
+        &settings,
+        secrets.secret.as_deref().unwrap_or(""),
+        secrets.reg_secret.as_deref().unwrap_or(""),
+        unix_now(),
+    )
+    .await?;
+    let row = store::trunks::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(trunk = %trunk.name, id, "trunk created");
+    config::publish(core).await?;
+    view(&row)
+}
+
+/// Updates trunk `id`, which the administrator opened at `version`. A blank
+/// password keeps the stored one.
+///
+/// # Errors
+/// `NotFound`, `Conflict` when someone saved in between, `Invalid`.
+pub async fn update(
+    core: &Core,
+    id: i64,
+    version: i64,
+    input: &TrunkInput,
+) -> Result<TrunkView, ServiceError> {
+    let current = {
+        let mut conn = core.pool.acquire().await?;
+        store::trunks::get(&mut conn, id)
+            .await?
+            .ok_or_else(|| not_found(id))?
+    };
+    if current.version != version {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let ctx = validation_context(core, Some(&current)).await?;
+    let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
+    // The UPDATE checks the version again: this read was only for the rules.
+    let mut tx = core.pool.begin().await?;
+    if store::trunks::name_owner(&mut tx, &trunk.name, Some(id))
+        .await?
+        .is_some()
+    {
+        return Err(name_taken(&trunk.name));
+    }
+    let settings = serde_json::to_string(&trunk)?;
+    let updated = store::trunks::update(
+        &mut tx,
+        id,
+        version,
+        &trunk,
+        &settings,
+        secrets.secret.as_deref(),
+        secrets.reg_secret.as_deref(),
+        unix_now(),
+    )
+    .await?;
+    if updated.is_none() {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let row = store::trunks::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(trunk = %trunk.name, id, "trunk updated");
+    config::publish(core).await?;
+    view(&row)
+}
+
+/// Deletes trunk `id` and publishes the configuration without it.
+///
+/// # Errors
+/// `NotFound` when there is no such trunk.
+pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
+    let mut tx = core.pool.begin().await?;
+    if !store::trunks::delete(&mut tx, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    tracing::info!(id, "trunk deleted");
+    config::publish(core).await
+}
+
+#[cfg(test)]
+mod tests;

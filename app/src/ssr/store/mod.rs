@@ -1,0 +1,6 @@
+//! SQL, and nothing else: each function runs queries on a connection or a
+//! transaction it is given. Validation and publication live in `service`.
+
+pub mod admins;
+pub mod contexts;
+pub mod trunks;

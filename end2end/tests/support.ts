@@ -1,0 +1,84 @@
+// Shared by the specs: the main server's address, logging in, a fixture that
+// fails a test on any console error or hydration warning, and a way to run
+// a server of our own (fresh database) for first-run and restart tests.
+import { test as base, expect, Page } from '@playwright/test';
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { MAIN } from './env';
+export { MAIN };
+
+// Every page must load without console errors or hydration warnings.
+export const test = base.extend<{ consoleProblems: string[] }>({
+  consoleProblems: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on('console', (msg) => {
+        const text = msg.text();
+        if (msg.type() === 'error' || (msg.type() === 'warning' && /hydrat/i.test(text))) {
+          problems.push(`${msg.type()}: ${text}`);
+        }
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      await use(problems);
+      expect(problems, 'console errors or hydration warnings').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Waits until the WASM bundle has hydrated the page (the forms are live). */
+export async function hydrated(page: Page) {
+  await page.waitForSelector('body[data-hydrated="true"]');
+}
+
+export async function login(page: Page, base = MAIN.url, password = MAIN.password) {
+  await page.goto(`${base}/login`);
+  await hydrated(page);
+  await page.getByLabel('Username').fill(MAIN.user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/`);
+  await hydrated(page);
+}
+
+/** A Trunkline server of the test's own, on its own port and database. */
+export class OwnServer {
+  proc?: ChildProcess;
+  readonly db: string;
+  constructor(readonly port: number) {
+    this.db = path.join(mkdtempSync(path.join(tmpdir(), 'trunkline-e2e-')), 'own.db');
+  }
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  async start() {
+    this.proc = spawn(
+      '../target/release/trunkline',
+      ['--database', this.db, 'serve', '--http', `127.0.0.1:${this.port}`, '--site-root', '../target/site'],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/login`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server on ${this.port} did not start`);
+  }
+  async stop() {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGINT');
+    });
+  }
+}

@@ -1,0 +1,141 @@
+//! The command line: `serve` (the default) and the administrator's
+//! commands. Every flag can also be set by an environment variable.
+
+use app::model::admin::AdminInput;
+use app::ssr::service::{self, ServiceError};
+use app::ssr::state::Core;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trunkline",
+    version,
+    about = "An IP-PBX for small offices: SIP engine and web console in one program"
+)]
+pub struct Cli {
+    /// SQLite database file (created and migrated on start).
+    #[arg(
+        long,
+        global = true,
+        env = "TRUNKLINE_DATABASE",
+        default_value = "data/trunkline.db"
+    )]
+    pub database: PathBuf,
+
+    /// Log filter, as in RUST_LOG (e.g. info, trunkline=debug).
+    #[arg(long, global = true, env = "TRUNKLINE_LOG", default_value = "info")]
+    pub log: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the PBX and its web console (the default).
+    Serve(ServeArgs),
+    /// Manage the console's administrator.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Manage REST API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address of the web console and REST API.
+    #[arg(long, env = "TRUNKLINE_HTTP", default_value = "127.0.0.1:3000")]
+    pub http: SocketAddr,
+
+    /// Folder of the built console (wasm, css), as cargo-leptos writes it.
+    #[arg(long, env = "TRUNKLINE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the administrator or replace its password.
+    SetPassword {
+        /// The administrator's username.
+        #[arg(long, env = "TRUNKLINE_ADMIN_USERNAME", default_value = "admin")]
+        username: String,
+        /// Read the password from this variable instead of asking (for scripts).
+        #[arg(long, env = "TRUNKLINE_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for the REST API; it is printed once.
+    Create {
+        /// What the token is for (shown in logs).
+        #[arg(long, env = "TRUNKLINE_TOKEN_LABEL", default_value = "api")]
+        label: String,
+    },
+}
+
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("cannot open the database {path}: {source}")]
+    Database { path: String, source: sqlx::Error },
+    #[error("{0}")]
+    Service(#[from] ServiceError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+async fn open_core(path: &std::path::Path) -> Result<Core, CliError> {
+    let pool = app::ssr::db::open(path)
+        .await
+        .map_err(|source| CliError::Database {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(Core::new(pool).await?)
+}
+
+/// Runs the chosen command to completion.
+///
+/// # Errors
+/// When the database cannot be opened, a port cannot be bound, or the
+/// command's input is refused.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let core = open_core(&cli.database).await?;
+    match cli.command {
+        None => crate::serve::serve(core, cli.serve).await,
+        Some(Command::Serve(args)) => crate::serve::serve(core, args).await,
+        Some(Command::Admin(AdminCommand::SetPassword { username, password })) => {
+            let password = match password {
+                Some(p) => p,
+                None => rpassword::prompt_password(format!("New password for {username}: "))?,
+            };
+            let input = AdminInput {
+                username,
+                confirm: password.clone(),
+                password,
+            };
+            let username = service::auth::set_password(&core, &input).await?;
+            println!("Password set for administrator {username}.");
+            Ok(())
+        }
+        Some(Command::Token(TokenCommand::Create { label })) => {
+            let token = service::auth::create_token(&core, &label).await?;
+            println!("{token}");
+            eprintln!("Send it as `Authorization: Bearer <token>`; it is not shown again.");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The Trunkline process: command line, HTTP (console, REST), and the
+//! wiring between the console's configuration and the rest of the server.
+
+pub mod cli;
+pub mod http;
+pub mod rest;
+pub mod serve;
