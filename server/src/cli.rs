@@ -53,6 +53,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUNKLINE_HTTP", default_value = "127.0.0.1:3000")]
     pub http: SocketAddr,
 
+    /// Address of the SIP listener, UDP and TCP on the same port.
+    #[arg(long, env = "TRUNKLINE_SIP", default_value = "0.0.0.0:5060")]
+    pub sip: SocketAddr,
+
     /// Folder of the built console (wasm, css), as cargo-leptos writes it.
     #[arg(long, env = "TRUNKLINE_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,

@@ -5,3 +5,4 @@ pub mod cli;
 pub mod http;
 pub mod rest;
 pub mod serve;
+pub mod sip;

@@ -22,6 +22,9 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// # Errors
 /// When the port cannot be bound.
 pub async fn serve(core: Core, args: ServeArgs) -> Result<(), CliError> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let sip_stopped = wait_for(stopped.clone());
+    crate::sip::runtime::start(args.sip, sip_stopped).await?;
     let state = AppState::new(leptos_options(&args.site_root, args.http), core);
     let router = crate::http::router(state);
     let listener = tokio::net::TcpListener::bind(args.http).await?;
@@ -31,10 +34,38 @@ pub async fn serve(core: Core, args: ServeArgs) -> Result<(), CliError> {
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
         tracing::info!("shutting down");
+        let _ = stop.send(true);
     })
     .await?;
     Ok(())
+}
+
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

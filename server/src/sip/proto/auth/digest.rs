@@ -1,0 +1,117 @@
+//! Digest computation (RFC 2617 §3.2.2, RFC 7616 §3.4.1): HA1, HA2 and the response value.
+//! Must not choose policy (which challenge, how many tries): the client and server do.
+
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
+
+use crate::sip::proto::header::{Algorithm, Qop};
+
+/// Hex digest of `data` with `alg`; `None` for algorithms we do not implement.
+pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
+    match alg {
+        Algorithm::Md5 => Some(hex::encode(Md5::digest(data))),
+        Algorithm::Sha256 => Some(hex::encode(Sha256::digest(data))),
+        Algorithm::Other(_) => None,
+    }
+}
+
+/// Everything the response value depends on.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    pub algorithm: &'a Algorithm,
+    pub username: &'a str,
+    pub realm: &'a str,
+    pub password: &'a str,
+    pub method: &'a str,
+    pub uri: &'a str,
+    pub nonce: &'a str,
+    /// `Some((nc, cnonce))` with qop=auth; `None` for the RFC 2069 form without qop.
+    pub qop_auth: Option<(u32, &'a str)>,
+}
+
+/// The `response=` value for `input`, or `None` for an unsupported algorithm.
+pub fn response(input: &Input<'_>) -> Option<String> {
+    let alg = input.algorithm;
+    let ha1 = hash(
+        alg,
+        format!("{}:{}:{}", input.username, input.realm, input.password).as_bytes(),
+    )?;
+    let ha2 = hash(alg, format!("{}:{}", input.method, input.uri).as_bytes())?;
+    let kd = match input.qop_auth {
+        Some((nc, cnonce)) => format!(
+            "{ha1}:{}:{nc:08x}:{cnonce}:{}:{ha2}",
+            input.nonce,
+            Qop::Auth
+        ),
+        None => format!("{ha1}:{}:{ha2}", input.nonce),
+    };
+    hash(alg, kd.as_bytes())
+}
+
+/// Compares two strings in time that depends only on their lengths, so a wrong response does not
+/// leak how many leading characters matched.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 2617 §3.5.
+    #[test]
+    fn rfc2617_mufasa() {
+        let input = Input {
+            algorithm: &Algorithm::Md5,
+            username: "Mufasa",
+            realm: "testrealm@host.com",
+            password: "Circle Of Life",
+            method: "GET",
+            uri: "/dir/index.html",
+            nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+            qop_auth: Some((1, "0a4f113b")),
+        };
+        assert_eq!(
+            response(&input).as_deref(),
+            Some("6629fae49393a05397450978507c4ef1")
+        );
+    }
+
+    /// RFC 7616 §3.9.1, MD5 and SHA-256.
+    #[test]
+    fn rfc7616_examples() {
+        let other = Algorithm::Other("SHA-512-256".into());
+        let mut input = Input {
+            algorithm: &Algorithm::Md5,
+            username: "Mufasa",
+            realm: "http-auth@example.org",
+            password: "Circle of Life",
+            method: "GET",
+            uri: "/dir/index.html",
+            nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+            qop_auth: Some((1, "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ")),
+        };
+        assert_eq!(
+            response(&input).as_deref(),
+            Some("8ca523f5e9506fed4657c9700eebdbec")
+        );
+        input.algorithm = &Algorithm::Sha256;
+        assert_eq!(
+            response(&input).as_deref(),
+            Some("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")
+        );
+        input.algorithm = &other;
+        assert_eq!(response(&input), None);
+    }
+
+    #[test]
+    fn constant_time_compare() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Digest server (RFC 3261 §22.1, RFC 7616 §3.3, §5): issues nonces bound to this server and to
+//! time, verifies credentials, refuses replays. Must not reveal whether a user exists.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::digest::{self, Input};
+use crate::sip::proto::header::{Algorithm, Challenge, Credentials, Qop};
+use crate::sip::proto::message::{Request, Response};
+
+/// Outcome of checking a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted {
+        username: String,
+    },
+    /// Answer with this challenge in a 401 (see `DigestServer::unauthorized`).
+    Challenge(Challenge),
+}
+
+/// Server-side digest state for one realm.
+#[derive(Debug)]
+pub struct DigestServer {
+    realm: String,
+    secret: Vec<u8>,
+    epoch: Instant,
+    lifetime: Duration,
+    algorithm: Algorithm,
+    /// Highest nonce count accepted per nonce (RFC 7616 §3.3 replay protection).
+    seen: HashMap<String, u32>,
+}
+
+impl DigestServer {
+    /// `secret` should be random per process; `epoch` is the instant nonce timestamps count from.
+    pub fn new(
+        realm: impl Into<String>,
+        secret: Vec<u8>,
+        epoch: Instant,
+        lifetime: Duration,
+        algorithm: Algorithm,
+    ) -> Self {
+        Self {
+            realm: realm.into(),
+            secret,
+            epoch,
+            lifetime,
+            algorithm,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn mac(&self, stamp: u64) -> String {
+        let mut data = self.secret.clone();
+        data.extend_from_slice(format!(":{stamp:016x}:{}", self.realm).as_bytes());
+        digest::hash(&Algorithm::Sha256, &data)
+            .map(|h| h[..32].to_string())
+            .unwrap_or_default()
+    }
+
+    /// Nonce = 16 hex digits of milliseconds since epoch + a keyed hash binding it to us.
+    fn nonce(&self, now: Instant) -> String {
+        let stamp = now.saturating_duration_since(self.epoch).as_millis() as u64;
+        format!("{stamp:016x}{}", self.mac(stamp))
+    }
+
+    /// Age of a nonce we issued, `None` if we did not issue it.
+    fn nonce_age(&self, now: Instant, nonce: &str) -> Option<Duration> {
+        if nonce.len() != 48 || !nonce.is_ascii() {
+            return None;
+        }
+        let stamp = u64::from_str_radix(&nonce[..16], 16).ok()?;
+        if !digest::constant_time_eq(&nonce[16..], &self.mac(stamp)) {
+            return None;
+        }
+        let issued = self.epoch.checked_add(Duration::from_millis(stamp))?;
+        Some(now.saturating_duration_since(issued))
+    }
+
+    pub fn challenge(&self, now: Instant, stale: bool) -> Challenge {
+        Challenge {
+            realm: self.realm.clone(),
+            nonce: self.nonce(now),
+            opaque: None,
+            algorithm: self.algorithm.clone(),
+            qop: vec![Qop::Auth],
+            stale,
+        }
+    }
+
+    /// A 401 carrying `challenge`, identical in shape whatever the reason.
+    pub fn unauthorized(request: &Request, challenge: Challenge) -> Response {
+        let mut resp = Response::for_request(request, 401, "Unauthorized");
+        resp.headers.www_authenticate.push(challenge);
+        resp
+    }
+
+    /// Checks the request's Authorization. `password` looks a user up; an unknown user is checked
+    /// against a throwaway secret so the answer and the work done look the same.
+    pub fn verify(
+        &mut self,
+        now: Instant,
+        request: &Request,
+        password: impl Fn(&str) -> Option<String>,
+    ) -> Verdict {
+        let refuse = |s: &Self, stale: bool| Verdict::Challenge(s.challenge(now, stale));
+        let Some(creds) = request
+            .headers
+            .authorization
+            .iter()
+            .find(|c| c.realm == self.realm)
+        else {
+            return refuse(self, false);
+        };
+        let Some(age) = self.nonce_age(now, &creds.nonce) else {
+            return refuse(self, false);
+        };
+        let known = password(&creds.username);
+        let secret = known.clone().unwrap_or_else(|| hex::encode(&self.secret));
+        if !self.response_matches(request, creds, &secret) || known.is_none() {
+            return refuse(self, false);
+        }
+        if age > self.lifetime {
+            // Right password, old nonce: stale=true lets the client retry silently.
+            return refuse(self, true);
+        }
+        let nc = match (&creds.qop, creds.nc) {
+            (Some(Qop::Auth), Some(nc)) => nc,
+            (None, None) => 1,
+            _ => return refuse(self, false),
+        };
+        let last = self.seen.get(&creds.nonce).copied().unwrap_or(0);
+        if nc <= last {
+            tracing::debug!(user = %creds.username, nc, "digest replay refused");
+            return refuse(self, false);
+        }
+        self.prune(now);
+        self.seen.insert(creds.nonce.clone(), nc);
+        Verdict::Accepted {
+            username: creds.username.clone(),
+        }
+    }
+
+    fn response_matches(&self, request: &Request, creds: &Credentials, password: &str) -> bool {
+        let algorithm = creds.algorithm.clone().unwrap_or(Algorithm::Md5);
+        if algorithm != self.algorithm {
+            return false;
+        }
+        let method = request.method.to_string();
+        let qop_auth = match (&creds.cnonce, creds.nc) {
+            (Some(cnonce), Some(nc)) => Some((nc, cnonce.as_str())),
+            _ => None,
+        };
+        let input = Input {
+            algorithm: &algorithm,
+            username: &creds.username,
+            realm: &self.realm,
+            password,
+            method: &method,
+            uri: &creds.uri,
+            nonce: &creds.nonce,
+            qop_auth,
+        };
+        digest::response(&input)
+            .is_some_and(|r| digest::constant_time_eq(&r, &creds.response.to_ascii_lowercase()))
+    }
+
+    /// Forgets counters of nonces past their lifetime, which are refused as stale anyway.
+    fn prune(&mut self, now: Instant) {
+        if self.seen.len() < 1024 {
+            return;
+        }
+        let lifetime = self.lifetime;
+        let ages: Vec<(String, bool)> = self
+            .seen
+            .keys()
+            .map(|n| {
+                (
+                    n.clone(),
+                    self.nonce_age(now, n).is_none_or(|a| a > lifetime),
+                )
+            })
+            .collect();
+        for (n, expired) in ages {
+            if expired {
+                self.seen.remove(&n);
+            }
+        }
+    }
+}

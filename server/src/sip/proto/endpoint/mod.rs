@@ -1,0 +1,356 @@
+//! Sans-IO endpoint (RFC 3261 §17, §18): owns the transactions and their timers, turns datagrams
+//! into TU events and TU calls into transmits. Must not do I/O or read the clock: `now` is passed in.
+
+mod inbound;
+mod types;
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
+
+use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
+use super::message::{Headers, Method, Request, Response, Transport};
+use super::rng::Rng;
+use super::transaction::{
+    ClientInvite, ClientKey, ClientNonInvite, KeyMethod, Output, ServerInvite, ServerKey,
+    ServerNonInvite, Timer, TuEvent,
+};
+
+/// One of the four machines. The INVITE client is boxed: it keeps the whole request for the ACK.
+/// Variant names follow RFC 3261 §17's own naming, hence the shared suffix.
+#[derive(Debug)]
+#[allow(clippy::enum_variant_names)]
+enum Machine {
+    ClientInvite(Box<ClientInvite>),
+    ClientNonInvite(ClientNonInvite),
+    ServerInvite(ServerInvite),
+    ServerNonInvite(ServerNonInvite),
+}
+
+#[derive(Debug, Clone)]
+enum Key {
+    Client(ClientKey),
+    Server(ServerKey),
+}
+
+#[derive(Debug)]
+struct Entry {
+    machine: Machine,
+    key: Key,
+    peer: SocketAddr,
+    transport: Transport,
+    /// Our To tag for responses of a server transaction, made once so all responses agree.
+    local_tag: Option<String>,
+}
+
+impl Entry {
+    fn terminated(&self) -> bool {
+        use super::transaction::{
+            client_invite as ci, client_non_invite as cn, server_invite as si,
+            server_non_invite as sn,
+        };
+        match &self.machine {
+            Machine::ClientInvite(m) => m.state() == ci::State::Terminated,
+            Machine::ClientNonInvite(m) => m.state() == cn::State::Terminated,
+            Machine::ServerInvite(m) => m.state() == si::State::Terminated,
+            Machine::ServerNonInvite(m) => m.state() == sn::State::Terminated,
+        }
+    }
+}
+
+/// The SIP endpoint state machine. Drive it with `handle_*`, drain it with `poll_*`.
+#[derive(Debug)]
+pub struct Endpoint {
+    cfg: EndpointConfig,
+    rng: Rng,
+    next_id: u64,
+    txns: HashMap<TxId, Entry>,
+    client_keys: HashMap<ClientKey, TxId>,
+    server_keys: HashMap<ServerKey, TxId>,
+    /// Armed timers ordered by deadline; stale entries are skipped when they fire.
+    timers: BTreeSet<(Instant, TxId, Timer)>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+}
+
+impl Endpoint {
+    pub fn new(cfg: EndpointConfig, seed: u64) -> Self {
+        Self {
+            cfg,
+            rng: Rng::new(seed),
+            next_id: 0,
+            txns: HashMap::new(),
+            client_keys: HashMap::new(),
+            server_keys: HashMap::new(),
+            timers: BTreeSet::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn config(&self) -> &EndpointConfig {
+        &self.cfg
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Number of live transactions.
+    pub fn transaction_count(&self) -> usize {
+        self.txns.len()
+    }
+
+    /// Random source shared with the TU so tags and cnonces stay deterministic under a seed.
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// A new out-of-dialog request with fresh Call-ID and From tag, CSeq 1, Max-Forwards 70 and
+    /// no Via yet (`send_request` adds ours).
+    pub fn new_request(
+        &mut self,
+        method: Method,
+        uri: rsip::Uri,
+        from: NameAddr,
+        to: NameAddr,
+    ) -> Request {
+        let call_id = CallId::new(format!("{}@{}", self.rng.token(24), self.cfg.via_host));
+        let tag = self.rng.token(10);
+        let mut headers = Headers::new(
+            Vec::new(),
+            From(from).with_tag(&tag),
+            To(to),
+            call_id,
+            CSeq::new(1, method),
+        );
+        headers.max_forwards = Some(MaxForwards(70));
+        Request {
+            method,
+            uri,
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    /// Starts a client transaction. Without a Via, ours is added with a new branch.
+    ///
+    /// # Errors
+    /// ACK (never a transaction), a caller Via without an RFC 3261 branch, or a CSeq mismatch.
+    pub fn send_request(
+        &mut self,
+        now: Instant,
+        mut request: Request,
+        dest: SocketAddr,
+        transport: Transport,
+    ) -> Result<TxId, SendError> {
+        if request.method == Method::Ack {
+            return Err(SendError::AckIsNotATransaction);
+        }
+        if request.headers.cseq.method != request.method {
+            return Err(SendError::CSeqMismatch);
+        }
+        if request.headers.via.is_empty() {
+            let branch = self.rng.branch();
+            let via = Via::new(
+                transport,
+                self.cfg.via_host.clone(),
+                Some(self.cfg.via_port),
+                &branch,
+            );
+            request.headers.via.push(via);
+        }
+        let branch = match request.headers.via.first().and_then(Via::branch) {
+            Some(b) if b.starts_with("z9hG4bK") => b.to_string(),
+            _ => return Err(SendError::NoBranch),
+        };
+        let key = ClientKey {
+            branch,
+            method: KeyMethod(request.method),
+        };
+        let mut out = Output::default();
+        let reliable = transport.is_reliable();
+        let machine = if request.method == Method::Invite {
+            Machine::ClientInvite(Box::new(ClientInvite::start(
+                now,
+                request,
+                reliable,
+                self.cfg.timers,
+                &mut out,
+            )))
+        } else {
+            let bytes = request.encode();
+            Machine::ClientNonInvite(ClientNonInvite::start(
+                now,
+                bytes,
+                reliable,
+                self.cfg.timers,
+                &mut out,
+            ))
+        };
+        let id = self.alloc_id();
+        self.client_keys.insert(key.clone(), id);
+        self.txns.insert(
+            id,
+            Entry {
+                machine,
+                key: Key::Client(key),
+                peer: dest,
+                transport,
+                local_tag: None,
+            },
+        );
+        self.apply(id, out);
+        Ok(id)
+    }
+
+    /// Answers the request of server transaction `tx`. A response above 100 without a To tag
+    /// gets this transaction's tag (§8.2.6.2).
+    ///
+    /// # Errors
+    /// Unknown transaction, or a final response already sent.
+    pub fn respond(
+        &mut self,
+        now: Instant,
+        tx: TxId,
+        mut response: Response,
+    ) -> Result<(), SendError> {
+        let entry = self
+            .txns
+            .get_mut(&tx)
+            .ok_or(SendError::UnknownTransaction)?;
+        if response.status > 100 && response.headers.to.tag().is_none() {
+            let tag = entry
+                .local_tag
+                .get_or_insert_with(|| self.rng.token(10))
+                .clone();
+            response.headers.to = response.headers.to.with_tag(&tag);
+        }
+        let mut out = Output::default();
+        let accepted = match &mut entry.machine {
+            Machine::ServerInvite(m) => m.send_response(now, &response, &mut out),
+            Machine::ServerNonInvite(m) => m.send_response(now, &response, &mut out),
+            _ => return Err(SendError::UnknownTransaction),
+        };
+        if !accepted {
+            return Err(SendError::AlreadyFinal);
+        }
+        self.apply(tx, out);
+        Ok(())
+    }
+
+    /// Sends an ACK for a 2xx (owned by the TU, outside any transaction, §13.2.2.4).
+    pub fn send_ack(&mut self, ack: &Request, dest: SocketAddr, transport: Transport) {
+        self.push_transmit(dest, transport, ack.encode(), None);
+    }
+
+    /// The runtime could not deliver a transmit of `tx` (§18.4): the transaction ends.
+    pub fn handle_transport_error(&mut self, tx: TxId) {
+        let Some(entry) = self.txns.get_mut(&tx) else {
+            return;
+        };
+        let mut out = Output::default();
+        match &mut entry.machine {
+            Machine::ClientInvite(m) => m.on_transport_error(&mut out),
+            Machine::ClientNonInvite(m) => m.on_transport_error(&mut out),
+            Machine::ServerInvite(m) => m.on_transport_error(&mut out),
+            Machine::ServerNonInvite(m) => m.on_transport_error(),
+        }
+        self.apply(tx, out);
+    }
+
+    /// Fires every timer due at or before `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(&(at, tx, timer)) = self.timers.first() {
+            if at > now {
+                break;
+            }
+            self.timers.pop_first();
+            let Some(entry) = self.txns.get_mut(&tx) else {
+                continue;
+            };
+            let mut out = Output::default();
+            match &mut entry.machine {
+                Machine::ClientInvite(m) => m.on_timer(at, timer, at, &mut out),
+                Machine::ClientNonInvite(m) => m.on_timer(at, timer, at, &mut out),
+                Machine::ServerInvite(m) => m.on_timer(at, timer, at, &mut out),
+                Machine::ServerNonInvite(m) => m.on_timer(timer, at),
+            }
+            self.apply(tx, out);
+        }
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When `handle_timeout` should next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.first().map(|(at, _, _)| *at)
+    }
+
+    fn alloc_id(&mut self) -> TxId {
+        self.next_id += 1;
+        TxId(self.next_id)
+    }
+
+    fn push_transmit(
+        &mut self,
+        dest: SocketAddr,
+        transport: Transport,
+        payload: Vec<u8>,
+        tx: Option<TxId>,
+    ) {
+        self.stats.messages_out += 1;
+        self.transmits.push_back(Transmit {
+            dest,
+            transport,
+            payload,
+            tx,
+        });
+    }
+
+    /// Applies a machine's effects and reaps it once Terminated.
+    fn apply(&mut self, tx: TxId, out: Output) {
+        let Some(entry) = self.txns.get(&tx) else {
+            return;
+        };
+        let (peer, transport) = (entry.peer, entry.transport);
+        self.stats.retransmissions += out.retransmissions;
+        for payload in out.send {
+            self.push_transmit(peer, transport, payload, Some(tx));
+        }
+        for (timer, at) in out.timers {
+            self.timers.insert((at, tx, timer));
+        }
+        for ev in out.tu {
+            self.events.push_back(match ev {
+                TuEvent::Response(response) => Event::Response { tx, response },
+                TuEvent::Timeout => Event::Timeout { tx },
+                TuEvent::TransportError => Event::TransportError { tx },
+                TuEvent::Request(request) => Event::Request {
+                    tx,
+                    request,
+                    source: peer,
+                    transport,
+                },
+            });
+        }
+        if self.txns.get(&tx).is_some_and(Entry::terminated) {
+            if let Some(entry) = self.txns.remove(&tx) {
+                match entry.key {
+                    Key::Client(k) => self.client_keys.remove(&k),
+                    Key::Server(k) => self.server_keys.remove(&k),
+                };
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Message layer: WWW-/Proxy-Authenticate challenges and Authorization/Proxy-Authorization
+//! credentials (RFC 3261 §20.27/§20.44/§20.7/§20.28, RFC 7616 §3.3–3.4). Must not compute digests.
+
+use std::fmt;
+
+use super::params::{self, quote, unquote};
+use super::HeaderError;
+
+/// Digest algorithm (RFC 7616 §3.3); unknown ones are kept so a client can skip them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Algorithm {
+    Md5,
+    Sha256,
+    Other(String),
+}
+
+impl Algorithm {
+    fn parse(s: &str) -> Self {
+        if s.eq_ignore_ascii_case("MD5") {
+            Self::Md5
+        } else if s.eq_ignore_ascii_case("SHA-256") {
+            Self::Sha256
+        } else {
+            Self::Other(s.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Md5 => f.write_str("MD5"),
+            Self::Sha256 => f.write_str("SHA-256"),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Quality of protection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Qop {
+    Auth,
+    AuthInt,
+    Other(String),
+}
+
+impl Qop {
+    fn parse(s: &str) -> Self {
+        match s.trim() {
+            s if s.eq_ignore_ascii_case("auth") => Self::Auth,
+            s if s.eq_ignore_ascii_case("auth-int") => Self::AuthInt,
+            s => Self::Other(s.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Qop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Auth => f.write_str("auth"),
+            Self::AuthInt => f.write_str("auth-int"),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Splits `Digest a=b, c="d"` into lowercased names and unquoted values.
+fn parse_digest_params(
+    value: &str,
+    header: &'static str,
+) -> Result<Vec<(String, String)>, HeaderError> {
+    let v = value.trim();
+    let (scheme, rest) = v
+        .split_once(|c: char| c.is_ascii_whitespace())
+        .ok_or(HeaderError::invalid(header, "missing auth params"))?;
+    if !scheme.eq_ignore_ascii_case("Digest") {
+        return Err(HeaderError::invalid(header, "scheme is not Digest"));
+    }
+    params::split_top_level(rest, ',')
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, val) = p.split_once('=').ok_or(HeaderError::Param(p.to_string()))?;
+            let n = n.trim();
+            if n.is_empty() || !n.bytes().all(params::is_token_byte) {
+                return Err(HeaderError::Param(p.to_string()));
+            }
+            let val = unquote(val).ok_or(HeaderError::Param(p.to_string()))?;
+            Ok((n.to_ascii_lowercase(), val))
+        })
+        .collect()
+}
+
+fn take(list: &[(String, String)], name: &str) -> Option<String> {
+    list.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+}
+
+/// A Digest challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    pub realm: String,
+    pub nonce: String,
+    pub opaque: Option<String>,
+    pub algorithm: Algorithm,
+    /// Offered qop values; empty means the RFC 2069 compatible no-qop form.
+    pub qop: Vec<Qop>,
+    pub stale: bool,
+}
+
+impl Challenge {
+    pub fn parse(value: &str) -> Result<Self, HeaderError> {
+        const H: &str = "WWW-Authenticate";
+        let list = parse_digest_params(value, H)?;
+        Ok(Self {
+            realm: take(&list, "realm").ok_or(HeaderError::invalid(H, "missing realm"))?,
+            nonce: take(&list, "nonce").ok_or(HeaderError::invalid(H, "missing nonce"))?,
+            opaque: take(&list, "opaque"),
+            algorithm: take(&list, "algorithm").map_or(Algorithm::Md5, |a| Algorithm::parse(&a)),
+            qop: take(&list, "qop")
+                .map(|q| q.split(',').map(Qop::parse).collect())
+                .unwrap_or_default(),
+            stale: take(&list, "stale").is_some_and(|s| s.eq_ignore_ascii_case("true")),
+        })
+    }
+}
+
+impl fmt::Display for Challenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Digest realm={}, nonce={}",
+            quote(&self.realm),
+            quote(&self.nonce)
+        )?;
+        if let Some(o) = &self.opaque {
+            write!(f, ", opaque={}", quote(o))?;
+        }
+        write!(f, ", algorithm={}", self.algorithm)?;
+        if !self.qop.is_empty() {
+            let q: Vec<String> = self.qop.iter().map(Qop::to_string).collect();
+            write!(f, ", qop={}", quote(&q.join(",")))?;
+        }
+        if self.stale {
+            f.write_str(", stale=true")?;
+        }
+        Ok(())
+    }
+}
+
+/// Digest credentials answering a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub realm: String,
+    pub nonce: String,
+    pub uri: String,
+    pub response: String,
+    pub algorithm: Option<Algorithm>,
+    pub cnonce: Option<String>,
+    pub opaque: Option<String>,
+    pub qop: Option<Qop>,
+    /// Nonce count, sent as 8 hex digits.
+    pub nc: Option<u32>,
+}
+
+impl Credentials {
+    pub fn parse(value: &str) -> Result<Self, HeaderError> {
+        const H: &str = "Authorization";
+        let list = parse_digest_params(value, H)?;
+        let need = |n: &'static str| take(&list, n).ok_or(HeaderError::invalid(H, n));
+        let nc = match take(&list, "nc") {
+            Some(nc) if nc.len() == 8 => Some(
+                u32::from_str_radix(&nc, 16)
+                    .map_err(|_| HeaderError::invalid(H, "nc is not 8 hex digits"))?,
+            ),
+            Some(_) => return Err(HeaderError::invalid(H, "nc is not 8 hex digits")),
+            None => None,
+        };
+        Ok(Self {
+            username: need("username")?,
+            realm: need("realm")?,
+            nonce: need("nonce")?,
+            uri: need("uri")?,
+            response: need("response")?,
+            algorithm: take(&list, "algorithm").map(|a| Algorithm::parse(&a)),
+            cnonce: take(&list, "cnonce"),
+            opaque: take(&list, "opaque"),
+            qop: take(&list, "qop").map(|q| Qop::parse(&q)),
+            nc,
+        })
+    }
+}
+
+impl fmt::Display for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Digest username={}, realm={}, nonce={}, uri={}, response={}",
+            quote(&self.username),
+            quote(&self.realm),
+            quote(&self.nonce),
+            quote(&self.uri),
+            quote(&self.response)
+        )?;
+        if let Some(a) = &self.algorithm {
+            write!(f, ", algorithm={a}")?;
+        }
+        if let Some(c) = &self.cnonce {
+            write!(f, ", cnonce={}", quote(c))?;
+        }
+        if let Some(o) = &self.opaque {
+            write!(f, ", opaque={}", quote(o))?;
+        }
+        if let Some(q) = &self.qop {
+            write!(f, ", qop={q}")?;
+        }
+        if let Some(nc) = self.nc {
+            write!(f, ", nc={nc:08x}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_round_trip() {
+        let raw = r#"Digest realm="testrealm@host.com", nonce="dcd98b", opaque="5ccc", algorithm=SHA-256, qop="auth,auth-int", stale=true"#;
+        let c = Challenge::parse(raw).expect("challenge");
+        assert_eq!(c.qop, vec![Qop::Auth, Qop::AuthInt]);
+        assert!(c.stale);
+        assert_eq!(c.to_string(), raw);
+        assert_eq!(Challenge::parse(&c.to_string()), Ok(c));
+        assert!(Challenge::parse("Basic realm=\"x\"").is_err());
+        assert!(Challenge::parse("Digest nonce=\"x\"").is_err());
+    }
+
+    #[test]
+    fn credentials_round_trip() {
+        let raw = r#"Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b", uri="/dir/index.html", response="6629fae4", algorithm=MD5, cnonce="0a4f113b", opaque="5ccc", qop=auth, nc=00000001"#;
+        let c = Credentials::parse(raw).expect("credentials");
+        assert_eq!(c.nc, Some(1));
+        assert_eq!(c.to_string(), raw);
+        assert!(Credentials::parse("Digest username=\"a\", nc=zz").is_err());
+        assert!(Credentials::parse("Digest username=\"a\"").is_err());
+    }
+}

@@ -1,0 +1,168 @@
+//! Message layer: `name-addr / addr-spec` shared by From, To, Contact, Route (RFC 3261 §20.10, §25.1).
+//! Must not parse URI internals beyond the scheme check; header params are split from URI params here.
+
+use std::fmt;
+
+use super::params::{self, Param};
+use super::HeaderError;
+
+/// `["display"] <uri>;params` or `uri;params`. Printed always in the `<uri>` form, which is
+/// equivalent and avoids the addr-spec ambiguity of §20.10.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameAddr {
+    /// Display name as written (quoted string kept quoted).
+    pub display: Option<String>,
+    pub uri: String,
+    pub params: Vec<Param>,
+}
+
+impl NameAddr {
+    pub fn new(uri: impl Into<String>) -> Self {
+        Self {
+            display: None,
+            uri: uri.into(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn parse(value: &str, header: &'static str) -> Result<Self, HeaderError> {
+        let v = value.trim();
+        if v.is_empty() {
+            return Err(HeaderError::Empty { header });
+        }
+        let (display, uri, rest) = match find_open_angle(v) {
+            Some(open) => {
+                let close = v[open..]
+                    .find('>')
+                    .map(|i| open + i)
+                    .ok_or(HeaderError::invalid(header, "unclosed `<`"))?;
+                let display = v[..open].trim();
+                if display.starts_with('"') && params::unquote(display).is_none() {
+                    return Err(HeaderError::invalid(header, "bad quoted display name"));
+                }
+                let display = (!display.is_empty()).then(|| display.to_string());
+                (display, &v[open + 1..close], &v[close + 1..])
+            }
+            None => match v.find(';') {
+                Some(i) => (None, v[..i].trim_end(), &v[i..]),
+                None => (None, v, ""),
+            },
+        };
+        check_uri(uri, header)?;
+        let rest = rest.trim();
+        if !rest.is_empty() && !rest.starts_with(';') {
+            return Err(HeaderError::invalid(header, "junk after the address"));
+        }
+        Ok(Self {
+            display,
+            uri: uri.to_string(),
+            params: params::parse_params(rest)?,
+        })
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        params::find(&self.params, name).and_then(|p| p.value.as_deref())
+    }
+
+    pub fn set_param(&mut self, name: &str, value: Option<String>) {
+        match self
+            .params
+            .iter_mut()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+        {
+            Some(p) => p.value = value,
+            None => self.params.push(Param::new(name, value)),
+        }
+    }
+}
+
+/// Position of the `<` that opens the address, skipping a quoted display name.
+fn find_open_angle(v: &str) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut escaped = false;
+    for (i, c) in v.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if in_quotes => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            '<' if !in_quotes => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Minimal absolute-URI check (scheme ":" something, no whitespace); the TU parses further.
+fn check_uri(uri: &str, header: &'static str) -> Result<(), HeaderError> {
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return Err(HeaderError::invalid(header, "URI without scheme"));
+    };
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    if !scheme_ok
+        || rest.is_empty()
+        || uri
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b"<>\"".contains(&b))
+    {
+        return Err(HeaderError::invalid(header, "malformed URI"));
+    }
+    Ok(())
+}
+
+impl fmt::Display for NameAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = &self.display {
+            write!(f, "{d} ")?;
+        }
+        write!(f, "<{}>", self.uri)?;
+        params::write_params(f, &self.params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        let a = NameAddr::parse(
+            r#""Bob, \"B\"" <sip:bob@biloxi.com;transport=tcp>;tag=a6c85cf"#,
+            "To",
+        )
+        .expect("name-addr");
+        assert_eq!(a.uri, "sip:bob@biloxi.com;transport=tcp");
+        assert_eq!(a.param("tag"), Some("a6c85cf"));
+        assert_eq!(
+            a.to_string(),
+            r#""Bob, \"B\"" <sip:bob@biloxi.com;transport=tcp>;tag=a6c85cf"#
+        );
+        let b = NameAddr::parse("sip:alice@atlanta.com;tag=88sja8x", "From").expect("addr-spec");
+        assert_eq!(b.uri, "sip:alice@atlanta.com");
+        assert_eq!(b.param("tag"), Some("88sja8x"));
+        assert_eq!(b.to_string(), "<sip:alice@atlanta.com>;tag=88sja8x");
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        for bad in [
+            "",
+            "<sip:a",
+            "alice",
+            "<:x>",
+            "<sip:a b>",
+            "<sip:a> junk",
+            "\"unterminated <sip:a>",
+        ] {
+            assert!(NameAddr::parse(bad, "To").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication.
+//! Must not import tokio, open sockets or read the clock: time and randomness are arguments.
+
+pub mod answer;
+pub mod auth;
+pub mod endpoint;
+#[cfg(any(test, feature = "harness"))]
+pub mod harness;
+pub mod header;
+pub mod message;
+pub mod rng;
+pub mod transaction;
+
+pub use endpoint::{Endpoint, EndpointConfig, Event, SendError, Stats, Transmit, TxId};
+pub use message::{Message, Request, Response, Transport};
+pub use rng::Rng;

@@ -1,0 +1,174 @@
+//! Transaction layer (RFC 3261 §17): keys, timers and the outputs shared by the four machines.
+//! Must not touch sockets or clocks: machines get `now` and return what to send and when to wake.
+
+pub mod client_invite;
+pub mod client_non_invite;
+pub mod server_invite;
+pub mod server_non_invite;
+
+use std::hash::{Hash, Hasher};
+use std::time::{Duration, Instant};
+
+use super::message::{Method, Request, Response};
+
+pub use client_invite::ClientInvite;
+pub use client_non_invite::ClientNonInvite;
+pub use server_invite::ServerInvite;
+pub use server_non_invite::ServerNonInvite;
+
+/// RFC 3261 Table 4 base values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerConfig {
+    pub t1: Duration,
+    pub t2: Duration,
+    pub t4: Duration,
+}
+
+impl Default for TimerConfig {
+    fn default() -> Self {
+        Self {
+            t1: Duration::from_millis(500),
+            t2: Duration::from_secs(4),
+            t4: Duration::from_secs(5),
+        }
+    }
+}
+
+impl TimerConfig {
+    /// 64*T1: Timers B, F, H and J (UDP).
+    pub fn t1x64(&self) -> Duration {
+        self.t1 * 64
+    }
+
+    /// Timer D: at least 32 s over UDP (Table 4), zero on reliable transports.
+    pub fn timer_d(&self, reliable: bool) -> Duration {
+        if reliable {
+            Duration::ZERO
+        } else {
+            Duration::from_secs(32).max(self.t1x64())
+        }
+    }
+}
+
+/// The RFC 3261 timers, named as Table 4 names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Timer {
+    A,
+    B,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+}
+
+/// Deadlines of the timers a machine has armed; a fired timer counts only if it is still armed
+/// at that instant, which lets the endpoint keep stale entries in its queue (lazy deletion).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Armed([Option<Instant>; 10]);
+
+impl Armed {
+    pub fn set(&mut self, t: Timer, at: Instant, out: &mut Output) {
+        self.0[t as usize] = Some(at);
+        out.timers.push((t, at));
+    }
+
+    pub fn clear(&mut self, t: Timer) {
+        self.0[t as usize] = None;
+    }
+
+    /// True, and disarms it, if `t` was armed for exactly `at`.
+    pub fn take(&mut self, t: Timer, at: Instant) -> bool {
+        let hit = self.0[t as usize] == Some(at);
+        if hit {
+            self.0[t as usize] = None;
+        }
+        hit
+    }
+}
+
+/// What a transaction tells its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TuEvent {
+    /// A new request (server transactions only).
+    Request(Request),
+    /// A response that the client transaction passes up (§17.1.1.2, §17.1.2.2).
+    Response(Response),
+    /// Timer B/F expired (the TU treats it as 408), or Timer H for a server INVITE.
+    Timeout,
+    /// The transport reported a failure (the TU treats it as 503, §8.1.3.1).
+    TransportError,
+}
+
+/// Effects of one input to a machine, drained by the endpoint.
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    /// Messages for this transaction's peer.
+    pub send: Vec<Vec<u8>>,
+    /// How many of `send` are retransmissions (for the counters).
+    pub retransmissions: u64,
+    pub timers: Vec<(Timer, Instant)>,
+    pub tu: Vec<TuEvent>,
+}
+
+impl Output {
+    pub fn retransmit(&mut self, bytes: &[u8]) {
+        self.send.push(bytes.to_vec());
+        self.retransmissions += 1;
+    }
+}
+
+/// Method as part of a key; `rsip::Method` is not `Hash`, its discriminant is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyMethod(pub Method);
+
+impl Hash for KeyMethod {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(&self.0).hash(state);
+    }
+}
+
+/// Client transaction key, §17.1.3: top Via branch plus CSeq method.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientKey {
+    pub branch: String,
+    pub method: KeyMethod,
+}
+
+/// Server transaction key, §17.2.3: branch, sent-by and method, with ACK matched to INVITE.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServerKey {
+    pub branch: String,
+    pub sent_by: String,
+    pub method: KeyMethod,
+}
+
+impl ServerKey {
+    /// The key for a received request, `None` without a top Via branch.
+    pub fn for_request(req: &Request) -> Option<Self> {
+        let via = req.headers.via.first()?;
+        let method = match req.method {
+            Method::Ack => Method::Invite,
+            m => m,
+        };
+        Some(Self {
+            branch: via.branch()?.to_string(),
+            sent_by: via.sent_by(),
+            method: KeyMethod(method),
+        })
+    }
+}
+
+impl ClientKey {
+    /// The key a response maps to.
+    pub fn for_response(resp: &Response) -> Option<Self> {
+        let via = resp.headers.via.first()?;
+        Some(Self {
+            branch: via.branch()?.to_string(),
+            method: KeyMethod(resp.headers.cseq.method),
+        })
+    }
+}

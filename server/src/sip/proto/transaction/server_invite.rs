@@ -1,0 +1,123 @@
+//! Transaction layer: INVITE server transaction (RFC 3261 §17.2.1, Figure 7).
+//! Must not retransmit 2xx (that is the TU's job, §13.3.1.4) nor exceed T2 between Timer G shots.
+
+use std::time::{Duration, Instant};
+
+use super::{Armed, Output, Timer, TimerConfig, TuEvent};
+use crate::sip::proto::message::Response;
+
+/// Figure 7 states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Proceeding,
+    Completed,
+    Confirmed,
+    Terminated,
+}
+
+#[derive(Debug)]
+pub struct ServerInvite {
+    state: State,
+    last_response: Option<Vec<u8>>,
+    reliable: bool,
+    cfg: TimerConfig,
+    interval: Duration,
+    armed: Armed,
+}
+
+impl ServerInvite {
+    pub(crate) fn new(reliable: bool, cfg: TimerConfig) -> Self {
+        Self {
+            state: State::Proceeding,
+            last_response: None,
+            reliable,
+            cfg,
+            interval: cfg.t1,
+            armed: Armed::default(),
+        }
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// A retransmitted INVITE: resend the last provisional or the final.
+    pub(crate) fn on_invite(&mut self, out: &mut Output) {
+        if matches!(self.state, State::Proceeding | State::Completed) {
+            if let Some(r) = &self.last_response {
+                out.retransmit(r);
+            }
+        }
+    }
+
+    /// The ACK for a non-2xx final: Completed -> Confirmed, then Timer I absorbs further ACKs.
+    pub(crate) fn on_ack(&mut self, now: Instant, out: &mut Output) {
+        if self.state != State::Completed {
+            return;
+        }
+        self.armed.clear(Timer::G);
+        self.armed.clear(Timer::H);
+        if self.reliable {
+            self.state = State::Terminated;
+        } else {
+            self.state = State::Confirmed;
+            self.armed.set(Timer::I, now + self.cfg.t4, out);
+        }
+    }
+
+    pub(crate) fn send_response(
+        &mut self,
+        now: Instant,
+        resp: &Response,
+        out: &mut Output,
+    ) -> bool {
+        if self.state != State::Proceeding {
+            return false;
+        }
+        let bytes = resp.encode();
+        out.send.push(bytes.clone());
+        self.last_response = Some(bytes);
+        if resp.is_provisional() {
+            return true;
+        }
+        if resp.status < 300 {
+            self.state = State::Terminated;
+            return true;
+        }
+        self.state = State::Completed;
+        if !self.reliable {
+            self.armed.set(Timer::G, now + self.interval, out);
+        }
+        self.armed.set(Timer::H, now + self.cfg.t1x64(), out);
+        true
+    }
+
+    pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer, at: Instant, out: &mut Output) {
+        if !self.armed.take(timer, at) {
+            return;
+        }
+        match (timer, self.state) {
+            (Timer::G, State::Completed) => {
+                if let Some(r) = &self.last_response {
+                    out.retransmit(r);
+                }
+                self.interval = (self.interval * 2).min(self.cfg.t2);
+                self.armed.set(Timer::G, now + self.interval, out);
+            }
+            (Timer::H, State::Completed) => {
+                // No ACK ever came (§17.2.1): tell the TU, as for a transport failure.
+                self.state = State::Terminated;
+                out.tu.push(TuEvent::Timeout);
+            }
+            (Timer::I, State::Confirmed) => self.state = State::Terminated,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn on_transport_error(&mut self, out: &mut Output) {
+        if self.state != State::Terminated {
+            out.tu.push(TuEvent::TransportError);
+        }
+        self.state = State::Terminated;
+    }
+}

@@ -1,0 +1,52 @@
+//! Runtime counters readable by the rest of the server (console, REST). Must not lock: atomics only.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::sip::proto::Stats;
+
+/// Live counters; the driver updates them after every step.
+#[derive(Debug, Default)]
+pub struct Counters {
+    messages_in: AtomicU64,
+    messages_out: AtomicU64,
+    parse_errors: AtomicU64,
+    retransmissions: AtomicU64,
+    send_errors: AtomicU64,
+}
+
+/// A consistent-enough copy for display.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CountersSnapshot {
+    pub messages_in: u64,
+    pub messages_out: u64,
+    pub parse_errors: u64,
+    pub retransmissions: u64,
+    pub send_errors: u64,
+}
+
+impl Counters {
+    pub(crate) fn publish(&self, stats: &Stats) {
+        // Relaxed is enough: readers want recent totals, not ordering with other memory.
+        self.messages_in.store(stats.messages_in, Ordering::Relaxed);
+        self.messages_out
+            .store(stats.messages_out, Ordering::Relaxed);
+        self.parse_errors
+            .store(stats.parse_errors, Ordering::Relaxed);
+        self.retransmissions
+            .store(stats.retransmissions, Ordering::Relaxed);
+    }
+
+    pub(crate) fn send_error(&self) {
+        self.send_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> CountersSnapshot {
+        CountersSnapshot {
+            messages_in: self.messages_in.load(Ordering::Relaxed),
+            messages_out: self.messages_out.load(Ordering::Relaxed),
+            parse_errors: self.parse_errors.load(Ordering::Relaxed),
+            retransmissions: self.retransmissions.load(Ordering::Relaxed),
+            send_errors: self.send_errors.load(Ordering::Relaxed),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Runtime driver loop: feeds datagrams, frames, commands and the one timer into the endpoint and
+//! writes its transmits out (RFC 3261 §18, RFC 3581 symmetric responses). Must hold no SIP logic.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::{mpsc, oneshot};
+
+use super::counters::Counters;
+use super::tcp::{spawn_connection, TcpEvent};
+use crate::sip::proto::{
+    Endpoint, EndpointConfig, Event, Request, Response, SendError, Transmit, Transport, TxId,
+};
+
+/// What the rest of the server asks the SIP engine to do.
+#[derive(Debug)]
+pub enum Command {
+    SendRequest {
+        request: Request,
+        dest: SocketAddr,
+        transport: Transport,
+        reply: oneshot::Sender<Result<TxId, SendError>>,
+    },
+    Respond {
+        tx: TxId,
+        response: Response,
+    },
+}
+
+/// Cloneable access to a running runtime.
+#[derive(Debug, Clone)]
+pub struct RuntimeHandle {
+    pub commands: mpsc::UnboundedSender<Command>,
+    pub counters: Arc<Counters>,
+}
+
+impl RuntimeHandle {
+    /// Starts a client transaction; `None` if the runtime is gone.
+    pub async fn send_request(
+        &self,
+        request: Request,
+        dest: SocketAddr,
+        transport: Transport,
+    ) -> Option<Result<TxId, SendError>> {
+        let (reply, rx) = oneshot::channel();
+        self.commands
+            .send(Command::SendRequest {
+                request,
+                dest,
+                transport,
+                reply,
+            })
+            .ok()?;
+        rx.await.ok()
+    }
+
+    pub fn respond(&self, tx: TxId, response: Response) {
+        let _ = self.commands.send(Command::Respond { tx, response });
+    }
+}
+
+/// Owns the sockets and the endpoint.
+pub struct Runtime {
+    endpoint: Endpoint,
+    udp: Option<UdpSocket>,
+    tcp: Option<TcpListener>,
+    counters: Arc<Counters>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<Event>,
+    conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
+    tcp_tx: mpsc::UnboundedSender<TcpEvent>,
+    tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
+}
+
+impl Runtime {
+    /// Takes already-bound sockets (tests bind port 0). Returns the runtime, a handle, and the
+    /// stream of transaction-user events.
+    pub fn new(
+        cfg: EndpointConfig,
+        seed: u64,
+        udp: Option<UdpSocket>,
+        tcp: Option<TcpListener>,
+    ) -> (Self, RuntimeHandle, mpsc::UnboundedReceiver<Event>) {
+        let (cmd_tx, commands) = mpsc::unbounded_channel();
+        let (events, ev_rx) = mpsc::unbounded_channel();
+        let (tcp_tx, tcp_rx) = mpsc::unbounded_channel();
+        let counters = Arc::new(Counters::default());
+        let handle = RuntimeHandle {
+            commands: cmd_tx,
+            counters: counters.clone(),
+        };
+        let rt = Self {
+            endpoint: Endpoint::new(cfg, seed),
+            udp,
+            tcp,
+            counters,
+            commands,
+            events,
+            conns: HashMap::new(),
+            tcp_tx,
+            tcp_rx,
+        };
+        (rt, handle, ev_rx)
+    }
+
+    /// Runs until `shutdown` completes, then returns; sockets close when the runtime drops.
+    ///
+    /// # Errors
+    /// A fatal error of the UDP socket.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+        tokio::pin!(shutdown);
+        let mut buf = vec![0u8; 65_536];
+        loop {
+            let deadline = self.endpoint.poll_timeout();
+            let sleep = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut shutdown => break,
+                r = recv_udp(self.udp.as_ref(), &mut buf) => {
+                    let (n, from) = r?;
+                    self.endpoint.handle_datagram(Instant::now(), from, Transport::Udp, &buf[..n]);
+                }
+                r = accept(self.tcp.as_ref()) => {
+                    if let Ok((stream, peer)) = r {
+                        let limits = self.endpoint.config().limits;
+                        self.conns.insert(peer, spawn_connection(stream, peer, limits, self.tcp_tx.clone()));
+                    }
+                }
+                Some(ev) = self.tcp_rx.recv() => match ev {
+                    TcpEvent::Frame(peer, bytes) => self.endpoint.handle_datagram(Instant::now(), peer, Transport::Tcp, &bytes),
+                    TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
+                },
+                Some(cmd) = self.commands.recv() => self.command(cmd),
+                _ = sleep => self.endpoint.handle_timeout(Instant::now()),
+            }
+            self.flush().await;
+        }
+        Ok(())
+    }
+
+    fn command(&mut self, cmd: Command) {
+        let now = Instant::now();
+        match cmd {
+            Command::SendRequest {
+                request,
+                dest,
+                transport,
+                reply,
+            } => {
+                let _ = reply.send(self.endpoint.send_request(now, request, dest, transport));
+            }
+            Command::Respond { tx, response } => {
+                if let Err(error) = self.endpoint.respond(now, tx, response) {
+                    tracing::debug!(%error, "response refused by transaction");
+                }
+            }
+        }
+    }
+
+    async fn flush(&mut self) {
+        while let Some(t) = self.endpoint.poll_transmit() {
+            if !self.send(&t).await {
+                self.counters.send_error();
+                if let Some(tx) = t.tx {
+                    self.endpoint.handle_transport_error(tx);
+                }
+            }
+        }
+        while let Some(ev) = self.endpoint.poll_event() {
+            let _ = self.events.send(ev);
+        }
+        self.counters.publish(&self.endpoint.stats());
+    }
+
+    async fn send(&mut self, t: &Transmit) -> bool {
+        match t.transport {
+            Transport::Udp => match &self.udp {
+                Some(sock) => sock.send_to(&t.payload, t.dest).await.is_ok(),
+                None => false,
+            },
+            Transport::Tcp => {
+                if let Some(conn) = self.conns.get(&t.dest) {
+                    if conn.send(t.payload.clone()).is_ok() {
+                        return true;
+                    }
+                }
+                // No live connection to reuse: open one (§18.1.1).
+                let Ok(stream) = TcpStream::connect(t.dest).await else {
+                    return false;
+                };
+                let limits = self.endpoint.config().limits;
+                let conn = spawn_connection(stream, t.dest, limits, self.tcp_tx.clone());
+                let ok = conn.send(t.payload.clone()).is_ok();
+                self.conns.insert(t.dest, conn);
+                ok
+            }
+            _ => false,
+        }
+    }
+}
+
+async fn recv_udp(sock: Option<&UdpSocket>, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    match sock {
+        Some(s) => s.recv_from(buf).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn accept(l: Option<&TcpListener>) -> io::Result<(TcpStream, SocketAddr)> {
+    match l {
+        Some(l) => l.accept().await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,11 @@
+//! Transport runtime (RFC 3261 §18): the tokio driver that owns the UDP socket, the TCP listener
+//! and connections, and the single timer. It is the only SIP code doing I/O; the logic stays in `proto`.
+
+mod counters;
+mod driver;
+mod engine;
+mod tcp;
+
+pub use counters::{Counters, CountersSnapshot};
+pub use driver::{Command, Runtime, RuntimeHandle};
+pub use engine::{start, SipServer};
