@@ -24,7 +24,7 @@ export default defineConfig({
     command:
       `rm -rf ../target/e2e && mkdir -p ../target/e2e && ` +
       `TRUNKLINE_ADMIN_PASSWORD='${MAIN.password}' ${bin} --database ${db} admin set-password && ` +
-      `exec ${bin} --database ${db} serve --http 127.0.0.1:${MAIN.port} --site-root ../target/site`,
+      `exec ${bin} --database ${db} serve --http 127.0.0.1:${MAIN.port} --sip 127.0.0.1:0 --site-root ../target/site`,
     url: `${MAIN.url}/login`,
     reuseExistingServer: false,
     timeout: 60_000,

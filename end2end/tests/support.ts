@@ -58,7 +58,7 @@ export class OwnServer {
   async start() {
     this.proc = spawn(
       '../target/release/trunkline',
-      ['--database', this.db, 'serve', '--http', `127.0.0.1:${this.port}`, '--site-root', '../target/site'],
+      ['--database', this.db, 'serve', '--http', `127.0.0.1:${this.port}`, '--sip', '127.0.0.1:0', '--site-root', '../target/site'],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 20_000;
