@@ -9,9 +9,9 @@ async function openTab(page: Page, name: string) {
 async function enterSeedTrunk(page: Page) {
   await page.goto('/ipbx/trunks/new');
   await hydrated(page);
-  await page.getByLabel('Name', { exact: true }).fill('provider_username');
+  await page.locator('#name').fill('provider_username');
   await page.getByLabel('Authentication username').fill('provider_username');
-  await page.getByLabel('Password', { exact: true }).fill('provider_password');
+  await page.locator('#secret').fill('provider_password');
   await page.getByLabel('Connection type').selectOption('peer');
   await page.getByLabel('IP addressing type').selectOption('static');
   await page.getByLabel('Host', { exact: true }).fill('voip.provider.example.com');
@@ -54,8 +54,8 @@ test('create the seed trunk, see it, edit it, delete it', async ({ page }) => {
   // Edit: change the host; the blank password keeps the stored one.
   await row.getByRole('link', { name: 'provider_username' }).click();
   await hydrated(page);
-  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
-  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('placeholder', 'unchanged (stored)');
+  await expect(page.locator('#secret')).toHaveValue('');
+  await expect(page.locator('#secret')).toHaveAttribute('placeholder', 'unchanged (stored)');
   await page.getByLabel('Host', { exact: true }).fill('sip2.provider.example.com');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page).toHaveURL(/\/ipbx\/trunks$/);
@@ -79,10 +79,10 @@ test('a bad host and an out-of-range port show field errors and keep the input',
   await login(page);
   await page.goto('/ipbx/trunks/new');
   await hydrated(page);
-  await page.getByLabel('Name', { exact: true }).fill('badtrunk');
+  await page.locator('#name').fill('badtrunk');
   await page.getByLabel('IP addressing type').selectOption('static');
   await page.getByLabel('Host', { exact: true }).fill('not a host!');
-  await page.getByLabel('Port', { exact: true }).fill('70000');
+  await page.locator('#port').fill('70000');
   await openTab(page, 'Register');
   await page.locator('#reg_expiry').fill('30');
   await page.getByRole('button', { name: 'Save' }).click();
@@ -92,7 +92,7 @@ test('a bad host and an out-of-range port show field errors and keep the input',
   await expect(page.locator('#error-port')).toContainText('1 to 65535');
   await expect(page.getByRole('tab', { name: /^Register/ })).toContainText('1');
   await expect(page.getByLabel('Host', { exact: true })).toHaveValue('not a host!');
-  await expect(page.getByLabel('Port', { exact: true })).toHaveValue('70000');
+  await expect(page.locator('#port')).toHaveValue('70000');
   await expect(page).toHaveURL(/\/ipbx\/trunks\/new$/);
 
   // Nothing was stored.
@@ -101,7 +101,7 @@ test('a bad host and an out-of-range port show field errors and keep the input',
 
   // Fixing the fields saves.
   await page.getByLabel('Host', { exact: true }).fill('192.0.2.10');
-  await page.getByLabel('Port', { exact: true }).fill('5060');
+  await page.locator('#port').fill('5060');
   await openTab(page, 'Register');
   await expect(page.locator('#error-reg_expiry')).toContainText('60 to 3600');
   await page.locator('#reg_expiry').fill('120');
@@ -115,10 +115,10 @@ test('a duplicate name is refused by the server next to the Name field', async (
   expect(res.status()).toBe(201);
   await page.goto('/ipbx/trunks/new');
   await hydrated(page);
-  await page.getByLabel('Name', { exact: true }).fill('DUP');
+  await page.locator('#name').fill('DUP');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('#error-name')).toContainText('already exists');
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('DUP');
+  await expect(page.locator('#name')).toHaveValue('DUP');
 });
 
 test('saving over someone else’s change is refused and keeps the input', async ({ page }) => {

@@ -18,7 +18,7 @@ pub struct Caller(pub String);
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/favicon.ico" | "/api/login" | "/api/create_admin" | "/api/admin_exists"
+        "/login" | "/favicon.svg" | "/api/login" | "/api/create_admin" | "/api/admin_exists"
     ) || path.starts_with("/pkg/")
 }
 

@@ -26,7 +26,9 @@ pub(crate) use lens;
 #[derive(Clone, Copy)]
 pub struct FormState {
     pub input: RwSignal<TrunkInput>,
-    /// Fields the administrator has left at least once: their errors show.
+    /// Fields the administrator has typed in: their errors show as they
+    /// type. (Not on blur: an error appearing on blur shifts the page under
+    /// the pointer, and the click on Save that caused the blur is lost.)
     pub touched: RwSignal<HashSet<&'static str>>,
     /// After a first Save, every error shows.
     pub submitted: RwSignal<bool>,
@@ -74,8 +76,10 @@ impl FormState {
                 autocomplete=if kind == "password" { "new-password" } else { "off" }
                 aria-describedby=format!("error-{name}")
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
-                on:input=move |ev| input.update(|i| *(lens.set)(i) = event_target_value(&ev))
-                on:blur=move |_| self.touch(name)
+                on:input=move |ev| {
+                    input.update(|i| *(lens.set)(i) = event_target_value(&ev));
+                    self.touch(name);
+                }
             />
         }
     }
@@ -93,8 +97,10 @@ impl FormState {
                 name=name
                 aria-describedby=format!("error-{name}")
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
-                on:input=move |ev| input.update(|i| *(lens.set)(i) = event_target_value(&ev))
-                on:blur=move |_| self.touch(name)
+                on:input=move |ev| {
+                    input.update(|i| *(lens.set)(i) = event_target_value(&ev));
+                    self.touch(name);
+                }
             />
         }
     }
