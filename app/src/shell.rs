@@ -2,7 +2,8 @@
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, trunk_edit::TrunkEdit, trunks::TrunkList,
+    home::HomePage, login::LoginPage, not_found::NotFound, registry::RegistryPage,
+    trunk_edit::TrunkEdit, trunks::TrunkList,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ipbx/trunks") view=TrunkList/>
                     <Route path=path!("ipbx/trunks/new") view=TrunkEdit/>
                     <Route path=path!("ipbx/trunks/edit/:id") view=TrunkEdit/>
+                    <Route path=path!("status/registry") view=RegistryPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -45,6 +45,31 @@ pub enum Command {
     /// Manage REST API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Asterisk-style console commands, answered by the running server.
+    #[command(subcommand)]
+    Sip(SipCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SipCommand {
+    /// `sip show ...`
+    #[command(subcommand)]
+    Show(SipShow),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SipShow {
+    /// Outbound registrations, as Asterisk's `sip show registry`.
+    Registry(ServerArgs),
+    /// Trunks and their monitoring status, as `sip show peers`.
+    Peers(ServerArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// The running server's console address.
+    #[arg(long, env = "TRUNKLINE_HTTP", default_value = "127.0.0.1:3000")]
+    pub http: SocketAddr,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -56,6 +81,12 @@ pub struct ServeArgs {
     /// Address of the SIP listener, UDP and TCP on the same port.
     #[arg(long, env = "TRUNKLINE_SIP", default_value = "0.0.0.0:5060")]
     pub sip: SocketAddr,
+
+    /// Address written in SIP Contact and Via, when providers must reach
+    /// this server at another address than the one it binds (NAT). Without
+    /// it, the address a provider reports back (rport) is used.
+    #[arg(long, env = "TRUNKLINE_SIP_EXTERNAL_ADDRESS")]
+    pub sip_external_address: Option<String>,
 
     /// Folder of the built console (wasm, css), as cargo-leptos writes it.
     #[arg(long, env = "TRUNKLINE_SITE_ROOT", default_value = "target/site")]
@@ -99,6 +130,8 @@ pub enum CliError {
     Service(#[from] ServiceError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Control(String),
 }
 
 async fn open_core(path: &std::path::Path) -> Result<Core, CliError> {
@@ -119,8 +152,19 @@ async fn open_core(path: &std::path::Path) -> Result<Core, CliError> {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let core = open_core(&cli.database).await?;
     match cli.command {
-        None => crate::serve::serve(core, cli.serve).await,
-        Some(Command::Serve(args)) => crate::serve::serve(core, args).await,
+        None => crate::serve::serve(core, &cli.database, cli.serve).await,
+        Some(Command::Serve(args)) => crate::serve::serve(core, &cli.database, args).await,
+        Some(Command::Sip(SipCommand::Show(show))) => {
+            let (args, path) = match show {
+                SipShow::Registry(a) => (a, "/api/v1/cli/sip/show/registry"),
+                SipShow::Peers(a) => (a, "/api/v1/cli/sip/show/peers"),
+            };
+            print!(
+                "{}",
+                crate::control::fetch(args.http, &cli.database, path).await?
+            );
+            Ok(())
+        }
         Some(Command::Admin(AdminCommand::SetPassword { username, password })) => {
             let password = match password {
                 Some(p) => p,

@@ -2,6 +2,8 @@
 //! wiring between the console's configuration and the rest of the server.
 
 pub mod cli;
+pub mod control;
+pub mod engine;
 pub mod http;
 pub mod rest;
 pub mod serve;

@@ -1,9 +1,12 @@
-//! `trunkline serve`: binds the console's port and runs until Ctrl-C.
+//! `trunkline serve`: starts the SIP engine and the console, and runs
+//! until Ctrl-C or SIGTERM.
 
 use crate::cli::{CliError, ServeArgs};
+use crate::engine::{self, EngineOptions};
 use app::ssr::state::{AppState, Core};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
+use std::path::Path;
 
 /// The options Leptos renders with. Built here rather than read from
 /// cargo-leptos's variables, so the binary runs the same wherever it is
@@ -17,15 +20,19 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Serves the console until the process is asked to stop.
+/// Serves SIP and the console until the process is asked to stop.
 ///
 /// # Errors
-/// When the port cannot be bound.
-pub async fn serve(core: Core, args: ServeArgs) -> Result<(), CliError> {
+/// When a port cannot be bound.
+pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), CliError> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let sip_stopped = wait_for(stopped.clone());
-    crate::sip::runtime::start(args.sip, sip_stopped).await?;
-    let state = AppState::new(leptos_options(&args.site_root, args.http), core);
+    let options = EngineOptions {
+        sip_bind: args.sip,
+        external_address: args.sip_external_address.clone(),
+    };
+    let (_, engine) = engine::start(options, core.config.subscribe(), stopped).await?;
+    crate::control::write_token(&core, database).await?;
+    let state = AppState::new(leptos_options(&args.site_root, args.http), core, engine);
     let router = crate::http::router(state);
     let listener = tokio::net::TcpListener::bind(args.http).await?;
     let local = listener.local_addr()?;
@@ -41,10 +48,6 @@ pub async fn serve(core: Core, args: ServeArgs) -> Result<(), CliError> {
     })
     .await?;
     Ok(())
-}
-
-async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
-    let _ = stopped.wait_for(|s| *s).await;
 }
 
 /// Ctrl-C, or SIGTERM from a service manager.

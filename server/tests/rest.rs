@@ -36,7 +36,11 @@ async fn api() -> Api {
         .expect("token");
     let options =
         trunkline::serve::leptos_options("target/site", "127.0.0.1:0".parse().expect("addr"));
-    let router = trunkline::http::router(AppState::new(options, core.clone()));
+    let router = trunkline::http::router(AppState::new(
+        options,
+        core.clone(),
+        app::ssr::state::EngineLink::detached(),
+    ));
     Api {
         router,
         token,

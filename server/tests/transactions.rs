@@ -63,7 +63,7 @@ fn reliable_transport_never_retransmits() {
     for method in [Method::Options, Method::Invite] {
         let mut h = Harness::new(Transport::Tcp, 3);
         h.set_fault(|_| Fault::Drop);
-        start(&mut h, method);
+        start(&mut h, method.clone());
         h.run_for(Duration::from_secs(40));
         assert_eq!(request_times(&h, method, true), vec![0.0]);
         assert_eq!(timeout_at(&h), vec![32.0]);
@@ -122,7 +122,7 @@ fn duplicated_packets_reach_each_tu_once() {
         let mut h = Harness::new(Transport::Udp, 6);
         h.set_fault(|_| Fault::Duplicate);
         h.b.on_event(answer_with(486));
-        start(&mut h, method);
+        start(&mut h, method.clone());
         h.run_for(Duration::from_secs(60));
         let requests =
             h.b.events

@@ -30,6 +30,10 @@ pub fn Layout() -> impl IntoView {
                 <ul>
                     <li><A href="/ipbx/trunks">"SIP Protocol"</A></li>
                 </ul>
+                <p class="menu-title">"Status"</p>
+                <ul>
+                    <li><A href="/status/registry">"SIP registry"</A></li>
+                </ul>
             </nav>
             <main class="content">
                 <Outlet/>

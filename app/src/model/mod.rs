@@ -8,6 +8,7 @@ pub mod dialplan;
 pub use config::{Context, ContextKind, PbxConfig};
 pub mod errors;
 pub mod net;
+pub mod registry;
 pub mod trunk;
 
 pub use errors::{FieldError, FieldErrors};

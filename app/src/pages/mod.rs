@@ -3,5 +3,6 @@
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod registry;
 pub mod trunk_edit;
 pub mod trunks;

@@ -1,11 +1,12 @@
 //! What every request handler, server function and the engine share.
 
+use crate::model::registry::{RegistryAction, RegistryEntry};
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 use std::sync::Arc;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 /// The store and the configuration channel: all a service needs.
 #[derive(Clone)]
@@ -35,18 +36,44 @@ impl Core {
     }
 }
 
+/// What the console reads from the SIP engine and may ask of it; the
+/// console never reaches into the engine itself (DESIGN.md, "Status").
+#[derive(Clone)]
+pub struct EngineLink {
+    pub registry: watch::Receiver<Arc<Vec<RegistryEntry>>>,
+    pub actions: mpsc::UnboundedSender<(i64, RegistryAction)>,
+}
+
+impl EngineLink {
+    /// A link to no engine (tests of the console alone): an empty
+    /// registry that never changes, actions that go nowhere.
+    pub fn detached() -> Self {
+        let (_, registry) = watch::channel(Arc::new(Vec::new()));
+        let (actions, _) = mpsc::unbounded_channel();
+        Self { registry, actions }
+    }
+
+    pub fn act(&self, trunk_id: i64, action: RegistryAction) {
+        if self.actions.send((trunk_id, action)).is_err() {
+            tracing::warn!(trunk_id, ?action, "no SIP engine to act on");
+        }
+    }
+}
+
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub core: Core,
+    pub engine: EngineLink,
     pub login_limiter: Arc<LoginLimiter>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, core: Core) -> Self {
+    pub fn new(leptos_options: LeptosOptions, core: Core, engine: EngineLink) -> Self {
         Self {
             leptos_options,
             core,
+            engine,
             login_limiter: Arc::new(LoginLimiter::default()),
         }
     }

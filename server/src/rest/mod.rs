@@ -3,6 +3,7 @@
 //! Handlers call the same services as the console's server functions.
 
 mod openapi;
+mod registry;
 mod trunks;
 
 use app::model::FieldErrors;
@@ -11,13 +12,19 @@ use app::ssr::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
+        .route("/registry", get(registry::list))
+        .route("/registry/stream", get(registry::stream))
+        .route("/registry/{id}/register", post(registry::register_now))
+        .route("/registry/{id}/qualify", post(registry::qualify_now))
+        .route("/cli/sip/show/registry", get(registry::show_registry_text))
+        .route("/cli/sip/show/peers", get(registry::show_peers_text))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(
             "/trunks/{id}",

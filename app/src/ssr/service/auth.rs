@@ -150,6 +150,16 @@ pub async fn create_token(core: &Core, label: &str) -> Result<String, ServiceErr
     Ok(token)
 }
 
+/// A new token that replaces every earlier one with the same label (the
+/// server's own token for console commands, renewed at each start).
+///
+/// # Errors
+/// `Invalid` for an empty label.
+pub async fn replace_token(core: &Core, label: &str) -> Result<String, ServiceError> {
+    store::admins::delete_tokens_labelled(&core.pool, label.trim()).await?;
+    create_token(core, label).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,6 +102,15 @@ pub async fn insert_token(
     Ok(())
 }
 
+/// Forgets every API token with this label.
+pub async fn delete_tokens_labelled(pool: &SqlitePool, label: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM api_tokens WHERE label = ?")
+        .bind(label)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// The label of the API token with this digest, if it exists.
 pub async fn token_label(
     pool: &SqlitePool,

@@ -1,4 +1,5 @@
-//! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication.
+//! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication, outbound
+//! registration and qualify.
 //! Must not import tokio, open sockets or read the clock: time and randomness are arguments.
 
 pub mod answer;
@@ -8,7 +9,12 @@ pub mod endpoint;
 pub mod harness;
 pub mod header;
 pub mod message;
+pub mod qualify;
+pub mod registration;
 pub mod rng;
+pub mod status_format;
+#[cfg(test)]
+pub(crate) mod testrig;
 pub mod transaction;
 
 pub use endpoint::{Endpoint, EndpointConfig, Event, SendError, Stats, Transmit, TxId};

@@ -1,40 +1,49 @@
 //! Starting the SIP side of `trunkline serve`: binds UDP and TCP on one
-//! port, runs the driver, and answers the transaction user's requests with
-//! `proto::answer`. The only decisions here are about sockets and tasks.
+//! port, runs the driver and the trunk registrations manager, and answers
+//! the requests no feature claims with `proto::answer`. The only decisions
+//! here are about sockets and tasks.
 
-use super::{Runtime, RuntimeHandle};
+use super::{Registrations, RegistrationsHandle, Runtime, RuntimeHandle};
+use crate::sip::proto::registration::HostPort;
 use crate::sip::proto::{answer::answer, EndpointConfig, Event, Rng};
-use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::watch;
 
 /// A running SIP listener.
 pub struct SipServer {
     /// The address actually bound (port 0 is resolved).
     pub local: SocketAddr,
     pub handle: RuntimeHandle,
+    pub registrations: RegistrationsHandle,
 }
 
 /// Binds UDP and TCP on `bind` (the same port for both) and serves until
-/// `shutdown` completes.
+/// `stop` turns true. `advertised` is the host written in our Via and
+/// Contact (the address providers reach us at).
 ///
 /// # Errors
 /// When either socket cannot be bound.
 pub async fn start(
     bind: SocketAddr,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    advertised: Option<String>,
+    stop: watch::Receiver<bool>,
 ) -> io::Result<SipServer> {
     let udp = UdpSocket::bind(bind).await?;
     let local = udp.local_addr()?;
     let tcp = TcpListener::bind(local).await?;
-    let via_host = if local.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
-    } else {
-        local.ip().to_string()
-    };
+    let host = advertised.unwrap_or_else(|| {
+        if local.ip().is_unspecified() {
+            // Until a provider tells us our address (rport), loopback is
+            // the only address known to be ours.
+            "127.0.0.1".to_owned()
+        } else {
+            local.ip().to_string()
+        }
+    });
     let config = EndpointConfig {
-        via_host,
+        via_host: host.clone(),
         via_port: local.port(),
         ..EndpointConfig::default()
     };
@@ -44,16 +53,24 @@ pub async fn start(
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0x5eed)
         ^ u64::from(std::process::id());
-    let (runtime, handle, mut events) = Runtime::new(config, seed, Some(udp), Some(tcp));
+    let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
+    let (manager, registrations, mut others) = Registrations::new(
+        handle.clone(),
+        events,
+        HostPort::new(host, local.port()),
+        seed.rotate_left(7),
+    );
+    let transport_stop = stopped(stop.clone());
     tokio::spawn(async move {
-        if let Err(error) = runtime.run(shutdown).await {
+        if let Err(error) = runtime.run(transport_stop).await {
             tracing::error!(%error, "SIP transport stopped");
         }
     });
+    tokio::spawn(manager.run(stopped(stop)));
     let responder = handle.clone();
     tokio::spawn(async move {
         let mut rng = Rng::new(seed.rotate_left(17));
-        while let Some(event) = events.recv().await {
+        while let Some(event) = others.recv().await {
             if let Event::Request {
                 tx,
                 request,
@@ -69,5 +86,13 @@ pub async fn start(
         }
     });
     tracing::info!("SIP on udp and tcp {local}");
-    Ok(SipServer { local, handle })
+    Ok(SipServer {
+        local,
+        handle,
+        registrations,
+    })
+}
+
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }

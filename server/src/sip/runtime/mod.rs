@@ -1,11 +1,15 @@
 //! Transport runtime (RFC 3261 §18): the tokio driver that owns the UDP socket, the TCP listener
-//! and connections, and the single timer. It is the only SIP code doing I/O; the logic stays in `proto`.
+//! and connections, the single timer, and the trunk registrations manager. It is the only SIP code doing I/O; the logic stays in `proto`.
 
 mod counters;
 mod driver;
 mod engine;
+mod registrations;
+mod status;
 mod tcp;
 
 pub use counters::{Counters, CountersSnapshot};
 pub use driver::{Command, Runtime, RuntimeHandle};
 pub use engine::{start, SipServer};
+pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
+pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};

@@ -126,7 +126,7 @@ impl Endpoint {
             From(from).with_tag(&tag),
             To(to),
             call_id,
-            CSeq::new(1, method),
+            CSeq::new(1, method.clone()),
         );
         headers.max_forwards = Some(MaxForwards(70));
         Request {
@@ -170,7 +170,7 @@ impl Endpoint {
         };
         let key = ClientKey {
             branch,
-            method: KeyMethod(request.method),
+            method: KeyMethod(request.method.clone()),
         };
         let mut out = Output::default();
         let reliable = transport.is_reliable();

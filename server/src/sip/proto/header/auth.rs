@@ -64,6 +64,15 @@ impl fmt::Display for Qop {
     }
 }
 
+/// True if the value uses the Digest scheme. Other schemes (RFC 4475 §3.3.7 `regaut01`) are
+/// not an error: the message layer carries them opaquely and the server challenges with Digest.
+pub fn is_digest(value: &str) -> bool {
+    value
+        .split_ascii_whitespace()
+        .next()
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("Digest"))
+}
+
 /// Splits `Digest a=b, c="d"` into lowercased names and unquoted values.
 fn parse_digest_params(
     value: &str,
@@ -234,6 +243,9 @@ mod tests {
         assert_eq!(c.to_string(), raw);
         assert_eq!(Challenge::parse(&c.to_string()), Ok(c));
         assert!(Challenge::parse("Basic realm=\"x\"").is_err());
+        assert!(!is_digest("Basic realm=\"x\""));
+        assert!(!is_digest("NoOneKnowsThisScheme opaque-data=here"));
+        assert!(is_digest(raw));
         assert!(Challenge::parse("Digest nonce=\"x\"").is_err());
     }
 

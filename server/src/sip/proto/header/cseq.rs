@@ -1,11 +1,8 @@
 //! Message layer: the CSeq header (RFC 3261 §20.16). Must not accept numbers of 2**31 or more.
 
-use std::fmt;
-use std::str::FromStr;
-
-use rsip::Method;
-
 use super::HeaderError;
+use crate::sip::proto::message::Method;
+use std::fmt;
 
 /// CSeq: sequence number and method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,15 +27,10 @@ impl CSeq {
             .ok()
             .filter(|n| *n < (1 << 31) && num.bytes().all(|b| b.is_ascii_digit()))
             .ok_or(HeaderError::invalid("CSeq", "sequence number out of range"))?;
-        let method = parse_method(method).ok_or(HeaderError::invalid("CSeq", "unknown method"))?;
+        let method =
+            Method::parse(method).ok_or(HeaderError::invalid("CSeq", "method is not a token"))?;
         Ok(Self { seq, method })
     }
-}
-
-/// Parses a method name; SIP methods are case-sensitive (RFC 3261 §7.1).
-pub fn parse_method(s: &str) -> Option<Method> {
-    let m = Method::from_str(s).ok()?;
-    (m.to_string() == s).then_some(m)
 }
 
 impl fmt::Display for CSeq {
@@ -58,7 +50,11 @@ mod tests {
         assert_eq!(c.map(|c| c.to_string()), Ok("314159 INVITE".into()));
         assert!(CSeq::parse("2147483648 INVITE").is_err());
         assert!(CSeq::parse("-1 INVITE").is_err());
-        assert!(CSeq::parse("1 invite").is_err());
+        // Methods are case-sensitive: `invite` is an extension method, not INVITE (§7.1).
+        let lower = CSeq::parse("1 invite").expect("extension method");
+        assert_ne!(lower.method, Method::Invite);
+        assert_eq!(lower.to_string(), "1 invite");
+        assert!(CSeq::parse("1 IN<VITE").is_err());
         assert!(CSeq::parse("1").is_err());
         assert!(CSeq::parse("1 INVITE x").is_err());
     }

@@ -21,7 +21,7 @@ pub use name_addr::NameAddr;
 pub use numeric::{ContentLength, Expires, MaxForwards, MinExpires};
 pub use params::Param;
 pub use route::RouteSet;
-pub use via::{Rport, Via};
+pub use via::{Rport, Via, ViaTransport};
 
 /// Why a header value was refused. The peer is at fault in every case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -37,16 +37,33 @@ impl NameAddr {
                     .map(|i| open + i)
                     .ok_or(HeaderError::invalid(header, "unclosed `<`"))?;
                 let display = v[..open].trim();
-                if display.starts_with('"') && params::unquote(display).is_none() {
-                    return Err(HeaderError::invalid(header, "bad quoted display name"));
+                if display.starts_with('"') {
+                    if params::unquote(display).is_none() {
+                        return Err(HeaderError::invalid(header, "bad quoted display name"));
+                    }
+                } else if !display
+                    .split_ascii_whitespace()
+                    .all(|t| t.bytes().all(params::is_token_byte))
+                {
+                    // §25.1 display-name = *(token LWS) / quoted-string: `Bell, Alexander` needs
+                    // quotes (RFC 4475 §3.1.2.15).
+                    return Err(HeaderError::invalid(header, "display name is not tokens"));
                 }
                 let display = (!display.is_empty()).then(|| display.to_string());
                 (display, &v[open + 1..close], &v[close + 1..])
             }
-            None => match v.find(';') {
-                Some(i) => (None, v[..i].trim_end(), &v[i..]),
-                None => (None, v, ""),
-            },
+            None => {
+                let (uri, rest) = match v.find(';') {
+                    Some(i) => (v[..i].trim_end(), &v[i..]),
+                    None => (v, ""),
+                };
+                // §20.10: a URI with `,`, `?` or `;` must be in `<>`; here `;` already started
+                // the header params, and `?` would be URI headers (RFC 4475 §3.1.2.13).
+                if uri.contains('?') {
+                    return Err(HeaderError::invalid(header, "URI with `?` needs <>"));
+                }
+                (None, uri, rest)
+            }
         };
         check_uri(uri, header)?;
         let rest = rest.trim();
@@ -161,6 +178,8 @@ mod tests {
             "<sip:a b>",
             "<sip:a> junk",
             "\"unterminated <sip:a>",
+            "Bell, Alexander <sip:a.g.bell@example.com>",
+            "sip:user@example.com?Route=%3Csip:sip.example.com%3E",
         ] {
             assert!(NameAddr::parse(bad, "To").is_err(), "{bad}");
         }

@@ -16,10 +16,45 @@ pub enum Rport {
     Value(u16),
 }
 
+/// The Via `transport` (§20.42): one this core can use, or an `other-transport` token it only
+/// carries (RFC 4475 §3.1.1.10 has `SIP/2.0/UNKNOWN`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViaTransport {
+    Known(Transport),
+    /// A token other than the known transports, kept as written.
+    Other(String),
+}
+
+impl ViaTransport {
+    fn parse(s: &str) -> Option<Self> {
+        if let Some(t) = Transport::parse(s) {
+            return Some(Self::Known(t));
+        }
+        (!s.is_empty() && s.bytes().all(params::is_token_byte)).then(|| Self::Other(s.to_string()))
+    }
+
+    /// The transport, when it is one this core can send on.
+    pub fn known(&self) -> Option<Transport> {
+        match self {
+            Self::Known(t) => Some(*t),
+            Self::Other(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ViaTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Known(t) => t.fmt(f),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
 /// One Via entry (`SIP/2.0/UDP host:port;branch=...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Via {
-    pub transport: Transport,
+    pub transport: ViaTransport,
     pub host: String,
     pub port: Option<u16>,
     /// Params in wire order; typed accessors read them. Validated at parse time.
@@ -35,7 +70,7 @@ impl Via {
         branch: &str,
     ) -> Self {
         Self {
-            transport,
+            transport: ViaTransport::Known(transport),
             host: host.into(),
             port,
             params: vec![
@@ -67,8 +102,8 @@ impl Via {
         let split = tail
             .find(|c: char| c.is_ascii_whitespace())
             .ok_or(HeaderError::invalid("Via", "missing sent-by"))?;
-        let transport = Transport::parse(&tail[..split])
-            .ok_or(HeaderError::invalid("Via", "unknown transport"))?;
+        let transport = ViaTransport::parse(&tail[..split])
+            .ok_or(HeaderError::invalid("Via", "transport is not a token"))?;
         // LWS is allowed around the colon of sent-by; drop it before splitting host and port.
         let sent_by: String = tail[split..]
             .chars()
@@ -220,7 +255,7 @@ mod tests {
     fn lws_ipv6_and_stamp() {
         let via =
             Via::parse("SIP  /   2.0  / TCP [2001:db8::10] : 5070 ;branch=z9hG4bKa").expect("lws");
-        assert_eq!(via.transport, Transport::Tcp);
+        assert_eq!(via.transport.known(), Some(Transport::Tcp));
         assert_eq!(via.host, "[2001:db8::10]");
         assert_eq!(via.port, Some(5070));
         let mut via = Via::parse("SIP/2.0/UDP a.example.com;rport;branch=z9hG4bK1").expect("via");
@@ -233,12 +268,21 @@ mod tests {
     }
 
     #[test]
+    fn other_transport_is_carried() {
+        let raw = "SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en";
+        let via = Via::parse(raw).expect("other-transport");
+        assert_eq!(via.transport, ViaTransport::Other("UNKNOWN".into()));
+        assert_eq!(via.transport.known(), None);
+        assert_eq!(via.to_string(), raw);
+    }
+
+    #[test]
     fn refuses_garbage() {
         for bad in [
             "",
             "SIP/2.0",
             "SIP/3.0/UDP h",
-            "SIP/2.0/FOO h",
+            "SIP/2.0/F<O h",
             "SIP/2.0/UDP h:99999",
             "SIP/2.0/UDP h;received=x",
             "SIP/2.0/UDP h;rport=x",

@@ -24,9 +24,15 @@ pub enum ParseError {
     /// A header line has no `name:` part or an invalid name.
     #[error("malformed header line")]
     HeaderLine,
-    /// rsip refused the start line or the header grammar.
-    #[error("malformed start line or header syntax")]
+    /// The start line breaks the Request-Line or Status-Line grammar (§7.1, §7.2).
+    #[error("malformed start line")]
     Syntax,
+    /// The Request-URI breaks the SIP-URI grammar or carries URI headers (§19.1.1).
+    #[error("malformed Request-URI")]
+    RequestUri,
+    /// The Request-URI scheme is well-formed but not `sip` or `sips`; answered with 416 (§8.2.2.1).
+    #[error("unsupported URI scheme")]
+    UnsupportedScheme,
     /// The SIP version is not 2.0.
     #[error("unsupported SIP version")]
     Version,

@@ -2,8 +2,8 @@
 //! Must not hold raw values for headers this core interprets; unknown ones pass through opaque.
 
 use crate::sip::proto::header::{
-    params::split_top_level, CSeq, CallId, Challenge, Contact, Credentials, Expires, From,
-    MaxForwards, MinExpires, RouteSet, To, Via,
+    auth::is_digest, params::split_top_level, CSeq, CallId, Challenge, Contact, Credentials,
+    Expires, From, MaxForwards, MinExpires, RouteSet, To, Via,
 };
 
 use super::ParseError;
@@ -104,6 +104,17 @@ impl Headers {
                     for r in split_top_level(value, ',') {
                         set.0.push(RouteSet::parse_entry(r, name)?);
                     }
+                }
+                "WWW-Authenticate"
+                | "Proxy-Authenticate"
+                | "Authorization"
+                | "Proxy-Authorization"
+                    if !is_digest(value) =>
+                {
+                    h.extra.push(ExtraHeader {
+                        name: (*name).to_string(),
+                        value: value.to_string(),
+                    });
                 }
                 "WWW-Authenticate" => h.www_authenticate.push(Challenge::parse(value)?),
                 "Proxy-Authenticate" => h.proxy_authenticate.push(Challenge::parse(value)?),

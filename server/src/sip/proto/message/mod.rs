@@ -4,17 +4,19 @@
 mod error;
 mod framing;
 mod headers;
+mod method;
 mod parse;
 mod print;
 mod salvage;
+mod uri;
 
 use std::fmt;
 
 pub use error::ParseError;
 pub use framing::{is_keepalive as framing_is_keepalive, stream_frame_len, Limits};
 pub use headers::{ExtraHeader, Headers};
+pub use method::{ExtensionMethod, Method};
 pub use parse::parse;
-pub use rsip::Method;
 pub use salvage::bad_request;
 
 /// Transport protocol of a hop (Via sent-protocol, RFC 3261 §18).
@@ -126,10 +128,13 @@ pub fn default_reason(status: u16) -> &'static str {
         404 => "Not Found",
         407 => "Proxy Authentication Required",
         408 => "Request Timeout",
+        416 => "Unsupported URI Scheme",
         481 => "Call/Transaction Does Not Exist",
         487 => "Request Terminated",
         500 => "Server Internal Error",
+        501 => "Not Implemented",
         503 => "Service Unavailable",
+        505 => "Version Not Supported",
         _ => "Unknown",
     }
 }

@@ -80,16 +80,17 @@ fn finish(head: String, body: &[u8]) -> Vec<u8> {
 }
 
 impl Request {
-    /// Serialises the request for the wire.
+    /// Serialises the request for the wire. The request line is printed here because
+    /// `rsip::Method` has no room for extension methods.
     pub fn encode(&self) -> Vec<u8> {
-        let r = rsip::Request {
-            method: self.method,
-            uri: self.uri.clone(),
-            version: rsip::Version::V2,
-            headers: to_rsip(&self.headers, self.body.len()),
-            body: Vec::new(),
-        };
-        finish(r.to_string(), &self.body)
+        let head = format!(
+            "{} {} {}\r\n{}\r\n",
+            self.method,
+            self.uri,
+            rsip::Version::V2,
+            to_rsip(&self.headers, self.body.len())
+        );
+        finish(head, &self.body)
     }
 }
 

@@ -1,13 +1,15 @@
-//! Message layer: answering a malformed request with 400 when enough of it survives
-//! (RFC 3261 §8.2, §16.3). Must never answer a response or an ACK (§17.1.1.3: ACK gets no reply).
+//! Message layer: answering a refused request with 400, 416 or 505 when enough of it survives
+//! (RFC 3261 §8.2, §8.2.2.1, §16.3). Must never answer a response or an ACK (§17.1.1.3: ACK gets no reply).
 
 use super::framing::{canonical_name, header_lines, skip_leading_crlf, split_field};
 use super::{Limits, ParseError, Response};
 use crate::sip::proto::header::{params::split_top_level, CSeq, CallId, From, To, Via};
-use crate::sip::proto::message::{Headers, Method};
+use crate::sip::proto::message::{default_reason, Headers, Method};
 
-/// Builds `400 Bad Request` for a request that failed to parse, if its Via, From, To, Call-ID and
-/// CSeq can still be read; otherwise `None` and the caller drops and counts it.
+/// Builds the error response for a request that failed to parse, if its Via, From, To, Call-ID
+/// and CSeq can still be read; otherwise `None` and the caller drops and counts it. The status is
+/// 416 for an unsupported Request-URI scheme (§8.2.2.1), 505 for another SIP version (§21.5.7)
+/// and 400 otherwise.
 pub fn bad_request(bytes: &[u8], error: &ParseError, limits: &Limits) -> Option<Response> {
     if matches!(error, ParseError::TooLarge { .. }) {
         // Do not read further into an oversized buffer; a 513 would need the same headers.
@@ -52,9 +54,14 @@ pub fn bad_request(bytes: &[u8], error: &ParseError, limits: &Limits) -> Option<
         return None;
     }
     let headers = Headers::new(via, from?, to?, call_id?, cseq);
+    let (status, reason) = match error {
+        ParseError::UnsupportedScheme => (416, default_reason(416).to_string()),
+        ParseError::Version => (505, default_reason(505).to_string()),
+        _ => (400, reason_phrase(error)),
+    };
     Some(Response {
-        status: 400,
-        reason: reason_phrase(error),
+        status,
+        reason,
         headers,
         body: Vec::new(),
     })

@@ -6,7 +6,7 @@ pub mod client_non_invite;
 pub mod server_invite;
 pub mod server_non_invite;
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::time::{Duration, Instant};
 
 use super::message::{Method, Request, Response};
@@ -121,15 +121,9 @@ impl Output {
     }
 }
 
-/// Method as part of a key; `rsip::Method` is not `Hash`, its discriminant is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Method as part of a key (extension methods included, compared case-sensitively).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyMethod(pub Method);
-
-impl Hash for KeyMethod {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        std::mem::discriminant(&self.0).hash(state);
-    }
-}
 
 /// Client transaction key, §17.1.3: top Via branch plus CSeq method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -150,9 +144,9 @@ impl ServerKey {
     /// The key for a received request, `None` without a top Via branch.
     pub fn for_request(req: &Request) -> Option<Self> {
         let via = req.headers.via.first()?;
-        let method = match req.method {
+        let method = match &req.method {
             Method::Ack => Method::Invite,
-            m => m,
+            m => m.clone(),
         };
         Some(Self {
             branch: via.branch()?.to_string(),
@@ -168,7 +162,7 @@ impl ClientKey {
         let via = resp.headers.via.first()?;
         Some(Self {
             branch: via.branch()?.to_string(),
-            method: KeyMethod(resp.headers.cseq.method),
+            method: KeyMethod(resp.headers.cseq.method.clone()),
         })
     }
 }

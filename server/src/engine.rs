@@ -1,0 +1,253 @@
+//! The PBX engine inside `trunkline serve`: starts SIP, follows the
+//! configuration published by the console (DESIGN.md, "How data flows"),
+//! turns each snapshot into what the registrations manager runs, and
+//! publishes the registry the console shows. Trunks are only ever touched
+//! through `apply`, which leaves unchanged ones alone.
+
+use crate::sip::proto::qualify::PeerStatus;
+use crate::sip::proto::qualify::QualifyConfig;
+use crate::sip::proto::registration::{HostPort, RegistrationConfig};
+use crate::sip::proto::status_format::format_time;
+use crate::sip::proto::Transport;
+use crate::sip::runtime::{QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus};
+use app::model::config::TrunkConfig;
+use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
+use app::model::trunk::Transport as TrunkTransport;
+use app::model::PbxConfig;
+use app::ssr::state::EngineLink;
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// Where the engine listens and how providers reach it.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    pub sip_bind: SocketAddr,
+    /// The address written in Contact/Via (NAT); learned from the
+    /// provider's `received`/`rport` when absent.
+    pub external_address: Option<String>,
+}
+
+/// Starts SIP and the tasks that follow the configuration.
+///
+/// # Errors
+/// When the SIP port cannot be bound.
+pub async fn start(
+    options: EngineOptions,
+    config: watch::Receiver<Arc<PbxConfig>>,
+    stop: watch::Receiver<bool>,
+) -> io::Result<(SocketAddr, EngineLink)> {
+    let sip = crate::sip::runtime::start(options.sip_bind, options.external_address.clone(), stop)
+        .await?;
+    let (registry_tx, registry) = watch::channel(Arc::new(Vec::new()));
+    let (actions, action_rx) = mpsc::unbounded_channel();
+    tokio::spawn(follow(
+        sip.registrations,
+        config,
+        options,
+        registry_tx,
+        action_rx,
+    ));
+    Ok((sip.local, EngineLink { registry, actions }))
+}
+
+async fn follow(
+    registrations: RegistrationsHandle,
+    mut config: watch::Receiver<Arc<PbxConfig>>,
+    options: EngineOptions,
+    registry: watch::Sender<Arc<Vec<RegistryEntry>>>,
+    mut actions: mpsc::UnboundedReceiver<(i64, RegistryAction)>,
+) {
+    let mut status = registrations.status();
+    let mut current = config.borrow_and_update().clone();
+    registrations.apply(specs(&current, &options));
+    loop {
+        tokio::select! {
+            changed = config.changed() => {
+                if changed.is_err() { break; }
+                current = config.borrow_and_update().clone();
+                tracing::debug!(generation = current.generation, "applying configuration");
+                registrations.apply(specs(&current, &options));
+            }
+            changed = status.changed() => {
+                if changed.is_err() { break; }
+            }
+            Some((trunk, action)) = actions.recv() => match action {
+                RegistryAction::Reregister => registrations.reregister_now(trunk),
+                RegistryAction::Qualify => registrations.qualify_now(trunk),
+            },
+        }
+        let rows = entries(&current, &status.borrow_and_update());
+        registry.send_if_modified(|old| {
+            if **old == rows {
+                false
+            } else {
+                *old = Arc::new(rows);
+                true
+            }
+        });
+    }
+}
+
+/// What each trunk of the snapshot should run. Disabled trunks run
+/// nothing, which un-registers them.
+pub fn specs(config: &PbxConfig, options: &EngineOptions) -> Vec<TrunkSpec> {
+    config
+        .trunks
+        .iter()
+        .map(|t| {
+            if t.trunk.disabled {
+                (t.id, None, None)
+            } else {
+                (t.id, registration(t, options), qualify(t))
+            }
+        })
+        .collect()
+}
+
+fn transport(t: &TrunkConfig) -> Transport {
+    match t.trunk.reg_transport {
+        TrunkTransport::Udp => Transport::Udp,
+        TrunkTransport::Tcp => Transport::Tcp,
+    }
+}
+
+fn registration(t: &TrunkConfig, options: &EngineOptions) -> Option<RegistrationConfig> {
+    let trunk = &t.trunk;
+    if !trunk.register {
+        return None;
+    }
+    let password = if t.reg_secret.is_empty() {
+        &t.secret
+    } else {
+        &t.reg_secret
+    };
+    let mut cfg = RegistrationConfig::new(
+        trunk.reg_server.clone(),
+        trunk.reg_username.clone(),
+        password.expose(),
+    );
+    cfg.transport = transport(t);
+    cfg.server_port = Some(trunk.reg_port);
+    cfg.outbound_proxy = host_port(&trunk.outbound_proxy);
+    cfg.auth_username =
+        Some(trunk.auth_username.clone()).filter(|a| !a.is_empty() && *a != trunk.reg_username);
+    cfg.expiry = trunk.reg_expiry;
+    cfg.contact_user = Some(trunk.reg_callback.clone()).filter(|c| !c.is_empty());
+    cfg.external_address = options
+        .external_address
+        .clone()
+        .map(|h| HostPort::new(h, options.sip_bind.port()));
+    Some(cfg)
+}
+
+/// Monitoring probes the trunk's host, or its registrar for a dynamic one.
+fn qualify(t: &TrunkConfig) -> Option<QualifySpec> {
+    let trunk = &t.trunk;
+    let max_ms = trunk.monitoring?;
+    let host = match &trunk.host {
+        Some(host) => HostPort::new(host.clone(), trunk.port),
+        None if trunk.register => HostPort::new(trunk.reg_server.clone(), trunk.reg_port),
+        None => return None,
+    };
+    Some(QualifySpec {
+        config: QualifyConfig {
+            max_rtt: Duration::from_millis(u64::from(max_ms)),
+            frequency: Duration::from_secs(u64::from(trunk.qualify_freq)),
+        },
+        host,
+        transport: transport(t),
+    })
+}
+
+/// `host` or `host:port` (validated by the model) as a next hop.
+fn host_port(raw: &str) -> Option<HostPort> {
+    if raw.is_empty() {
+        return None;
+    }
+    match raw.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') || host.ends_with(']') => {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            Some(HostPort::new(host, port.parse().unwrap_or(5060)))
+        }
+        _ => Some(HostPort::new(raw, 5060)),
+    }
+}
+
+/// The registry rows, by trunk name, for every trunk that registers or is
+/// monitored.
+pub fn entries(config: &PbxConfig, status: &BTreeMap<i64, TrunkStatus>) -> Vec<RegistryEntry> {
+    let mut rows: Vec<RegistryEntry> = config
+        .trunks
+        .iter()
+        .filter_map(|t| {
+            let s = status.get(&t.id)?;
+            let reg = s.registration.as_ref();
+            Some(RegistryEntry {
+                trunk_id: t.id,
+                trunk: t.trunk.name.clone(),
+                registers: reg.is_some(),
+                host: reg
+                    .map(|r| r.host.clone())
+                    .unwrap_or_else(|| t.trunk.host_label()),
+                username: reg.map(|r| r.username.clone()).unwrap_or_default(),
+                refresh: reg.and_then(|r| r.refresh_secs).unwrap_or(0),
+                state: reg.map_or_else(
+                    || "Unregistered".to_owned(),
+                    |r| r.state.as_str().to_owned(),
+                ),
+                reg_time: reg.and_then(|r| r.registered_at),
+                reg_time_text: reg
+                    .and_then(|r| r.registered_at)
+                    .map(format_time)
+                    .unwrap_or_default(),
+                last_response: reg.and_then(|r| r.last_response.clone()),
+                attempts: reg.map_or(0, |r| r.attempts),
+                next_register_at: reg.and_then(|r| r.next_attempt_at),
+                qualify: qualify_state(s.qualify),
+                next_qualify_at: s.next_qualify_at,
+                history: reg
+                    .map(|r| {
+                        r.history
+                            .iter()
+                            .map(|h| StateChange {
+                                at: h.at,
+                                at_text: format_time(h.at),
+                                from: h.from.as_str().to_owned(),
+                                to: h.to.as_str().to_owned(),
+                                reason: h.reason.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.trunk.cmp(&b.trunk));
+    rows
+}
+
+/// The engine's qualify status in the console's words.
+pub fn qualify_state(status: PeerStatus) -> QualifyState {
+    match status {
+        PeerStatus::Unknown => QualifyState::Unknown,
+        PeerStatus::Ok(ms) => QualifyState::Ok(ms),
+        PeerStatus::Lagged(ms) => QualifyState::Lagged(ms),
+        PeerStatus::Unreachable => QualifyState::Unreachable,
+        PeerStatus::Unmonitored => QualifyState::Unmonitored,
+    }
+}
+
+/// And back, for `sip show peers`.
+pub fn peer_status(state: QualifyState) -> PeerStatus {
+    match state {
+        QualifyState::Unknown => PeerStatus::Unknown,
+        QualifyState::Ok(ms) => PeerStatus::Ok(ms),
+        QualifyState::Lagged(ms) => PeerStatus::Lagged(ms),
+        QualifyState::Unreachable => PeerStatus::Unreachable,
+        QualifyState::Unmonitored => PeerStatus::Unmonitored,
+    }
+}

@@ -1,0 +1,130 @@
+//! `/api/v1/registry`: the trunks' registration and monitoring status, as
+//! JSON, as a server-sent event stream, and as the Asterisk CLI's text;
+//! and the "Re-register now" / "Send OPTIONS now" actions.
+
+use super::ApiError;
+use crate::engine::peer_status;
+use crate::sip::proto::qualify::PeerStatus;
+use crate::sip::proto::status_format::{show_peers, show_registry, PeerRow, RegistryRow};
+use app::model::registry::{RegistryAction, RegistryEntry};
+use app::model::trunk::Nat;
+use app::ssr::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::IntoResponse;
+use axum::Json;
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+
+pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
+    Json(state.engine.registry.borrow().as_ref().clone())
+}
+
+/// Sends the current rows at once, then again after every change.
+pub async fn stream(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut rx = state.engine.registry.clone();
+    rx.mark_changed();
+    let events = stream::unfold(rx, |mut rx| async move {
+        rx.changed().await.ok()?;
+        let rows = rx.borrow_and_update().clone();
+        let event = Event::default()
+            .event("registry")
+            .json_data(rows.as_ref())
+            .unwrap_or_else(|_| Event::default().comment("unserialisable"));
+        Some((Ok(event), rx))
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+pub async fn register_now(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    act(&state, id, RegistryAction::Reregister)
+}
+
+pub async fn qualify_now(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    act(&state, id, RegistryAction::Qualify)
+}
+
+fn act(state: &AppState, id: i64, action: RegistryAction) -> Result<StatusCode, ApiError> {
+    if !state.core.config.borrow().trunks.iter().any(|t| t.id == id) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            None,
+            format!("Trunk {id} does not exist."),
+        ));
+    }
+    state.engine.act(id, action);
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `sip show registry`, character for character as Asterisk prints it.
+pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoResponse {
+    let rows: Vec<RegistryRow> = state
+        .engine
+        .registry
+        .borrow()
+        .iter()
+        .filter(|e| e.registers)
+        .map(|e| RegistryRow {
+            host: e.host.clone(),
+            dnsmgr: false,
+            username: e.username.clone(),
+            refresh: i64::try_from(e.refresh).unwrap_or(i64::MAX),
+            state: e.state.clone(),
+            reg_time: e.reg_time,
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        show_registry(&rows),
+    )
+}
+
+/// `sip show peers`: every trunk, with its qualify status.
+pub async fn show_peers_text(State(state): State<AppState>) -> impl IntoResponse {
+    let registry = state.engine.registry.borrow().clone();
+    let config = state.core.config.borrow().clone();
+    let rows: Vec<PeerRow> = config
+        .trunks
+        .iter()
+        .map(|t| {
+            let trunk = &t.trunk;
+            let name = if trunk.auth_username.is_empty() || trunk.auth_username == trunk.name {
+                trunk.name.clone()
+            } else {
+                format!("{}/{}", trunk.name, trunk.auth_username)
+            };
+            let status = registry
+                .iter()
+                .find(|e| e.trunk_id == t.id)
+                .map_or(PeerStatus::Unmonitored, |e| peer_status(e.qualify));
+            PeerRow {
+                name,
+                host: trunk.host.clone().unwrap_or_else(|| "(Unspecified)".into()),
+                dynamic: trunk.host.is_none(),
+                forcerport: yes_no(matches!(trunk.nat, Nat::ForceRport | Nat::Both)),
+                comedia: yes_no(matches!(trunk.nat, Nat::Comedia | Nat::Both)),
+                acl: false,
+                port: if trunk.host.is_some() { trunk.port } else { 0 },
+                status,
+                description: String::new(),
+            }
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        show_peers(&rows),
+    )
+}
+
+fn yes_no(on: bool) -> String {
+    if on { "Yes" } else { "No" }.into()
+}

@@ -1,0 +1,468 @@
+//! Runtime layer: drives every trunk's registration client and qualifier against the running
+//! `Runtime` (REFERENCE.md §2, §6; RFC 3261 §10.2), resolves registrar names (A/AAAA), applies
+//! configuration diffs per trunk and publishes status on a `watch` channel. Must hold no SIP
+//! rules: those live in `proto::registration` and `proto::qualify`; this file only moves
+//! requests, events, timers and names between them and tokio.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use tokio::sync::{mpsc, watch};
+
+use super::driver::RuntimeHandle;
+use super::status::{Trunk, TrunkStatus};
+use crate::sip::proto::qualify::{Qualifier, QualifyConfig};
+use crate::sip::proto::registration::{HostPort, Outgoing, RegistrationClient, RegistrationConfig};
+use crate::sip::proto::{Event, Transport, TxId};
+
+/// What to monitor with OPTIONS: the thresholds and where the peer is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualifySpec {
+    pub config: QualifyConfig,
+    pub host: HostPort,
+    pub transport: Transport,
+}
+
+/// One trunk as the configuration wants it.
+pub type TrunkSpec = (i64, Option<RegistrationConfig>, Option<QualifySpec>);
+
+#[derive(Debug)]
+enum ManagerCommand {
+    Apply(Vec<TrunkSpec>),
+    ReregisterNow(i64),
+    QualifyNow(i64),
+}
+
+/// Which client owns a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Register(i64),
+    Qualify(i64),
+    Leaving(u64),
+}
+
+#[derive(Debug)]
+struct Resolved {
+    owner: Owner,
+    generation: u64,
+    result: Result<SocketAddr, String>,
+}
+
+/// Cloneable access to a running manager.
+#[derive(Debug, Clone)]
+pub struct RegistrationsHandle {
+    commands: mpsc::UnboundedSender<ManagerCommand>,
+    status: watch::Receiver<BTreeMap<i64, TrunkStatus>>,
+}
+
+impl RegistrationsHandle {
+    /// Replaces the set of trunks: new ones start at once, removed ones un-register, changed
+    /// ones re-register, untouched ones are left alone.
+    pub fn apply(&self, trunks: Vec<TrunkSpec>) {
+        let _ = self.commands.send(ManagerCommand::Apply(trunks));
+    }
+
+    /// "Re-register now" (leaves a fatal state).
+    pub fn reregister_now(&self, trunk_id: i64) {
+        let _ = self.commands.send(ManagerCommand::ReregisterNow(trunk_id));
+    }
+
+    /// "Send OPTIONS now" for a monitored trunk.
+    pub fn qualify_now(&self, trunk_id: i64) {
+        let _ = self.commands.send(ManagerCommand::QualifyNow(trunk_id));
+    }
+
+    /// Status of every trunk, updated in place on each change.
+    pub fn status(&self) -> watch::Receiver<BTreeMap<i64, TrunkStatus>> {
+        self.status.clone()
+    }
+}
+
+/// Owns the registration clients and qualifiers of all trunks.
+pub struct Registrations {
+    runtime: RuntimeHandle,
+    events: mpsc::UnboundedReceiver<Event>,
+    passthrough: mpsc::UnboundedSender<Event>,
+    commands: mpsc::UnboundedReceiver<ManagerCommand>,
+    resolved_tx: mpsc::UnboundedSender<Resolved>,
+    resolved_rx: mpsc::UnboundedReceiver<Resolved>,
+    status: watch::Sender<BTreeMap<i64, TrunkStatus>>,
+    trunks: HashMap<i64, Trunk>,
+    /// Removed or moved registrations still sending their `Expires: 0`.
+    leaving: HashMap<u64, RegistrationClient>,
+    owners: HashMap<TxId, Owner>,
+    dirty: HashSet<i64>,
+    local: HostPort,
+    seed: u64,
+    next_id: u64,
+}
+
+impl Registrations {
+    /// Takes the runtime's handle and its event stream; events that belong to no registration
+    /// or qualify transaction come out of the returned receiver unchanged. `local` is the
+    /// address our socket is reachable at (written in Via/Contact when no external address).
+    pub fn new(
+        runtime: RuntimeHandle,
+        events: mpsc::UnboundedReceiver<Event>,
+        local: HostPort,
+        seed: u64,
+    ) -> (Self, RegistrationsHandle, mpsc::UnboundedReceiver<Event>) {
+        let (passthrough, rest) = mpsc::unbounded_channel();
+        let (cmd_tx, commands) = mpsc::unbounded_channel();
+        let (resolved_tx, resolved_rx) = mpsc::unbounded_channel();
+        let (status, status_rx) = watch::channel(BTreeMap::new());
+        let handle = RegistrationsHandle {
+            commands: cmd_tx,
+            status: status_rx,
+        };
+        let me = Self {
+            runtime,
+            events,
+            passthrough,
+            commands,
+            resolved_tx,
+            resolved_rx,
+            status,
+            trunks: HashMap::new(),
+            leaving: HashMap::new(),
+            owners: HashMap::new(),
+            dirty: HashSet::new(),
+            local,
+            seed,
+            next_id: 0,
+        };
+        (me, handle, rest)
+    }
+
+    /// Runs until `shutdown` completes or the runtime's event stream ends.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let deadline = self.next_deadline();
+            let sleep = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut shutdown => break,
+                ev = self.events.recv() => match ev {
+                    Some(ev) => self.event(ev),
+                    None => break,
+                },
+                Some(cmd) = self.commands.recv() => self.command(cmd),
+                Some(r) = self.resolved_rx.recv() => self.resolved(r),
+                _ = sleep => self.timers(),
+            }
+            self.flush().await;
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let trunks = self.trunks.values().flat_map(|t| {
+            [
+                t.reg.as_ref().and_then(RegistrationClient::poll_timeout),
+                t.qualify.as_ref().and_then(|(_, q)| q.poll_timeout()),
+            ]
+        });
+        let leaving = self.leaving.values().map(RegistrationClient::poll_timeout);
+        trunks.chain(leaving).flatten().min()
+    }
+
+    fn event(&mut self, ev: Event) {
+        let tx = match &ev {
+            Event::Response { tx, .. } | Event::Timeout { tx } | Event::TransportError { tx } => {
+                *tx
+            }
+            _ => {
+                let _ = self.passthrough.send(ev);
+                return;
+            }
+        };
+        let Some(owner) = self.owners.get(&tx).copied() else {
+            let _ = self.passthrough.send(ev);
+            return;
+        };
+        if ev.status().is_some_and(|s| s >= 200) {
+            self.owners.remove(&tx);
+        }
+        let now = Instant::now();
+        match owner {
+            Owner::Register(id) => {
+                if let Some(c) = self.trunks.get_mut(&id).and_then(|t| t.reg.as_mut()) {
+                    c.handle_event(now, &ev);
+                }
+                self.dirty.insert(id);
+            }
+            Owner::Qualify(id) => {
+                if let Some((_, q)) = self.trunks.get_mut(&id).and_then(|t| t.qualify.as_mut()) {
+                    q.handle_event(now, &ev);
+                }
+                self.dirty.insert(id);
+            }
+            Owner::Leaving(k) => {
+                if let Some(c) = self.leaving.get_mut(&k) {
+                    c.handle_event(now, &ev);
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: ManagerCommand) {
+        let now = Instant::now();
+        match cmd {
+            ManagerCommand::Apply(specs) => self.apply(now, specs),
+            ManagerCommand::ReregisterNow(id) => {
+                if let Some(c) = self.trunks.get_mut(&id).and_then(|t| t.reg.as_mut()) {
+                    c.reregister_now(now);
+                    self.dirty.insert(id);
+                }
+            }
+            ManagerCommand::QualifyNow(id) => {
+                if let Some((_, q)) = self.trunks.get_mut(&id).and_then(|t| t.qualify.as_mut()) {
+                    q.probe_now(now);
+                    self.dirty.insert(id);
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, now: Instant, specs: Vec<TrunkSpec>) {
+        let wanted: HashSet<i64> = specs.iter().map(|(id, _, _)| *id).collect();
+        let gone: Vec<i64> = self
+            .trunks
+            .keys()
+            .filter(|id| !wanted.contains(id))
+            .copied()
+            .collect();
+        for id in gone {
+            if let Some(mut t) = self.trunks.remove(&id) {
+                if let Some(c) = t.reg.take() {
+                    self.retire(now, c);
+                }
+            }
+            self.status.send_modify(|m| {
+                m.remove(&id);
+            });
+        }
+        for (id, reg, qualify) in specs {
+            let mut trunk = self.trunks.remove(&id).unwrap_or_default();
+            let old = trunk.reg.take();
+            trunk.reg = match (old, reg) {
+                (None, None) => None,
+                (Some(c), None) => {
+                    self.retire(now, c);
+                    None
+                }
+                (Some(c), Some(cfg)) if *c.config() == cfg => Some(c),
+                (Some(mut c), Some(cfg)) if c.config().same_binding(&cfg) => {
+                    c.reconfigure(now, cfg);
+                    Some(c)
+                }
+                (old, Some(cfg)) => {
+                    if let Some(c) = old {
+                        self.retire(now, c);
+                    }
+                    trunk.reg_generation += 1;
+                    trunk.reg_resolving = true;
+                    let host = cfg.next_hop();
+                    self.resolve(Owner::Register(id), trunk.reg_generation, host);
+                    let seed = self.seed ^ (id as u64).rotate_left(17);
+                    Some(RegistrationClient::new(cfg, self.local.clone(), seed))
+                }
+            };
+            let old_q = trunk.qualify.take();
+            trunk.qualify = match (old_q, qualify) {
+                (Some((spec, q)), Some(new)) if spec == new => Some((spec, q)),
+                (_, Some(spec)) => {
+                    trunk.qualify_generation += 1;
+                    self.resolve(
+                        Owner::Qualify(id),
+                        trunk.qualify_generation,
+                        spec.host.clone(),
+                    );
+                    let q = Qualifier::new(
+                        spec.config,
+                        spec.host.clone(),
+                        spec.transport,
+                        self.local.clone(),
+                        "trunkline",
+                        self.seed ^ (id as u64).rotate_left(29),
+                    );
+                    Some((spec, q))
+                }
+                (_, None) => None,
+            };
+            self.trunks.insert(id, trunk);
+            self.dirty.insert(id);
+        }
+    }
+
+    /// Sends `Expires: 0` for a registration that is going away, keeping it until answered.
+    fn retire(&mut self, now: Instant, mut c: RegistrationClient) {
+        c.unregister(now);
+        if !c.is_finished() {
+            self.next_id += 1;
+            self.leaving.insert(self.next_id, c);
+        }
+    }
+
+    /// A/AAAA lookup off the loop, so one slow DNS server does not stall every trunk.
+    fn resolve(&self, owner: Owner, generation: u64, host: HostPort) {
+        let tx = self.resolved_tx.clone();
+        tokio::spawn(async move {
+            let name = host
+                .host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
+            let result = match tokio::net::lookup_host((name.as_str(), host.port)).await {
+                Ok(mut addrs) => addrs
+                    .next()
+                    .ok_or_else(|| format!("DNS: no address for {}", host.host)),
+                Err(e) => Err(format!("DNS: {}: {e}", host.host)),
+            };
+            let _ = tx.send(Resolved {
+                owner,
+                generation,
+                result,
+            });
+        });
+    }
+
+    fn resolved(&mut self, r: Resolved) {
+        let now = Instant::now();
+        let (Owner::Register(id) | Owner::Qualify(id)) = r.owner else {
+            return;
+        };
+        let Some(t) = self.trunks.get_mut(&id) else {
+            return;
+        };
+        let current = match r.owner {
+            Owner::Register(_) => t.reg_generation,
+            _ => t.qualify_generation,
+        };
+        if current != r.generation {
+            return;
+        }
+        if matches!(r.owner, Owner::Register(_)) {
+            t.reg_resolving = false;
+        }
+        match (r.owner, r.result) {
+            (Owner::Register(_), Ok(addr)) => t.reg.as_mut().map(|c| c.start(now, addr)),
+            (Owner::Register(_), Err(e)) => t.reg.as_mut().map(|c| c.destination_failed(now, &e)),
+            (_, Ok(addr)) => t.qualify.as_mut().map(|(_, q)| q.start(now, addr)),
+            (_, Err(e)) => {
+                tracing::debug!(trunk = id, error = %e, "qualify target unresolved");
+                None
+            }
+        };
+        self.dirty.insert(id);
+    }
+
+    fn timers(&mut self) {
+        let now = Instant::now();
+        for (id, t) in &mut self.trunks {
+            let due = |at: Option<Instant>| at.is_some_and(|at| at <= now);
+            if let Some(c) = t.reg.as_mut().filter(|c| due(c.poll_timeout())) {
+                c.handle_timeout(now);
+                self.dirty.insert(*id);
+            }
+            if let Some((_, q)) = t.qualify.as_mut().filter(|(_, q)| due(q.poll_timeout())) {
+                q.handle_timeout(now);
+                self.dirty.insert(*id);
+            }
+        }
+        for c in self.leaving.values_mut() {
+            c.handle_timeout(now);
+        }
+    }
+
+    /// Sends what the clients queued, asks DNS again where needed, publishes changed status.
+    async fn flush(&mut self) {
+        let dirty: Vec<i64> = self.dirty.iter().copied().collect();
+        for id in &dirty {
+            while let Some((owner, out)) = self.trunks.get_mut(id).and_then(|t| next_out(*id, t)) {
+                let sent = self.send(owner, out).await;
+                let now = Instant::now();
+                let Some(t) = self.trunks.get_mut(id) else {
+                    break;
+                };
+                match (owner, sent) {
+                    (Owner::Register(_), Some(tx)) => t.reg.as_mut().map(|c| c.sent(tx)),
+                    (Owner::Register(_), None) => t.reg.as_mut().map(|c| c.send_failed(now)),
+                    (_, Some(tx)) => t.qualify.as_mut().map(|(_, q)| q.sent(tx)),
+                    (_, None) => t.qualify.as_mut().map(|(_, q)| q.send_failed(now)),
+                };
+            }
+            let lookup = self.trunks.get_mut(id).and_then(|t| {
+                let c = t.reg.as_ref().filter(|c| c.needs_destination())?;
+                if t.reg_resolving {
+                    return None;
+                }
+                t.reg_generation += 1;
+                t.reg_resolving = true;
+                Some((t.reg_generation, c.config().next_hop()))
+            });
+            if let Some((generation, host)) = lookup {
+                self.resolve(Owner::Register(*id), generation, host);
+            }
+        }
+        let keys: Vec<u64> = self.leaving.keys().copied().collect();
+        for k in keys {
+            while let Some(out) = self.leaving.get_mut(&k).and_then(|c| c.poll_transmit()) {
+                let sent = self.send(Owner::Leaving(k), out).await;
+                if let Some(c) = self.leaving.get_mut(&k) {
+                    match sent {
+                        Some(tx) => c.sent(tx),
+                        None => c.send_failed(Instant::now()),
+                    }
+                }
+            }
+        }
+        self.leaving.retain(|_, c| !c.is_finished());
+        self.publish(dirty);
+    }
+
+    async fn send(&mut self, owner: Owner, out: Outgoing) -> Option<TxId> {
+        let r = self
+            .runtime
+            .send_request(out.request, out.dest, out.transport)
+            .await;
+        match r {
+            Some(Ok(tx)) => {
+                self.owners.insert(tx, owner);
+                Some(tx)
+            }
+            Some(Err(error)) => {
+                tracing::debug!(%error, "endpoint refused a request");
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn publish(&mut self, dirty: Vec<i64>) {
+        self.dirty.clear();
+        if dirty.is_empty() {
+            return;
+        }
+        let snapshots: Vec<(i64, TrunkStatus)> = dirty
+            .into_iter()
+            .filter_map(|id| self.trunks.get(&id).map(|t| (id, t.snapshot(id))))
+            .collect();
+        self.status.send_modify(|m| m.extend(snapshots));
+    }
+}
+
+/// The next request a trunk wants sent: its registration first, then its qualify probe.
+fn next_out(id: i64, t: &mut Trunk) -> Option<(Owner, Outgoing)> {
+    if let Some(o) = t.reg.as_mut().and_then(RegistrationClient::poll_transmit) {
+        return Some((Owner::Register(id), o));
+    }
+    let o = t.qualify.as_mut().and_then(|(_, q)| q.poll_transmit())?;
+    Some((Owner::Qualify(id), o))
+}

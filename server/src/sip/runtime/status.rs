@@ -1,0 +1,133 @@
+//! Runtime layer: the per-trunk state the registrations manager keeps and the status snapshot
+//! it publishes (what the console, SSE and `sip show registry` read). Must not hold SIP logic;
+//! it maps the proto clients' `Instant`s to wall-clock seconds, which only the runtime may read.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use super::registrations::QualifySpec;
+use crate::sip::proto::qualify::{PeerStatus, Qualifier};
+use crate::sip::proto::registration::{RegState, RegistrationClient};
+use crate::sip::proto::status_format::RegistryRow;
+
+/// What runs for one trunk.
+#[derive(Debug, Default)]
+pub(super) struct Trunk {
+    pub reg: Option<RegistrationClient>,
+    pub qualify: Option<(QualifySpec, Qualifier)>,
+    /// Bumped on each lookup so a late DNS answer for an older config is ignored.
+    pub reg_generation: u64,
+    /// A lookup for the registrar is in flight; do not start another.
+    pub reg_resolving: bool,
+    pub qualify_generation: u64,
+}
+
+/// One state change, with wall-clock time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRecord {
+    /// Seconds since the epoch (UTC).
+    pub at: i64,
+    pub from: RegState,
+    pub to: RegState,
+    pub reason: String,
+}
+
+/// A registration as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationSnapshot {
+    /// `host:port` of the registrar.
+    pub host: String,
+    pub username: String,
+    pub state: RegState,
+    /// e.g. `403 Forbidden`.
+    pub last_response: Option<String>,
+    pub attempts: u32,
+    /// Seconds since the epoch of the last 200.
+    pub registered_at: Option<i64>,
+    /// chan_sip's Refresh column, in seconds.
+    pub refresh_secs: Option<u64>,
+    /// Seconds since the epoch when the next REGISTER goes out.
+    pub next_attempt_at: Option<i64>,
+    pub contact: String,
+    pub history: Vec<HistoryRecord>,
+}
+
+impl RegistrationSnapshot {
+    /// The `sip show registry` row.
+    pub fn registry_row(&self) -> RegistryRow {
+        RegistryRow {
+            host: self.host.clone(),
+            dnsmgr: false,
+            username: self.username.clone(),
+            refresh: self
+                .refresh_secs
+                .map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX)),
+            state: self.state.as_str().to_string(),
+            reg_time: self.registered_at,
+        }
+    }
+}
+
+/// Everything published about one trunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrunkStatus {
+    pub trunk_id: i64,
+    pub registration: Option<RegistrationSnapshot>,
+    /// `Unmonitored` when monitoring is off.
+    pub qualify: PeerStatus,
+    /// Seconds since the epoch of the next OPTIONS.
+    pub next_qualify_at: Option<i64>,
+}
+
+/// Maps a monotonic instant to UTC seconds, via the current offset between the two clocks.
+fn wall(at: Instant) -> i64 {
+    let now = Instant::now();
+    let sys = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let delta = if at >= now {
+        (at - now).as_secs_f64()
+    } else {
+        -(now - at).as_secs_f64()
+    };
+    (sys + delta).round() as i64
+}
+
+impl Trunk {
+    pub fn snapshot(&self, trunk_id: i64) -> TrunkStatus {
+        let registration = self.reg.as_ref().map(|c| {
+            let s = c.status();
+            let cfg = c.config();
+            RegistrationSnapshot {
+                host: cfg.display_host(),
+                username: cfg.username.clone(),
+                state: s.state,
+                last_response: s.last_response.map(|l| l.to_string()),
+                attempts: s.attempts,
+                registered_at: s.registered_at.map(wall),
+                refresh_secs: s.refresh_interval.map(|d| d.as_secs()),
+                next_attempt_at: s.next_attempt.map(wall),
+                contact: s.contact,
+                history: s
+                    .history
+                    .iter()
+                    .map(|h| HistoryRecord {
+                        at: wall(h.at),
+                        from: h.from,
+                        to: h.to,
+                        reason: h.reason.clone(),
+                    })
+                    .collect(),
+            }
+        });
+        let (qualify, next_qualify_at) = match &self.qualify {
+            Some((_, q)) => (q.status(), q.next_probe().map(wall)),
+            None => (PeerStatus::Unmonitored, None),
+        };
+        TrunkStatus {
+            trunk_id,
+            registration,
+            qualify,
+            next_qualify_at,
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Registration manager + runtime against real SIPp providers on 127.0.0.1 (REFERENCE.md §6):
+//! 401 then 200 with refreshes, 403, and a provider that goes away and comes back.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::net::UdpSocket;
+use tokio::process::{Child, Command};
+use tokio::sync::{oneshot, watch};
+use trunkline::sip::proto::registration::{HostPort, RegState, RegistrationConfig};
+use trunkline::sip::proto::EndpointConfig;
+use trunkline::sip::runtime::{Registrations, RegistrationsHandle, Runtime, TrunkStatus};
+
+type Status = watch::Receiver<BTreeMap<i64, TrunkStatus>>;
+
+fn free_udp_port() -> u16 {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    s.local_addr().expect("addr").port()
+}
+
+fn sipp(scenario: &str, port: u16, calls: u32) -> Child {
+    Command::new("sipp")
+        .arg("-sf")
+        .arg(format!(
+            "{}/tests/sipp/{scenario}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-t", "u1"])
+        .args(["-m", &calls.to_string(), "-timeout", "30s", "-nostdin"])
+        .args(["-default_behaviors", "all,-bye", "-trace_err"])
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sipp (sip-tester) is required")
+}
+
+async fn engine() -> (RegistrationsHandle, oneshot::Sender<()>) {
+    let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp");
+    let addr: SocketAddr = udp.local_addr().expect("addr");
+    let cfg = EndpointConfig {
+        via_host: "127.0.0.1".into(),
+        via_port: addr.port(),
+        ..EndpointConfig::default()
+    };
+    let (rt, handle, events) = Runtime::new(cfg, 42, Some(udp), None);
+    let local = HostPort::new("127.0.0.1", addr.port());
+    let (regs, regs_handle, _rest) = Registrations::new(handle, events, local, 7);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let (stop2_tx, stop2_rx) = oneshot::channel::<()>();
+    tokio::spawn(rt.run(async move {
+        let _ = stop_rx.await;
+    }));
+    tokio::spawn(regs.run(async move {
+        let _ = stop2_rx.await;
+        let _ = stop_tx.send(());
+    }));
+    (regs_handle, stop2_tx)
+}
+
+fn trunk(port: u16) -> RegistrationConfig {
+    let mut c = RegistrationConfig::new("127.0.0.1", "provider_user", "secret");
+    c.server_port = Some(port);
+    c.expiry = 60;
+    c.register_timeout = Duration::from_secs(2);
+    c
+}
+
+fn state(st: &Status) -> Option<RegState> {
+    st.borrow()
+        .get(&1)
+        .and_then(|t| t.registration.as_ref())
+        .map(|r| r.state)
+}
+
+/// Waits until trunk 1 is in `want`.
+async fn wait_for(st: &mut Status, want: RegState, limit: Duration) -> bool {
+    wait_until(st, |s| s == Some(want), limit).await
+}
+
+async fn wait_until(
+    st: &mut Status,
+    ok: impl Fn(Option<RegState>) -> bool,
+    limit: Duration,
+) -> bool {
+    tokio::time::timeout(limit, async {
+        loop {
+            if ok(state(st)) {
+                return;
+            }
+            if st.changed().await.is_err() {
+                return;
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+fn registered_count(st: &Status) -> usize {
+    st.borrow()
+        .get(&1)
+        .and_then(|t| t.registration.as_ref())
+        .map_or(0, |r| {
+            r.history
+                .iter()
+                .filter(|h| h.to == RegState::Registered)
+                .count()
+        })
+}
+
+#[tokio::test]
+async fn challenged_then_registered_and_refreshed_before_expiry() {
+    let port = free_udp_port();
+    let child = sipp("reg_challenge_uas.xml", port, 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (h, stop) = engine().await;
+    let mut st = h.status();
+    h.apply(vec![(1, Some(trunk(port)), None)]);
+    assert!(wait_for(&mut st, RegState::Registered, Duration::from_secs(5)).await);
+    {
+        let s = st.borrow();
+        let r = s[&1].registration.as_ref().expect("registration");
+        assert_eq!(r.last_response.as_deref(), Some("200 OK"));
+        // Granted 3 s via Contact expires=: refresh after 3 - 0.6 s.
+        assert_eq!(r.refresh_secs, Some(2));
+    }
+    // Two refreshes (each 401 + digest + 200) before the provider's scenario ends.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while registered_count(&st) < 3 && tokio::time::Instant::now() < deadline {
+        let _ = tokio::time::timeout(Duration::from_millis(500), st.changed()).await;
+    }
+    assert!(registered_count(&st) >= 3, "{:?}", st.borrow()[&1]);
+    let out = child.wait_with_output().await.expect("sipp ran");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn forbidden_gives_no_authentication() {
+    let port = free_udp_port();
+    let child = sipp("reg_403_uas.xml", port, 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (h, stop) = engine().await;
+    let mut st = h.status();
+    h.apply(vec![(1, Some(trunk(port)), None)]);
+    assert!(wait_for(&mut st, RegState::NoAuthentication, Duration::from_secs(5)).await);
+    let last = st.borrow()[&1]
+        .registration
+        .as_ref()
+        .and_then(|r| r.last_response.clone());
+    assert_eq!(last.as_deref(), Some("403 Forbidden"));
+    let out = child.wait_with_output().await.expect("sipp ran");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn recovers_after_the_provider_comes_back() {
+    let port = free_udp_port();
+    let first = sipp("reg_ok_uas.xml", port, 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (h, stop) = engine().await;
+    let mut st = h.status();
+    h.apply(vec![(1, Some(trunk(port)), None)]);
+    assert!(wait_for(&mut st, RegState::Registered, Duration::from_secs(5)).await);
+    // The provider answers the refresh, then is gone: the next refresh goes unanswered, the
+    // trunk leaves Registered (Unregistered, then at once Request Sent for the retry).
+    let out = first.wait_with_output().await.expect("sipp ran");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let gone = |s: Option<RegState>| s.is_some_and(|s| s != RegState::Registered);
+    assert!(wait_until(&mut st, gone, Duration::from_secs(8)).await);
+    let timed_out = |st: &Status| {
+        st.borrow()[&1]
+            .registration
+            .as_ref()
+            .and_then(|r| r.last_response.clone())
+    };
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(timed_out(&st).as_deref(), Some("408 Request Timeout"));
+    let second = sipp("reg_once_uas.xml", port, 1);
+    let back = wait_for(&mut st, RegState::Registered, Duration::from_secs(10)).await;
+    if !back {
+        let status = format!("{:#?}", st.borrow()[&1]);
+        let mut second = second;
+        let _ = second.start_kill();
+        let out = second.wait_with_output().await.expect("sipp ran");
+        panic!("{status}\nsipp: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let attempts_reset = st.borrow()[&1].registration.as_ref().map(|r| r.attempts);
+    assert_eq!(attempts_reset, Some(0));
+    drop(second);
+    h.apply(Vec::new());
+    let _ = stop.send(());
+}
