@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The browser entry point: hydrates the server-rendered console. Nothing
 //! else lives here; the screens are in the `app` crate.
 

@@ -286,4 +286,37 @@ async fn openapi_document_lists_the_trunk_routes() {
         doc["components"]["schemas"]["TrunkInput"]["properties"]["secret"]["writeOnly"],
         true
     );
+    for path in ["/api/v1/registry", "/api/v1/registry/stream"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn registry_without_engine_is_empty_and_actions_need_a_trunk() {
+    let api = api().await;
+    let (status, rows, _) = api.call("GET", "/api/v1/registry", None, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rows, json!([]));
+    let (status, _, _) = api
+        .call("POST", "/api/v1/registry/42/register", None, true)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, created, _) = api.call("POST", "/api/v1/trunks", Some(seed()), true).await;
+    let id = created["id"].as_i64().expect("id");
+    let (status, _, _) = api
+        .call(
+            "POST",
+            &format!("/api/v1/registry/{id}/qualify"),
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (status, _, text) = api
+        .call("GET", "/api/v1/cli/sip/show/registry", None, true)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.ends_with("0 SIP registrations.\n"), "{text:?}");
+    let (status, _, _) = api.call("GET", "/api/v1/registry", None, false).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

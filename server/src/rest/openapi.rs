@@ -65,6 +65,17 @@ pub fn spec() -> Value {
                     "properties": { "error": { "type": "object", "properties": {
                         "field": { "type": ["string", "null"] }, "message": { "type": "string" } } } }
                 },
+                "RegistryEntry": {
+                    "type": "object",
+                    "properties": {
+                        "trunk_id": { "type": "integer" }, "trunk": { "type": "string" },
+                        "host": { "type": "string" }, "username": { "type": "string" },
+                        "refresh": { "type": "integer" },
+                        "state": { "enum": ["Unregistered", "Request Sent", "Auth. Sent", "Registered", "Rejected", "No Authentication", "Failed", "Timeout"] },
+                        "reg_time": { "type": ["integer", "null"] }, "last_response": { "type": ["string", "null"] },
+                        "attempts": { "type": "integer" }, "next_register_at": { "type": ["integer", "null"] }
+                    }
+                },
                 "TrunkInput": { "type": "object", "properties": trunk_input_properties() },
                 "TrunkView": {
                     "type": "object",
@@ -88,6 +99,31 @@ pub fn spec() -> Value {
                     "201": { "description": "Created", "content": { "application/json": { "schema": view } } },
                     "400": error_response("Body is not JSON"),
                     "422": error_response("A field is invalid; `field` names it") } }
+            },
+            "/api/v1/registry": {
+                "get": { "summary": "Registration and monitoring status of every trunk (Status → SIP registry)", "responses": {
+                    "200": { "description": "One row per trunk that registers or is monitored",
+                        "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/RegistryEntry" } } } } } } }
+            },
+            "/api/v1/registry/stream": {
+                "get": { "summary": "The same rows as server-sent events (`event: registry`), sent at once and after every change", "responses": {
+                    "200": { "description": "text/event-stream" } } }
+            },
+            "/api/v1/registry/{id}/register": {
+                "parameters": id_param.clone(),
+                "post": { "summary": "Re-register now (leaves a fatal state)", "responses": {
+                    "202": { "description": "Sent to the engine" }, "404": error_response("No such trunk") } }
+            },
+            "/api/v1/registry/{id}/qualify": {
+                "parameters": id_param.clone(),
+                "post": { "summary": "Send OPTIONS now", "responses": {
+                    "202": { "description": "Sent to the engine" }, "404": error_response("No such trunk") } }
+            },
+            "/api/v1/cli/sip/show/registry": {
+                "get": { "summary": "Asterisk's `sip show registry` text", "responses": { "200": { "description": "text/plain" } } }
+            },
+            "/api/v1/cli/sip/show/peers": {
+                "get": { "summary": "Asterisk's `sip show peers` text", "responses": { "200": { "description": "text/plain" } } }
             },
             "/api/v1/trunks/{id}": {
                 "parameters": id_param,

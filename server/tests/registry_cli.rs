@@ -1,0 +1,217 @@
+//! The whole path of "Establish the trunk", with the real binary: a trunk
+//! saved through the REST API registers to a real SIPp provider that
+//! challenges with 401; the registry shows `Registered`; and
+//! `trunkline sip show registry` prints it exactly as Asterisk would.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+
+fn free_port() -> u16 {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
+    socket.local_addr().expect("addr").port()
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_trunkline")
+}
+
+async fn start_server(db: &Path, http: u16) -> Child {
+    let mut child = Command::new(bin())
+        .arg("--database")
+        .arg(db)
+        .args(["serve", "--sip", "127.0.0.1:0", "--http"])
+        .arg(format!("127.0.0.1:{http}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn trunkline");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("console on") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ready, Ok(true), "trunkline did not start");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
+}
+
+/// One HTTP/1.1 request with a bearer token; returns (status, body).
+async fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("http answer");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_owned())
+}
+
+fn printf_row(host: &str, user: &str, refresh: u64, state: &str, time: &str) -> String {
+    // FORMAT "%-39.39s %-6.6s %-12.12s  %8d %-20.20s %-25.25s"
+    let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    format!(
+        "{:<39} {:<6} {:<12}  {:>8} {:<20} {:<25}",
+        cut(host, 39),
+        "N",
+        cut(user, 12),
+        refresh,
+        cut(state, 20),
+        cut(time, 25)
+    )
+}
+
+#[tokio::test]
+async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("trunkline-registry-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("t.db");
+
+    // A provider that challenges, checks the digest and grants 3 s.
+    let provider_port = free_port();
+    let mut provider = Command::new("sipp")
+        .arg("-sf")
+        .arg(format!(
+            "{}/tests/sipp/reg_challenge_uas.xml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .args([
+            "-i",
+            "127.0.0.1",
+            "-p",
+            &provider_port.to_string(),
+            "-t",
+            "u1",
+        ])
+        .args([
+            "-m",
+            "1",
+            "-timeout",
+            "30s",
+            "-nostdin",
+            "-default_behaviors",
+            "all,-bye",
+        ])
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sipp (Debian package sip-tester) must be installed");
+
+    let http_port = free_port();
+    let mut server = start_server(&db, http_port).await;
+    let token = std::fs::read_to_string(trunkline::control::token_path(&db))
+        .expect("cli token written by serve");
+    let token = token.trim();
+
+    let trunk = serde_json::json!({
+        "name": "provider_user",
+        "auth_username": "provider_user",
+        "secret": "secret",
+        "host_type": "static",
+        "host": "127.0.0.1",
+        "port": provider_port,
+        "register": true,
+        "reg_username": "provider_user",
+        "reg_server": "127.0.0.1",
+        "reg_port": provider_port,
+        "reg_expiry": 60
+    });
+    let (status, body) = http(
+        http_port,
+        "POST",
+        "/api/v1/trunks",
+        token,
+        &trunk.to_string(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+
+    // The registry follows the engine: Registered within a few seconds.
+    let mut row = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (_, body) = http(http_port, "GET", "/api/v1/registry", token, "").await;
+        let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if rows[0]["state"] == "Registered" {
+            row = rows[0].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(row["state"], "Registered", "the trunk never registered");
+    assert_eq!(row["last_response"], "200 OK");
+
+    // The console command asks the running server.
+    let output = Command::new(bin())
+        .arg("--database")
+        .arg(&db)
+        .args(["sip", "show", "registry", "--http"])
+        .arg(format!("127.0.0.1:{http_port}"))
+        .output()
+        .await
+        .expect("run trunkline sip show registry");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(
+        lines[0].trim_end(),
+        "Host                                    dnsmgr Username       Refresh State                Reg.Time"
+    );
+    // The refresh may have happened between the two reads; compare with
+    // whichever registry row the command printed.
+    let (_, body) = http(http_port, "GET", "/api/v1/registry", token, "").await;
+    let now: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let expected: Vec<String> = [&row, &now[0]]
+        .iter()
+        .map(|r| {
+            printf_row(
+                &format!("127.0.0.1:{provider_port}"),
+                "provider_user",
+                r["refresh"].as_u64().unwrap_or(0),
+                r["state"].as_str().unwrap_or(""),
+                r["reg_time_text"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        expected.iter().any(|e| e == lines[1]),
+        "row {:?} is not one of {expected:?}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "1 SIP registrations.");
+    // Asterisk's date format: "Wed, 26 Nov 2026 08:00:00".
+    let time = row["reg_time_text"].as_str().unwrap_or("");
+    assert_eq!(time.len(), 25, "{time:?}");
+    assert_eq!(&time[3..5], ", ");
+
+    let _ = server.kill().await;
+    let _ = provider.kill().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
