@@ -94,7 +94,7 @@ fn RegistryRow(
                 <td>"N"</td>
                 <td>{row.username.clone()}</td>
                 <td>{row.refresh}</td>
-                <td class=state_class data-state="">{row.state.clone()}</td>
+                <td class=state_class>{row.state.clone()}</td>
                 <td>{row.reg_time_text.clone()}</td>
                 <td class="last-response">{row.last_response.clone().unwrap_or_default()}</td>
                 <td>{row.attempts}</td>

@@ -21,7 +21,7 @@ pub enum AuthError {
 }
 
 /// Per-account digest state: password, nonce count and failure budget.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DigestClient {
     username: String,
     password: String,
@@ -29,6 +29,20 @@ pub struct DigestClient {
     failures: u32,
     nonce: Option<String>,
     nc: u32,
+}
+
+/// Written out by hand so that a debug print never shows the password.
+impl std::fmt::Debug for DigestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestClient")
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("max_tries", &self.max_tries)
+            .field("failures", &self.failures)
+            .field("nonce", &self.nonce)
+            .field("nc", &self.nc)
+            .finish()
+    }
 }
 
 impl DigestClient {

@@ -15,8 +15,9 @@ pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
     }
 }
 
-/// Everything the response value depends on.
-#[derive(Debug, Clone)]
+/// Everything the response value depends on. No `Debug`: it holds the
+/// password.
+#[derive(Clone)]
 pub struct Input<'a> {
     pub algorithm: &'a Algorithm,
     pub username: &'a str,

@@ -42,7 +42,7 @@ impl std::fmt::Display for HostPort {
 }
 
 /// One trunk's registration: `[transport://]user[:secret[:authuser]]@host[:port][/extension][~expiry]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RegistrationConfig {
     /// UDP or TCP (the Register tab's Transport).
     pub transport: Transport,
@@ -70,6 +70,27 @@ pub struct RegistrationConfig {
     /// chan_sip `register_retry_403`: keep retrying after `No Authentication`, with a back-off
     /// that doubles on each consecutive refusal. Off: a refusal is fatal until a change.
     pub retry_auth_failures: bool,
+}
+
+/// Written out by hand so that a debug print never shows the password.
+impl std::fmt::Debug for RegistrationConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrationConfig")
+            .field("transport", &self.transport)
+            .field("server_host", &self.server_host)
+            .field("server_port", &self.server_port)
+            .field("outbound_proxy", &self.outbound_proxy)
+            .field("username", &self.username)
+            .field("auth_username", &self.auth_username)
+            .field("password", &"***")
+            .field("expiry", &self.expiry)
+            .field("contact_user", &self.contact_user)
+            .field("external_address", &self.external_address)
+            .field("register_timeout", &self.register_timeout)
+            .field("register_attempts", &self.register_attempts)
+            .field("retry_auth_failures", &self.retry_auth_failures)
+            .finish()
+    }
 }
 
 impl RegistrationConfig {
@@ -131,5 +152,22 @@ impl RegistrationConfig {
             && self.username == other.username
             && self.contact_user == other.contact_user
             && self.external_address == other.external_address
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::RegistrationConfig;
+
+    #[test]
+    fn debug_print_hides_the_password() {
+        let cfg = RegistrationConfig::new(
+            "voip.provider.example.com",
+            "provider_username",
+            "provider_password",
+        );
+        let printed = format!("{cfg:?}");
+        assert!(printed.contains("provider_username"));
+        assert!(!printed.contains("provider_password"), "{printed}");
     }
 }
