@@ -44,6 +44,9 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
     await expect(row.locator('td.last-response')).toHaveText('200 OK');
     await expect(row).toContainText(`127.0.0.1:${port}`);
     await expect(row.locator('td.countdown')).toHaveText(/^in \d+ s$/);
+    // Monitoring is off for this trunk: nothing to send OPTIONS for.
+    await expect(row.locator('td.qualify')).toHaveText('Unmonitored');
+    await expect(row.getByRole('button', { name: 'Send OPTIONS now' })).toBeDisabled();
     await row.getByText(/History of sipp_provider/).click();
     await expect(row.locator('details li').first()).toContainText('Registered');
 

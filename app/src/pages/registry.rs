@@ -4,7 +4,7 @@
 //! monitoring result and a short history per trunk.
 
 use crate::api::registry::{registry, RegistryAct};
-use crate::model::registry::{RegistryAction, RegistryEntry};
+use crate::model::registry::{QualifyState, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -87,6 +87,8 @@ fn RegistryRow(
         _ => "state bad",
     };
     let history = row.history.clone();
+    // An OPTIONS only goes out for a monitored trunk: no button that does nothing.
+    let unmonitored = row.qualify == QualifyState::Unmonitored;
     view! {
         <tbody data-trunk=row.trunk.clone()>
             <tr>
@@ -105,7 +107,8 @@ fn RegistryRow(
                         on:click=move |_| { act.dispatch(RegistryAct { trunk_id: id, action: RegistryAction::Reregister }); }>
                         "Re-register now"
                     </button>
-                    <button type="button"
+                    <button type="button" disabled=unmonitored
+                        title=if unmonitored { "Monitoring is off for this trunk" } else { "" }
                         on:click=move |_| { act.dispatch(RegistryAct { trunk_id: id, action: RegistryAction::Qualify }); }>
                         "Send OPTIONS now"
                     </button>
