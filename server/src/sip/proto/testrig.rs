@@ -20,7 +20,18 @@ pub enum Reply {
 
 /// A transaction user the rig drives: it hands requests to the Endpoint and takes events.
 pub trait Tu {
-    fn pump(&mut self, now: Instant, ep: &mut Endpoint);
+    fn poll_transmit(&mut self) -> Option<super::registration::Outgoing>;
+    fn sent(&mut self, tx: super::TxId);
+    fn send_failed(&mut self, now: Instant);
+    /// What the runtime does with a client's requests, done on the rig's Endpoint.
+    fn pump(&mut self, now: Instant, ep: &mut Endpoint) {
+        while let Some(out) = self.poll_transmit() {
+            match ep.send_request(now, out.request, out.dest, out.transport) {
+                Ok(tx) => self.sent(tx),
+                Err(_) => self.send_failed(now),
+            }
+        }
+    }
     fn handle_event(&mut self, now: Instant, ev: &Event) -> bool;
     fn handle_timeout(&mut self, now: Instant);
     fn poll_timeout(&self) -> Option<Instant>;
@@ -184,8 +195,14 @@ impl Rig {
 }
 
 impl Tu for super::registration::RegistrationClient {
-    fn pump(&mut self, now: Instant, ep: &mut Endpoint) {
-        super::registration::RegistrationClient::pump(self, now, ep);
+    fn poll_transmit(&mut self) -> Option<super::registration::Outgoing> {
+        super::registration::RegistrationClient::poll_transmit(self)
+    }
+    fn sent(&mut self, tx: super::TxId) {
+        super::registration::RegistrationClient::sent(self, tx);
+    }
+    fn send_failed(&mut self, now: Instant) {
+        super::registration::RegistrationClient::send_failed(self, now);
     }
     fn handle_event(&mut self, now: Instant, ev: &Event) -> bool {
         super::registration::RegistrationClient::handle_event(self, now, ev)

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::registration::{options, HostPort, Outgoing};
 use super::rng::Rng;
-use super::{Endpoint, Event, Transport, TxId};
+use super::{Event, Transport, TxId};
 
 /// chan_sip `DEFAULT_FREQ_NOTOK`: probe interval while a peer is unreachable or lagged.
 pub const NOT_OK_INTERVAL: Duration = Duration::from_secs(10);
@@ -180,16 +180,6 @@ impl Qualifier {
 
     pub fn send_failed(&mut self, now: Instant) {
         self.unreachable(now);
-    }
-
-    /// Glue for an owner that holds the Endpoint directly.
-    pub fn pump(&mut self, now: Instant, endpoint: &mut Endpoint) {
-        while let Some(out) = self.poll_transmit() {
-            match endpoint.send_request(now, out.request, out.dest, out.transport) {
-                Ok(tx) => self.sent(tx),
-                Err(_) => self.send_failed(now),
-            }
-        }
     }
 
     /// Takes an Endpoint event if it belongs to the outstanding probe.

@@ -8,8 +8,14 @@ use crate::sip::proto::message::Method;
 use crate::sip::proto::testrig::{ok, Reply, Rig, Tu};
 
 impl Tu for Qualifier {
-    fn pump(&mut self, now: Instant, ep: &mut Endpoint) {
-        Qualifier::pump(self, now, ep);
+    fn poll_transmit(&mut self) -> Option<Outgoing> {
+        Qualifier::poll_transmit(self)
+    }
+    fn sent(&mut self, tx: TxId) {
+        Qualifier::sent(self, tx);
+    }
+    fn send_failed(&mut self, now: Instant) {
+        Qualifier::send_failed(self, now);
     }
     fn handle_event(&mut self, now: Instant, ev: &Event) -> bool {
         Qualifier::handle_event(self, now, ev)

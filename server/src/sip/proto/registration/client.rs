@@ -13,7 +13,7 @@ use super::timing;
 use crate::sip::proto::auth::DigestClient;
 use crate::sip::proto::message::{Request, Response, Transport};
 use crate::sip::proto::rng::Rng;
-use crate::sip::proto::{Endpoint, Event, TxId};
+use crate::sip::proto::{Event, TxId};
 
 /// chan_sip `MAX_AUTHTRIES`: credentials sent per attempt before we call them wrong.
 const MAX_AUTH_TRIES: u32 = 3;
@@ -216,17 +216,6 @@ impl RegistrationClient {
 
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.wake.map(|(at, _)| at)
-    }
-
-    /// Glue for an owner that holds the Endpoint directly: starts a client transaction for each
-    /// queued request. (The tokio runtime does the same through its command channel.)
-    pub fn pump(&mut self, now: Instant, endpoint: &mut Endpoint) {
-        while let Some(out) = self.poll_transmit() {
-            match endpoint.send_request(now, out.request, out.dest, out.transport) {
-                Ok(tx) => self.sent(tx),
-                Err(_) => self.send_failed(now),
-            }
-        }
     }
 
     /// Takes an Endpoint event if it belongs to our transaction; returns whether it did.
