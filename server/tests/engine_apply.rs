@@ -109,8 +109,8 @@ fn publish(tx: &watch::Sender<Arc<PbxConfig>>, trunks: Vec<TrunkConfig>) {
     let generation = tx.borrow().generation + 1;
     tx.send_replace(Arc::new(PbxConfig {
         generation,
-        contexts: Vec::new(),
         trunks,
+        ..PbxConfig::default()
     }));
 }
 

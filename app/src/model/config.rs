@@ -2,54 +2,12 @@
 //! rebuilds it after every change and publishes it on a watch channel; the
 //! engine never reads the database itself.
 
+use super::incall::Incall;
+use super::outcall::Outcall;
 use super::trunk::Trunk;
+use super::user::User;
+use super::Context;
 use serde::{Deserialize, Serialize};
-
-/// Kinds of context, as XiVO names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContextKind {
-    /// Users' extensions live here.
-    Internal,
-    /// Where calls from trunks arrive (DIDs).
-    Incall,
-    /// Where outgoing-call patterns live.
-    Outcall,
-}
-
-impl ContextKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContextKind::Internal => "internal",
-            ContextKind::Incall => "incall",
-            ContextKind::Outcall => "outcall",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "internal" => Some(ContextKind::Internal),
-            "incall" => Some(ContextKind::Incall),
-            "outcall" => Some(ContextKind::Outcall),
-            _ => None,
-        }
-    }
-}
-
-/// A dial-plan context (`from-extern`, shown as "Incalls").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Context {
-    pub name: String,
-    pub label: String,
-    pub kind: ContextKind,
-}
-
-impl Context {
-    /// "Incalls (from-extern)": the label first, as XiVO's selects show it.
-    pub fn display(&self) -> String {
-        format!("{} ({})", self.label, self.name)
-    }
-}
 
 /// A password the engine needs in clear (digest answers are computed from
 /// it) but that must never be shown: no `Serialize`, redacted `Debug`.
@@ -87,6 +45,15 @@ pub struct TrunkConfig {
     pub reg_secret: Secret,
 }
 
+/// One user with the line password the registrar checks digests with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserConfig {
+    pub id: i64,
+    pub version: i64,
+    pub user: User,
+    pub secret: Secret,
+}
+
 /// Everything the engine routes and registers with, at one instant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PbxConfig {
@@ -94,6 +61,71 @@ pub struct PbxConfig {
     pub generation: u64,
     pub contexts: Vec<Context>,
     pub trunks: Vec<TrunkConfig>,
+    pub users: Vec<UserConfig>,
+    pub outcalls: Vec<Entry<Outcall>>,
+    pub incalls: Vec<Entry<Incall>>,
+}
+
+/// A stored row: its id and the validated value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry<T> {
+    pub id: i64,
+    #[serde(flatten)]
+    pub value: T,
+}
+
+/// What routing needs to know about a trunk; no secrets, so it may reach
+/// the browser's route tester.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrunkRoute {
+    pub id: i64,
+    pub name: String,
+    /// The trunk's default caller ID, used when nothing else sets one.
+    pub caller_id: String,
+    /// Where calls from this trunk arrive.
+    pub context: String,
+    pub disabled: bool,
+}
+
+/// The routing half of the configuration, without a single secret: what
+/// the route resolver works on, in the engine and in the browser alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialPlan {
+    pub contexts: Vec<Context>,
+    pub users: Vec<Entry<User>>,
+    pub outcalls: Vec<Entry<Outcall>>,
+    pub incalls: Vec<Entry<Incall>>,
+    pub trunks: Vec<TrunkRoute>,
+}
+
+impl PbxConfig {
+    /// The routing view of this snapshot.
+    pub fn dial_plan(&self) -> DialPlan {
+        DialPlan {
+            contexts: self.contexts.clone(),
+            users: self
+                .users
+                .iter()
+                .map(|u| Entry {
+                    id: u.id,
+                    value: u.user.clone(),
+                })
+                .collect(),
+            outcalls: self.outcalls.clone(),
+            incalls: self.incalls.clone(),
+            trunks: self
+                .trunks
+                .iter()
+                .map(|t| TrunkRoute {
+                    id: t.id,
+                    name: t.trunk.name.clone(),
+                    caller_id: t.trunk.caller_id.clone(),
+                    context: t.trunk.context.clone(),
+                    disabled: t.trunk.disabled,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,18 @@
 
 pub mod admin;
 pub mod config;
+pub mod context;
 pub mod dialplan;
-pub use config::{Context, ContextKind, PbxConfig};
+pub use config::{DialPlan, Entry, PbxConfig};
+pub use context::{Context, ContextKind};
 pub mod errors;
+pub mod incall;
 pub mod net;
+pub mod outcall;
 pub mod registry;
+pub mod routing;
+pub mod text;
 pub mod trunk;
+pub mod user;
 
 pub use errors::{FieldError, FieldErrors};

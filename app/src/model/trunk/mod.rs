@@ -11,7 +11,7 @@ mod validate;
 pub use choices::{Codec, ConnectionType, DtmfMode, Nat, Transport};
 pub use validate::{ValidationContext, MONITORING_CHOICES};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Default registration expiry, as XiVO proposes.
 pub const DEFAULT_EXPIRY: u32 = 120;
@@ -34,11 +34,11 @@ pub struct TrunkInput {
     /// `dynamic` or `static`.
     pub host_type: String,
     pub host: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub port: String,
     pub context: String,
     pub nat: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub call_limit: String,
     pub language: String,
     pub register: bool,
@@ -47,9 +47,9 @@ pub struct TrunkInput {
     /// Blank keeps the stored one, or uses the General password.
     pub reg_secret: String,
     pub reg_server: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub reg_port: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub reg_expiry: String,
     pub reg_callback: String,
     pub outbound_proxy: String,
@@ -58,9 +58,9 @@ pub struct TrunkInput {
     pub codecs: Vec<String>,
     pub dtmf_mode: String,
     /// `no`, `yes` (2000 ms) or a threshold in ms (500-4000).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub monitoring: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::model::text::lenient_string")]
     pub qualify_freq: String,
     pub disabled: bool,
 }
@@ -221,22 +221,4 @@ pub struct TrunkView {
     pub trunk: Trunk,
     pub has_secret: bool,
     pub has_reg_secret: bool,
-}
-
-/// Accepts a JSON string, number or null for a field the form keeps as text.
-fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        Text(String),
-        Int(i64),
-        Float(f64),
-        Null,
-    }
-    Ok(match Loose::deserialize(deserializer)? {
-        Loose::Text(s) => s,
-        Loose::Int(n) => n.to_string(),
-        Loose::Float(x) => x.to_string(),
-        Loose::Null => String::new(),
-    })
 }

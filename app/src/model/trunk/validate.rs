@@ -6,6 +6,7 @@ use super::{
     DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
 };
 use crate::model::net::{parse_host, parse_in_range, parse_port};
+use crate::model::text::{free_text, password, sip_user};
 use crate::model::FieldErrors;
 
 /// The Monitoring select's values and labels, in the order XiVO lists them.
@@ -33,7 +34,6 @@ pub struct ValidationContext {
 }
 
 const MAX_NAME: usize = 40;
-const MAX_TEXT: usize = 80;
 
 impl TrunkInput {
     /// Checks every field and returns the trunk with its new secrets, or
@@ -284,61 +284,6 @@ fn trunk_name(raw: &str) -> Result<String, String> {
         return Err(format!(
             "Name may contain only letters, digits, \u{2018}-\u{2019}, \u{2018}_\u{2019} and \u{2018}.\u{2019}; \u{201c}{}\u{201d} is not allowed.",
             bad
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// The user part of a SIP URI, kept to characters no provider chokes on.
-fn sip_user(label: &str, raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.chars().count() > MAX_TEXT {
-        return Err(format!(
-            "{label} must be at most {MAX_TEXT} characters long."
-        ));
-    }
-    if let Some(bad) = value.chars().find(|c| {
-        !(c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                '_' | '-' | '.' | '!' | '~' | '*' | '+' | '#' | '%' | '&' | '='
-            ))
-    }) {
-        return Err(format!(
-            "{label} may not contain \u{201c}{bad}\u{201d}: use letters, digits and - _ . + * # only."
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// A password: any printable text; blank means keep (or none).
-fn password(label: &str, raw: &str) -> Result<Option<String>, String> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    if raw.chars().count() > MAX_TEXT {
-        return Err(format!(
-            "{label} must be at most {MAX_TEXT} characters long."
-        ));
-    }
-    if raw.chars().any(char::is_control) {
-        return Err(format!(
-            "{label} may not contain control characters such as tabs or line breaks."
-        ));
-    }
-    Ok(Some(raw.to_owned()))
-}
-
-fn free_text(label: &str, raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.chars().count() > MAX_TEXT {
-        return Err(format!(
-            "{label} must be at most {MAX_TEXT} characters long."
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(format!(
-            "{label} may not contain control characters such as tabs or line breaks."
         ));
     }
     Ok(value.to_owned())

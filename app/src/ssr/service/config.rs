@@ -1,8 +1,8 @@
 //! Building and publishing the `PbxConfig` snapshot.
 
 use super::ServiceError;
-use crate::model::config::{Secret, TrunkConfig};
-use crate::model::PbxConfig;
+use crate::model::config::{Secret, TrunkConfig, UserConfig};
+use crate::model::{Entry, PbxConfig};
 use crate::ssr::state::Core;
 use crate::ssr::store;
 use sqlx::SqlitePool;
@@ -24,10 +24,36 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, Servi
             reg_secret: Secret::new(row.reg_secret),
         });
     }
+    let mut users = Vec::new();
+    for row in store::users::list(pool).await? {
+        users.push(UserConfig {
+            id: row.id,
+            version: row.version,
+            user: row.user()?,
+            secret: Secret::new(row.line_secret),
+        });
+    }
+    let mut outcalls = Vec::new();
+    for row in store::outcalls::list(pool).await? {
+        outcalls.push(Entry {
+            id: row.id,
+            value: row.outcall()?,
+        });
+    }
+    let mut incalls = Vec::new();
+    for row in store::incalls::list(pool).await? {
+        incalls.push(Entry {
+            id: row.id,
+            value: row.incall()?,
+        });
+    }
     Ok(PbxConfig {
         generation,
         contexts,
         trunks,
+        users,
+        outcalls,
+        incalls,
     })
 }
 

@@ -4,7 +4,15 @@
 
 pub mod auth;
 pub mod config;
+pub mod contexts;
+pub mod incalls;
+pub mod outcalls;
+pub mod routing;
 pub mod trunks;
+pub mod users;
+
+#[cfg(test)]
+mod testing;
 
 use crate::model::FieldErrors;
 
@@ -26,6 +34,15 @@ impl From<sqlx::Error> for ServiceError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         ServiceError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::ssr::store::contexts::ReadError> for ServiceError {
+    fn from(error: crate::ssr::store::contexts::ReadError) -> Self {
+        match error {
+            crate::ssr::store::contexts::ReadError::Sql(e) => e.into(),
+            crate::ssr::store::contexts::ReadError::Json(e) => e.into(),
+        }
     }
 }
 
@@ -51,3 +68,21 @@ impl ServiceError {
 /// The sentence shown when an edit started from an older version.
 pub const CHANGED_ELSEWHERE: &str =
     "This was changed by someone else since you opened it. Reload to see their version; your input is kept below.";
+
+/// Who still refers to something being deleted, as one sentence:
+/// "Context “sales” is used by user 2001 and trunk acme; change them first."
+pub fn in_use(what: &str, users: &[String]) -> ServiceError {
+    const SHOWN: usize = 5;
+    let mut list = users
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if users.len() > SHOWN {
+        list.push_str(&format!(" and {} more", users.len() - SHOWN));
+    }
+    ServiceError::Conflict(format!(
+        "{what} is used by {list}; change or delete them first."
+    ))
+}

@@ -1,6 +1,6 @@
 //! Trunk changes: create, update, delete, and the reads the screens need.
 
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::trunk::{TrunkInput, TrunkView, ValidationContext};
 use crate::model::{ContextKind, FieldErrors};
 use crate::ssr::state::Core;
@@ -166,9 +166,19 @@ pub async fn update(
 /// Deletes trunk `id` and publishes the configuration without it.
 ///
 /// # Errors
-/// `NotFound` when there is no such trunk.
+/// `NotFound` when there is no such trunk; `Conflict` when outgoing
+/// calls use it.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
+    let current = get(core, id).await?;
     let mut tx = core.pool.begin().await?;
+    let users: Vec<String> = store::outcalls::using_trunk(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|name| format!("outgoing call \u{201c}{name}\u{201d}"))
+        .collect();
+    if !users.is_empty() {
+        return Err(in_use(&format!("Trunk {}", current.trunk.name), &users));
+    }
     if !store::trunks::delete(&mut tx, id).await? {
         return Err(not_found(id));
     }

@@ -3,4 +3,7 @@
 
 pub mod admins;
 pub mod contexts;
+pub mod incalls;
+pub mod outcalls;
 pub mod trunks;
+pub mod users;

@@ -1,26 +1,6 @@
 use super::*;
 use crate::ssr::db;
-
-async fn core() -> Core {
-    Core::new(db::open_in_memory().await.expect("db"))
-        .await
-        .expect("core")
-}
-
-fn seed() -> TrunkInput {
-    TrunkInput {
-        name: "provider_username".into(),
-        auth_username: "provider_username".into(),
-        secret: "provider_password".into(),
-        host_type: "static".into(),
-        host: "voip.provider.example.com".into(),
-        register: true,
-        reg_username: "provider_username".into(),
-        reg_server: "voip.provider.example.com".into(),
-        monitoring: "2000".into(),
-        ..TrunkInput::default()
-    }
-}
+use crate::ssr::service::testing::{core, seed_trunk as seed};
 
 #[tokio::test]
 async fn create_stores_row_and_publishes() {

@@ -1,0 +1,132 @@
+//! Incoming-call changes.
+
+use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use crate::model::incall::{Incall, IncallInput, IncallRules, IncallView};
+use crate::ssr::state::Core;
+use crate::ssr::store::{self, incalls::SqlIncall};
+use crate::ssr::unix_now;
+
+fn view(row: &SqlIncall) -> Result<IncallView, ServiceError> {
+    Ok(IncallView {
+        id: row.id,
+        version: row.version,
+        incall: row.incall()?,
+    })
+}
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "Incoming call {id} does not exist (it may have been deleted)."
+    ))
+}
+
+/// Every incoming call, by context and DID.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn list(core: &Core) -> Result<Vec<IncallView>, ServiceError> {
+    store::incalls::list(&core.pool)
+        .await?
+        .iter()
+        .map(view)
+        .collect()
+}
+
+/// One incoming call.
+///
+/// # Errors
+/// `NotFound` when there is no such incoming call.
+pub async fn get(core: &Core, id: i64) -> Result<IncallView, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    let row = store::incalls::get(&mut conn, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    view(&row)
+}
+
+async fn validate(
+    core: &Core,
+    input: &IncallInput,
+    editing: Option<i64>,
+) -> Result<Incall, ServiceError> {
+    let mut users = Vec::new();
+    for row in store::users::list(&core.pool).await? {
+        users.push((row.id, row.user()?.display()));
+    }
+    let others = list(core)
+        .await?
+        .into_iter()
+        .filter(|v| Some(v.id) != editing)
+        .map(|v| v.incall)
+        .collect();
+    let rules = IncallRules {
+        contexts: store::contexts::list(&core.pool).await?,
+        users,
+        others,
+    };
+    input.validate(&rules).map_err(ServiceError::Invalid)
+}
+
+/// Creates an incoming call and publishes the configuration.
+///
+/// # Errors
+/// `Invalid` with every field error.
+pub async fn create(core: &Core, input: &IncallInput) -> Result<IncallView, ServiceError> {
+    let incall = validate(core, input, None).await?;
+    let settings = serde_json::to_string(&incall)?;
+    let mut tx = core.pool.begin().await?;
+    let id = store::incalls::insert(&mut tx, &incall, &settings, unix_now()).await?;
+    let row = store::incalls::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(did = %incall.did, id, "incoming call created");
+    config::publish(core).await?;
+    view(&row)
+}
+
+/// Updates incoming call `id`, opened at `version`.
+///
+/// # Errors
+/// `NotFound`, `Conflict` when someone saved in between, `Invalid`.
+pub async fn update(
+    core: &Core,
+    id: i64,
+    version: i64,
+    input: &IncallInput,
+) -> Result<IncallView, ServiceError> {
+    let current = get(core, id).await?;
+    if current.version != version {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let incall = validate(core, input, Some(id)).await?;
+    let settings = serde_json::to_string(&incall)?;
+    let mut tx = core.pool.begin().await?;
+    if !store::incalls::update(&mut tx, id, version, &incall, &settings, unix_now()).await? {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let row = store::incalls::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(did = %incall.did, id, "incoming call updated");
+    config::publish(core).await?;
+    view(&row)
+}
+
+/// Deletes incoming call `id`.
+///
+/// # Errors
+/// `NotFound` when there is no such incoming call.
+pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
+    let mut tx = core.pool.begin().await?;
+    if !store::incalls::delete(&mut tx, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    tracing::info!(id, "incoming call deleted");
+    config::publish(core).await
+}
+
+#[cfg(test)]
+mod tests;

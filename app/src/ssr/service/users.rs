@@ -1,0 +1,191 @@
+//! User changes. The line password is generated when left blank on
+//! creation and returned once; it is never read back afterwards.
+
+use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use crate::model::user::{User, UserInput, UserRules, UserSaved, UserView};
+use crate::model::FieldErrors;
+use crate::ssr::state::Core;
+use crate::ssr::store::{self, users::SqlUser};
+use crate::ssr::unix_now;
+use rand::distributions::{Alphanumeric, DistString};
+
+/// Generated line passwords: 16 letters and digits, about 95 bits.
+const GENERATED_LEN: usize = 16;
+
+fn view(row: &SqlUser) -> Result<UserView, ServiceError> {
+    Ok(UserView {
+        id: row.id,
+        version: row.version,
+        user: row.user()?,
+    })
+}
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "User {id} does not exist (it may have been deleted)."
+    ))
+}
+
+/// Every user, by context and extension.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn list(core: &Core) -> Result<Vec<UserView>, ServiceError> {
+    store::users::list(&core.pool)
+        .await?
+        .iter()
+        .map(view)
+        .collect()
+}
+
+/// One user.
+///
+/// # Errors
+/// `NotFound` when there is no such user.
+pub async fn get(core: &Core, id: i64) -> Result<UserView, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    let row = store::users::get(&mut conn, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    view(&row)
+}
+
+async fn validate(core: &Core, input: &UserInput) -> Result<(User, Option<String>), ServiceError> {
+    let rules = UserRules {
+        contexts: store::contexts::list(&core.pool).await?,
+    };
+    input.validate(&rules).map_err(ServiceError::Invalid)
+}
+
+/// Extension and line username must be free; the refusal names the
+/// user who has them ("Extension 1001 is already assigned to Alice").
+async fn check_free(
+    conn: &mut sqlx::SqliteConnection,
+    user: &User,
+    except: Option<i64>,
+) -> Result<(), ServiceError> {
+    let mut e = FieldErrors::new();
+    if let Some(owner) = store::users::exten_owner(conn, &user.context, &user.exten, except).await?
+    {
+        e.push(
+            "exten",
+            format!(
+                "Extension {} is already assigned to {} in context \u{201c}{}\u{201d}; choose another number.",
+                user.exten,
+                owner.user()?.full_name(),
+                user.context
+            ),
+        );
+    }
+    if let Some(owner) = store::users::username_owner(conn, &user.line_username, except).await? {
+        e.push(
+            "line_username",
+            format!(
+                "Line username \u{201c}{}\u{201d} is already the line of {}; phones must authenticate as different names.",
+                user.line_username,
+                owner.user()?.display()
+            ),
+        );
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(e))
+    }
+}
+
+/// Creates a user with a SIP line and publishes the configuration.
+///
+/// # Errors
+/// `Invalid` with every field error.
+pub async fn create(core: &Core, input: &UserInput) -> Result<UserSaved, ServiceError> {
+    let (user, password) = validate(core, input).await?;
+    let generated = password
+        .is_none()
+        .then(|| Alphanumeric.sample_string(&mut rand::thread_rng(), GENERATED_LEN));
+    let secret = password.or_else(|| generated.clone()).unwrap_or_default();
+    let settings = serde_json::to_string(&user)?;
+    let mut tx = core.pool.begin().await?;
+    check_free(&mut tx, &user, None).await?;
+    let id = store::users::insert(&mut tx, &user, &settings, &secret, unix_now()).await?;
+    let row = store::users::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(user = %user.display(), id, "user created");
+    config::publish(core).await?;
+    Ok(UserSaved {
+        view: view(&row)?,
+        generated_password: generated,
+    })
+}
+
+/// Updates user `id`, opened at `version`; a blank password keeps the
+/// stored one.
+///
+/// # Errors
+/// `NotFound`, `Conflict` when someone saved in between, `Invalid`.
+pub async fn update(
+    core: &Core,
+    id: i64,
+    version: i64,
+    input: &UserInput,
+) -> Result<UserSaved, ServiceError> {
+    let current = get(core, id).await?;
+    if current.version != version {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let (user, password) = validate(core, input).await?;
+    let settings = serde_json::to_string(&user)?;
+    let mut tx = core.pool.begin().await?;
+    check_free(&mut tx, &user, Some(id)).await?;
+    let updated = store::users::update(
+        &mut tx,
+        id,
+        version,
+        &user,
+        &settings,
+        password.as_deref(),
+        unix_now(),
+    )
+    .await?;
+    if !updated {
+        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    }
+    let row = store::users::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    tracing::info!(user = %user.display(), id, "user updated");
+    config::publish(core).await?;
+    Ok(UserSaved {
+        view: view(&row)?,
+        generated_password: None,
+    })
+}
+
+/// Deletes user `id` unless an incoming call rings them.
+///
+/// # Errors
+/// `NotFound`; `Conflict` naming the incoming calls.
+pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
+    let current = get(core, id).await?;
+    let mut tx = core.pool.begin().await?;
+    let dids: Vec<String> = store::users::incalls_of(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|d| format!("incoming call {d}"))
+        .collect();
+    if !dids.is_empty() {
+        return Err(in_use(&format!("User {}", current.user.display()), &dids));
+    }
+    if !store::users::delete(&mut tx, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    tracing::info!(id, "user deleted");
+    config::publish(core).await
+}
+
+#[cfg(test)]
+mod tests;
