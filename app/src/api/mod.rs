@@ -3,8 +3,13 @@
 //! them by the server's middleware; only the login functions are public.
 
 pub mod auth;
+pub mod contexts;
+pub mod incalls;
+pub mod outcalls;
 pub mod registry;
+pub mod routing;
 pub mod trunks;
+pub mod users;
 
 use crate::model::FieldErrors;
 use serde::{Deserialize, Serialize};

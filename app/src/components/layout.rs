@@ -26,6 +26,16 @@ pub fn Layout() -> impl IntoView {
             <nav class="menu" aria-label="Main menu">
                 <p class="menu-title">"Services"</p>
                 <p class="menu-group">"IPBX"</p>
+                <p class="menu-section">"PBX settings"</p>
+                <ul>
+                    <li><A href="/ipbx/users">"Users"</A></li>
+                    <li><A href="/ipbx/contexts">"Contexts"</A></li>
+                </ul>
+                <p class="menu-section">"Call management"</p>
+                <ul>
+                    <li><A href="/ipbx/incalls">"Incoming calls"</A></li>
+                    <li><A href="/ipbx/outcalls">"Outgoing calls"</A></li>
+                </ul>
                 <p class="menu-section">"Trunk management"</p>
                 <ul>
                     <li><A href="/ipbx/trunks">"SIP Protocol"</A></li>

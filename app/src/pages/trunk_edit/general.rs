@@ -1,13 +1,18 @@
 //! The General tab: who the provider is and how calls from it arrive.
 
-use super::form::{lens, words, FormState};
 use crate::components::field::Field;
+use crate::components::form::{lens, words, FormState};
+use crate::model::trunk::TrunkInput;
 use crate::model::trunk::{ConnectionType, Nat};
 use crate::model::Context;
 use leptos::prelude::*;
 
 #[component]
-pub fn GeneralTab(form: FormState, contexts: Vec<Context>) -> impl IntoView {
+pub fn GeneralTab(
+    form: FormState<TrunkInput>,
+    contexts: Vec<Context>,
+    has_secret: bool,
+) -> impl IntoView {
     let connection_types = ConnectionType::ALL
         .iter()
         .map(|c| (c.as_str().to_owned(), c.label().to_owned()))
@@ -18,11 +23,7 @@ pub fn GeneralTab(form: FormState, contexts: Vec<Context>) -> impl IntoView {
         .map(|c| (c.name.clone(), c.display()))
         .collect();
     let is_static = move || form.input.with(|i| i.host_type == "static");
-    let secret_hint = if form.has_secret {
-        "unchanged (stored)"
-    } else {
-        ""
-    };
+    let secret_hint = if has_secret { "unchanged (stored)" } else { "" };
     view! {
         <Field name="name" label="Name" error=form.error("name")
             help="Letters, digits, - _ and . (for example provider_username).">

@@ -2,17 +2,16 @@
 //! tabs of XiVO's form, checked as you type by the same rules the server
 //! applies, and saved without losing a keystroke when something is refused.
 
-mod form;
 mod general;
 mod register;
 mod signalling;
 
 use crate::api::trunks::{trunk_form, SaveTrunk, TrunkFormData};
 use crate::api::FormOutcome;
+use crate::components::form::FormState;
 use crate::components::tabs::TabBar;
-use crate::model::trunk::ValidationContext;
+use crate::model::trunk::{TrunkInput, ValidationContext};
 use crate::model::FieldErrors;
-use form::FormState;
 use general::GeneralTab;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,30 +62,16 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         has_stored_secret: data.has_secret,
         has_stored_reg_secret: data.has_reg_secret,
     };
-    let input = RwSignal::new(data.input.clone());
-    let form = FormState {
-        input,
-        touched: RwSignal::new(HashSet::new()),
-        submitted: RwSignal::new(false),
-        checked: Memo::new(move |_| input.with(|i| i.validate(&rules).err().unwrap_or_default())),
-        server_errors: RwSignal::new(FieldErrors::new()),
-        has_secret: data.has_secret,
-        has_reg_secret: data.has_reg_secret,
-    };
+    let form = FormState::new(data.input.clone(), move |i: &TrunkInput| {
+        i.validate(&rules).err().unwrap_or_default()
+    });
+    let input = form.input;
     let active = RwSignal::new(0usize);
     let banner = RwSignal::new(None::<String>);
     let save = ServerAction::<SaveTrunk>::new();
     let navigate = use_navigate();
 
-    let shown_errors = move || {
-        let mut all = if form.submitted.get() {
-            form.checked.get()
-        } else {
-            FieldErrors::new()
-        };
-        all.0.extend(form.server_errors.get().0);
-        all
-    };
+    let shown_errors = move || form.shown_errors();
     let badges = Signal::derive(move || {
         let mut counts = vec![0; TABS.len()];
         let mut seen = HashSet::new();
@@ -142,8 +127,8 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
         <form class="tabbed" novalidate on:submit=on_submit>
             <TabBar tabs=TABS active badges/>
-            <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone()/></section>
-            <section class="panel" hidden=tab(1)><RegisterTab form/></section>
+            <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone() has_secret=data.has_secret/></section>
+            <section class="panel" hidden=tab(1)><RegisterTab form has_reg_secret=data.has_reg_secret/></section>
             <section class="panel" hidden=tab(2)><SignallingTab form/></section>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>

@@ -1,13 +1,14 @@
 //! The Register tab: the REGISTER Trunkline sends so the provider knows
 //! where to deliver the office's calls (`sip show registry`).
 
-use super::form::{lens, words, FormState};
 use crate::components::field::Field;
+use crate::components::form::{lens, words, FormState};
 use crate::model::trunk::Transport;
+use crate::model::trunk::TrunkInput;
 use leptos::prelude::*;
 
 #[component]
-pub fn RegisterTab(form: FormState) -> impl IntoView {
+pub fn RegisterTab(form: FormState<TrunkInput>, has_reg_secret: bool) -> impl IntoView {
     let input = form.input;
     let transports = words(
         &Transport::ALL
@@ -15,7 +16,7 @@ pub fn RegisterTab(form: FormState) -> impl IntoView {
             .map(|t| t.as_str())
             .collect::<Vec<_>>(),
     );
-    let reg_hint = if form.has_reg_secret {
+    let reg_hint = if has_reg_secret {
         "unchanged (stored)"
     } else {
         "blank: the General password"

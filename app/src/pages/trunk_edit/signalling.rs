@@ -1,13 +1,14 @@
 //! The Signalling tab: how SIP is addressed, codecs, DTMF, and monitoring
 //! (Asterisk's `qualify`), with what each one does spelled out.
 
-use super::form::{lens, words, FormState};
 use crate::components::field::Field;
+use crate::components::form::{lens, words, FormState};
+use crate::model::trunk::TrunkInput;
 use crate::model::trunk::{Codec, DtmfMode, MONITORING_CHOICES};
 use leptos::prelude::*;
 
 #[component]
-pub fn SignallingTab(form: FormState) -> impl IntoView {
+pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
     let dtmf = words(&DtmfMode::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>());
     let monitoring = MONITORING_CHOICES
         .iter()
@@ -49,7 +50,7 @@ pub fn SignallingTab(form: FormState) -> impl IntoView {
 
 /// The ordered codec list: move up, remove, add from what is left.
 #[component]
-fn CodecList(form: FormState) -> impl IntoView {
+fn CodecList(form: FormState<TrunkInput>) -> impl IntoView {
     let input = form.input;
     let swap = move |a: usize, b: usize| input.update(|i| i.codecs.swap(a, b));
     let remove = move |at: usize| {

@@ -1,21 +1,28 @@
-//! The trunk form's state and its input widgets, bound to one
-//! `RwSignal<TrunkInput>` so every keystroke is kept, whatever the outcome.
+//! A form's state and its input widgets, bound to one `RwSignal` of the
+//! form's input type so every keystroke is kept, whatever the outcome.
+//! Every screen with a form (trunks, users, contexts, calls) uses it.
 
-use crate::model::trunk::TrunkInput;
 use crate::model::FieldErrors;
 use leptos::prelude::*;
 use std::collections::HashSet;
 
 /// Reads and writes one text field of the form.
-#[derive(Clone, Copy)]
-pub struct Lens {
-    pub get: fn(&TrunkInput) -> &String,
-    pub set: fn(&mut TrunkInput) -> &mut String,
+pub struct Lens<T> {
+    pub get: fn(&T) -> &String,
+    pub set: fn(&mut T) -> &mut String,
 }
+
+impl<T> Clone for Lens<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Lens<T> {}
 
 macro_rules! lens {
     ($field:ident) => {
-        $crate::pages::trunk_edit::form::Lens {
+        $crate::components::form::Lens {
             get: |i| &i.$field,
             set: |i| &mut i.$field,
         }
@@ -23,9 +30,9 @@ macro_rules! lens {
 }
 pub(crate) use lens;
 
-#[derive(Clone, Copy)]
-pub struct FormState {
-    pub input: RwSignal<TrunkInput>,
+/// The input being edited and what is known about its errors.
+pub struct FormState<T: Send + Sync + 'static> {
+    pub input: RwSignal<T>,
     /// Fields the administrator has typed in: their errors show as they
     /// type. (Not on blur: an error appearing on blur shifts the page under
     /// the pointer, and the click on Save that caused the blur is lost.)
@@ -36,11 +43,41 @@ pub struct FormState {
     pub checked: Memo<FieldErrors>,
     /// What the server said at the last Save (e.g. a duplicate name).
     pub server_errors: RwSignal<FieldErrors>,
-    pub has_secret: bool,
-    pub has_reg_secret: bool,
 }
 
-impl FormState {
+impl<T: Send + Sync + 'static> Clone for FormState<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for FormState<T> {}
+
+impl<T: Send + Sync + 'static> FormState<T> {
+    /// A form opened on `initial`, judged by `check` as it changes.
+    pub fn new(initial: T, check: impl Fn(&T) -> FieldErrors + Send + Sync + 'static) -> Self {
+        let input = RwSignal::new(initial);
+        Self {
+            input,
+            touched: RwSignal::new(HashSet::new()),
+            submitted: RwSignal::new(false),
+            checked: Memo::new(move |_| input.with(|i| check(i))),
+            server_errors: RwSignal::new(FieldErrors::new()),
+        }
+    }
+
+    /// Every error to show now: the browser's after a first Save, and
+    /// the server's from the last Save.
+    pub fn shown_errors(self) -> FieldErrors {
+        let mut all = if self.submitted.get() {
+            self.checked.get()
+        } else {
+            FieldErrors::new()
+        };
+        all.0.extend(self.server_errors.get().0);
+        all
+    }
+
     /// The message to show under `name`, if any.
     pub fn error(self, name: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || {
@@ -52,7 +89,7 @@ impl FormState {
         })
     }
 
-    fn touch(self, name: &'static str) {
+    pub fn touch(self, name: &'static str) {
         self.touched.update(|t| {
             t.insert(name);
         });
@@ -62,7 +99,7 @@ impl FormState {
     pub fn text(
         self,
         name: &'static str,
-        lens: Lens,
+        lens: Lens<T>,
         kind: &'static str,
         placeholder: &'static str,
     ) -> impl IntoView {
@@ -86,7 +123,7 @@ impl FormState {
 
     /// A number typed as text, so an out-of-range value stays on screen
     /// with its error instead of being swallowed by the browser.
-    pub fn number(self, name: &'static str, lens: Lens) -> impl IntoView {
+    pub fn number(self, name: &'static str, lens: Lens<T>) -> impl IntoView {
         let input = self.input;
         view! {
             <input
@@ -109,7 +146,7 @@ impl FormState {
     pub fn select(
         self,
         name: &'static str,
-        lens: Lens,
+        lens: Lens<T>,
         options: Vec<(String, String)>,
     ) -> impl IntoView {
         let input = self.input;
@@ -142,8 +179,8 @@ impl FormState {
     pub fn checkbox(
         self,
         name: &'static str,
-        get: fn(&TrunkInput) -> bool,
-        set: fn(&mut TrunkInput, bool),
+        get: fn(&T) -> bool,
+        set: fn(&mut T, bool),
     ) -> impl IntoView {
         let input = self.input;
         view! {

@@ -1,0 +1,66 @@
+//! PBX settings → Contexts' server functions.
+
+use super::FormOutcome;
+use crate::model::context::{ContextInput, ContextView};
+use crate::model::Context;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "list_contexts")]
+pub async fn list_contexts() -> Result<Vec<ContextView>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::contexts::list(&core()?).await)
+}
+
+/// What the context form opens with: the input, and every context (the
+/// includes' choices and the browser's own checks).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContextFormData {
+    pub input: ContextInput,
+    /// `None` for a new context.
+    pub version: Option<i64>,
+    pub editing: Option<String>,
+    pub contexts: Vec<Context>,
+}
+
+#[server(prefix = "/api", endpoint = "context_form")]
+pub async fn context_form(name: Option<String>) -> Result<ContextFormData, ServerFnError> {
+    use super::server::{core, read};
+    use crate::ssr::service::contexts;
+    let core = core()?;
+    let all = read(contexts::list(&core).await)?;
+    let editing = name.and_then(|n| all.iter().find(|v| v.context.name == n).cloned());
+    Ok(ContextFormData {
+        input: editing
+            .as_ref()
+            .map_or_else(ContextInput::default, |v| v.context.to_input()),
+        version: editing.as_ref().map(|v| v.version),
+        editing: editing.map(|v| v.context.name),
+        contexts: all.into_iter().map(|v| v.context).collect(),
+    })
+}
+
+/// Creates (no `name`) or updates the context opened at `version`.
+#[server(prefix = "/api", endpoint = "save_context", input = Json)]
+pub async fn save_context(
+    name: Option<String>,
+    version: Option<i64>,
+    input: ContextInput,
+) -> Result<FormOutcome<ContextView>, ServerFnError> {
+    use super::server::{core, outcome};
+    use crate::ssr::service::contexts;
+    let core = core()?;
+    match (name, version) {
+        (Some(name), Some(version)) => {
+            outcome(contexts::update(&core, &name, version, &input).await)
+        }
+        _ => outcome(contexts::create(&core, &input).await),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "delete_context")]
+pub async fn delete_context(name: String) -> Result<FormOutcome<()>, ServerFnError> {
+    use super::server::{core, outcome};
+    outcome(crate::ssr::service::contexts::delete(&core()?, &name).await)
+}

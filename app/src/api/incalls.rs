@@ -1,0 +1,80 @@
+//! Call management → Incoming calls' server functions.
+
+use super::FormOutcome;
+use crate::model::incall::{Incall, IncallInput, IncallView};
+use crate::model::Context;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "list_incalls")]
+pub async fn list_incalls() -> Result<Vec<IncallView>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::incalls::list(&core()?).await)
+}
+
+/// What the incoming-call form opens with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncallFormData {
+    pub input: IncallInput,
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+    pub contexts: Vec<Context>,
+    /// Every user, by id and "Front Desk (1000)", for Redirect to.
+    pub users: Vec<(i64, String)>,
+    pub others: Vec<Incall>,
+}
+
+#[server(prefix = "/api", endpoint = "incall_form")]
+pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnError> {
+    use super::server::{core, read};
+    use crate::ssr::service::{contexts, incalls, users};
+    let core = core()?;
+    let editing = match id {
+        Some(id) => Some(read(incalls::get(&core, id).await)?),
+        None => None,
+    };
+    let others = read(incalls::list(&core).await)?
+        .into_iter()
+        .filter(|v| Some(v.id) != id)
+        .map(|v| v.incall)
+        .collect();
+    Ok(IncallFormData {
+        input: editing
+            .as_ref()
+            .map_or_else(IncallInput::default, |v| v.incall.to_input()),
+        id: editing.as_ref().map(|v| v.id),
+        version: editing.as_ref().map(|v| v.version),
+        contexts: read(contexts::list(&core).await)?
+            .into_iter()
+            .map(|v| v.context)
+            .collect(),
+        users: read(users::list(&core).await)?
+            .into_iter()
+            .map(|v| (v.id, v.user.display()))
+            .collect(),
+        others,
+    })
+}
+
+/// Creates (no `id`) or updates the incoming call opened at `version`.
+#[server(prefix = "/api", endpoint = "save_incall", input = Json)]
+pub async fn save_incall(
+    id: Option<i64>,
+    version: Option<i64>,
+    input: IncallInput,
+) -> Result<FormOutcome<IncallView>, ServerFnError> {
+    use super::server::{core, outcome};
+    use crate::ssr::service::incalls;
+    let core = core()?;
+    match (id, version) {
+        (Some(id), Some(version)) => outcome(incalls::update(&core, id, version, &input).await),
+        _ => outcome(incalls::create(&core, &input).await),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "delete_incall")]
+pub async fn delete_incall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
+    use super::server::{core, outcome};
+    outcome(crate::ssr::service::incalls::delete(&core()?, id).await)
+}

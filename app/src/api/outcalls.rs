@@ -1,0 +1,72 @@
+//! Call management → Outgoing calls' server functions.
+
+use super::FormOutcome;
+use crate::model::outcall::{Outcall, OutcallInput, OutcallSaved, OutcallView};
+use crate::model::Context;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "list_outcalls")]
+pub async fn list_outcalls() -> Result<Vec<OutcallView>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::outcalls::list(&core()?).await)
+}
+
+/// What the outgoing-call form opens with: the input and what the
+/// browser needs to judge it as the administrator types.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcallFormData {
+    pub input: OutcallInput,
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+    pub contexts: Vec<Context>,
+    /// Every trunk, by id and name.
+    pub trunks: Vec<(i64, String)>,
+    /// The other outgoing calls, for duplicate patterns and warnings.
+    pub others: Vec<Outcall>,
+}
+
+#[server(prefix = "/api", endpoint = "outcall_form")]
+pub async fn outcall_form(id: Option<i64>) -> Result<OutcallFormData, ServerFnError> {
+    use super::server::{core, read};
+    use crate::ssr::service::outcalls;
+    let core = core()?;
+    let rules = read(outcalls::rules(&core, id).await)?;
+    let editing = match id {
+        Some(id) => Some(read(outcalls::get(&core, id).await)?),
+        None => None,
+    };
+    Ok(OutcallFormData {
+        input: editing
+            .as_ref()
+            .map_or_else(OutcallInput::default, |v| v.outcall.to_input()),
+        id: editing.as_ref().map(|v| v.id),
+        version: editing.as_ref().map(|v| v.version),
+        contexts: rules.contexts,
+        trunks: rules.trunks,
+        others: rules.others,
+    })
+}
+
+/// Creates (no `id`) or updates the outgoing call opened at `version`.
+#[server(prefix = "/api", endpoint = "save_outcall", input = Json)]
+pub async fn save_outcall(
+    id: Option<i64>,
+    version: Option<i64>,
+    input: OutcallInput,
+) -> Result<FormOutcome<OutcallSaved>, ServerFnError> {
+    use super::server::{core, outcome};
+    use crate::ssr::service::outcalls;
+    let core = core()?;
+    match (id, version) {
+        (Some(id), Some(version)) => outcome(outcalls::update(&core, id, version, &input).await),
+        _ => outcome(outcalls::create(&core, &input).await),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "delete_outcall")]
+pub async fn delete_outcall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
+    use super::server::{core, outcome};
+    outcome(crate::ssr::service::outcalls::delete(&core()?, id).await)
+}

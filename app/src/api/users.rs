@@ -1,0 +1,70 @@
+//! PBX settings → Users' server functions.
+
+use super::FormOutcome;
+use crate::model::user::{UserInput, UserSaved, UserView};
+use crate::model::Context;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::users::list(&core()?).await)
+}
+
+/// What the user form opens with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserFormData {
+    pub input: UserInput,
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+    /// Every context: the internal ones are the choices, and the ranges
+    /// let the browser check the extension as it is typed.
+    pub contexts: Vec<Context>,
+}
+
+#[server(prefix = "/api", endpoint = "user_form")]
+pub async fn user_form(id: Option<i64>) -> Result<UserFormData, ServerFnError> {
+    use super::server::{core, read};
+    use crate::ssr::service::{contexts, users};
+    let core = core()?;
+    let contexts = read(contexts::list(&core).await)?
+        .into_iter()
+        .map(|v| v.context)
+        .collect();
+    let editing = match id {
+        Some(id) => Some(read(users::get(&core, id).await)?),
+        None => None,
+    };
+    Ok(UserFormData {
+        input: editing
+            .as_ref()
+            .map_or_else(UserInput::default, |v| v.user.to_input()),
+        id: editing.as_ref().map(|v| v.id),
+        version: editing.as_ref().map(|v| v.version),
+        contexts,
+    })
+}
+
+/// Creates (no `id`) or updates the user opened at `version`.
+#[server(prefix = "/api", endpoint = "save_user", input = Json)]
+pub async fn save_user(
+    id: Option<i64>,
+    version: Option<i64>,
+    input: UserInput,
+) -> Result<FormOutcome<UserSaved>, ServerFnError> {
+    use super::server::{core, outcome};
+    use crate::ssr::service::users;
+    let core = core()?;
+    match (id, version) {
+        (Some(id), Some(version)) => outcome(users::update(&core, id, version, &input).await),
+        _ => outcome(users::create(&core, &input).await),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "delete_user")]
+pub async fn delete_user(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
+    use super::server::{core, outcome};
+    outcome(crate::ssr::service::users::delete(&core()?, id).await)
+}
