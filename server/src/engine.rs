@@ -9,8 +9,9 @@ use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
 use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
-use crate::sip::runtime::{QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus};
+use crate::sip::runtime::{LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus};
 use app::model::config::TrunkConfig;
+use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
 use app::model::trunk::Transport as TrunkTransport;
 use app::model::PbxConfig;
@@ -21,6 +22,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+
+pub mod lines;
 
 /// Where the engine listens and how providers reach it.
 #[derive(Clone, Debug)]
@@ -38,10 +41,23 @@ pub struct EngineOptions {
 pub async fn start(
     options: EngineOptions,
     config: watch::Receiver<Arc<PbxConfig>>,
+    restored: Vec<LineBinding>,
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
-    let sip = crate::sip::runtime::start(options.sip_bind, options.external_address.clone(), stop)
-        .await?;
+    let (directory_tx, directory) = watch::channel(Arc::new(lines::directory(&config.borrow())));
+    let setup = LinesSetup {
+        directory,
+        restored: restored.iter().filter_map(lines::from_model).collect(),
+    };
+    let sip = crate::sip::runtime::start(
+        options.sip_bind,
+        options.external_address.clone(),
+        setup,
+        stop,
+    )
+    .await?;
+    let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));
+    tokio::spawn(lines::follow_bindings(sip.lines.bindings.clone(), lines_tx));
     let (registry_tx, registry) = watch::channel(Arc::new(Vec::new()));
     let (actions, action_rx) = mpsc::unbounded_channel();
     tokio::spawn(follow(
@@ -50,8 +66,16 @@ pub async fn start(
         options,
         registry_tx,
         action_rx,
+        directory_tx,
     ));
-    Ok((sip.local, EngineLink { registry, actions }))
+    Ok((
+        sip.local,
+        EngineLink {
+            registry,
+            actions,
+            lines: line_bindings,
+        },
+    ))
 }
 
 async fn follow(
@@ -60,6 +84,7 @@ async fn follow(
     options: EngineOptions,
     registry: watch::Sender<Arc<Vec<RegistryEntry>>>,
     mut actions: mpsc::UnboundedReceiver<(i64, RegistryAction)>,
+    directory: watch::Sender<Arc<crate::sip::runtime::LineDirectory>>,
 ) {
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
@@ -71,6 +96,7 @@ async fn follow(
                 current = config.borrow_and_update().clone();
                 tracing::debug!(generation = current.generation, "applying configuration");
                 registrations.apply(specs(&current, &options));
+                directory.send_replace(Arc::new(lines::directory(&current)));
             }
             changed = status.changed() => {
                 if changed.is_err() { break; }

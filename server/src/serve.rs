@@ -30,7 +30,17 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
         sip_bind: args.sip,
         external_address: args.sip_external_address.clone(),
     };
-    let (_, engine) = engine::start(options, core.config.subscribe(), stopped).await?;
+    let restored = app::ssr::service::lines::load(&core.pool)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "stored line bindings unreadable; phones will register again");
+            Vec::new()
+        });
+    let (_, engine) = engine::start(options, core.config.subscribe(), restored, stopped).await?;
+    tokio::spawn(app::ssr::service::lines::persist(
+        core.pool.clone(),
+        engine.lines.clone(),
+    ));
     crate::control::write_token(&core, database).await?;
     let state = AppState::new(leptos_options(&args.site_root, args.http), core, engine);
     let router = crate::http::router(state);

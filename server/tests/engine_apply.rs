@@ -123,7 +123,9 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
         sip_bind: "127.0.0.1:0".parse().expect("addr"),
         external_address: None,
     };
-    let (_, link) = start(options, config_rx, stopped).await.expect("engine");
+    let (_, link) = start(options, config_rx, Vec::new(), stopped)
+        .await
+        .expect("engine");
 
     // Two new trunks: both register at once.
     publish(

@@ -3,11 +3,13 @@
 //! challenges with 401; the registry shows `Registered`; and
 //! `trunkline sip show registry` prints it exactly as Asterisk would.
 
+mod common;
+
+use common::rest::http;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 fn free_port() -> u16 {
@@ -43,28 +45,6 @@ async fn start_server(db: &Path, http: u16) -> Child {
     assert_eq!(ready, Ok(true), "trunkline did not start");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     child
-}
-
-/// One HTTP/1.1 request with a bearer token; returns (status, body).
-async fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.expect("read");
-    let (head, body) = raw.split_once("\r\n\r\n").expect("http answer");
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
 }
 
 fn printf_row(host: &str, user: &str, refresh: u64, state: &str, time: &str) -> String {
@@ -124,7 +104,7 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
     let mut server = start_server(&db, http_port).await;
     let token = std::fs::read_to_string(trunkline::control::token_path(&db))
         .expect("cli token written by serve");
-    let token = token.trim();
+    let token = Some(token.trim());
 
     let trunk = serde_json::json!({
         "name": "provider_user",

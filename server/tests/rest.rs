@@ -1,12 +1,13 @@
 //! The REST API through the real router, with `oneshot`: no socket, a fresh
 //! in-memory database per test.
 
-use app::model::admin::AdminInput;
-use app::ssr::service;
-use app::ssr::state::{AppState, Core};
+mod common;
+
+use app::ssr::state::Core;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use common::rest::{admin_token, router};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -21,29 +22,9 @@ async fn api() -> Api {
     let core = Core::new(app::ssr::db::open_in_memory().await.expect("db"))
         .await
         .expect("core");
-    service::auth::set_password(
-        &core,
-        &AdminInput {
-            username: "admin".into(),
-            password: "rest-password".into(),
-            confirm: "rest-password".into(),
-        },
-    )
-    .await
-    .expect("admin");
-    let token = service::auth::create_token(&core, "tests")
-        .await
-        .expect("token");
-    let options =
-        trunkline::serve::leptos_options("target/site", "127.0.0.1:0".parse().expect("addr"));
-    let router = trunkline::http::router(AppState::new(
-        options,
-        core.clone(),
-        app::ssr::state::EngineLink::detached(),
-    ));
     Api {
-        router,
-        token,
+        router: router(core.clone()),
+        token: admin_token(&core).await,
         core,
     }
 }

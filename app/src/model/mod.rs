@@ -10,6 +10,7 @@ pub use config::{DialPlan, Entry, PbxConfig};
 pub use context::{Context, ContextKind};
 pub mod errors;
 pub mod incall;
+pub mod lines;
 pub mod net;
 pub mod outcall;
 pub mod registry;

@@ -1,5 +1,6 @@
 //! What every request handler, server function and the engine share.
 
+use crate::model::lines::LineBinding;
 use crate::model::registry::{RegistryAction, RegistryEntry};
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
@@ -42,6 +43,8 @@ impl Core {
 pub struct EngineLink {
     pub registry: watch::Receiver<Arc<Vec<RegistryEntry>>>,
     pub actions: mpsc::UnboundedSender<(i64, RegistryAction)>,
+    /// Where the users' lines are registered, live.
+    pub lines: watch::Receiver<Arc<Vec<LineBinding>>>,
 }
 
 impl EngineLink {
@@ -50,7 +53,12 @@ impl EngineLink {
     pub fn detached() -> Self {
         let (_, registry) = watch::channel(Arc::new(Vec::new()));
         let (actions, _) = mpsc::unbounded_channel();
-        Self { registry, actions }
+        let (_, lines) = watch::channel(Arc::new(Vec::new()));
+        Self {
+            registry,
+            actions,
+            lines,
+        }
     }
 
     pub fn act(&self, trunk_id: i64, action: RegistryAction) {

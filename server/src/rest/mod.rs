@@ -2,18 +2,25 @@
 //! `{ "error": { "field": ..., "message": ... } }` with a fitting status.
 //! Handlers call the same services as the console's server functions.
 
+mod contexts;
+mod incalls;
 mod openapi;
+mod outcalls;
 mod registry;
+mod route;
 mod trunks;
+mod users;
 
 use app::model::FieldErrors;
 use app::ssr::service::ServiceError;
 use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::FromRequestParts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +37,33 @@ pub fn router() -> Router<AppState> {
             "/trunks/{id}",
             get(trunks::get).put(trunks::update).delete(trunks::delete),
         )
+        .route("/contexts", get(contexts::list).post(contexts::create))
+        .route(
+            "/contexts/{name}",
+            get(contexts::get)
+                .put(contexts::update)
+                .delete(contexts::delete),
+        )
+        .route("/users", get(users::list).post(users::create))
+        .route(
+            "/users/{id}",
+            get(users::get).put(users::update).delete(users::delete),
+        )
+        .route("/outcalls", get(outcalls::list).post(outcalls::create))
+        .route(
+            "/outcalls/{id}",
+            get(outcalls::get)
+                .put(outcalls::update)
+                .delete(outcalls::delete),
+        )
+        .route("/incalls", get(incalls::list).post(incalls::create))
+        .route(
+            "/incalls/{id}",
+            get(incalls::get)
+                .put(incalls::update)
+                .delete(incalls::delete),
+        )
+        .route("/route", get(route::resolve))
         // A catch-all route, not a fallback: the console's `/api/{*fn_name}`
         // would otherwise claim unknown REST paths.
         .route("/{*rest}", any(no_such_route))
@@ -103,6 +137,104 @@ impl From<JsonRejection> for ApiError {
         )
     }
 }
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            None,
+            format!(
+                "The address does not name a resource this route serves: {}",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            None,
+            format!(
+                "The query string is not one this route understands: {}",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+/// The `{id}` or `{name}` of a route's path; a malformed one (`/users/abc`)
+/// is answered in the API's error format.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Key<T>(pub T);
+
+/// An update names the version it was based on, so that two
+/// administrators cannot silently overwrite each other.
+#[derive(Deserialize)]
+pub struct Versioned<T> {
+    version: Option<i64>,
+    #[serde(flatten)]
+    input: T,
+}
+
+/// The version an update started from, and its input.
+///
+/// # Errors
+/// 400 when the body is not JSON; 422 naming `version` when it is missing.
+pub fn versioned<T>(body: Result<Json<Versioned<T>>, JsonRejection>) -> Result<(i64, T), ApiError> {
+    let Json(update) = body?;
+    let Some(version) = update.version else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("version"),
+            "version is required: send the version you read, so a change made since is not overwritten.",
+        ));
+    };
+    Ok((version, update.input))
+}
+
+/// 201 Created, with the new resource's address (`path` is relative to
+/// `/api/v1`, e.g. `users/7`) and its JSON.
+pub fn created(path: &str, body: impl Serialize) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/{path}"))],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// The `list`, `get` and `delete` handlers of a resource, which only pass
+/// the key to the service: `reads_and_delete!(users, UserView, id: i64 => id)`
+/// for `/users/{id}`, `…(contexts, ContextView, name: String => &name)`
+/// where the service borrows the key.
+macro_rules! reads_and_delete {
+    ($service:ident, $view:ty, $key:ident : $key_type:ty => $arg:expr) => {
+        pub async fn list(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+        ) -> Result<::axum::Json<Vec<$view>>, $crate::rest::ApiError> {
+            Ok(::axum::Json($service::list(&state.core).await?))
+        }
+
+        pub async fn get(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            $crate::rest::Key($key): $crate::rest::Key<$key_type>,
+        ) -> Result<::axum::Json<$view>, $crate::rest::ApiError> {
+            Ok(::axum::Json($service::get(&state.core, $arg).await?))
+        }
+
+        pub async fn delete(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            $crate::rest::Key($key): $crate::rest::Key<$key_type>,
+        ) -> Result<::axum::http::StatusCode, $crate::rest::ApiError> {
+            $service::delete(&state.core, $arg).await?;
+            Ok(::axum::http::StatusCode::NO_CONTENT)
+        }
+    };
+}
+use reads_and_delete;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

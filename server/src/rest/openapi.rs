@@ -1,14 +1,82 @@
 //! The OpenAPI 3.1 description of `/api/v1`, written out by hand: the API
 //! is small, and a document checked by a test beats a generator's guess.
 
+mod calls;
+
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 fn error_response(description: &str) -> Value {
     json!({
         "description": description,
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
     })
+}
+
+/// A reference to one of `components.schemas`.
+fn schema(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// A JSON request or response body of `schema`.
+fn json_body(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+/// A resource with list, create, get, update and delete, such as trunks.
+struct Resource<'a> {
+    /// `/api/v1/trunks`.
+    path: &'a str,
+    /// `{id}` or `{name}`, and its schema type.
+    key: &'a str,
+    key_type: &'a str,
+    /// "SIP trunk", "SIP trunks".
+    one: &'a str,
+    many: &'a str,
+    input: &'a str,
+    view: &'a str,
+    /// What create and update answer (the view, or the view and more).
+    saved: &'a str,
+}
+
+impl Resource<'_> {
+    /// The collection's and the item's path entries.
+    fn paths(&self, paths: &mut Map<String, Value>) {
+        let (one, many) = (self.one, self.many);
+        let input = json!({ "required": true, "content": { "application/json": { "schema": schema(self.input) } } });
+        let list = json!({ "type": "array", "items": schema(self.view) });
+        let invalid = error_response(
+            "A field is invalid; `field` names it, `errors` lists every one when there are several",
+        );
+        let missing = error_response(&format!("No such {one}"));
+        paths.insert(
+            self.path.to_owned(),
+            json!({
+                "get": { "summary": format!("List {many}"), "responses": {
+                    "200": json_body(&format!("Every {one}"), list),
+                    "401": error_response("Not logged in") } },
+                "post": { "summary": format!("Create a {one}"), "requestBody": input, "responses": {
+                    "201": json_body("Created; `Location` gives its address", schema(self.saved)),
+                    "400": error_response("Body is not JSON"),
+                    "422": invalid } }
+            }),
+        );
+        paths.insert(format!("{}/{{{}}}", self.path, self.key), json!({
+            "parameters": [{ "name": self.key, "in": "path", "required": true, "schema": { "type": self.key_type } }],
+            "get": { "summary": format!("One {one}"), "responses": {
+                "200": json_body(&format!("The {one}"), schema(self.view)),
+                "404": missing } },
+            "put": { "summary": format!("Update a {one} (send the `version` you read)"), "requestBody": input, "responses": {
+                "200": json_body("Updated", schema(self.saved)),
+                "404": missing,
+                "409": error_response("Changed by someone else since you read it"),
+                "422": invalid } },
+            "delete": { "summary": format!("Delete a {one}"), "responses": {
+                "204": { "description": "Deleted" },
+                "404": missing,
+                "409": error_response("Still in use; the message names who uses it") } }
+        }));
+    }
 }
 
 fn trunk_input_properties() -> Value {
@@ -49,9 +117,7 @@ fn trunk_input_properties() -> Value {
 pub fn spec() -> Value {
     let id_param =
         json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
-    let view = json!({ "$ref": "#/components/schemas/TrunkView" });
-    let input = json!({ "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TrunkInput" } } } });
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": { "title": "Trunkline REST API", "version": "1" },
         "components": {
@@ -91,15 +157,6 @@ pub fn spec() -> Value {
         },
         "security": [{ "bearer": [] }, { "session": [] }],
         "paths": {
-            "/api/v1/trunks": {
-                "get": { "summary": "List SIP trunks", "responses": {
-                    "200": { "description": "Every trunk", "content": { "application/json": { "schema": { "type": "array", "items": view } } } },
-                    "401": error_response("Not logged in") } },
-                "post": { "summary": "Create a SIP trunk", "requestBody": input, "responses": {
-                    "201": { "description": "Created", "content": { "application/json": { "schema": view } } },
-                    "400": error_response("Body is not JSON"),
-                    "422": error_response("A field is invalid; `field` names it") } }
-            },
             "/api/v1/registry": {
                 "get": { "summary": "Registration and monitoring status of every trunk (Status → SIP registry)", "responses": {
                     "200": { "description": "One row per trunk that registers or is monitored",
@@ -115,7 +172,7 @@ pub fn spec() -> Value {
                     "202": { "description": "Sent to the engine" }, "404": error_response("No such trunk") } }
             },
             "/api/v1/registry/{id}/qualify": {
-                "parameters": id_param.clone(),
+                "parameters": id_param,
                 "post": { "summary": "Send OPTIONS now", "responses": {
                     "202": { "description": "Sent to the engine" }, "404": error_response("No such trunk") } }
             },
@@ -124,22 +181,29 @@ pub fn spec() -> Value {
             },
             "/api/v1/cli/sip/show/peers": {
                 "get": { "summary": "Asterisk's `sip show peers` text", "responses": { "200": { "description": "text/plain" } } }
-            },
-            "/api/v1/trunks/{id}": {
-                "parameters": id_param,
-                "get": { "summary": "One SIP trunk", "responses": {
-                    "200": { "description": "The trunk", "content": { "application/json": { "schema": view } } },
-                    "404": error_response("No such trunk") } },
-                "put": { "summary": "Update a SIP trunk (send the `version` you read)", "requestBody": input, "responses": {
-                    "200": { "description": "Updated", "content": { "application/json": { "schema": view } } },
-                    "404": error_response("No such trunk"),
-                    "409": error_response("Changed by someone else since you read it"),
-                    "422": error_response("A field is invalid") } },
-                "delete": { "summary": "Delete a SIP trunk", "responses": {
-                    "204": { "description": "Deleted" }, "404": error_response("No such trunk") } }
             }
         }
-    })
+    });
+    let mut paths = Map::new();
+    Resource {
+        path: "/api/v1/trunks",
+        key: "id",
+        key_type: "integer",
+        one: "SIP trunk",
+        many: "SIP trunks",
+        input: "TrunkInput",
+        view: "TrunkView",
+        saved: "TrunkView",
+    }
+    .paths(&mut paths);
+    calls::paths(&mut paths);
+    if let Some(listed) = doc["paths"].as_object_mut() {
+        listed.extend(paths);
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(calls::schemas());
+    }
+    doc
 }
 
 pub async fn document() -> Json<Value> {

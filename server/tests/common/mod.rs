@@ -1,6 +1,9 @@
 //! Shared helpers for integration tests: building requests and reading the fake wire.
 #![allow(dead_code)]
 
+pub mod rest;
+pub mod serve;
+
 use std::time::Instant;
 
 use trunkline::sip::proto::harness::{Harness, Packet};

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod contexts;
 pub mod incalls;
+pub mod lines;
 pub mod outcalls;
 pub mod routing;
 pub mod trunks;

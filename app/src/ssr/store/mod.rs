@@ -2,6 +2,7 @@
 //! transaction it is given. Validation and publication live in `service`.
 
 pub mod admins;
+pub mod bindings;
 pub mod contexts;
 pub mod incalls;
 pub mod outcalls;

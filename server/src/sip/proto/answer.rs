@@ -1,13 +1,14 @@
 //! The answer to a request no feature of this build handles: OPTIONS gets
 //! 200 with what we support (RFC 3261 §11), so providers and phones that
 //! probe us see a live server; other methods get 501 (§8.2.1) rather than
-//! silence, until the registrar and calls exist. Pure: no I/O, no clock.
+//! silence, until calls exist. REGISTER never gets here: the registrar
+//! takes it. Pure: no I/O, no clock.
 
 use super::message::{ExtraHeader, Method};
 use super::{Request, Response};
 
 /// Methods this build implements, for the `Allow` header.
-pub const ALLOW: &str = "OPTIONS";
+pub const ALLOW: &str = "OPTIONS, REGISTER";
 
 /// The response to `request`, or `None` for ACK (which is never answered).
 /// `to_tag` is a fresh tag for the To header of a final response.
@@ -72,7 +73,7 @@ mod tests {
 
     #[test]
     fn other_methods_get_501_and_ack_nothing() {
-        for method in ["INVITE", "REGISTER", "BYE", "SUBSCRIBE"] {
+        for method in ["INVITE", "BYE", "SUBSCRIBE"] {
             let response = answer(&request(method), "t2").expect("answered");
             assert_eq!(response.status, 501, "{method}");
         }

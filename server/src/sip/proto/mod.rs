@@ -10,6 +10,7 @@ pub mod harness;
 pub mod header;
 pub mod message;
 pub mod qualify;
+pub mod registrar;
 pub mod registration;
 pub mod rng;
 pub mod status_format;

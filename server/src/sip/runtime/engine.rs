@@ -1,13 +1,17 @@
 //! Starting the SIP side of `trunkline serve`: binds UDP and TCP on one
-//! port, runs the driver and the trunk registrations manager, and answers
-//! the requests no feature claims with `proto::answer`. The only decisions
+//! port, runs the driver, the trunk registrations manager and the users'
+//! lines (registrar, and `proto::answer` for what no feature claims). The only decisions
 //! here are about sockets and tasks.
 
-use super::{Registrations, RegistrationsHandle, Runtime, RuntimeHandle};
+use super::{
+    LineDirectory, Lines, LinesHandle, Registrations, RegistrationsHandle, Runtime, RuntimeHandle,
+};
+use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::registration::HostPort;
-use crate::sip::proto::{answer::answer, EndpointConfig, Event, Rng};
+use crate::sip::proto::EndpointConfig;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::watch;
 
@@ -17,6 +21,15 @@ pub struct SipServer {
     pub local: SocketAddr,
     pub handle: RuntimeHandle,
     pub registrations: RegistrationsHandle,
+    pub lines: LinesHandle,
+}
+
+/// What the users' lines start from.
+pub struct LinesSetup {
+    /// Line passwords by username, following the configuration.
+    pub directory: watch::Receiver<Arc<LineDirectory>>,
+    /// Bindings kept from before a restart.
+    pub restored: Vec<Binding>,
 }
 
 /// Binds UDP and TCP on `bind` (the same port for both) and serves until
@@ -28,6 +41,7 @@ pub struct SipServer {
 pub async fn start(
     bind: SocketAddr,
     advertised: Option<String>,
+    lines: LinesSetup,
     stop: watch::Receiver<bool>,
 ) -> io::Result<SipServer> {
     let udp = UdpSocket::bind(bind).await?;
@@ -54,7 +68,7 @@ pub async fn start(
         .unwrap_or(0x5eed)
         ^ u64::from(std::process::id());
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
-    let (manager, registrations, mut others) = Registrations::new(
+    let (manager, registrations, others) = Registrations::new(
         handle.clone(),
         events,
         HostPort::new(host, local.port()),
@@ -66,30 +80,20 @@ pub async fn start(
             tracing::error!(%error, "SIP transport stopped");
         }
     });
-    tokio::spawn(manager.run(stopped(stop)));
-    let responder = handle.clone();
-    tokio::spawn(async move {
-        let mut rng = Rng::new(seed.rotate_left(17));
-        while let Some(event) = others.recv().await {
-            if let Event::Request {
-                tx,
-                request,
-                source,
-                ..
-            } = event
-            {
-                if let Some(response) = answer(&request, &rng.token(10)) {
-                    tracing::debug!(%source, method = %request.method, status = response.status, "answered");
-                    responder.respond(tx, response);
-                }
-            }
-        }
-    });
+    tokio::spawn(manager.run(stopped(stop.clone())));
+    let (lines_task, lines) = Lines::new(
+        handle.clone(),
+        lines.directory,
+        lines.restored,
+        seed.rotate_left(17),
+    );
+    tokio::spawn(lines_task.run(others, stopped(stop)));
     tracing::info!("SIP on udp and tcp {local}");
     Ok(SipServer {
         local,
         handle,
         registrations,
+        lines,
     })
 }
 

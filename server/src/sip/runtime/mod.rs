@@ -4,12 +4,14 @@
 mod counters;
 mod driver;
 mod engine;
+mod lines;
 mod registrations;
 mod status;
 mod tcp;
 
 pub use counters::{Counters, CountersSnapshot};
 pub use driver::{Command, Runtime, RuntimeHandle};
-pub use engine::{start, SipServer};
+pub use engine::{start, LinesSetup, SipServer};
+pub use lines::{LineDirectory, Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
 pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};

@@ -2,6 +2,7 @@
 //! time, verifies credentials, refuses replays. Must not reveal whether a user exists.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use super::digest::{self, Input};
@@ -28,6 +29,10 @@ pub struct DigestServer {
     algorithm: Algorithm,
     /// Highest nonce count accepted per nonce (RFC 7616 §3.3 replay protection).
     seen: HashMap<String, u32>,
+    /// Makes every nonce unique: two phones challenged in the same
+    /// millisecond must not share a nonce, or the second one's nc=1 would
+    /// look like a replay of the first one's.
+    issued: AtomicU32,
 }
 
 impl DigestServer {
@@ -46,30 +51,34 @@ impl DigestServer {
             lifetime,
             algorithm,
             seen: HashMap::new(),
+            issued: AtomicU32::new(0),
         }
     }
 
-    fn mac(&self, stamp: u64) -> String {
+    fn mac(&self, stamp: u64, serial: u32) -> String {
         let mut data = self.secret.clone();
-        data.extend_from_slice(format!(":{stamp:016x}:{}", self.realm).as_bytes());
+        data.extend_from_slice(format!(":{stamp:016x}:{serial:08x}:{}", self.realm).as_bytes());
         digest::hash(&Algorithm::Sha256, &data)
             .map(|h| h[..32].to_string())
             .unwrap_or_default()
     }
 
-    /// Nonce = 16 hex digits of milliseconds since epoch + a keyed hash binding it to us.
+    /// Nonce = 16 hex digits of milliseconds since epoch, 8 of a serial
+    /// number, and a keyed hash binding both to us.
     fn nonce(&self, now: Instant) -> String {
         let stamp = now.saturating_duration_since(self.epoch).as_millis() as u64;
-        format!("{stamp:016x}{}", self.mac(stamp))
+        let serial = self.issued.fetch_add(1, Ordering::Relaxed);
+        format!("{stamp:016x}{serial:08x}{}", self.mac(stamp, serial))
     }
 
     /// Age of a nonce we issued, `None` if we did not issue it.
     fn nonce_age(&self, now: Instant, nonce: &str) -> Option<Duration> {
-        if nonce.len() != 48 || !nonce.is_ascii() {
+        if nonce.len() != 56 || !nonce.is_ascii() {
             return None;
         }
         let stamp = u64::from_str_radix(&nonce[..16], 16).ok()?;
-        if !digest::constant_time_eq(&nonce[16..], &self.mac(stamp)) {
+        let serial = u32::from_str_radix(&nonce[16..24], 16).ok()?;
+        if !digest::constant_time_eq(&nonce[24..], &self.mac(stamp, serial)) {
             return None;
         }
         let issued = self.epoch.checked_add(Duration::from_millis(stamp))?;

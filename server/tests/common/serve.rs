@@ -1,0 +1,83 @@
+//! The real `trunkline serve` binary and real SIPp, for tests that check
+//! what a phone or a provider sees on the wire.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub fn free_port() -> u16 {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
+    socket.local_addr().expect("addr").port()
+}
+
+/// Starts the binary on `database` and waits for its "SIP on" log line.
+pub async fn start_server(database: &Path, sip_port: u16) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trunkline"))
+        .arg("--database")
+        .arg(database)
+        .args(["serve", "--http", "127.0.0.1:0", "--sip"])
+        .arg(format!("127.0.0.1:{sip_port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn trunkline");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("SIP on") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ready, Ok(true), "trunkline did not start its SIP listener");
+    // Keep draining the log so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
+}
+
+/// Runs one SIPp client scenario from `tests/sipp/` against
+/// 127.0.0.1:`sip_port` over `transport` (`u1`, `t1`), with `args` added
+/// to SIPp's command line (`-s 1000 -au 1000 -ap secret`). Returns SIPp's
+/// success and its error output.
+pub async fn sipp_client(
+    scenario: &str,
+    sip_port: u16,
+    transport: &str,
+    args: &[&str],
+) -> (bool, String) {
+    let dir = std::env::temp_dir();
+    let scenario = format!("{}/tests/sipp/{scenario}", env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("sipp");
+    command.args([
+        "-sf",
+        &scenario,
+        "-i",
+        "127.0.0.1",
+        "-m",
+        "1",
+        "-timeout",
+        "15s",
+        "-nostdin",
+    ]);
+    command.args(["-t", transport, "-p", &free_port().to_string()]);
+    command.args(args);
+    let output = command
+        .arg(format!("127.0.0.1:{sip_port}"))
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("sipp (Debian package sip-tester) must be installed");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
