@@ -2,8 +2,14 @@
 
 use crate::components::layout::Layout;
 use crate::pages::{
+    context_edit::ContextEdit, contexts::ContextList, user_edit::UserEdit, users::UserList,
+};
+use crate::pages::{
     home::HomePage, login::LoginPage, not_found::NotFound, registry::RegistryPage,
     trunk_edit::TrunkEdit, trunks::TrunkList,
+};
+use crate::pages::{
+    incall_edit::IncallEdit, incalls::IncallList, outcall_edit::OutcallEdit, outcalls::OutcallList,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -47,6 +53,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view=HomePage/>
+                    <Route path=path!("ipbx/users") view=UserList/>
+                    <Route path=path!("ipbx/users/new") view=UserEdit/>
+                    <Route path=path!("ipbx/users/edit/:id") view=UserEdit/>
+                    <Route path=path!("ipbx/contexts") view=ContextList/>
+                    <Route path=path!("ipbx/contexts/new") view=ContextEdit/>
+                    <Route path=path!("ipbx/contexts/edit/:name") view=ContextEdit/>
+                    <Route path=path!("ipbx/outcalls") view=OutcallList/>
+                    <Route path=path!("ipbx/outcalls/new") view=OutcallEdit/>
+                    <Route path=path!("ipbx/outcalls/edit/:id") view=OutcallEdit/>
+                    <Route path=path!("ipbx/incalls") view=IncallList/>
+                    <Route path=path!("ipbx/incalls/new") view=IncallEdit/>
+                    <Route path=path!("ipbx/incalls/edit/:id") view=IncallEdit/>
                     <Route path=path!("ipbx/trunks") view=TrunkList/>
                     <Route path=path!("ipbx/trunks/new") view=TrunkEdit/>
                     <Route path=path!("ipbx/trunks/edit/:id") view=TrunkEdit/>

@@ -3,4 +3,5 @@
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod route_tester;
 pub mod tabs;

@@ -28,3 +28,48 @@ impl LineBinding {
         (self.expires_at - now).max(0)
     }
 }
+
+/// One user's line and its registered contacts, as the Users screen and
+/// `GET /api/v1/lines` show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineStatus {
+    pub user_id: i64,
+    pub line_username: String,
+    pub contacts: Vec<ContactStatus>,
+}
+
+/// One registered contact, with its time left at the moment of reading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactStatus {
+    pub contact: String,
+    pub user_agent: String,
+    pub source: String,
+    pub transport: String,
+    pub expires_in: i64,
+}
+
+/// Every user's line with its contacts, in the users' order.
+pub fn line_statuses(
+    users: &[crate::model::config::UserConfig],
+    bindings: &[LineBinding],
+    now: i64,
+) -> Vec<LineStatus> {
+    users
+        .iter()
+        .map(|u| LineStatus {
+            user_id: u.id,
+            line_username: u.user.line_username.clone(),
+            contacts: bindings
+                .iter()
+                .filter(|b| b.line_username.eq_ignore_ascii_case(&u.user.line_username))
+                .map(|b| ContactStatus {
+                    contact: b.contact.clone(),
+                    user_agent: b.user_agent.clone(),
+                    source: b.source.clone(),
+                    transport: b.transport.clone(),
+                    expires_in: b.remaining(now),
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/registry/{id}/qualify", post(registry::qualify_now))
         .route("/cli/sip/show/registry", get(registry::show_registry_text))
         .route("/cli/sip/show/peers", get(registry::show_peers_text))
+        .route("/lines", get(registry::lines))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(
             "/trunks/{id}",

@@ -180,7 +180,12 @@ pub fn spec() -> Value {
                 "get": { "summary": "Asterisk's `sip show registry` text", "responses": { "200": { "description": "text/plain" } } }
             },
             "/api/v1/cli/sip/show/peers": {
-                "get": { "summary": "Asterisk's `sip show peers` text", "responses": { "200": { "description": "text/plain" } } }
+                "get": { "summary": "Asterisk's `sip show peers` text: trunks and users' lines", "responses": { "200": { "description": "text/plain" } } }
+            },
+            "/api/v1/lines": {
+                "get": { "summary": "Where every user's SIP line is registered: contacts, user agent, source address, seconds left", "responses": {
+                    "200": { "description": "One entry per user, with `user_id`, `line_username` and `contacts` (`contact`, `user_agent`, `source`, `transport`, `expires_in`)",
+                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
             }
         }
     });

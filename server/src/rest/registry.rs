@@ -6,8 +6,10 @@ use super::ApiError;
 use crate::engine::peer_status;
 use crate::sip::proto::qualify::PeerStatus;
 use crate::sip::proto::status_format::{show_peers, show_registry, PeerRow, RegistryRow};
+use app::model::lines::{line_statuses, LineBinding, LineStatus};
 use app::model::registry::{RegistryAction, RegistryEntry};
 use app::model::trunk::Nat;
+use app::model::user::User;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -16,6 +18,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
+use std::net::SocketAddr;
 
 pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
     Json(state.engine.registry.borrow().as_ref().clone())
@@ -88,11 +91,14 @@ pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoRespo
     )
 }
 
-/// `sip show peers`: every trunk, with its qualify status.
+/// `sip show peers`: every trunk with its qualify status, and every
+/// user's line with where it is registered, sorted by name as chan_sip
+/// sorts them.
 pub async fn show_peers_text(State(state): State<AppState>) -> impl IntoResponse {
     let registry = state.engine.registry.borrow().clone();
     let config = state.core.config.borrow().clone();
-    let rows: Vec<PeerRow> = config
+    let bindings = state.engine.lines.borrow().clone();
+    let mut rows: Vec<PeerRow> = config
         .trunks
         .iter()
         .map(|t| {
@@ -119,10 +125,43 @@ pub async fn show_peers_text(State(state): State<AppState>) -> impl IntoResponse
             }
         })
         .collect();
+    rows.extend(config.users.iter().map(|u| line_row(&u.user, &bindings)));
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         show_peers(&rows),
     )
+}
+
+/// A user's line as chan_sip shows a `host=dynamic` peer: the address of
+/// its first registered contact, or `(Unspecified)` and port 0 when none.
+fn line_row(user: &User, bindings: &[LineBinding]) -> PeerRow {
+    let source = bindings
+        .iter()
+        .filter(|b| b.line_username.eq_ignore_ascii_case(&user.line_username))
+        .find_map(|b| b.source.parse::<SocketAddr>().ok());
+    PeerRow {
+        name: user.line_username.clone(),
+        host: source.map_or_else(|| "(Unspecified)".into(), |s| s.ip().to_string()),
+        dynamic: true,
+        forcerport: yes_no(true),
+        comedia: yes_no(false),
+        acl: false,
+        port: source.map_or(0, |s| s.port()),
+        status: PeerStatus::Unmonitored,
+        description: user.full_name(),
+    }
+}
+
+/// Where the users' lines are registered, with whose line each is.
+pub async fn lines(State(state): State<AppState>) -> Json<Vec<LineStatus>> {
+    let config = state.core.config.borrow().clone();
+    let bindings = state.engine.lines.borrow().clone();
+    Json(line_statuses(
+        &config.users,
+        &bindings,
+        app::ssr::unix_now(),
+    ))
 }
 
 fn yes_no(on: bool) -> String {
