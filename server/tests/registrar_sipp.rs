@@ -1,12 +1,14 @@
 //! Phones registering to the real `trunkline serve` binary: a SIPp phone
-//! registers its line with digest, and the binding is still there after
-//! the server restarts (persisted), as the phone's query shows.
+//! registers its line with digest, `sip show peers` and `/api/v1/lines`
+//! show where, and the binding is still there after the server restarts
+//! (persisted), as the phone's query shows.
 
 mod common;
 
 use app::model::user::UserInput;
 use app::ssr::state::Core;
-use common::serve::{free_port, sipp_client, start_server};
+use common::rest::http;
+use common::serve::{free_port, run_cli, sipp_client, start_server, start_server_on};
 use std::path::Path;
 use std::time::Duration;
 
@@ -52,7 +54,8 @@ async fn phone_registers_with_digest_and_the_binding_survives_a_restart() {
     let db = dir.join("t.db");
     database_with_front_desk(&db).await;
 
-    let mut server = start_server(&db, port).await;
+    let http_port = free_port();
+    let mut server = start_server_on(&db, port, http_port).await;
     let (ok, errors) = sipp_client("phone_register_uac.xml", port, "u1", &phone(PASSWORD)).await;
     assert!(
         ok,
@@ -82,6 +85,41 @@ async fn phone_registers_with_digest_and_the_binding_survives_a_restart() {
         "{stored:?}"
     );
     assert!(stored[0].ends_with("SIPp phone"), "{stored:?}");
+
+    // The console and the CLI see the same binding, live.
+    let token = std::fs::read_to_string(trunkline::control::token_path(&db)).expect("cli token");
+    let (status, body) = http(http_port, "GET", "/api/v1/lines", Some(token.trim()), "").await;
+    assert_eq!(status, 200, "{body}");
+    let lines: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let contact = &lines[0]["contacts"][0];
+    assert_eq!(lines[0]["line_username"], "1000");
+    assert_eq!(contact["user_agent"], "SIPp phone");
+    let expires_in = contact["expires_in"].as_i64().expect("expires_in");
+    assert!((290..=300).contains(&expires_in), "{body}");
+    let source = contact["source"].as_str().expect("source").to_owned();
+    let (ip, phone_port) = source.split_once(':').expect("ip:port");
+    let peers = run_cli(
+        &db,
+        &[
+            "sip",
+            "show",
+            "peers",
+            "--http",
+            &format!("127.0.0.1:{http_port}"),
+        ],
+    )
+    .await;
+    let row = peers
+        .lines()
+        .find(|l| l.starts_with("1000 "))
+        .unwrap_or_else(|| panic!("no row for line 1000 in:\n{peers}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], ip, "{row}");
+    assert!(cells.contains(&phone_port), "{row}");
+    assert!(
+        row.contains("Unmonitored") && row.contains("Front Desk"),
+        "{row}"
+    );
     let _ = server.kill().await;
     let _ = server.wait().await;
 

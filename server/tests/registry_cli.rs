@@ -6,46 +6,11 @@
 mod common;
 
 use common::rest::http;
-use std::path::{Path, PathBuf};
+use common::serve::{free_port, run_cli, start_server_on};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-fn free_port() -> u16 {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
-    socket.local_addr().expect("addr").port()
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_trunkline")
-}
-
-async fn start_server(db: &Path, http: u16) -> Child {
-    let mut child = Command::new(bin())
-        .arg("--database")
-        .arg(db)
-        .args(["serve", "--sip", "127.0.0.1:0", "--http"])
-        .arg(format!("127.0.0.1:{http}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn trunkline");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("console on") {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(ready, Ok(true), "trunkline did not start");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    child
-}
+use tokio::process::Command;
 
 fn printf_row(host: &str, user: &str, refresh: u64, state: &str, time: &str) -> String {
     // FORMAT "%-39.39s %-6.6s %-12.12s  %8d %-20.20s %-25.25s"
@@ -101,7 +66,7 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
         .expect("sipp (Debian package sip-tester) must be installed");
 
     let http_port = free_port();
-    let mut server = start_server(&db, http_port).await;
+    let mut server = start_server_on(&db, 0, http_port).await;
     let token = std::fs::read_to_string(trunkline::control::token_path(&db))
         .expect("cli token written by serve");
     let token = Some(token.trim());
@@ -144,20 +109,8 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
     assert_eq!(row["last_response"], "200 OK");
 
     // The console command asks the running server.
-    let output = Command::new(bin())
-        .arg("--database")
-        .arg(&db)
-        .args(["sip", "show", "registry", "--http"])
-        .arg(format!("127.0.0.1:{http_port}"))
-        .output()
-        .await
-        .expect("run trunkline sip show registry");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let http_addr = format!("127.0.0.1:{http_port}");
+    let text = run_cli(&db, &["sip", "show", "registry", "--http", &http_addr]).await;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(

@@ -12,12 +12,15 @@ pub fn free_port() -> u16 {
     socket.local_addr().expect("addr").port()
 }
 
-/// Starts the binary on `database` and waits for its "SIP on" log line.
-pub async fn start_server(database: &Path, sip_port: u16) -> Child {
+/// Starts the binary on `database` with SIP on `sip_port` (0: any) and
+/// the console on `http_port` (0: any), and waits until both listen.
+pub async fn start_server_on(database: &Path, sip_port: u16, http_port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trunkline"))
         .arg("--database")
         .arg(database)
-        .args(["serve", "--http", "127.0.0.1:0", "--sip"])
+        .args(["serve", "--http"])
+        .arg(format!("127.0.0.1:{http_port}"))
+        .arg("--sip")
         .arg(format!("127.0.0.1:{sip_port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -28,17 +31,41 @@ pub async fn start_server(database: &Path, sip_port: u16) -> Child {
     let mut lines = BufReader::new(stdout).lines();
     let ready = tokio::time::timeout(Duration::from_secs(20), async {
         while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("SIP on") {
+            // The console starts after SIP: once it listens, both do.
+            if line.contains("console on") {
                 return true;
             }
         }
         false
     })
     .await;
-    assert_eq!(ready, Ok(true), "trunkline did not start its SIP listener");
+    assert_eq!(ready, Ok(true), "trunkline did not start");
     // Keep draining the log so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     child
+}
+
+/// Starts the binary with SIP on `sip_port`, the console anywhere.
+pub async fn start_server(database: &Path, sip_port: u16) -> Child {
+    start_server_on(database, sip_port, 0).await
+}
+
+/// Runs `trunkline --database <database> <args…>` and returns its
+/// standard output, failing the test if it fails.
+pub async fn run_cli(database: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_trunkline"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .output()
+        .await
+        .expect("run trunkline");
+    assert!(
+        output.status.success(),
+        "trunkline {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Runs one SIPp client scenario from `tests/sipp/` against
