@@ -18,6 +18,7 @@ pub use headers::{ExtraHeader, Headers};
 pub use method::{ExtensionMethod, Method};
 pub use parse::parse;
 pub use salvage::bad_request;
+pub(crate) use uri::parse_request_uri;
 
 /// Transport protocol of a hop (Via sent-protocol, RFC 3261 §18).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
