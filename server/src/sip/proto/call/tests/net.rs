@@ -31,7 +31,7 @@ pub struct Packet {
 }
 
 pub struct Net {
-    pub start: Instant,
+    start: Instant,
     pub now: Instant,
     pub pbx: Endpoint,
     pub pbx_addr: SocketAddr,
@@ -136,7 +136,7 @@ impl Net {
     }
 
     /// Peer `p` answers `req` (2xx and 18x carry its SDP and Contact).
-    pub fn reply(&mut self, p: usize, tx: TxId, req: &Request, status: u16) {
+    pub fn reply(&mut self, p: usize, tx: TxId, req: &Request, status: u16) -> Response {
         let now = self.now;
         let peer = &mut self.peers[p];
         let mut resp = Response::for_request(req, status, message::default_reason(status));
@@ -153,7 +153,8 @@ impl Net {
         if status >= 200 {
             peer.pending.retain(|(t, _)| *t != tx);
         }
-        peer.ep.respond(now, tx, resp).expect("responded");
+        peer.ep.respond(now, tx, resp.clone()).expect("responded");
+        resp
     }
 
     /// The dialog a peer has from its INVITE `invite` and the 2xx `ok` it got or sent.
@@ -204,6 +205,18 @@ impl Net {
             .filter_map(|e| match e {
                 Event::Response { response, .. } => Some(response.status),
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// Statuses sent on the wire from `from` to the PBX, retransmissions included.
+    pub fn answers_from(&self, from: SocketAddr) -> Vec<u16> {
+        self.wire
+            .iter()
+            .filter(|p| p.from == from && p.to == self.pbx_addr)
+            .filter_map(|p| match &p.msg {
+                Message::Response(r) => Some(r.status),
+                Message::Request(_) => None,
             })
             .collect()
     }
