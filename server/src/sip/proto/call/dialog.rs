@@ -5,7 +5,8 @@
 use std::time::Instant;
 
 use super::leg::{self, Dialog};
-use super::{Call, CallState, HangupCause, PendingAck, Relay, Shared, Side, TxRole};
+use super::state::{Call, PendingAck, Relay, Shared, TxRole};
+use super::{CallState, HangupCause, Side};
 use crate::sip::proto::header::{Contact, NameAddr};
 use crate::sip::proto::message::{Method, Request, Response};
 use crate::sip::proto::{Endpoint, Event, TxId};
@@ -22,7 +23,15 @@ impl Call {
         }
     }
 
-    fn answer(&self, now: Instant, ep: &mut Endpoint, sh: &Shared, tx: TxId, req: &Request, status: u16) {
+    fn answer(
+        &self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &Shared,
+        tx: TxId,
+        req: &Request,
+        status: u16,
+    ) {
         let reason = crate::sip::proto::message::default_reason(status);
         let resp = leg::response(req, status, reason, &self.a.tag, &sh.cfg.contact);
         let _ = ep.respond(now, tx, resp);
@@ -71,19 +80,8 @@ impl Call {
         self.answer(now, ep, sh, tx, req, 200);
         match (self.state, side) {
             (CallState::Answered, _) => {
-                let other = match side {
-                    Side::Caller => Side::Callee,
-                    Side::Callee => Side::Caller,
-                };
-                let contact = sh.cfg.contact.clone();
-                if let Some(d) = self.dialog_mut(other) {
-                    let (dest, transport) = (d.dest, d.transport);
-                    if let Some(bye) = d.request(Method::Bye, &contact) {
-                        if let Ok(tx) = ep.send_request(now, bye, dest, transport) {
-                            sh.txs.insert(tx, (self.id, TxRole::Other));
-                        }
-                    }
-                }
+                self.ok_retx = None;
+                self.send_bye(now, ep, sh, other(side));
                 self.finish(now, sh, HangupCause::Normal, Some(side), None);
             }
             // A BYE in A's early dialog abandons the call like a CANCEL.
@@ -91,6 +89,27 @@ impl Call {
                 self.fail(now, ep, sh, 487, HangupCause::Cancelled, Some(Side::Caller));
             }
             _ => {}
+        }
+    }
+
+    /// Sends BYE on `side`'s leg.
+    pub(super) fn send_bye(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        side: Side,
+    ) {
+        let contact = sh.cfg.contact.clone();
+        let id = self.id;
+        let Some(d) = self.dialog_mut(side) else {
+            return;
+        };
+        let (dest, transport) = (d.dest, d.transport);
+        if let Some(bye) = d.request(Method::Bye, &contact) {
+            if let Ok(tx) = ep.send_request(now, bye, dest, transport) {
+                sh.txs.insert(tx, (id, TxRole::Other));
+            }
         }
     }
 
@@ -105,18 +124,18 @@ impl Call {
         side: Side,
     ) {
         if self.state != CallState::Answered {
-            let status = if self.state == CallState::Ended { 481 } else { 491 };
+            let status = if self.state == CallState::Ended {
+                481
+            } else {
+                491
+            };
             return self.answer(now, ep, sh, tx, req, status);
         }
         if self.relay.is_some() || self.pending_ack.is_some() {
             return self.answer(now, ep, sh, tx, req, 491);
         }
-        let other = match side {
-            Side::Caller => Side::Callee,
-            Side::Callee => Side::Caller,
-        };
         let contact = sh.cfg.contact.clone();
-        let Some(d) = self.dialog_mut(other) else {
+        let Some(d) = self.dialog_mut(other(side)) else {
             return self.answer(now, ep, sh, tx, req, 481);
         };
         let (dest, transport) = (d.dest, d.transport);
@@ -158,10 +177,15 @@ impl Call {
         match ev {
             Event::Response { response, .. } => {
                 out.reason = response.reason.clone();
-                leg::copy_body(&response.headers, &response.body, &mut out.headers, &mut out.body);
-                if status < 300 && matches!(relay.request.method, Method::Invite | Method::Update)
-                {
-                    out.headers.contact = vec![Contact::Addr(NameAddr::new(sh.cfg.contact.clone()))];
+                leg::copy_body(
+                    &response.headers,
+                    &response.body,
+                    &mut out.headers,
+                    &mut out.body,
+                );
+                if status < 300 && matches!(relay.request.method, Method::Invite | Method::Update) {
+                    out.headers.contact =
+                        vec![Contact::Addr(NameAddr::new(sh.cfg.contact.clone()))];
                 }
                 if (200..300).contains(&status) && relay.request.method == Method::Invite {
                     self.pending_ack = Some(PendingAck {
@@ -186,6 +210,7 @@ impl Call {
     pub(super) fn on_ack(&mut self, ep: &mut Endpoint, ack: &Request, side: Side) {
         let seq = ack.headers.cseq.seq;
         if side == Side::Caller && seq == self.a.invite.headers.cseq.seq {
+            self.ok_retx = None;
             let Some(l) = self.winner.and_then(|n| self.legs.get_mut(n)) else {
                 return;
             };
@@ -203,11 +228,9 @@ impl Call {
             return;
         };
         self.pending_ack = None;
-        let other = match side {
-            Side::Caller => Side::Callee,
-            Side::Callee => Side::Caller,
+        let Some(d) = self.dialog_mut(other(side)) else {
+            return;
         };
-        let Some(d) = self.dialog_mut(other) else { return };
         let d = d.clone();
         if let Some(mut out) = d.ack(ep, p.downstream_seq) {
             leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
@@ -231,5 +254,13 @@ impl Call {
                 }
             }
         }
+    }
+}
+
+/// The leg across from `side`.
+fn other(side: Side) -> Side {
+    match side {
+        Side::Caller => Side::Callee,
+        Side::Callee => Side::Caller,
     }
 }

@@ -180,7 +180,12 @@ pub(super) fn response(
 }
 
 /// Copies the body and its describing headers (SDP passes through unchanged).
-pub(super) fn copy_body(from: &Headers, body: &[u8], to_headers: &mut Headers, to_body: &mut Vec<u8>) {
+pub(super) fn copy_body(
+    from: &Headers,
+    body: &[u8],
+    to_headers: &mut Headers,
+    to_body: &mut Vec<u8>,
+) {
     to_body.clear();
     to_body.extend_from_slice(body);
     to_headers

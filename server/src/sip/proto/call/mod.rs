@@ -4,105 +4,31 @@
 //! trunks tried in order with failover, REFERENCE §4). Must not do I/O or read the clock: the
 //! Endpoint it is given sends, `now` is an argument, tags and branches come from its Rng.
 
+mod answers;
 mod dialog;
+mod end;
 mod leg;
 mod outbound;
+mod state;
+mod timers;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
 use std::time::Instant;
 
 pub use types::{
     Attempt, AttemptResult, CallEvent, CallId, CallLabels, CallRecord, CallState, CallerId,
-    CallsConfig, ContactTarget, HangupCause, NewCall, Side, Snapshot, Target, TrunkCredentials,
-    TrunkTarget,
+    CallsConfig, ContactTarget, HangupCause, Inbound, NewCall, Side, Snapshot, Target,
+    TrunkCredentials, TrunkTarget,
 };
 
-use super::header::NameAddr;
-use super::message::{Method, Request, Transport};
-use super::{Endpoint, Event, TxId};
+use super::message::{Method, Request};
+use super::{Endpoint, Event};
 use leg::{BLeg, Dialog};
-
-/// What a transaction of ours is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TxRole {
-    /// A's INVITE server transaction.
-    AInvite,
-    /// The INVITE of B leg number `n`.
-    BInvite(usize),
-    /// A re-INVITE, UPDATE or INFO relayed to the other leg.
-    Relay,
-    /// BYE and CANCEL we sent: their answers change nothing.
-    Other,
-}
-
-/// The inbound leg.
-#[derive(Debug)]
-struct ALeg {
-    tx: TxId,
-    invite: Request,
-    /// Our To tag towards A.
-    tag: String,
-    dialog: Dialog,
-}
-
-/// A re-INVITE, UPDATE or INFO in flight from one leg to the other.
-#[derive(Debug)]
-struct Relay {
-    from: Side,
-    server_tx: TxId,
-    request: Request,
-}
-
-/// A relayed re-INVITE was answered 2xx: the originator's ACK goes on to the other leg.
-#[derive(Debug, Clone, Copy)]
-struct PendingAck {
-    from: Side,
-    seq: u32,
-    downstream_seq: u32,
-}
-
-/// Where the B legs come from.
-#[derive(Debug)]
-enum Plan {
-    Contacts,
-    Trunks { trunks: Vec<TrunkTarget>, next: usize },
-}
-
-#[derive(Debug)]
-struct Call {
-    id: CallId,
-    labels: CallLabels,
-    state: CallState,
-    started: Instant,
-    answered: Option<Instant>,
-    a: ALeg,
-    legs: Vec<BLeg>,
-    winner: Option<usize>,
-    plan: Plan,
-    from: NameAddr,
-    ring_deadline: Option<Instant>,
-    attempts: Vec<Attempt>,
-    trunk: Option<String>,
-    relay: Option<Relay>,
-    pending_ack: Option<PendingAck>,
-}
-
-/// State shared by all calls: indexes from transactions and dialogs to calls, trunk usage.
-#[derive(Debug)]
-struct Shared {
-    cfg: CallsConfig,
-    txs: HashMap<TxId, (CallId, TxRole)>,
-    /// (Call-ID, our tag) → the call and which leg that dialog is.
-    dialogs: HashMap<(String, String), (CallId, Side)>,
-    /// Active calls per trunk id, against the trunk's call limit.
-    trunk_active: HashMap<i64, u32>,
-    events: VecDeque<CallEvent>,
-}
+use state::{ALeg, Call, Plan, Shared, TxRole};
 
 /// Every call of the PBX. Drive it with `start` / `handle_event` / `handle_timeout`, drain it
 /// with `poll_event`, read it with `snapshots`.
@@ -128,19 +54,21 @@ impl Calls {
         }
     }
 
-    /// Takes over a new INVITE (server transaction `tx`, already authenticated and routed by the
-    /// runtime) and starts the B legs of `call.target`.
-    #[allow(clippy::too_many_arguments)]
+    /// Takes over a new INVITE (already authenticated and routed by the runtime) and starts the
+    /// B legs of `call.target`. A's responses go out on `inbound.tx` through `ep`.
     pub fn start(
         &mut self,
         now: Instant,
         ep: &mut Endpoint,
-        tx: TxId,
-        invite: &Request,
-        source: SocketAddr,
-        transport: Transport,
+        inbound: Inbound<'_>,
         call: NewCall,
     ) -> CallId {
+        let Inbound {
+            tx,
+            request: invite,
+            source,
+            transport,
+        } = inbound;
         self.next_id += 1;
         let id = CallId(self.next_id);
         let tag = ep.rng().token(10);
@@ -185,8 +113,14 @@ impl Calls {
             trunk: None,
             relay: None,
             pending_ack: None,
+            ok_retx: None,
         };
+        if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
+            // A routing loop came back through us (§16.3 check 3).
+            c.fail(now, ep, &mut self.sh, 483, HangupCause::Congestion, None);
+        }
         match call.target {
+            _ if c.state != CallState::Ringing => {}
             Target::Contacts(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts),
             Target::Trunks(_) => c.try_next_trunk(now, ep, &mut self.sh),
         }
@@ -203,13 +137,30 @@ impl Calls {
             Event::Request {
                 tx, request: req, ..
             } if req.method == Method::Cancel => {
-                let Some(id) = self.calls.values().find(|c| c.cancels(req)).map(|c| c.id) else {
+                let Some(id) = self
+                    .calls
+                    .values()
+                    .find(|c| c.same_invite(req))
+                    .map(|c| c.id)
+                else {
                     return false;
                 };
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.on_cancel(now, ep, sh, *tx, req);
                 }
                 id
+            }
+            Event::Request {
+                tx, request: req, ..
+            } if req.method == Method::Invite && req.headers.to.tag().is_none() => {
+                // A's INVITE again after our 2xx ended its transaction: answer it the same way.
+                let Some(c) = self.calls.values().find(|c| c.same_invite(req)) else {
+                    return false;
+                };
+                if let Some(r) = &c.ok_retx {
+                    let _ = ep.respond(now, *tx, r.response.clone());
+                }
+                return true;
             }
             Event::Request {
                 tx, request: req, ..
@@ -223,8 +174,7 @@ impl Calls {
                 id
             }
             Event::Ack { request, .. } => {
-                let Some(&(id, side)) = dialog_key(request).and_then(|k| sh.dialogs.get(&k))
-                else {
+                let Some(&(id, side)) = dialog_key(request).and_then(|k| sh.dialogs.get(&k)) else {
                     return false;
                 };
                 if let Some(c) = self.calls.get_mut(&id) {
@@ -257,17 +207,17 @@ impl Calls {
         true
     }
 
-    /// Fires ring-time deadlines due at or before `now`.
+    /// Fires the calls' timers due at or before `now` (ring time, 2xx retransmission on A).
     pub fn handle_timeout(&mut self, now: Instant, ep: &mut Endpoint) {
         let due: Vec<CallId> = self
             .calls
             .values()
-            .filter(|c| c.state == CallState::Ringing && c.ring_deadline.is_some_and(|d| d <= now))
+            .filter(|c| c.next_deadline().is_some_and(|d| d <= now))
             .map(|c| c.id)
             .collect();
         for id in due {
             if let Some(c) = self.calls.get_mut(&id) {
-                c.fail(now, ep, &mut self.sh, 480, HangupCause::NoAnswer, None);
+                c.on_timeout(now, ep, &mut self.sh);
             }
             self.reap(id);
         }
@@ -275,11 +225,7 @@ impl Calls {
 
     /// When `handle_timeout` should next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.calls
-            .values()
-            .filter(|c| c.state == CallState::Ringing)
-            .filter_map(|c| c.ring_deadline)
-            .min()
+        self.calls.values().filter_map(Call::next_deadline).min()
     }
 
     pub fn poll_event(&mut self) -> Option<CallEvent> {
@@ -321,39 +267,4 @@ impl Calls {
 fn dialog_key(req: &Request) -> Option<(String, String)> {
     let tag = req.headers.to.tag()?;
     Some((req.headers.call_id.as_str().to_string(), tag.to_string()))
-}
-
-impl Call {
-    fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            id: self.id,
-            caller: self.labels.caller.clone(),
-            callee: self.labels.callee.clone(),
-            dialed: self.labels.dialed.clone(),
-            state: self.state,
-            trunk: self.trunk.clone().or_else(|| {
-                self.legs
-                    .iter()
-                    .rev()
-                    .find(|l| l.trunk_id.is_some() && l.ringing())
-                    .map(|l| l.label.clone())
-            }),
-            started: self.started,
-            answered: self.answered,
-        }
-    }
-
-    /// Whether `cancel` targets A's INVITE (§9.2: same top Via branch and sent-by, same Call-ID).
-    fn cancels(&self, cancel: &Request) -> bool {
-        let (Some(c), Some(i)) = (
-            cancel.headers.via.first(),
-            self.a.invite.headers.via.first(),
-        ) else {
-            return false;
-        };
-        c.branch().is_some()
-            && c.branch() == i.branch()
-            && c.sent_by() == i.sent_by()
-            && cancel.headers.call_id == self.a.invite.headers.call_id
-    }
 }

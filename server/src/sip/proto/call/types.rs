@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::sip::proto::header::NameAddr;
-use crate::sip::proto::message::Transport;
+use crate::sip::proto::message::{Request, Transport};
+use crate::sip::proto::TxId;
 
 /// Handle of one call, unique for the life of a `Calls`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,6 +63,15 @@ pub struct TrunkTarget {
     pub call_limit: u32,
     /// Why the trunk is passed over without trying it (disabled, UNREACHABLE, LAGGED).
     pub skipped: Option<String>,
+}
+
+/// A's INVITE as the endpoint delivered it (the fields of `Event::Request`).
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'a> {
+    pub tx: TxId,
+    pub request: &'a Request,
+    pub source: SocketAddr,
+    pub transport: Transport,
 }
 
 /// Where the runtime decided the call goes.
@@ -165,6 +175,8 @@ pub enum HangupCause {
     Cancelled,
     /// No trunk could take the call (503 to the caller).
     Congestion,
+    /// The caller never acknowledged the answer (§13.3.1.4): both legs got BYE.
+    NoAck,
 }
 
 /// The call log entry, emitted once when a call ends.
@@ -188,7 +200,12 @@ pub struct CallRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallEvent {
     /// An attempt ended (failover, fork loser, answer).
-    Attempt { id: CallId, attempt: Attempt },
-    Answered { id: CallId },
+    Attempt {
+        id: CallId,
+        attempt: Attempt,
+    },
+    Answered {
+        id: CallId,
+    },
     Ended(CallRecord),
 }

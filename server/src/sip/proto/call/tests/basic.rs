@@ -129,8 +129,15 @@ fn parallel_fork_first_answer_wins_and_the_other_is_cancelled() {
     assert_eq!(net.response(0, 200).body, SDP_B);
     assert_eq!(net.sent_to(addr(10), Method::Cancel).len(), 1);
     assert!(net.sent_to(addr(11), Method::Cancel).is_empty());
-    assert_eq!(net.answers_from(addr(10)), vec![100, 180, 200, 487], "the loser was cancelled");
-    let record_pending = net.call_events.iter().any(|e| matches!(e, crate::sip::proto::call::CallEvent::Ended(_)));
+    assert_eq!(
+        net.answers_from(addr(10)),
+        vec![100, 180, 200, 487],
+        "the loser was cancelled"
+    );
+    let record_pending = net
+        .call_events
+        .iter()
+        .any(|e| matches!(e, crate::sip::proto::call::CallEvent::Ended(_)));
     assert!(!record_pending, "the call goes on");
     let live = net.calls.snapshots();
     assert_eq!(live[0].state, CallState::Answered);

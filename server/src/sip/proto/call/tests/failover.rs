@@ -112,7 +112,10 @@ fn provider_407_is_answered_with_the_trunk_credentials() {
         .headers
         .proxy_authenticate
         .push(digest.challenge(net.now, false));
-    net.peers[1].ep.respond(net.now, tx, challenge).expect("sent");
+    net.peers[1]
+        .ep
+        .respond(net.now, tx, challenge)
+        .expect("sent");
     net.run(1.0);
     let (tx, retry) = net.take_request(1, Method::Invite);
     assert_eq!(retry.headers.cseq.seq, invite.headers.cseq.seq + 1);
@@ -122,7 +125,10 @@ fn provider_407_is_answered_with_the_trunk_credentials() {
     net.reply(1, tx, &retry, 200);
     net.run(1.0);
     assert_eq!(net.statuses(0), vec![100, 200], "the 407 stays between us");
-    assert_eq!(attempts(&net), vec![("provider1".into(), AttemptResult::Answered)]);
+    assert_eq!(
+        attempts(&net),
+        vec![("provider1".into(), AttemptResult::Answered)]
+    );
 }
 
 #[test]
@@ -160,7 +166,11 @@ fn full_trunk_is_skipped() {
         call(Target::Trunks(vec![limited, trunk(2)])),
     );
     net.run(1.0);
-    assert_eq!(net.sent_to(addr(10), Method::Invite).len(), 1, "only the first call");
+    assert_eq!(
+        net.sent_to(addr(10), Method::Invite).len(),
+        1,
+        "only the first call"
+    );
     let (tx, invite) = net.take_request(2, Method::Invite);
     net.reply(2, tx, &invite, 200);
     net.run(1.0);

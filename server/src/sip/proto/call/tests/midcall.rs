@@ -1,8 +1,8 @@
 //! Requests inside an answered call: re-INVITE relayed across, glare answered 491.
 
 use super::answered;
-use super::net::{addr, Net, SDP_A};
 use super::contact;
+use super::net::{addr, Net, SDP_A};
 use crate::sip::proto::call::Target;
 use crate::sip::proto::message::Method;
 
@@ -21,7 +21,10 @@ fn reinvite_from_callee_is_relayed_to_the_caller_and_its_200_back() {
     net.reply(0, tx, &reinvite, 200);
     net.run(1.0);
     let ok = net.response(1, 200);
-    assert_eq!(ok.headers.cseq.seq, b.local_cseq, "200 for the callee's re-INVITE");
+    assert_eq!(
+        ok.headers.cseq.seq, b.local_cseq,
+        "200 for the callee's re-INVITE"
+    );
     assert_eq!(ok.body, super::net::SDP_B);
     net.send_in_dialog(1, &mut b, Method::Ack, false);
     net.run(1.0);
@@ -40,10 +43,21 @@ fn glare_second_reinvite_gets_491() {
     let (tx, reinvite) = net.take_request(1, Method::Invite);
     net.send_in_dialog(1, &mut b, Method::Invite, true);
     net.run(1.0);
-    assert_eq!(net.statuses(1), vec![100, 491], "the callee's re-INVITE meets ours");
+    assert_eq!(
+        net.statuses(1),
+        vec![100, 491],
+        "the callee's re-INVITE meets ours"
+    );
     net.reply(1, tx, &reinvite, 200);
     net.run(1.0);
     let ok = net.response(0, 200);
-    assert_eq!(ok.headers.cseq.seq, a.local_cseq, "the caller's re-INVITE went through");
-    assert_eq!(net.sent_to(addr(10), Method::Invite).len(), 2, "initial and re-INVITE");
+    assert_eq!(
+        ok.headers.cseq.seq, a.local_cseq,
+        "the caller's re-INVITE went through"
+    );
+    assert_eq!(
+        net.sent_to(addr(10), Method::Invite).len(),
+        2,
+        "initial and re-INVITE"
+    );
 }

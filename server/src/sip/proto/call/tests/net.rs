@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::super::leg::{self, Dialog};
-use super::super::{CallEvent, Calls, CallsConfig, NewCall};
+use super::super::{CallEvent, Calls, CallsConfig, Inbound, NewCall};
 use crate::sip::proto::header::{Contact, NameAddr};
 use crate::sip::proto::message::{self, ExtraHeader, Limits, Message, Method, Request, Response};
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transport, TxId};
@@ -118,7 +118,9 @@ impl Net {
     pub fn cancel(&mut self, invite: &Request) {
         let cancel = leg::cancel(invite);
         let (now, pbx) = (self.now, self.pbx_addr);
-        let _ = self.peers[0].ep.send_request(now, cancel, pbx, Transport::Udp);
+        let _ = self.peers[0]
+            .ep
+            .send_request(now, cancel, pbx, Transport::Udp);
     }
 
     /// The first request of `method` peer `p` received that the test has not taken yet.
@@ -188,7 +190,9 @@ impl Net {
             peer.ep.send_ack(&ack, dialog.dest, dialog.transport);
             return;
         }
-        let mut req = dialog.request(method, &format!("sip:peer@{}", peer.addr)).expect("req");
+        let mut req = dialog
+            .request(method, &format!("sip:peer@{}", peer.addr))
+            .expect("req");
         if sdp {
             with_sdp(&mut req.headers.extra, &mut req.body, SDP_A);
         }
@@ -329,7 +333,11 @@ impl Net {
             for (from, t) in out {
                 busy = true;
                 if let Ok(msg) = message::parse(&t.payload, &Limits::default()) {
-                    self.wire.push(Packet { from, to: t.dest, msg });
+                    self.wire.push(Packet {
+                        from,
+                        to: t.dest,
+                        msg,
+                    });
                 }
                 if self.unreachable.contains(&t.dest) {
                     if let Some(tx) = t.tx.filter(|_| from == self.pbx_addr) {
@@ -362,8 +370,13 @@ impl Net {
             match self.next_call.take().filter(|_| new) {
                 Some(call) => {
                     let pbx = &mut self.pbx;
-                    self.calls
-                        .start(self.now, pbx, tx, &request, source, transport, call);
+                    let inbound = Inbound {
+                        tx,
+                        request: &request,
+                        source,
+                        transport,
+                    };
+                    self.calls.start(self.now, pbx, inbound, call);
                 }
                 None => {
                     let resp = Response::for_request(&request, 481, "No Call");
