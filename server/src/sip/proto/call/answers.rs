@@ -28,6 +28,15 @@ impl Call {
         match role {
             TxRole::BInvite(n) => self.on_invite_outcome(now, ep, sh, n, ev),
             TxRole::Relay => self.on_relay_outcome(now, ep, sh, ev),
+            // A cannot be reached any more (§18.4): nobody is left to connect B to.
+            TxRole::AInvite if matches!(ev, Event::TransportError { .. }) => {
+                for n in 0..self.legs.len() {
+                    self.cancel_leg(now, ep, sh, n);
+                }
+                if self.state == CallState::Ringing {
+                    self.finish(now, sh, HangupCause::Cancelled, None, None);
+                }
+            }
             TxRole::AInvite | TxRole::Other => {}
         }
     }

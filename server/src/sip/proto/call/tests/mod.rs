@@ -5,6 +5,7 @@ mod basic;
 mod failover;
 mod midcall;
 mod net;
+mod ua;
 
 use super::leg::Dialog;
 use super::{CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget};
