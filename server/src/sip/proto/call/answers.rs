@@ -55,8 +55,7 @@ impl Call {
             _ => None,
         };
         match (status, response) {
-            (100, _) => {}
-            (101..=199, Some(resp)) => self.on_provisional(now, ep, sh, n, resp),
+            (100..=199, Some(resp)) => self.on_provisional(now, ep, sh, n, resp),
             (200..=299, Some(resp)) => self.on_answer(now, ep, sh, n, resp),
             _ => self.on_leg_failure(now, ep, sh, n, status, ev),
         }
@@ -83,7 +82,8 @@ impl Call {
             }
             return;
         }
-        if self.state != CallState::Ringing || l.cancelled {
+        // 100 is hop-by-hop (§16.7): it allows the CANCEL but A already had ours.
+        if self.state != CallState::Ringing || l.cancelled || resp.status == 100 {
             return;
         }
         let mut out = leg::response(
@@ -173,14 +173,14 @@ impl Call {
         status: u16,
         ev: &Event,
     ) {
-        let Some(l) = self.legs.get_mut(n) else {
+        let Some(l) = self.legs.get(n) else {
             return;
         };
-        if let (Event::Response { response, .. }, 401 | 407) = (ev, status) {
-            if self.state == CallState::Ringing && !l.cancelled && !l.auth_tried {
-                if self.auth_retry(now, ep, sh, n, response).is_some() {
-                    return;
-                }
+        // A provider's challenge is answered once with the trunk's credentials.
+        let retry = self.state == CallState::Ringing && !l.cancelled && !l.auth_tried;
+        if let (Event::Response { response, .. }, 401 | 407, true) = (ev, status, retry) {
+            if self.auth_retry(now, ep, sh, n, response).is_some() {
+                return;
             }
         }
         let Some(l) = self.legs.get_mut(n) else {

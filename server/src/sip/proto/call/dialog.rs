@@ -238,18 +238,12 @@ impl Call {
         }
     }
 
-    /// Whether the B dialog (Call-ID, our tag) is one of this call's legs.
-    pub(super) fn owns_leg_dialog(&self, key: &(String, String)) -> bool {
-        self.legs
-            .iter()
-            .any(|l| l.dialog.as_ref().is_some_and(|d| &d.key() == key))
-    }
-
-    /// A retransmitted 2xx from B: our ACK was lost, send it again.
-    pub(super) fn reack(&self, ep: &mut Endpoint, key: &(String, String)) {
+    /// A retransmitted 2xx from B for the INVITE with CSeq `seq`: our ACK was lost, send it
+    /// again (§13.2.2.4).
+    pub(super) fn reack(&self, ep: &mut Endpoint, key: &(String, String), seq: u32) {
         for l in &self.legs {
             if let (Some(d), Some(ack)) = (&l.dialog, &l.ack) {
-                if &d.key() == key {
+                if &d.key() == key && ack.headers.cseq.seq == seq {
                     ep.send_ack(ack, d.dest, d.transport);
                 }
             }

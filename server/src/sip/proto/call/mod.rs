@@ -187,10 +187,12 @@ impl Calls {
                     response.headers.call_id.as_str().to_string(),
                     response.headers.from.tag().unwrap_or_default().to_string(),
                 );
-                let Some(c) = self.calls.values().find(|c| c.owns_leg_dialog(&key)) else {
+                let Some(&(id, Side::Callee)) = sh.dialogs.get(&key) else {
                     return false;
                 };
-                c.reack(ep, &key);
+                if let Some(c) = self.calls.get(&id) {
+                    c.reack(ep, &key, response.headers.cseq.seq);
+                }
                 return true;
             }
             Event::Response { tx, .. } | Event::Timeout { tx } | Event::TransportError { tx } => {

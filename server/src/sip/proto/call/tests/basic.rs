@@ -142,3 +142,25 @@ fn parallel_fork_first_answer_wins_and_the_other_is_cancelled() {
     let live = net.calls.snapshots();
     assert_eq!(live[0].state, CallState::Answered);
 }
+
+#[test]
+fn cancel_waits_for_a_provisional_and_100_trying_is_one() {
+    let mut net = Net::new(1);
+    let invite = net.dial(
+        "sip:1001@10.0.0.2",
+        call(Target::Contacts(vec![contact(1)])),
+    );
+    // The callee's answers vanish: no 100 reaches the PBX yet, so no CANCEL may go (§9.1).
+    net.lose = Box::new(|p| p.from == addr(10));
+    net.run(1.0);
+    net.lose = Box::new(|_| false);
+    net.cancel(&invite);
+    net.run(0.1);
+    assert!(net.sent_to(addr(10), Method::Cancel).is_empty());
+    assert_eq!(net.statuses(0), vec![100, 200, 487]);
+    // The INVITE retransmission draws the 100 again; then the CANCEL goes.
+    net.run(2.0);
+    assert_eq!(net.sent_to(addr(10), Method::Cancel).len(), 1);
+    assert_eq!(net.record().cause, HangupCause::Cancelled);
+    assert!(net.calls.snapshots().is_empty());
+}

@@ -186,3 +186,24 @@ fn full_trunk_is_skipped() {
     );
     assert_eq!(net.calls.snapshots().len(), 2);
 }
+
+#[test]
+fn anonymous_caller_id_hides_from_and_asserts_the_number() {
+    let mut net = Net::new(1);
+    let mut t = trunk(1);
+    t.caller_id.anonymous = true;
+    net.dial("sip:4185551234@10.0.0.2", call(Target::Trunks(vec![t])));
+    net.run(1.0);
+    let (_, invite) = net.take_request(1, Method::Invite);
+    assert!(invite
+        .headers
+        .from
+        .to_string()
+        .starts_with("\"Anonymous\" <sip:anonymous@anonymous.invalid>"));
+    assert_eq!(
+        invite.headers.extra("P-Asserted-Identity"),
+        Some("\"Front Desk\" <sip:4185550000@pbx.example.com>")
+    );
+    assert_eq!(invite.headers.extra("Privacy"), Some("id"));
+    assert_eq!(invite.headers.max_forwards.map(|m| m.0), Some(69));
+}
