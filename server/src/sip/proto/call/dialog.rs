@@ -12,7 +12,7 @@ use crate::sip::proto::message::{Method, Request, Response};
 use crate::sip::proto::{Endpoint, Event, TxId};
 
 impl Call {
-    /// The other leg's dialog: A's for the callee, the winning B leg's for the caller.
+    /// `side`'s dialog: A's for the caller, the winning B leg's for the callee.
     fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
         match side {
             Side::Caller => Some(&mut self.a.dialog),

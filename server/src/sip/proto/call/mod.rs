@@ -3,6 +3,16 @@
 //! authenticating and routing it) and outbound legs B (a parallel fork to a user's contacts, or
 //! trunks tried in order with failover, REFERENCE §4). Must not do I/O or read the clock: the
 //! Endpoint it is given sends, `now` is an argument, tags and branches come from its Rng.
+//!
+//! How the runtime drives it, next to the Endpoint:
+//! 1. Every `Endpoint::poll_event` result goes to `Calls::handle_event` first; `true` means
+//!    the calls took it (CANCEL, in-dialog requests, ACK, responses to our requests).
+//! 2. A new INVITE (no To tag) that the calls did not take is the runtime's: it authenticates
+//!    it (407), resolves the dial plan and the contacts, then calls `Calls::start` with a
+//!    `Target`, or answers it itself (404, 403...).
+//! 3. `Calls::poll_timeout` joins the Endpoint's in the runtime's timer; `handle_timeout`
+//!    fires it. `poll_event` gives `CallEvent`s (attempts, answers, the `CallRecord` at the
+//!    end); `snapshots` gives the live calls screen.
 
 mod answers;
 mod dialog;

@@ -133,6 +133,13 @@ impl Call {
         leg::push_via(ep, &mut invite, transport);
         let n = self.legs.len();
         let Ok(tx) = ep.send_request(now, invite.clone(), dest, transport) else {
+            let result = AttemptResult::TransportError;
+            let attempt = Attempt {
+                target: label,
+                trunk_id,
+                result,
+            };
+            self.record(sh, attempt);
             return;
         };
         sh.txs.insert(tx, (self.id, TxRole::BInvite(n)));
