@@ -1,9 +1,10 @@
 //! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication, outbound
-//! registration and qualify.
+//! registration, qualify, the registrar and calls (B2BUA).
 //! Must not import tokio, open sockets or read the clock: time and randomness are arguments.
 
 pub mod answer;
 pub mod auth;
+pub mod call;
 pub mod endpoint;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;

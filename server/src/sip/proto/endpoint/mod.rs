@@ -248,6 +248,13 @@ impl Endpoint {
         self.push_transmit(dest, transport, ack.encode(), None);
     }
 
+    /// Resends a 2xx to an INVITE: after the first one the server transaction is gone and the
+    /// TU retransmits it until the ACK comes (§13.3.1.4).
+    pub fn send_response(&mut self, response: &Response, dest: SocketAddr, transport: Transport) {
+        self.stats.retransmissions += 1;
+        self.push_transmit(dest, transport, response.encode(), None);
+    }
+
     /// The runtime could not deliver a transmit of `tx` (§18.4): the transaction ends.
     pub fn handle_transport_error(&mut self, tx: TxId) {
         let Some(entry) = self.txns.get_mut(&tx) else {

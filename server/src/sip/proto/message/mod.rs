@@ -18,6 +18,7 @@ pub use headers::{ExtraHeader, Headers};
 pub use method::{ExtensionMethod, Method};
 pub use parse::parse;
 pub use salvage::bad_request;
+pub(crate) use uri::parse_request_uri;
 
 /// Transport protocol of a hop (Via sent-protocol, RFC 3261 §18).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,12 +130,18 @@ pub fn default_reason(status: u16) -> &'static str {
         407 => "Proxy Authentication Required",
         408 => "Request Timeout",
         416 => "Unsupported URI Scheme",
+        480 => "Temporarily Unavailable",
         481 => "Call/Transaction Does Not Exist",
+        483 => "Too Many Hops",
+        486 => "Busy Here",
         487 => "Request Terminated",
+        491 => "Request Pending",
         500 => "Server Internal Error",
         501 => "Not Implemented",
         503 => "Service Unavailable",
         505 => "Version Not Supported",
+        600 => "Busy Everywhere",
+        603 => "Decline",
         _ => "Unknown",
     }
 }

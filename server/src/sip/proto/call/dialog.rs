@@ -1,0 +1,260 @@
+//! Calls layer: requests inside a call. CANCEL of A's INVITE (§9.2), BYE from either side
+//! (§15), ACK for 2xx carried across (§13.2.2.4), re-INVITE / UPDATE / INFO relayed to the other
+//! leg with their answers relayed back, one at a time (a second gets 491, §14.2).
+
+use std::time::Instant;
+
+use super::leg::{self, Dialog};
+use super::state::{Call, PendingAck, Relay, Shared, TxRole};
+use super::{CallState, HangupCause, Side};
+use crate::sip::proto::header::{Contact, NameAddr};
+use crate::sip::proto::message::{Method, Request, Response};
+use crate::sip::proto::{Endpoint, Event, TxId};
+
+impl Call {
+    /// `side`'s dialog: A's for the caller, the winning B leg's for the callee.
+    fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
+        match side {
+            Side::Caller => Some(&mut self.a.dialog),
+            Side::Callee => self
+                .winner
+                .and_then(|n| self.legs.get_mut(n))
+                .and_then(|l| l.dialog.as_mut()),
+        }
+    }
+
+    fn answer(
+        &self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &Shared,
+        tx: TxId,
+        req: &Request,
+        status: u16,
+    ) {
+        let reason = crate::sip::proto::message::default_reason(status);
+        let resp = leg::response(req, status, reason, &self.a.tag, &sh.cfg.contact);
+        let _ = ep.respond(now, tx, resp);
+    }
+
+    /// CANCEL of A's INVITE: 200 to the CANCEL; before the answer, 487 on A and CANCEL on B.
+    pub(super) fn on_cancel(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        tx: TxId,
+        cancel: &Request,
+    ) {
+        self.answer(now, ep, sh, tx, cancel, 200);
+        self.fail(now, ep, sh, 487, HangupCause::Cancelled, Some(Side::Caller));
+    }
+
+    pub(super) fn on_request(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        tx: TxId,
+        req: &Request,
+        side: Side,
+    ) {
+        match req.method {
+            Method::Bye => self.on_bye(now, ep, sh, tx, req, side),
+            Method::Invite | Method::Update | Method::Info => {
+                self.relay(now, ep, sh, tx, req, side);
+            }
+            _ => self.answer(now, ep, sh, tx, req, 501),
+        }
+    }
+
+    fn on_bye(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        tx: TxId,
+        req: &Request,
+        side: Side,
+    ) {
+        self.answer(now, ep, sh, tx, req, 200);
+        match (self.state, side) {
+            (CallState::Answered, _) => {
+                self.ok_retx = None;
+                self.send_bye(now, ep, sh, other(side));
+                self.finish(now, sh, HangupCause::Normal, Some(side), None);
+            }
+            // A BYE in A's early dialog abandons the call like a CANCEL.
+            (CallState::Ringing, Side::Caller) => {
+                self.fail(now, ep, sh, 487, HangupCause::Cancelled, Some(Side::Caller));
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends BYE on `side`'s leg.
+    pub(super) fn send_bye(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        side: Side,
+    ) {
+        let contact = sh.cfg.contact.clone();
+        let id = self.id;
+        let Some(d) = self.dialog_mut(side) else {
+            return;
+        };
+        let (dest, transport) = (d.dest, d.transport);
+        if let Some(bye) = d.request(Method::Bye, &contact) {
+            if let Ok(tx) = ep.send_request(now, bye, dest, transport) {
+                sh.txs.insert(tx, (id, TxRole::Other));
+            }
+        }
+    }
+
+    /// Passes a mid-call request to the other leg; 491 while another one is in flight.
+    fn relay(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        tx: TxId,
+        req: &Request,
+        side: Side,
+    ) {
+        if self.state != CallState::Answered {
+            let status = if self.state == CallState::Ended {
+                481
+            } else {
+                491
+            };
+            return self.answer(now, ep, sh, tx, req, status);
+        }
+        if self.relay.is_some() || self.pending_ack.is_some() {
+            return self.answer(now, ep, sh, tx, req, 491);
+        }
+        let contact = sh.cfg.contact.clone();
+        let Some(d) = self.dialog_mut(other(side)) else {
+            return self.answer(now, ep, sh, tx, req, 481);
+        };
+        let (dest, transport) = (d.dest, d.transport);
+        let Some(mut out) = d.request(req.method.clone(), &contact) else {
+            return self.answer(now, ep, sh, tx, req, 500);
+        };
+        leg::copy_body(&req.headers, &req.body, &mut out.headers, &mut out.body);
+        match ep.send_request(now, out, dest, transport) {
+            Ok(client) => {
+                sh.txs.insert(client, (self.id, TxRole::Relay));
+                self.relay = Some(Relay {
+                    from: side,
+                    server_tx: tx,
+                    request: req.clone(),
+                });
+            }
+            Err(_) => self.answer(now, ep, sh, tx, req, 500),
+        }
+    }
+
+    /// The other leg answered a relayed request (or never did): the same answer goes back.
+    pub(super) fn on_relay_outcome(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &Shared,
+        ev: &Event,
+    ) {
+        let Some(relay) = &self.relay else { return };
+        let Some(status) = ev.status() else { return };
+        if status == 100 {
+            return;
+        }
+        let tag = self.a.tag.clone();
+        let mut out = Response::for_request(&relay.request, status, "");
+        if out.headers.to.tag().is_none() {
+            out.headers.to = out.headers.to.with_tag(&tag);
+        }
+        match ev {
+            Event::Response { response, .. } => {
+                out.reason = response.reason.clone();
+                leg::copy_body(
+                    &response.headers,
+                    &response.body,
+                    &mut out.headers,
+                    &mut out.body,
+                );
+                if status < 300 && matches!(relay.request.method, Method::Invite | Method::Update) {
+                    out.headers.contact =
+                        vec![Contact::Addr(NameAddr::new(sh.cfg.contact.clone()))];
+                }
+                if (200..300).contains(&status) && relay.request.method == Method::Invite {
+                    self.pending_ack = Some(PendingAck {
+                        from: relay.from,
+                        seq: relay.request.headers.cseq.seq,
+                        downstream_seq: response.headers.cseq.seq,
+                    });
+                }
+            }
+            _ => {
+                out.reason = crate::sip::proto::message::default_reason(status).into();
+            }
+        }
+        let server_tx = relay.server_tx;
+        if status >= 200 {
+            self.relay = None;
+        }
+        let _ = ep.respond(now, server_tx, out);
+    }
+
+    /// An ACK for a 2xx: A's for the call's answer, or the originator's for a relayed re-INVITE.
+    pub(super) fn on_ack(&mut self, ep: &mut Endpoint, ack: &Request, side: Side) {
+        let seq = ack.headers.cseq.seq;
+        if side == Side::Caller && seq == self.a.invite.headers.cseq.seq {
+            self.ok_retx = None;
+            let Some(l) = self.winner.and_then(|n| self.legs.get_mut(n)) else {
+                return;
+            };
+            let (Some(d), None) = (l.dialog.clone(), &l.ack) else {
+                return;
+            };
+            if let Some(mut out) = d.ack(ep, l.invite.headers.cseq.seq) {
+                leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
+                ep.send_ack(&out, d.dest, d.transport);
+                l.ack = Some(out);
+            }
+            return;
+        }
+        let Some(p) = self.pending_ack.filter(|p| p.from == side && p.seq == seq) else {
+            return;
+        };
+        self.pending_ack = None;
+        let Some(d) = self.dialog_mut(other(side)) else {
+            return;
+        };
+        let d = d.clone();
+        if let Some(mut out) = d.ack(ep, p.downstream_seq) {
+            leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
+            ep.send_ack(&out, d.dest, d.transport);
+        }
+    }
+
+    /// A retransmitted 2xx from B for the INVITE with CSeq `seq`: our ACK was lost, send it
+    /// again (§13.2.2.4).
+    pub(super) fn reack(&self, ep: &mut Endpoint, key: &(String, String), seq: u32) {
+        for l in &self.legs {
+            if let (Some(d), Some(ack)) = (&l.dialog, &l.ack) {
+                if &d.key() == key && ack.headers.cseq.seq == seq {
+                    ep.send_ack(ack, d.dest, d.transport);
+                }
+            }
+        }
+    }
+}
+
+/// The leg across from `side`.
+fn other(side: Side) -> Side {
+    match side {
+        Side::Caller => Side::Callee,
+        Side::Callee => Side::Caller,
+    }
+}

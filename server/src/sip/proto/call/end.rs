@@ -1,0 +1,102 @@
+//! Calls layer: the end of legs and calls. Trunk usage released, attempts recorded once, the
+//! call record emitted once. Must not send anything but the final answer to A and CANCELs.
+
+use std::time::Instant;
+
+use super::leg::{self, LegState};
+use super::state::{Call, Shared};
+use super::CallState;
+use super::{Attempt, AttemptResult, CallEvent, CallRecord, HangupCause, Side};
+use crate::sip::proto::Endpoint;
+
+impl Call {
+    /// Marks leg `n` over: no longer counted on its trunk, its attempt recorded.
+    pub(super) fn leg_done(&mut self, sh: &mut Shared, n: usize, result: AttemptResult) {
+        if let Some(l) = self.legs.get_mut(n) {
+            l.state = LegState::Done;
+        }
+        self.release(sh, n);
+        self.record_leg(sh, n, result);
+    }
+
+    pub(super) fn release(&mut self, sh: &mut Shared, n: usize) {
+        let Some(l) = self.legs.get_mut(n).filter(|l| l.counted) else {
+            return;
+        };
+        l.counted = false;
+        if let Some(c) = l.trunk_id.and_then(|id| sh.trunk_active.get_mut(&id)) {
+            *c = c.saturating_sub(1);
+        }
+    }
+
+    pub(super) fn record_leg(&mut self, sh: &mut Shared, n: usize, result: AttemptResult) {
+        let Some(l) = self.legs.get_mut(n).filter(|l| !l.recorded) else {
+            return;
+        };
+        l.recorded = true;
+        let attempt = Attempt {
+            target: l.label.clone(),
+            trunk_id: l.trunk_id,
+            result,
+        };
+        self.record(sh, attempt);
+    }
+
+    pub(super) fn record(&mut self, sh: &mut Shared, attempt: Attempt) {
+        sh.events.push_back(CallEvent::Attempt {
+            id: self.id,
+            attempt: attempt.clone(),
+        });
+        self.attempts.push(attempt);
+    }
+
+    /// Ends an unanswered call: `status` on A, CANCEL on every ringing B leg.
+    pub(super) fn fail(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        status: u16,
+        cause: HangupCause,
+        side: Option<Side>,
+    ) {
+        if self.state != CallState::Ringing {
+            return;
+        }
+        let reason = crate::sip::proto::message::default_reason(status);
+        let resp = leg::response(&self.a.invite, status, reason, &self.a.tag, &sh.cfg.contact);
+        let _ = ep.respond(now, self.a.tx, resp);
+        for n in 0..self.legs.len() {
+            self.cancel_leg(now, ep, sh, n);
+        }
+        self.finish(now, sh, cause, side, Some(status));
+    }
+
+    /// The call is over: every leg released and recorded, the record emitted.
+    pub(super) fn finish(
+        &mut self,
+        now: Instant,
+        sh: &mut Shared,
+        cause: HangupCause,
+        side: Option<Side>,
+        status: Option<u16>,
+    ) {
+        self.state = CallState::Ended;
+        for n in 0..self.legs.len() {
+            self.release(sh, n);
+            self.record_leg(sh, n, AttemptResult::Cancelled);
+        }
+        sh.events.push_back(CallEvent::Ended(CallRecord {
+            id: self.id,
+            labels: self.labels.clone(),
+            started: self.started,
+            answered: self.answered,
+            ended: now,
+            trunk: self.trunk.clone(),
+            attempts: self.attempts.clone(),
+            cause,
+            side,
+            status,
+        }));
+    }
+}

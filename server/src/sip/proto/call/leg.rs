@@ -1,0 +1,210 @@
+//! Calls layer: one leg's dialog state (RFC 3261 §12) and the requests and responses built on
+//! it: in-dialog requests, CANCEL (§9.1), the ACK for a 2xx (§13.2.2.4). Pure builders: sending
+//! is the caller's.
+
+use std::net::SocketAddr;
+
+use crate::sip::proto::header::{CSeq, Contact, MaxForwards, NameAddr, RouteSet, Via};
+use crate::sip::proto::message::{ExtraHeader, Headers, Method, Request, Response, Transport};
+use crate::sip::proto::{Endpoint, TxId};
+
+/// Headers that describe the body and travel with it from one leg to the other.
+const BODY_HEADERS: &[&str] = &["Content-Type", "Content-Disposition"];
+
+/// Our side of one dialog, enough to send requests in it.
+#[derive(Debug, Clone)]
+pub(super) struct Dialog {
+    pub call_id: crate::sip::proto::header::CallId,
+    /// From of the requests we send (our URI and tag).
+    pub local: NameAddr,
+    /// To of the requests we send (the peer's URI and tag).
+    pub remote: NameAddr,
+    /// The peer's Contact: Request-URI of our in-dialog requests.
+    pub remote_target: String,
+    pub route: RouteSet,
+    pub local_cseq: u32,
+    /// Where the peer is reached (its source address: phones sit behind NAT).
+    pub dest: SocketAddr,
+    pub transport: Transport,
+}
+
+impl Dialog {
+    /// The index key: Call-ID and our tag.
+    pub fn key(&self) -> (String, String) {
+        (
+            self.call_id.as_str().to_string(),
+            self.local.param("tag").unwrap_or_default().to_string(),
+        )
+    }
+
+    /// A new request in this dialog, CSeq incremented, no Via yet (`send_request` adds ours).
+    pub fn request(&mut self, method: Method, contact: &str) -> Option<Request> {
+        self.local_cseq += 1;
+        let uri = crate::sip::proto::message::parse_request_uri(&self.remote_target).ok()?;
+        let mut headers = Headers::new(
+            Vec::new(),
+            crate::sip::proto::header::From(self.local.clone()),
+            crate::sip::proto::header::To(self.remote.clone()),
+            self.call_id.clone(),
+            CSeq::new(self.local_cseq, method.clone()),
+        );
+        headers.max_forwards = Some(MaxForwards(70));
+        headers.route = self.route.clone();
+        if matches!(method, Method::Invite | Method::Update) {
+            headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
+        }
+        Some(Request {
+            method,
+            uri,
+            headers,
+            body: Vec::new(),
+        })
+    }
+
+    /// The ACK for a 2xx to our INVITE with CSeq `seq` (§13.2.2.4): a new branch, outside any
+    /// transaction.
+    pub fn ack(&self, ep: &mut Endpoint, seq: u32) -> Option<Request> {
+        let uri = crate::sip::proto::message::parse_request_uri(&self.remote_target).ok()?;
+        let mut headers = Headers::new(
+            Vec::new(),
+            crate::sip::proto::header::From(self.local.clone()),
+            crate::sip::proto::header::To(self.remote.clone()),
+            self.call_id.clone(),
+            CSeq::new(seq, Method::Ack),
+        );
+        headers.max_forwards = Some(MaxForwards(70));
+        headers.route = self.route.clone();
+        let mut ack = Request {
+            method: Method::Ack,
+            uri,
+            headers,
+            body: Vec::new(),
+        };
+        push_via(ep, &mut ack, self.transport);
+        Some(ack)
+    }
+}
+
+/// Adds our Via with a new branch on top of `req`.
+pub(super) fn push_via(ep: &mut Endpoint, req: &mut Request, transport: Transport) {
+    let branch = ep.rng().branch();
+    let cfg = ep.config();
+    let via = Via::new(transport, cfg.via_host.clone(), Some(cfg.via_port), &branch);
+    req.headers.via.insert(0, via);
+}
+
+/// How far one B leg's INVITE got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LegState {
+    /// Sent, nothing above 100 yet.
+    Calling,
+    /// A provisional came: a CANCEL may be sent (§9.1).
+    Early,
+    Answered,
+    /// A final non-2xx, a timeout or a transport error: nothing more to do.
+    Done,
+}
+
+/// One outbound leg (B).
+#[derive(Debug)]
+pub(super) struct BLeg {
+    /// Trunk name or contact URI.
+    pub label: String,
+    pub trunk_id: Option<i64>,
+    /// Index into the call's trunk list.
+    pub trunk: Option<usize>,
+    /// The INVITE as last sent (with our Via), for CANCEL and the digest retry.
+    pub invite: Request,
+    pub tx: TxId,
+    pub dest: SocketAddr,
+    pub transport: Transport,
+    pub state: LegState,
+    pub auth_tried: bool,
+    /// Cancel as soon as a provisional arrives (a CANCEL may not precede it).
+    pub cancel_pending: bool,
+    /// We decided to cancel it (its 487 is then no failure).
+    pub cancelled: bool,
+    /// Its attempt is in the call record already.
+    pub recorded: bool,
+    /// It counts against its trunk's call limit.
+    pub counted: bool,
+    pub dialog: Option<Dialog>,
+    /// The ACK sent for its 2xx, resent when the 2xx is retransmitted.
+    pub ack: Option<Request>,
+}
+
+impl BLeg {
+    pub fn ringing(&self) -> bool {
+        matches!(self.state, LegState::Calling | LegState::Early)
+    }
+}
+
+/// The CANCEL for `invite` (§9.1): same Request-URI, Call-ID, From, To, top Via and Route, CSeq
+/// number with method CANCEL.
+pub(super) fn cancel(invite: &Request) -> Request {
+    let h = &invite.headers;
+    let mut headers = Headers::new(
+        h.via.iter().take(1).cloned().collect(),
+        h.from.clone(),
+        h.to.clone(),
+        h.call_id.clone(),
+        CSeq::new(h.cseq.seq, Method::Cancel),
+    );
+    headers.max_forwards = Some(MaxForwards(70));
+    headers.route = h.route.clone();
+    Request {
+        method: Method::Cancel,
+        uri: invite.uri.clone(),
+        headers,
+        body: Vec::new(),
+    }
+}
+
+/// A response to `request` with our To tag, our Contact when it can set up a dialog.
+pub(super) fn response(
+    request: &Request,
+    status: u16,
+    reason: &str,
+    tag: &str,
+    contact: &str,
+) -> Response {
+    let mut resp = Response::for_request(request, status, reason);
+    if resp.headers.to.tag().is_none() {
+        resp.headers.to = resp.headers.to.with_tag(tag);
+    }
+    let dialog_method = matches!(request.method, Method::Invite | Method::Update);
+    if dialog_method && (101..300).contains(&status) {
+        resp.headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
+    }
+    resp
+}
+
+/// Copies the body and its describing headers (SDP passes through unchanged).
+pub(super) fn copy_body(
+    from: &Headers,
+    body: &[u8],
+    to_headers: &mut Headers,
+    to_body: &mut Vec<u8>,
+) {
+    to_body.clear();
+    to_body.extend_from_slice(body);
+    to_headers
+        .extra
+        .retain(|h| !BODY_HEADERS.iter().any(|n| h.name.eq_ignore_ascii_case(n)));
+    for name in BODY_HEADERS {
+        if let Some(value) = from.extra(name) {
+            to_headers.extra.push(ExtraHeader {
+                name: (*name).to_string(),
+                value: value.to_string(),
+            });
+        }
+    }
+}
+
+/// The URI of a Contact header list's first address.
+pub(super) fn contact_uri(contacts: &[Contact]) -> Option<String> {
+    contacts.iter().find_map(|c| match c {
+        Contact::Addr(a) => Some(a.uri.clone()),
+        Contact::Wildcard => None,
+    })
+}

@@ -1,0 +1,282 @@
+//! Calls layer: a sans-IO back-to-back user agent (RFC 3261 §12-§15, RFC 3311 for UPDATE). Each
+//! call has an inbound leg A (the INVITE server transaction the runtime hands over after
+//! authenticating and routing it) and outbound legs B (a parallel fork to a user's contacts, or
+//! trunks tried in order with failover, REFERENCE §4). Must not do I/O or read the clock: the
+//! Endpoint it is given sends, `now` is an argument, tags and branches come from its Rng.
+//!
+//! How the runtime drives it, next to the Endpoint:
+//! 1. Every `Endpoint::poll_event` result goes to `Calls::handle_event` first; `true` means
+//!    the calls took it (CANCEL, in-dialog requests, ACK, responses to our requests).
+//! 2. A new INVITE (no To tag) that the calls did not take is the runtime's: it authenticates
+//!    it (407), resolves the dial plan and the contacts, then calls `Calls::start` with a
+//!    `Target`, or answers it itself (404, 403...).
+//! 3. `Calls::poll_timeout` joins the Endpoint's in the runtime's timer; `handle_timeout`
+//!    fires it. `poll_event` gives `CallEvent`s (attempts, answers, the `CallRecord` at the
+//!    end); `snapshots` gives the live calls screen.
+
+mod answers;
+mod dialog;
+mod end;
+mod leg;
+mod outbound;
+mod state;
+mod timers;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+pub use types::{
+    Attempt, AttemptResult, CallEvent, CallId, CallLabels, CallRecord, CallState, CallerId,
+    CallsConfig, ContactTarget, HangupCause, Inbound, NewCall, Side, Snapshot, Target,
+    TrunkCredentials, TrunkTarget,
+};
+
+use super::message::{Method, Request};
+use super::{Endpoint, Event};
+use leg::{BLeg, Dialog};
+use state::{ALeg, Call, Plan, Shared, TxRole};
+
+/// Every call of the PBX. Drive it with `start` / `handle_event` / `handle_timeout`, drain it
+/// with `poll_event`, read it with `snapshots`.
+#[derive(Debug)]
+pub struct Calls {
+    next_id: u64,
+    calls: HashMap<CallId, Call>,
+    sh: Shared,
+}
+
+impl Calls {
+    pub fn new(cfg: CallsConfig) -> Self {
+        Self {
+            next_id: 0,
+            calls: HashMap::new(),
+            sh: Shared {
+                cfg,
+                txs: HashMap::new(),
+                dialogs: HashMap::new(),
+                trunk_active: HashMap::new(),
+                events: VecDeque::new(),
+            },
+        }
+    }
+
+    /// Takes over a new INVITE (already authenticated and routed by the runtime) and starts the
+    /// B legs of `call.target`. A's responses go out on `inbound.tx` through `ep`.
+    pub fn start(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        inbound: Inbound<'_>,
+        call: NewCall,
+    ) -> CallId {
+        let Inbound {
+            tx,
+            request: invite,
+            source,
+            transport,
+        } = inbound;
+        self.next_id += 1;
+        let id = CallId(self.next_id);
+        let tag = ep.rng().token(10);
+        let h = &invite.headers;
+        let dialog = Dialog {
+            call_id: h.call_id.clone(),
+            local: h.to.clone().with_tag(&tag).0,
+            remote: h.from.0.clone(),
+            remote_target: leg::contact_uri(&h.contact).unwrap_or_else(|| h.from.uri().into()),
+            route: h.record_route.clone(),
+            local_cseq: 0,
+            dest: source,
+            transport,
+        };
+        self.sh.dialogs.insert(dialog.key(), (id, Side::Caller));
+        self.sh.txs.insert(tx, (id, TxRole::AInvite));
+        let plan = match &call.target {
+            Target::Contacts(_) => Plan::Contacts,
+            Target::Trunks(t) => Plan::Trunks {
+                trunks: t.clone(),
+                next: 0,
+            },
+        };
+        let mut c = Call {
+            id,
+            labels: call.labels,
+            state: CallState::Ringing,
+            started: now,
+            answered: None,
+            a: ALeg {
+                tx,
+                invite: invite.clone(),
+                tag,
+                dialog,
+            },
+            legs: Vec::new(),
+            winner: None,
+            plan,
+            from: call.from,
+            ring_deadline: call.ring_time.map(|d| now + d),
+            attempts: Vec::new(),
+            trunk: None,
+            relay: None,
+            pending_ack: None,
+            ok_retx: None,
+        };
+        if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
+            // A routing loop came back through us (§16.3 check 3).
+            c.fail(now, ep, &mut self.sh, 483, HangupCause::Congestion, None);
+        }
+        match call.target {
+            _ if c.state != CallState::Ringing => {}
+            Target::Contacts(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts),
+            Target::Trunks(_) => c.try_next_trunk(now, ep, &mut self.sh),
+        }
+        self.calls.insert(id, c);
+        self.reap(id);
+        id
+    }
+
+    /// Offers an endpoint event to the calls. Returns false when it is none of theirs (a new
+    /// INVITE, a REGISTER, a CANCEL or in-dialog request of no call: the runtime answers it).
+    pub fn handle_event(&mut self, now: Instant, ep: &mut Endpoint, ev: &Event) -> bool {
+        let sh = &mut self.sh;
+        let id = match ev {
+            Event::Request {
+                tx, request: req, ..
+            } if req.method == Method::Cancel => {
+                let Some(id) = self
+                    .calls
+                    .values()
+                    .find(|c| c.same_invite(req))
+                    .map(|c| c.id)
+                else {
+                    return false;
+                };
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.on_cancel(now, ep, sh, *tx, req);
+                }
+                id
+            }
+            Event::Request {
+                tx, request: req, ..
+            } if req.method == Method::Invite && req.headers.to.tag().is_none() => {
+                // A's INVITE again after our 2xx ended its transaction: answer it the same way.
+                let Some(c) = self.calls.values().find(|c| c.same_invite(req)) else {
+                    return false;
+                };
+                if let Some(r) = &c.ok_retx {
+                    let _ = ep.respond(now, *tx, r.response.clone());
+                }
+                return true;
+            }
+            Event::Request {
+                tx, request: req, ..
+            } => {
+                let Some(&(id, side)) = dialog_key(req).and_then(|k| sh.dialogs.get(&k)) else {
+                    return false;
+                };
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.on_request(now, ep, sh, *tx, req, side);
+                }
+                id
+            }
+            Event::Ack { request, .. } => {
+                let Some(&(id, side)) = dialog_key(request).and_then(|k| sh.dialogs.get(&k)) else {
+                    return false;
+                };
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.on_ack(ep, request, side);
+                }
+                id
+            }
+            Event::StrayInviteOk { response } => {
+                let key = (
+                    response.headers.call_id.as_str().to_string(),
+                    response.headers.from.tag().unwrap_or_default().to_string(),
+                );
+                let Some(&(id, Side::Callee)) = sh.dialogs.get(&key) else {
+                    return false;
+                };
+                if let Some(c) = self.calls.get(&id) {
+                    c.reack(ep, &key, response.headers.cseq.seq);
+                }
+                return true;
+            }
+            Event::Response { tx, .. } | Event::Timeout { tx } | Event::TransportError { tx } => {
+                let Some(&(id, role)) = sh.txs.get(tx) else {
+                    return false;
+                };
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.on_tx_event(now, ep, sh, role, ev);
+                }
+                id
+            }
+        };
+        self.reap(id);
+        true
+    }
+
+    /// Fires the calls' timers due at or before `now` (ring time, 2xx retransmission on A).
+    pub fn handle_timeout(&mut self, now: Instant, ep: &mut Endpoint) {
+        let due: Vec<CallId> = self
+            .calls
+            .values()
+            .filter(|c| c.next_deadline().is_some_and(|d| d <= now))
+            .map(|c| c.id)
+            .collect();
+        for id in due {
+            if let Some(c) = self.calls.get_mut(&id) {
+                c.on_timeout(now, ep, &mut self.sh);
+            }
+            self.reap(id);
+        }
+    }
+
+    /// When `handle_timeout` should next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.calls.values().filter_map(Call::next_deadline).min()
+    }
+
+    pub fn poll_event(&mut self) -> Option<CallEvent> {
+        self.sh.events.pop_front()
+    }
+
+    /// The live calls, oldest first, for the console.
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        let mut rows: Vec<Snapshot> = self
+            .calls
+            .values()
+            .filter(|c| c.state != CallState::Ended)
+            .map(Call::snapshot)
+            .collect();
+        rows.sort_by_key(|s| (s.started, s.id));
+        rows
+    }
+
+    /// Calls currently counted against a trunk's call limit.
+    pub fn active_on_trunk(&self, trunk_id: i64) -> u32 {
+        self.sh.trunk_active.get(&trunk_id).copied().unwrap_or(0)
+    }
+
+    /// Forgets an ended call once no B leg waits for a final answer any more.
+    fn reap(&mut self, id: CallId) {
+        let done = self
+            .calls
+            .get(&id)
+            .is_some_and(|c| c.state == CallState::Ended && !c.legs.iter().any(BLeg::ringing));
+        if done {
+            self.calls.remove(&id);
+            self.sh.txs.retain(|_, (c, _)| *c != id);
+            self.sh.dialogs.retain(|_, (c, _)| *c != id);
+        }
+    }
+}
+
+/// The dialog index key of a request we received: Call-ID and the To tag (ours).
+fn dialog_key(req: &Request) -> Option<(String, String)> {
+    let tag = req.headers.to.tag()?;
+    Some((req.headers.call_id.as_str().to_string(), tag.to_string()))
+}

@@ -1,0 +1,141 @@
+//! Calls layer: the state of one call and the indexes shared by all calls. Plain data with
+//! small accessors; the behaviour lives in the files named for what they handle.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use super::leg::{BLeg, Dialog};
+use super::TrunkTarget;
+use super::{Attempt, CallEvent, CallId, CallLabels, CallState, CallsConfig, Side, Snapshot};
+use crate::sip::proto::header::NameAddr;
+use crate::sip::proto::message::{Request, Response};
+use crate::sip::proto::TxId;
+
+/// What a transaction of ours is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TxRole {
+    /// A's INVITE server transaction.
+    AInvite,
+    /// The INVITE of B leg number `n`.
+    BInvite(usize),
+    /// A re-INVITE, UPDATE or INFO relayed to the other leg.
+    Relay,
+    /// BYE and CANCEL we sent: their answers change nothing.
+    Other,
+}
+
+/// The inbound leg.
+#[derive(Debug)]
+pub(super) struct ALeg {
+    pub(super) tx: TxId,
+    pub(super) invite: Request,
+    /// Our To tag towards A.
+    pub(super) tag: String,
+    pub(super) dialog: Dialog,
+}
+
+/// A re-INVITE, UPDATE or INFO in flight from one leg to the other.
+#[derive(Debug)]
+pub(super) struct Relay {
+    pub(super) from: Side,
+    pub(super) server_tx: TxId,
+    pub(super) request: Request,
+}
+
+/// A relayed re-INVITE was answered 2xx: the originator's ACK goes on to the other leg.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PendingAck {
+    pub(super) from: Side,
+    pub(super) seq: u32,
+    pub(super) downstream_seq: u32,
+}
+
+/// Where the B legs come from.
+#[derive(Debug)]
+pub(super) enum Plan {
+    Contacts,
+    Trunks {
+        trunks: Vec<TrunkTarget>,
+        next: usize,
+    },
+}
+
+#[derive(Debug)]
+pub(super) struct Call {
+    pub(super) id: CallId,
+    pub(super) labels: CallLabels,
+    pub(super) state: CallState,
+    pub(super) started: Instant,
+    pub(super) answered: Option<Instant>,
+    pub(super) a: ALeg,
+    pub(super) legs: Vec<BLeg>,
+    pub(super) winner: Option<usize>,
+    pub(super) plan: Plan,
+    pub(super) from: NameAddr,
+    pub(super) ring_deadline: Option<Instant>,
+    pub(super) attempts: Vec<Attempt>,
+    pub(super) trunk: Option<String>,
+    pub(super) relay: Option<Relay>,
+    pub(super) pending_ack: Option<PendingAck>,
+    /// Our 2xx to A, resent until A's ACK comes (§13.3.1.4).
+    pub(super) ok_retx: Option<Retransmit>,
+}
+
+/// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.
+#[derive(Debug)]
+pub(super) struct Retransmit {
+    pub(super) response: Response,
+    pub(super) next: Instant,
+    pub(super) interval: Duration,
+    /// 64*T1 after the first send: no ACK by then ends the call.
+    pub(super) give_up: Instant,
+}
+
+/// State shared by all calls: indexes from transactions and dialogs to calls, trunk usage.
+#[derive(Debug)]
+pub(super) struct Shared {
+    pub(super) cfg: CallsConfig,
+    pub(super) txs: HashMap<TxId, (CallId, TxRole)>,
+    /// (Call-ID, our tag) → the call and which leg that dialog is.
+    pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,
+    /// Active calls per trunk id, against the trunk's call limit.
+    pub(super) trunk_active: HashMap<i64, u32>,
+    pub(super) events: VecDeque<CallEvent>,
+}
+
+impl Call {
+    pub(super) fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            id: self.id,
+            caller: self.labels.caller.clone(),
+            callee: self.labels.callee.clone(),
+            dialed: self.labels.dialed.clone(),
+            state: self.state,
+            trunk: self.trunk.clone().or_else(|| {
+                self.legs
+                    .iter()
+                    .rev()
+                    .find(|l| l.trunk_id.is_some() && l.ringing())
+                    .map(|l| l.label.clone())
+            }),
+            started: self.started,
+            answered: self.answered,
+        }
+    }
+
+    /// Whether `req` (a CANCEL, or the INVITE retransmitted) matches A's INVITE transaction
+    /// (§9.2, §17.2.3: same top Via branch and sent-by, same Call-ID).
+    pub(super) fn same_invite(&self, req: &Request) -> bool {
+        let cancel = req;
+        let (Some(c), Some(i)) = (
+            cancel.headers.via.first(),
+            self.a.invite.headers.via.first(),
+        ) else {
+            return false;
+        };
+        c.branch().is_some()
+            && c.branch() == i.branch()
+            && c.sent_by() == i.sent_by()
+            && cancel.headers.call_id == self.a.invite.headers.call_id
+    }
+}

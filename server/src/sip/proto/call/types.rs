@@ -1,0 +1,211 @@
+//! Calls layer API types: where a call goes (`Target`), what the console shows (`Snapshot`),
+//! what the call log keeps (`CallRecord`). Plain data: no behaviour, no I/O.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::sip::proto::header::NameAddr;
+use crate::sip::proto::message::{Request, Transport};
+use crate::sip::proto::TxId;
+
+/// Handle of one call, unique for the life of a `Calls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub u64);
+
+/// Settings shared by every call.
+#[derive(Debug, Clone)]
+pub struct CallsConfig {
+    /// Our Contact URI on both legs, e.g. `sip:pbx@192.0.2.1:5060`.
+    pub contact: String,
+}
+
+/// One registered contact of the called user: rung in parallel with the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactTarget {
+    /// The contact URI as registered: the Request-URI of the INVITE.
+    pub uri: String,
+    /// Where the REGISTER came from (the phone may be behind NAT).
+    pub dest: SocketAddr,
+    pub transport: Transport,
+}
+
+/// The identity presented on a trunk (REFERENCE §4's caller ID, already chosen).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallerId {
+    pub name: Option<String>,
+    pub number: Option<String>,
+    /// Presentation prohibited: From is anonymous, the number goes in P-Asserted-Identity.
+    pub anonymous: bool,
+}
+
+/// Digest credentials a provider's 401/407 is answered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrunkCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// One trunk of the failover order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrunkTarget {
+    pub trunk_id: i64,
+    /// The trunk's name, for the console and the call log.
+    pub name: String,
+    /// The Request-URI, e.g. `sip:4185551234@voip.provider.example.com`.
+    pub request_uri: String,
+    /// Host of our From URI (the trunk's "from domain").
+    pub from_domain: String,
+    pub caller_id: CallerId,
+    pub dest: SocketAddr,
+    pub transport: Transport,
+    pub credentials: Option<TrunkCredentials>,
+    /// Most simultaneous calls on this trunk; 0 means no limit.
+    pub call_limit: u32,
+    /// Why the trunk is passed over without trying it (disabled, UNREACHABLE, LAGGED).
+    pub skipped: Option<String>,
+}
+
+/// A's INVITE as the endpoint delivered it (the fields of `Event::Request`).
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'a> {
+    pub tx: TxId,
+    pub request: &'a Request,
+    pub source: SocketAddr,
+    pub transport: Transport,
+}
+
+/// Where the runtime decided the call goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A user: every contact rings at once, the first 2xx wins, the others are cancelled.
+    Contacts(Vec<ContactTarget>),
+    /// Outgoing trunks, tried one after another with failover (REFERENCE §4).
+    Trunks(Vec<TrunkTarget>),
+}
+
+/// Labels for the console and the call log, chosen by the runtime from the resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallLabels {
+    /// "Front Desk (1000)" or the provider's caller number.
+    pub caller: String,
+    /// "Alice (1001)" or the outgoing call's name.
+    pub callee: String,
+    /// The number as dialed.
+    pub dialed: String,
+}
+
+/// What the runtime hands over with an INVITE it authenticated and resolved.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub target: Target,
+    pub labels: CallLabels,
+    /// From for the B legs of `Target::Contacts` (trunks build theirs from `CallerId`).
+    pub from: NameAddr,
+    /// Give up (CANCEL every B leg, 480 on A) after this long unanswered; `None`: no limit.
+    pub ring_time: Option<Duration>,
+}
+
+/// Which leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// A: the inbound leg, whoever placed the call.
+    Caller,
+    /// B: the outbound leg that answered (or was being tried).
+    Callee,
+}
+
+/// Live state of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    /// B legs are being tried or ringing.
+    Ringing,
+    Answered,
+    /// Over; kept only until every B leg's INVITE has a final answer.
+    Ended,
+}
+
+/// One row of the live calls screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub id: CallId,
+    pub caller: String,
+    pub callee: String,
+    pub dialed: String,
+    pub state: CallState,
+    /// The trunk being tried or in use, for outgoing calls.
+    pub trunk: Option<String>,
+    pub started: Instant,
+    pub answered: Option<Instant>,
+}
+
+/// How one attempt (trunk or contact) ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptResult {
+    Answered,
+    /// A final non-2xx status (after the one digest retry, for 401/407).
+    Rejected(u16),
+    /// Timer B: no final answer.
+    Timeout,
+    TransportError,
+    /// We cancelled it (caller hung up, ring time, another contact answered).
+    Cancelled,
+    /// Not tried: call limit reached, or passed over by the runtime.
+    Skipped(String),
+}
+
+/// One attempt in the call record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The trunk's name or the contact URI.
+    pub target: String,
+    pub trunk_id: Option<i64>,
+    pub result: AttemptResult,
+}
+
+/// Why the call ended, in Asterisk's DIALSTATUS / hang-up cause terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HangupCause {
+    /// An answered call ended with BYE.
+    Normal,
+    /// 486/600/603 from the callee.
+    Busy,
+    /// Ring time ran out or every contact failed without answering.
+    NoAnswer,
+    /// The caller cancelled before the answer.
+    Cancelled,
+    /// No trunk could take the call (503 to the caller).
+    Congestion,
+    /// The caller never acknowledged the answer (§13.3.1.4): both legs got BYE.
+    NoAck,
+}
+
+/// The call log entry, emitted once when a call ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRecord {
+    pub id: CallId,
+    pub labels: CallLabels,
+    pub started: Instant,
+    pub answered: Option<Instant>,
+    pub ended: Instant,
+    pub trunk: Option<String>,
+    pub attempts: Vec<Attempt>,
+    pub cause: HangupCause,
+    /// Who hung up (the side that sent BYE or CANCEL); `None` when the PBX ended it.
+    pub side: Option<Side>,
+    /// Status sent to the caller when the call was not answered.
+    pub status: Option<u16>,
+}
+
+/// What the runtime logs or publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallEvent {
+    /// An attempt ended (failover, fork loser, answer).
+    Attempt {
+        id: CallId,
+        attempt: Attempt,
+    },
+    Answered {
+        id: CallId,
+    },
+    Ended(CallRecord),
+}
