@@ -1,5 +1,6 @@
 //! Widgets shared by the screens.
 
+pub mod delete_cell;
 pub mod field;
 pub mod form;
 pub mod layout;

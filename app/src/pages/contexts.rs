@@ -4,7 +4,7 @@
 //! names who uses it.
 
 use crate::api::contexts::{list_contexts, DeleteContext};
-use crate::api::FormOutcome;
+use crate::components::delete_cell::{delete_refusal, DeleteCell};
 use crate::model::context::{ContextKind, ContextView};
 use crate::model::Context;
 use leptos::prelude::*;
@@ -39,13 +39,6 @@ pub fn ContextList() -> impl IntoView {
     let delete = ServerAction::<DeleteContext>::new();
     let contexts = Resource::new(move || delete.version().get(), |_| list_contexts());
     let confirming = RwSignal::new(None::<String>);
-    // A refusal is a value, not an error: it names who still uses the context.
-    let refusal = move || match delete.value().get()? {
-        Ok(FormOutcome::Done(())) => None,
-        Ok(FormOutcome::Conflict(message)) => Some(message),
-        Ok(FormOutcome::Invalid(errors)) => Some(errors.to_string()),
-        Err(e) => Some(e.to_string()),
-    };
     view! {
         <Title text="Contexts"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
@@ -53,7 +46,7 @@ pub fn ContextList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/contexts/new">"Add a context"</a>
         </div>
-        {move || refusal().map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
+        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match contexts.await {
@@ -90,28 +83,8 @@ fn ContextRow(
 ) -> impl IntoView {
     let c = view.context;
     let name = c.name.clone();
-    let is_confirming = {
-        let name = name.clone();
-        move || confirming.with(|n| n.as_deref() == Some(name.as_str()))
-    };
-    let ask = {
-        let name = name.clone();
-        move || {
-            let name = name.clone();
-            view! {
-                <button type="button" class="danger"
-                    on:click=move |_| confirming.set(Some(name.clone()))>"Delete"</button>
-            }
-        }
-    };
-    let confirm = {
-        let name = name.clone();
-        move |_| {
-            confirming.set(None);
-            delete.dispatch(DeleteContext { name: name.clone() });
-        }
-    };
-    let prompt = format!("Delete {name}? This cannot be undone. ");
+    let question = format!("Delete {name}? This cannot be undone.");
+    let target = name.clone();
     view! {
         <tr data-context=name.clone()>
             <td><a href=format!("/ipbx/contexts/edit/{name}")>{name.clone()}</a></td>
@@ -119,15 +92,8 @@ fn ContextRow(
             <td>{c.kind.label()}</td>
             <td>{ranges_summary(&c)}</td>
             <td>{c.includes.join(", ")}</td>
-            <td class="actions">
-                <Show when=is_confirming fallback=ask>
-                    <span class="confirm">
-                        {prompt.clone()}
-                        <button type="button" class="danger" on:click=confirm.clone()>"Yes, delete"</button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </span>
-                </Show>
-            </td>
+            <DeleteCell key=name.clone() confirming question=question
+                on_confirm=move |()| { delete.dispatch(DeleteContext { name: target.clone() }); }/>
         </tr>
     }
 }

@@ -4,9 +4,9 @@
 
 use crate::api::incalls::{list_incalls, DeleteIncall};
 use crate::api::users::list_users;
+use crate::components::delete_cell::{delete_refusal, DeleteCell};
 use crate::components::route_tester::IncomingRouteTester;
 use crate::model::incall::{CallerIdNameMode, IncallDestination, IncallView};
-use crate::pages::outcalls::refusal;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
@@ -35,7 +35,7 @@ pub fn IncallList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/incalls/new">"Add an incoming call"</a>
         </div>
-        {move || refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match incalls.await {
@@ -92,23 +92,8 @@ fn IncallRow(
             <td>{i.context}</td>
             <td class="destination">{destination}</td>
             <td>{caller_id}</td>
-            <td class="actions">
-                <Show
-                    when=move || confirming.get() == Some(id)
-                    fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }
-                >
-                    <span class="confirm">
-                        {format!("Delete the incoming call for {did}? Its calls will be refused. ")}
-                        <button type="button" class="danger"
-                            on:click=move |_| { confirming.set(None); delete.dispatch(DeleteIncall { id }); }>
-                            "Yes, delete"
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </span>
-                </Show>
-            </td>
+            <DeleteCell key=id confirming question=format!("Delete the incoming call for {did}? Its calls will be refused.")
+                on_confirm=move |()| { delete.dispatch(DeleteIncall { id }); }/>
         </tr>
     }
 }

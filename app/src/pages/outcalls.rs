@@ -4,23 +4,13 @@
 
 use crate::api::outcalls::{list_outcalls, DeleteOutcall};
 use crate::api::trunks::list_trunks;
-use crate::api::FormOutcome;
+use crate::components::delete_cell::{delete_refusal, DeleteCell};
 use crate::components::route_tester::OutgoingRouteTester;
 use crate::model::outcall::OutcallView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// What a refused or failed delete says, for the banner.
-pub(crate) fn refusal(result: Option<Result<FormOutcome<()>, ServerFnError>>) -> Option<String> {
-    match result? {
-        Ok(FormOutcome::Done(())) => None,
-        Ok(FormOutcome::Invalid(errors)) => Some(errors.to_string()),
-        Ok(FormOutcome::Conflict(message)) => Some(message),
-        Err(e) => Some(e.to_string()),
-    }
-}
 
 /// The list's rows with trunk names instead of ids.
 async fn load() -> Result<(Vec<OutcallView>, HashMap<i64, String>), ServerFnError> {
@@ -45,7 +35,7 @@ pub fn OutcallList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/outcalls/new">"Add an outgoing call"</a>
         </div>
-        {move || refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match outcalls.await {
@@ -109,23 +99,8 @@ fn OutcallRow(
             <td>{o.context}</td>
             <td class="trunks">{trunk_names}</td>
             <td class="patterns"><code>{patterns}</code></td>
-            <td class="actions">
-                <Show
-                    when=move || confirming.get() == Some(id)
-                    fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }
-                >
-                    <span class="confirm">
-                        {format!("Delete {name}? Numbers it matches will no longer leave. ")}
-                        <button type="button" class="danger"
-                            on:click=move |_| { confirming.set(None); delete.dispatch(DeleteOutcall { id }); }>
-                            "Yes, delete"
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </span>
-                </Show>
-            </td>
+            <DeleteCell key=id confirming question=format!("Delete {name}? Numbers it matches will no longer leave.")
+                on_confirm=move |()| { delete.dispatch(DeleteOutcall { id }); }/>
         </tr>
     }
 }

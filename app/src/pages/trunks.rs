@@ -2,6 +2,7 @@
 //! with a filter box and delete-with-confirmation.
 
 use crate::api::trunks::{list_trunks, DeleteTrunk};
+use crate::components::delete_cell::DeleteCell;
 use crate::model::trunk::TrunkView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,23 +90,8 @@ fn TrunkRow(
             <td>{t.monitoring_label()}</td>
             <td>{t.context.clone()}</td>
             <td>{if t.disabled { "Yes" } else { "No" }}</td>
-            <td class="actions">
-                <Show
-                    when=move || confirming.get() == Some(id)
-                    fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }
-                >
-                    <span class="confirm">
-                        {format!("Delete {name}? This cannot be undone. ")}
-                        <button type="button" class="danger"
-                            on:click=move |_| { confirming.set(None); delete.dispatch(DeleteTrunk { id }); }>
-                            "Yes, delete"
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </span>
-                </Show>
-            </td>
+            <DeleteCell key=id confirming question=format!("Delete {name}? This cannot be undone.")
+                on_confirm=move |()| { delete.dispatch(DeleteTrunk { id }); }/>
         </tr>
     }
 }

@@ -3,7 +3,7 @@
 //! call rings is refused by the server; its message says which.
 
 use crate::api::users::{line_statuses, list_users, DeleteUser};
-use crate::api::FormOutcome;
+use crate::components::delete_cell::{delete_refusal, DeleteCell};
 use crate::model::lines::LineStatus;
 use crate::model::user::{OutgoingCallerId, UserView};
 use leptos::prelude::*;
@@ -64,12 +64,6 @@ pub fn UserList() -> impl IntoView {
     let lines = Resource::new(|| (), |_| line_statuses());
     let filter = RwSignal::new(String::new());
     let confirming = RwSignal::new(None::<i64>);
-    let refusal = move || match delete.value().get()? {
-        Ok(FormOutcome::Done(())) => None,
-        Ok(FormOutcome::Conflict(message)) => Some(message),
-        Ok(FormOutcome::Invalid(errors)) => Some(errors.to_string()),
-        Err(e) => Some(e.to_string()),
-    };
     view! {
         <Title text="Users"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
@@ -81,7 +75,7 @@ pub fn UserList() -> impl IntoView {
                 on:input=move |ev| filter.set(event_target_value(&ev))/>
             <a class="button primary" href="/ipbx/users/new">"Add a user"</a>
         </div>
-        {move || refusal().map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
+        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 // The Line column is a courtesy: without it the list still shows.
@@ -144,23 +138,8 @@ fn UserRow(
             <td class="line-status">
                 {line_label(status.as_ref()).into_iter().map(|l| view! { <span class="contact">{l}</span> }).collect_view()}
             </td>
-            <td class="actions">
-                <Show
-                    when=move || confirming.get() == Some(id)
-                    fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }
-                >
-                    <span class="confirm">
-                        {format!("Delete {shown}? This cannot be undone. ")}
-                        <button type="button" class="danger"
-                            on:click=move |_| { confirming.set(None); delete.dispatch(DeleteUser { id }); }>
-                            "Yes, delete"
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </span>
-                </Show>
-            </td>
+            <DeleteCell key=id confirming question=format!("Delete {shown}? This cannot be undone.")
+                on_confirm=move |()| { delete.dispatch(DeleteUser { id }); }/>
         </tr>
     }
 }
