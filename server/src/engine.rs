@@ -9,7 +9,9 @@ use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
 use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
-use crate::sip::runtime::{LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus};
+use crate::sip::runtime::{
+    CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus,
+};
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
@@ -45,9 +47,16 @@ pub async fn start(
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
     let (directory_tx, directory) = watch::channel(Arc::new(lines::directory(&config.borrow())));
+    let (call_events, call_rx) = mpsc::unbounded_channel();
+    let (live_tx, _live) = watch::channel(Arc::new(Vec::new()));
+    tokio::spawn(log_calls(call_rx));
     let setup = LinesSetup {
         directory,
         restored: restored.iter().filter_map(lines::from_model).collect(),
+        feeds: CallFeeds {
+            events: call_events,
+            live: live_tx,
+        },
     };
     let sip = crate::sip::runtime::start(
         options.sip_bind,
@@ -84,7 +93,7 @@ async fn follow(
     options: EngineOptions,
     registry: watch::Sender<Arc<Vec<RegistryEntry>>>,
     mut actions: mpsc::UnboundedReceiver<(i64, RegistryAction)>,
-    directory: watch::Sender<Arc<crate::sip::runtime::LineDirectory>>,
+    directory: watch::Sender<Arc<crate::sip::runtime::Directory>>,
 ) {
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
@@ -115,6 +124,25 @@ async fn follow(
                 true
             }
         });
+    }
+}
+
+/// Writes each ended call to the log, with its attempts and cause.
+async fn log_calls(mut events: mpsc::UnboundedReceiver<crate::sip::proto::call::CallEvent>) {
+    use crate::sip::proto::call::CallEvent;
+    while let Some(event) = events.recv().await {
+        if let CallEvent::Ended(record) = event {
+            tracing::info!(
+                caller = %record.labels.caller,
+                callee = %record.labels.callee,
+                dialed = %record.labels.dialed,
+                trunk = ?record.trunk,
+                cause = ?record.cause,
+                side = ?record.side,
+                attempts = ?record.attempts,
+                "call ended"
+            );
+        }
     }
 }
 

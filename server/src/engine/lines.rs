@@ -5,19 +5,51 @@
 
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::Transport;
-use crate::sip::runtime::LineDirectory;
+use crate::sip::runtime::{Directory, TrunkDial};
 use app::model::lines::LineBinding;
 use app::model::PbxConfig;
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// Each line's password by its username.
-pub fn directory(config: &PbxConfig) -> LineDirectory {
-    config
-        .users
-        .iter()
-        .map(|u| (u.user.line_username.clone(), u.secret.expose().to_owned()))
-        .collect()
+/// What the lines task works from: line passwords and user ids by line
+/// username, the dial plan, and the enabled trunks with their
+/// credentials.
+pub fn directory(config: &PbxConfig) -> Directory {
+    Directory {
+        lines: config
+            .users
+            .iter()
+            .map(|u| (u.user.line_username.clone(), u.secret.expose().to_owned()))
+            .collect(),
+        users: config
+            .users
+            .iter()
+            .map(|u| (u.user.line_username.clone(), u.id))
+            .collect(),
+        plan: config.dial_plan(),
+        trunks: config
+            .trunks
+            .iter()
+            .filter(|t| !t.trunk.disabled)
+            .map(|t| {
+                let trunk = &t.trunk;
+                TrunkDial {
+                    id: t.id,
+                    name: trunk.name.clone(),
+                    host: trunk.host.clone(),
+                    port: trunk.port,
+                    registrar: trunk
+                        .register
+                        .then(|| (trunk.reg_server.clone(), trunk.reg_port)),
+                    transport: Transport::Udp,
+                    username: trunk.auth_username.clone(),
+                    password: t.secret.expose().to_owned(),
+                    from_domain: trunk.from_domain.clone(),
+                    call_limit: u32::from(trunk.call_limit),
+                }
+            })
+            .collect(),
+    }
 }
 
 pub fn to_model(b: &Binding) -> LineBinding {

@@ -1,14 +1,14 @@
 //! The answer to a request no feature of this build handles: OPTIONS gets
 //! 200 with what we support (RFC 3261 §11), so providers and phones that
 //! probe us see a live server; other methods get 501 (§8.2.1) rather than
-//! silence, until calls exist. REGISTER never gets here: the registrar
-//! takes it. Pure: no I/O, no clock.
+//! silence. REGISTER, INVITE and requests inside a call never get here:
+//! the registrar and the calls take them. Pure: no I/O, no clock.
 
 use super::message::{ExtraHeader, Method};
 use super::{Request, Response};
 
 /// Methods this build implements, for the `Allow` header.
-pub const ALLOW: &str = "OPTIONS, REGISTER";
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO";
 
 /// The response to `request`, or `None` for ACK (which is never answered).
 /// `to_tag` is a fresh tag for the To header of a final response.

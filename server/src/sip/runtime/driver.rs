@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
+use crate::sip::proto::call::{CallEvent, Calls, CallsConfig, Inbound, NewCall, Snapshot};
 use crate::sip::proto::{
     Endpoint, EndpointConfig, Event, Request, Response, SendError, Transmit, Transport, TxId,
 };
@@ -30,6 +31,21 @@ pub enum Command {
         tx: TxId,
         response: Response,
     },
+    /// Hands an authenticated, routed INVITE to the calls.
+    StartCall {
+        tx: TxId,
+        request: Box<Request>,
+        source: SocketAddr,
+        transport: Transport,
+        call: Box<NewCall>,
+    },
+}
+
+/// What the calls publish: each event, and the live calls after a change.
+#[derive(Debug, Clone)]
+pub struct CallFeeds {
+    pub events: mpsc::UnboundedSender<CallEvent>,
+    pub live: watch::Sender<Arc<Vec<Snapshot>>>,
 }
 
 /// Cloneable access to a running runtime.
@@ -62,11 +78,33 @@ impl RuntimeHandle {
     pub fn respond(&self, tx: TxId, response: Response) {
         let _ = self.commands.send(Command::Respond { tx, response });
     }
+
+    pub fn start_call(
+        &self,
+        tx: TxId,
+        request: Request,
+        source: SocketAddr,
+        transport: Transport,
+        call: NewCall,
+    ) {
+        let _ = self.commands.send(Command::StartCall {
+            tx,
+            request: Box::new(request),
+            source,
+            transport,
+            call: Box::new(call),
+        });
+    }
 }
 
-/// Owns the sockets and the endpoint.
+/// Owns the sockets, the endpoint and the calls (which need the endpoint
+/// at hand to answer within the same turn).
 pub struct Runtime {
     endpoint: Endpoint,
+    calls: Calls,
+    feeds: Option<CallFeeds>,
+    /// A call started since the live calls were last published.
+    live_dirty: bool,
     udp: Option<UdpSocket>,
     tcp: Option<TcpListener>,
     counters: Arc<Counters>,
@@ -94,7 +132,11 @@ impl Runtime {
             commands: cmd_tx,
             counters: counters.clone(),
         };
+        let contact = format!("sip:trunkline@{}:{}", cfg.via_host, cfg.via_port);
         let rt = Self {
+            calls: Calls::new(CallsConfig { contact }),
+            feeds: None,
+            live_dirty: false,
             endpoint: Endpoint::new(cfg, seed),
             udp,
             tcp,
@@ -108,6 +150,13 @@ impl Runtime {
         (rt, handle, ev_rx)
     }
 
+    /// Where call events and the live calls go; without it calls still
+    /// run, unobserved.
+    pub fn with_call_feeds(mut self, feeds: CallFeeds) -> Self {
+        self.feeds = Some(feeds);
+        self
+    }
+
     /// Runs until `shutdown` completes, then returns; sockets close when the runtime drops.
     ///
     /// # Errors
@@ -116,7 +165,10 @@ impl Runtime {
         tokio::pin!(shutdown);
         let mut buf = vec![0u8; 65_536];
         loop {
-            let deadline = self.endpoint.poll_timeout();
+            let deadline = match (self.endpoint.poll_timeout(), self.calls.poll_timeout()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let sleep = async {
                 match deadline {
                     Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -140,7 +192,11 @@ impl Runtime {
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
                 },
                 Some(cmd) = self.commands.recv() => self.command(cmd),
-                _ = sleep => self.endpoint.handle_timeout(Instant::now()),
+                _ = sleep => {
+                    let now = Instant::now();
+                    self.endpoint.handle_timeout(now);
+                    self.calls.handle_timeout(now, &mut self.endpoint);
+                }
             }
             self.flush().await;
         }
@@ -163,20 +219,64 @@ impl Runtime {
                     tracing::debug!(%error, "response refused by transaction");
                 }
             }
+            Command::StartCall {
+                tx,
+                request,
+                source,
+                transport,
+                call,
+            } => {
+                let inbound = Inbound {
+                    tx,
+                    request: &request,
+                    source,
+                    transport,
+                };
+                self.calls.start(now, &mut self.endpoint, inbound, *call);
+                self.live_dirty = true;
+            }
         }
     }
 
+    /// Sends what is due and hands events on, until neither side has
+    /// anything more: a call's answer to an event may cause new sends.
     async fn flush(&mut self) {
-        while let Some(t) = self.endpoint.poll_transmit() {
-            if !self.send(&t).await {
-                self.counters.send_error();
-                if let Some(tx) = t.tx {
-                    self.endpoint.handle_transport_error(tx);
+        let mut calls_changed = false;
+        loop {
+            let mut busy = false;
+            while let Some(t) = self.endpoint.poll_transmit() {
+                busy = true;
+                if !self.send(&t).await {
+                    self.counters.send_error();
+                    if let Some(tx) = t.tx {
+                        self.endpoint.handle_transport_error(tx);
+                    }
                 }
             }
+            while let Some(ev) = self.endpoint.poll_event() {
+                busy = true;
+                if !self
+                    .calls
+                    .handle_event(Instant::now(), &mut self.endpoint, &ev)
+                {
+                    let _ = self.events.send(ev);
+                }
+            }
+            while let Some(event) = self.calls.poll_event() {
+                busy = true;
+                calls_changed = true;
+                if let Some(feeds) = &self.feeds {
+                    let _ = feeds.events.send(event);
+                }
+            }
+            if !busy {
+                break;
+            }
         }
-        while let Some(ev) = self.endpoint.poll_event() {
-            let _ = self.events.send(ev);
+        if calls_changed || std::mem::take(&mut self.live_dirty) {
+            if let Some(feeds) = &self.feeds {
+                feeds.live.send_replace(Arc::new(self.calls.snapshots()));
+            }
         }
         self.counters.publish(&self.endpoint.stats());
     }

@@ -4,7 +4,8 @@
 //! here are about sockets and tasks.
 
 use super::{
-    LineDirectory, Lines, LinesHandle, Registrations, RegistrationsHandle, Runtime, RuntimeHandle,
+    CallFeeds, Directory, Lines, LinesHandle, Registrations, RegistrationsHandle, Runtime,
+    RuntimeHandle,
 };
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::registration::HostPort;
@@ -26,8 +27,10 @@ pub struct SipServer {
 
 /// What the users' lines start from.
 pub struct LinesSetup {
-    /// Line passwords by username, following the configuration.
-    pub directory: watch::Receiver<Arc<LineDirectory>>,
+    /// Lines, dial plan and trunks, following the configuration.
+    pub directory: watch::Receiver<Arc<Directory>>,
+    /// Where call events and the live calls go.
+    pub feeds: CallFeeds,
     /// Bindings kept from before a restart.
     pub restored: Vec<Binding>,
 }
@@ -68,6 +71,7 @@ pub async fn start(
         .unwrap_or(0x5eed)
         ^ u64::from(std::process::id());
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
+    let runtime = runtime.with_call_feeds(lines.feeds);
     let (manager, registrations, others) = Registrations::new(
         handle.clone(),
         events,

@@ -1,25 +1,22 @@
 //! The users' lines at run time: answers REGISTER with the sans-IO
 //! registrar, lets bindings lapse on time, and publishes the bindings so
-//! the engine can show and persist them. Requests no feature claims are
-//! answered here too (`proto::answer`). The only I/O is the clock and the
-//! runtime handle.
+//! the engine can show and persist them; decides what a new INVITE
+//! becomes (see `invite`) and hands calls to the runtime. Requests no
+//! feature claims are answered here too (`proto::answer`, 481 inside an
+//! unknown dialog).
 
+use super::invite::{decide, Decision, Directory};
 use super::RuntimeHandle;
 use crate::sip::proto::answer::answer;
 use crate::sip::proto::auth::DigestServer;
 use crate::sip::proto::header::Algorithm;
 use crate::sip::proto::message::Method;
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Rng};
-use std::collections::HashMap;
+use crate::sip::proto::{Event, Response, Rng};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
-
-/// Each line's password by its username: what the registrar checks
-/// digests against. Built by the engine from the configuration.
-pub type LineDirectory = HashMap<String, String>;
 
 /// Realm of our digest challenges, as phones show it.
 pub const REALM: &str = "trunkline";
@@ -42,7 +39,7 @@ pub struct LinesHandle {
 pub struct Lines {
     registrar: Registrar,
     auth: DigestServer,
-    directory: watch::Receiver<Arc<LineDirectory>>,
+    directory: watch::Receiver<Arc<Directory>>,
     published: watch::Sender<Arc<Vec<Binding>>>,
     runtime: RuntimeHandle,
     rng: Rng,
@@ -52,7 +49,7 @@ impl Lines {
     /// `restored`: bindings read back from storage after a restart.
     pub fn new(
         runtime: RuntimeHandle,
-        directory: watch::Receiver<Arc<LineDirectory>>,
+        directory: watch::Receiver<Arc<Directory>>,
         restored: Vec<Binding>,
         seed: u64,
     ) -> (Self, LinesHandle) {
@@ -86,7 +83,7 @@ impl Lines {
             .send_replace(Arc::new(self.registrar.all().cloned().collect()));
     }
 
-    fn handle(&mut self, event: Event) {
+    async fn handle(&mut self, event: Event) {
         let Event::Request {
             tx,
             request,
@@ -105,13 +102,43 @@ impl Lines {
                 &request,
                 source,
                 transport,
-                |user| directory.get(user).cloned(),
+                |user| directory.lines.get(user).cloned(),
             );
             tracing::debug!(%source, status = outcome.response.status, line = ?outcome.line, "REGISTER");
             self.runtime.respond(tx, outcome.response);
             if outcome.changed {
                 self.publish();
             }
+            return;
+        }
+        if request.method == Method::Invite && request.headers.to.tag().is_none() {
+            let directory = self.directory.borrow().clone();
+            let decision = decide(
+                &directory,
+                &self.registrar,
+                &mut self.auth,
+                Instant::now(),
+                &request,
+                source,
+            )
+            .await;
+            match decision {
+                Decision::Call(call) => {
+                    tracing::debug!(%source, callee = %call.labels.callee, "call starts");
+                    self.runtime
+                        .start_call(tx, request, source, transport, *call);
+                }
+                Decision::Refuse(response) => {
+                    tracing::debug!(%source, status = response.status, "INVITE refused");
+                    self.runtime.respond(tx, *response);
+                }
+            }
+            return;
+        }
+        if request.headers.to.tag().is_some() && request.method != Method::Ack {
+            // Inside a dialog the calls do not know (ended, or never ours).
+            let response = Response::for_request(&request, 481, "Call/Transaction Does Not Exist");
+            self.runtime.respond(tx, response);
             return;
         }
         if let Some(response) = answer(&request, &self.rng.token(10)) {
@@ -136,13 +163,13 @@ impl Lines {
             tokio::select! {
                 () = &mut stop => break,
                 event = events.recv() => match event {
-                    Some(event) => self.handle(event),
+                    Some(event) => self.handle(event).await,
                     None => break,
                 },
                 changed = self.directory.changed() => {
                     if changed.is_err() { break; }
                     let directory = self.directory.borrow_and_update().clone();
-                    if self.registrar.retain_lines(|line| directory.contains_key(line)) {
+                    if self.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
                         self.publish();
                     }
                 }

@@ -4,14 +4,16 @@
 mod counters;
 mod driver;
 mod engine;
+mod invite;
 mod lines;
 mod registrations;
 mod status;
 mod tcp;
 
 pub use counters::{Counters, CountersSnapshot};
-pub use driver::{Command, Runtime, RuntimeHandle};
+pub use driver::{CallFeeds, Command, Runtime, RuntimeHandle};
 pub use engine::{start, LinesSetup, SipServer};
-pub use lines::{LineDirectory, Lines, LinesHandle, REALM};
+pub use invite::{Directory, TrunkDial};
+pub use lines::{Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
 pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};

@@ -103,6 +103,14 @@ impl DigestServer {
         resp
     }
 
+    /// A 407 carrying `challenge`: what a proxy (or our B2BUA, for a
+    /// phone's INVITE) answers, RFC 3261 §22.3.
+    pub fn proxy_required(request: &Request, challenge: Challenge) -> Response {
+        let mut resp = Response::for_request(request, 407, "Proxy Authentication Required");
+        resp.headers.proxy_authenticate.push(challenge);
+        resp
+    }
+
     /// Checks the request's Authorization. `password` looks a user up; an unknown user is checked
     /// against a throwaway secret so the answer and the work done look the same.
     pub fn verify(
@@ -111,13 +119,29 @@ impl DigestServer {
         request: &Request,
         password: impl Fn(&str) -> Option<String>,
     ) -> Verdict {
+        self.verify_in(now, request, &request.headers.authorization, password)
+    }
+
+    /// The same check on Proxy-Authorization, for requests challenged
+    /// with 407.
+    pub fn verify_proxy(
+        &mut self,
+        now: Instant,
+        request: &Request,
+        password: impl Fn(&str) -> Option<String>,
+    ) -> Verdict {
+        self.verify_in(now, request, &request.headers.proxy_authorization, password)
+    }
+
+    fn verify_in(
+        &mut self,
+        now: Instant,
+        request: &Request,
+        presented: &[Credentials],
+        password: impl Fn(&str) -> Option<String>,
+    ) -> Verdict {
         let refuse = |s: &Self, stale: bool| Verdict::Challenge(s.challenge(now, stale));
-        let Some(creds) = request
-            .headers
-            .authorization
-            .iter()
-            .find(|c| c.realm == self.realm)
-        else {
+        let Some(creds) = presented.iter().find(|c| c.realm == self.realm) else {
             return refuse(self, false);
         };
         let Some(age) = self.nonce_age(now, &creds.nonce) else {

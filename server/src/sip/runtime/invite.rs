@@ -1,0 +1,311 @@
+//! A new INVITE, before it becomes a call: who sent it (a trunk's provider,
+//! or a phone that must prove its line with digest), where the dial plan
+//! sends it, and the `NewCall` for the calls — or the refusal. The only
+//! I/O is resolving trunk host names.
+
+use crate::sip::proto::auth::{DigestServer, Verdict};
+use crate::sip::proto::call::{
+    CallLabels, CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget,
+};
+use crate::sip::proto::header::NameAddr;
+use crate::sip::proto::registrar::{uri_user, Registrar};
+use crate::sip::proto::{Request, Response, Transport};
+use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
+use app::model::DialPlan;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// A trunk as calls need it: where it is and how to authenticate there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrunkDial {
+    pub id: i64,
+    pub name: String,
+    /// Static host; `None` for a dynamic trunk (no address to call).
+    pub host: Option<String>,
+    pub port: u16,
+    /// The registrar, when the trunk registers: providers send calls from it.
+    pub registrar: Option<(String, u16)>,
+    pub transport: Transport,
+    pub username: String,
+    pub password: String,
+    pub from_domain: String,
+    pub call_limit: u32,
+}
+
+/// What the lines task knows of the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Directory {
+    /// Each line's password by its username.
+    pub lines: HashMap<String, String>,
+    /// Each line's user id by its username.
+    pub users: HashMap<String, i64>,
+    pub plan: DialPlan,
+    pub trunks: Vec<TrunkDial>,
+}
+
+/// The outcome for one INVITE.
+pub enum Decision {
+    Call(Box<NewCall>),
+    Refuse(Box<Response>),
+}
+
+async fn resolve(host: &str, port: u16) -> Vec<SocketAddr> {
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(addrs) => addrs.collect(),
+        Err(error) => {
+            tracing::debug!(%host, %error, "trunk host does not resolve");
+            Vec::new()
+        }
+    }
+}
+
+/// The trunk whose provider sent this, matched on address and port as
+/// chan_sip matches peers.
+async fn trunk_of(directory: &Directory, source: SocketAddr) -> Option<&TrunkDial> {
+    for trunk in &directory.trunks {
+        let mut places = Vec::new();
+        if let Some(host) = &trunk.host {
+            places.push((host.as_str(), trunk.port));
+        }
+        if let Some((host, port)) = &trunk.registrar {
+            places.push((host.as_str(), *port));
+        }
+        for (host, port) in places {
+            if resolve(host, port).await.contains(&source) {
+                return Some(trunk);
+            }
+        }
+    }
+    None
+}
+
+fn refuse(request: &Request, status: u16, reason: &str) -> Decision {
+    Decision::Refuse(Box::new(Response::for_request(request, status, reason)))
+}
+
+fn contacts(registrar: &Registrar, line: &str) -> Vec<ContactTarget> {
+    registrar
+        .contacts(line)
+        .iter()
+        .map(|b| ContactTarget {
+            uri: b.contact.clone(),
+            dest: b.source,
+            transport: b.transport,
+        })
+        .collect()
+}
+
+fn seconds(ring: u16) -> Option<Duration> {
+    (ring > 0).then(|| Duration::from_secs(u64::from(ring)))
+}
+
+/// Decides what to do with a new INVITE.
+pub async fn decide(
+    directory: &Directory,
+    registrar: &Registrar,
+    auth: &mut DigestServer,
+    now: Instant,
+    request: &Request,
+    source: SocketAddr,
+) -> Decision {
+    let dialed = uri_user(&request.uri.to_string())
+        .or_else(|| uri_user(request.headers.to.uri()))
+        .unwrap_or("")
+        .to_owned();
+    let us = request.uri.host_with_port.to_string();
+    if let Some(trunk) = trunk_of(directory, source).await {
+        return incoming(directory, registrar, trunk, request, &dialed, &us);
+    }
+    // Anyone else must be one of our phones: no unauthenticated call
+    // goes anywhere, least of all to a trunk.
+    let username = match auth.verify_proxy(now, request, |u| directory.lines.get(u).cloned()) {
+        Verdict::Accepted { username } => username,
+        Verdict::Challenge(challenge) => {
+            return Decision::Refuse(Box::new(DigestServer::proxy_required(request, challenge)))
+        }
+    };
+    let Some(&user_id) = directory.users.get(&username) else {
+        return refuse(request, 403, "Forbidden");
+    };
+    outgoing(directory, registrar, user_id, request, &dialed, &us).await
+}
+
+fn incoming(
+    directory: &Directory,
+    registrar: &Registrar,
+    trunk: &TrunkDial,
+    request: &Request,
+    dialed: &str,
+    us: &str,
+) -> Decision {
+    let resolution = match directory
+        .plan
+        .route_incoming_from_trunk(&trunk.name, dialed)
+    {
+        Ok(r) => r,
+        Err(error) => {
+            tracing::info!(trunk = %trunk.name, did = %dialed, %error, "incoming call refused");
+            return refuse(request, 404, "Not Found");
+        }
+    };
+    match resolution.route {
+        IncomingRoute::User {
+            incall_id,
+            user_id,
+            user,
+            ..
+        } => {
+            let Some(line) = directory.plan.users.iter().find(|u| u.id == user_id) else {
+                return refuse(request, 404, "Not Found");
+            };
+            let targets = contacts(registrar, &line.value.line_username);
+            if targets.is_empty() {
+                return refuse(request, 480, "Temporarily Unavailable");
+            }
+            let received = request.headers.from.0.display.clone().unwrap_or_default();
+            let shown = directory
+                .plan
+                .incalls
+                .iter()
+                .find(|i| i.id == incall_id)
+                .map_or(received.clone(), |i| {
+                    i.value
+                        .caller_id_mode
+                        .apply(&i.value.caller_id_text, &received)
+                });
+            let caller = uri_user(request.headers.from.uri())
+                .unwrap_or("")
+                .to_owned();
+            let mut from = NameAddr::new(format!("sip:{caller}@{us}"));
+            from.display = (!shown.is_empty()).then_some(shown);
+            Decision::Call(Box::new(NewCall {
+                target: Target::Contacts(targets),
+                labels: CallLabels {
+                    caller: caller.clone(),
+                    callee: user,
+                    dialed: resolution.did,
+                },
+                from,
+                ring_time: seconds(line.value.ringtime),
+            }))
+        }
+        IncomingRoute::Hangup { .. } => refuse(request, 603, "Decline"),
+        IncomingRoute::NoMatch { reason } => {
+            tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call");
+            refuse(request, 404, "Not Found")
+        }
+    }
+}
+
+fn caller_id(choice: &CallerIdChoice) -> CallerId {
+    CallerId {
+        name: choice.name.clone(),
+        number: choice.number.clone(),
+        anonymous: choice.presentation == Presentation::Prohibited,
+    }
+}
+
+async fn outgoing(
+    directory: &Directory,
+    registrar: &Registrar,
+    user_id: i64,
+    request: &Request,
+    dialed: &str,
+    us: &str,
+) -> Decision {
+    let resolution = match directory.plan.route_outgoing(user_id, dialed) {
+        Ok(r) => r,
+        Err(error) => {
+            tracing::info!(user_id, number = %dialed, %error, "call refused");
+            return refuse(request, 404, "Not Found");
+        }
+    };
+    let caller = directory.plan.users.iter().find(|u| u.id == user_id);
+    let mut from = NameAddr::new(format!(
+        "sip:{}@{us}",
+        caller.map_or("", |u| u.value.exten.as_str())
+    ));
+    from.display = caller.map(|u| u.value.full_name());
+    match resolution.route {
+        OutgoingRoute::Internal {
+            user_id: callee,
+            user,
+            ..
+        } => {
+            let Some(line) = directory.plan.users.iter().find(|u| u.id == callee) else {
+                return refuse(request, 404, "Not Found");
+            };
+            let targets = contacts(registrar, &line.value.line_username);
+            if targets.is_empty() {
+                return refuse(request, 480, "Temporarily Unavailable");
+            }
+            Decision::Call(Box::new(NewCall {
+                target: Target::Contacts(targets),
+                labels: CallLabels {
+                    caller: resolution.caller,
+                    callee: user,
+                    dialed: resolution.dialed,
+                },
+                from,
+                ring_time: seconds(line.value.ringtime),
+            }))
+        }
+        OutgoingRoute::External {
+            outcall,
+            trunks,
+            ringtime,
+            ..
+        } => {
+            let mut targets = Vec::with_capacity(trunks.len());
+            for attempt in &trunks {
+                let Some(trunk) = directory.trunks.iter().find(|t| t.id == attempt.trunk_id) else {
+                    continue;
+                };
+                let host = trunk.host.clone().unwrap_or_default();
+                let dest = if host.is_empty() {
+                    None
+                } else {
+                    resolve(&host, trunk.port).await.into_iter().next()
+                };
+                let skipped = attempt.skipped.clone().or_else(|| {
+                    dest.is_none()
+                        .then(|| format!("Trunk {} has no address to call.", trunk.name))
+                });
+                targets.push(TrunkTarget {
+                    trunk_id: trunk.id,
+                    name: trunk.name.clone(),
+                    request_uri: format!("sip:{}@{host}:{}", attempt.number, trunk.port),
+                    from_domain: if trunk.from_domain.is_empty() {
+                        host.clone()
+                    } else {
+                        trunk.from_domain.clone()
+                    },
+                    caller_id: caller_id(&attempt.caller_id),
+                    dest: dest.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
+                    transport: trunk.transport,
+                    credentials: (!trunk.username.is_empty()).then(|| TrunkCredentials {
+                        username: trunk.username.clone(),
+                        password: trunk.password.clone(),
+                    }),
+                    call_limit: trunk.call_limit,
+                    skipped,
+                });
+            }
+            Decision::Call(Box::new(NewCall {
+                target: Target::Trunks(targets),
+                labels: CallLabels {
+                    caller: resolution.caller,
+                    callee: outcall,
+                    dialed: resolution.dialed,
+                },
+                from,
+                ring_time: seconds(ringtime),
+            }))
+        }
+        OutgoingRoute::NoMatch(no) => {
+            tracing::info!(user_id, number = %dialed, reasons = ?no.reasons, "no route: 404");
+            refuse(request, 404, "Not Found")
+        }
+    }
+}
