@@ -46,7 +46,8 @@ pub async fn start(
     restored: Vec<LineBinding>,
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
-    let (directory_tx, directory) = watch::channel(Arc::new(lines::directory(&config.borrow())));
+    let (directory_tx, directory) =
+        watch::channel(Arc::new(lines::directory(&config.borrow(), &[])));
     let (call_events, call_rx) = mpsc::unbounded_channel();
     let (live_tx, _live) = watch::channel(Arc::new(Vec::new()));
     tokio::spawn(log_calls(call_rx));
@@ -105,7 +106,6 @@ async fn follow(
                 current = config.borrow_and_update().clone();
                 tracing::debug!(generation = current.generation, "applying configuration");
                 registrations.apply(specs(&current, &options));
-                directory.send_replace(Arc::new(lines::directory(&current)));
             }
             changed = status.changed() => {
                 if changed.is_err() { break; }
@@ -116,6 +116,17 @@ async fn follow(
             },
         }
         let rows = entries(&current, &status.borrow_and_update());
+        // Calls follow both the configuration and the monitoring: a trunk
+        // that turns UNREACHABLE is skipped by the next call.
+        let next = lines::directory(&current, &rows);
+        directory.send_if_modified(|old| {
+            if **old == next {
+                false
+            } else {
+                *old = Arc::new(next);
+                true
+            }
+        });
         registry.send_if_modified(|old| {
             if **old == rows {
                 false

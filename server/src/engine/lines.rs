@@ -7,14 +7,28 @@ use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
 use app::model::lines::LineBinding;
+use app::model::registry::{QualifyState, RegistryEntry};
 use app::model::PbxConfig;
 use std::sync::Arc;
 use tokio::sync::watch;
 
+/// Why calls pass a trunk over at once, from its monitoring (REFERENCE
+/// §2): UNREACHABLE or LAGGED.
+fn unavailable(registry: &[RegistryEntry], trunk_id: i64) -> Option<String> {
+    let entry = registry.iter().find(|e| e.trunk_id == trunk_id)?;
+    match entry.qualify {
+        QualifyState::Unreachable | QualifyState::Lagged(_) => Some(format!(
+            "Trunk {} is {}, so calls skip it.",
+            entry.trunk, entry.qualify
+        )),
+        _ => None,
+    }
+}
+
 /// What the lines task works from: line passwords and user ids by line
 /// username, the dial plan, and the enabled trunks with their
-/// credentials.
-pub fn directory(config: &PbxConfig) -> Directory {
+/// credentials and whether monitoring says they are unavailable.
+pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
     Directory {
         lines: config
             .users
@@ -46,6 +60,7 @@ pub fn directory(config: &PbxConfig) -> Directory {
                     password: t.secret.expose().to_owned(),
                     from_domain: trunk.from_domain.clone(),
                     call_limit: u32::from(trunk.call_limit),
+                    unavailable: unavailable(registry, t.id),
                 }
             })
             .collect(),
@@ -94,5 +109,79 @@ pub async fn follow_bindings(
         if bindings.changed().await.is_err() {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::config::{Secret, TrunkConfig};
+    use app::model::trunk::TrunkInput;
+
+    fn trunk(id: i64, name: &str) -> TrunkConfig {
+        let input = TrunkInput {
+            name: name.into(),
+            auth_username: name.into(),
+            host_type: "static".into(),
+            host: "127.0.0.1".into(),
+            ..TrunkInput::default()
+        };
+        let rules = app::model::trunk::ValidationContext {
+            incall_contexts: vec!["from-extern".into()],
+            ..Default::default()
+        };
+        let (trunk, _) = input.validate(&rules).expect("valid trunk");
+        TrunkConfig {
+            id,
+            version: 1,
+            trunk,
+            secret: Secret::new("provider_password"),
+            reg_secret: Secret::default(),
+        }
+    }
+
+    fn monitored(id: i64, name: &str, qualify: QualifyState) -> RegistryEntry {
+        RegistryEntry {
+            trunk_id: id,
+            trunk: name.into(),
+            registers: false,
+            host: String::new(),
+            username: String::new(),
+            refresh: 0,
+            state: String::new(),
+            reg_time: None,
+            reg_time_text: String::new(),
+            last_response: None,
+            attempts: 0,
+            next_register_at: None,
+            qualify,
+            next_qualify_at: None,
+            history: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn unreachable_and_lagged_trunks_are_marked_for_calls_to_skip() {
+        let config = PbxConfig {
+            trunks: vec![trunk(1, "first"), trunk(2, "second"), trunk(3, "third")],
+            ..PbxConfig::default()
+        };
+        let registry = [
+            monitored(1, "first", QualifyState::Unreachable),
+            monitored(2, "second", QualifyState::Lagged(2500)),
+            monitored(3, "third", QualifyState::Ok(12)),
+        ];
+        let dir = directory(&config, &registry);
+        let reasons: Vec<Option<String>> =
+            dir.trunks.iter().map(|t| t.unavailable.clone()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                Some("Trunk first is UNREACHABLE, so calls skip it.".into()),
+                Some("Trunk second is LAGGED (2500 ms), so calls skip it.".into()),
+                None,
+            ]
+        );
+        assert_eq!(dir.trunks[0].password, "provider_password");
     }
 }

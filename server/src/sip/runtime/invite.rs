@@ -31,10 +31,12 @@ pub struct TrunkDial {
     pub password: String,
     pub from_domain: String,
     pub call_limit: u32,
+    /// Monitoring found it UNREACHABLE or LAGGED: skipped at once.
+    pub unavailable: Option<String>,
 }
 
 /// What the lines task knows of the configuration.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Directory {
     /// Each line's password by its username.
     pub lines: HashMap<String, String>,
@@ -268,10 +270,14 @@ async fn outgoing(
                 } else {
                     resolve(&host, trunk.port).await.into_iter().next()
                 };
-                let skipped = attempt.skipped.clone().or_else(|| {
-                    dest.is_none()
-                        .then(|| format!("Trunk {} has no address to call.", trunk.name))
-                });
+                let skipped = attempt
+                    .skipped
+                    .clone()
+                    .or_else(|| trunk.unavailable.clone())
+                    .or_else(|| {
+                        dest.is_none()
+                            .then(|| format!("Trunk {} has no address to call.", trunk.name))
+                    });
                 targets.push(TrunkTarget {
                     trunk_id: trunk.id,
                     name: trunk.name.clone(),
