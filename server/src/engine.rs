@@ -12,6 +12,7 @@ use crate::sip::proto::Transport;
 use crate::sip::runtime::{
     CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus,
 };
+use app::model::calls::CallLogEntry;
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
+pub mod calls;
 pub mod lines;
 
 /// Where the engine listens and how providers reach it.
@@ -44,13 +46,16 @@ pub async fn start(
     options: EngineOptions,
     config: watch::Receiver<Arc<PbxConfig>>,
     restored: Vec<LineBinding>,
+    call_log: mpsc::UnboundedSender<CallLogEntry>,
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
     let (directory_tx, directory) =
         watch::channel(Arc::new(lines::directory(&config.borrow(), &[])));
     let (call_events, call_rx) = mpsc::unbounded_channel();
-    let (live_tx, _live) = watch::channel(Arc::new(Vec::new()));
-    tokio::spawn(log_calls(call_rx));
+    let (live_tx, live_rx) = watch::channel(Arc::new(Vec::new()));
+    let (live_calls_tx, live_calls) = watch::channel(Arc::new(Vec::new()));
+    tokio::spawn(calls::follow_live(live_rx, live_calls_tx));
+    tokio::spawn(log_calls(call_rx, call_log));
     let setup = LinesSetup {
         directory,
         restored: restored.iter().filter_map(lines::from_model).collect(),
@@ -84,6 +89,7 @@ pub async fn start(
             registry,
             actions,
             lines: line_bindings,
+            live_calls,
         },
     ))
 }
@@ -138,21 +144,24 @@ async fn follow(
     }
 }
 
-/// Writes each ended call to the log, with its attempts and cause.
-async fn log_calls(mut events: mpsc::UnboundedReceiver<crate::sip::proto::call::CallEvent>) {
+/// Hands each ended call to the call log (and the server log).
+async fn log_calls(
+    mut events: mpsc::UnboundedReceiver<crate::sip::proto::call::CallEvent>,
+    call_log: mpsc::UnboundedSender<CallLogEntry>,
+) {
     use crate::sip::proto::call::CallEvent;
     while let Some(event) = events.recv().await {
         if let CallEvent::Ended(record) = event {
+            let entry = calls::log_entry(&record, std::time::Instant::now(), app::ssr::unix_now());
             tracing::info!(
-                caller = %record.labels.caller,
-                callee = %record.labels.callee,
-                dialed = %record.labels.dialed,
-                trunk = ?record.trunk,
-                cause = ?record.cause,
-                side = ?record.side,
-                attempts = ?record.attempts,
+                caller = %entry.caller,
+                callee = %entry.callee,
+                dialed = %entry.dialed,
+                trunk = ?entry.trunk,
+                cause = %entry.cause,
                 "call ended"
             );
+            let _ = call_log.send(entry);
         }
     }
 }

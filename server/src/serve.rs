@@ -36,7 +36,19 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
             tracing::error!(%error, "stored line bindings unreadable; phones will register again");
             Vec::new()
         });
-    let (_, engine) = engine::start(options, core.config.subscribe(), restored, stopped).await?;
+    let (call_log, ended_calls) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(app::ssr::service::calls::persist(
+        core.pool.clone(),
+        ended_calls,
+    ));
+    let (_, engine) = engine::start(
+        options,
+        core.config.subscribe(),
+        restored,
+        call_log,
+        stopped,
+    )
+    .await?;
     tokio::spawn(app::ssr::service::lines::persist(
         core.pool.clone(),
         engine.lines.clone(),

@@ -123,7 +123,8 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
         sip_bind: "127.0.0.1:0".parse().expect("addr"),
         external_address: None,
     };
-    let (_, link) = start(options, config_rx, Vec::new(), stopped)
+    let (call_log, _ended) = tokio::sync::mpsc::unbounded_channel();
+    let (_, link) = start(options, config_rx, Vec::new(), call_log, stopped)
         .await
         .expect("engine");
 

@@ -3,6 +3,7 @@
 //! them by the server's middleware; only the login functions are public.
 
 pub mod auth;
+pub mod calls;
 pub mod contexts;
 pub mod incalls;
 pub mod outcalls;

@@ -43,6 +43,7 @@ pub fn Layout() -> impl IntoView {
                 <p class="menu-title">"Status"</p>
                 <ul>
                     <li><A href="/status/registry">"SIP registry"</A></li>
+                    <li><A href="/status/calls">"Calls"</A></li>
                 </ul>
             </nav>
             <main class="content">

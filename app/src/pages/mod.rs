@@ -1,5 +1,6 @@
 //! One screen per file, named after the console's menus.
 
+pub mod calls;
 pub mod context_edit;
 pub mod contexts;
 pub mod home;

@@ -1,5 +1,6 @@
 //! What every request handler, server function and the engine share.
 
+use crate::model::calls::LiveCall;
 use crate::model::lines::LineBinding;
 use crate::model::registry::{RegistryAction, RegistryEntry};
 use crate::model::PbxConfig;
@@ -45,6 +46,8 @@ pub struct EngineLink {
     pub actions: mpsc::UnboundedSender<(i64, RegistryAction)>,
     /// Where the users' lines are registered, live.
     pub lines: watch::Receiver<Arc<Vec<LineBinding>>>,
+    /// The calls in progress.
+    pub live_calls: watch::Receiver<Arc<Vec<LiveCall>>>,
 }
 
 impl EngineLink {
@@ -54,10 +57,12 @@ impl EngineLink {
         let (_, registry) = watch::channel(Arc::new(Vec::new()));
         let (actions, _) = mpsc::unbounded_channel();
         let (_, lines) = watch::channel(Arc::new(Vec::new()));
+        let (_, live_calls) = watch::channel(Arc::new(Vec::new()));
         Self {
             registry,
             actions,
             lines,
+            live_calls,
         }
     }
 

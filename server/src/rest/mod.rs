@@ -2,6 +2,7 @@
 //! `{ "error": { "field": ..., "message": ... } }` with a fitting status.
 //! Handlers call the same services as the console's server functions.
 
+mod call_log;
 mod contexts;
 mod incalls;
 mod openapi;
@@ -33,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/cli/sip/show/registry", get(registry::show_registry_text))
         .route("/cli/sip/show/peers", get(registry::show_peers_text))
         .route("/lines", get(registry::lines))
+        .route("/calls", get(call_log::log))
+        .route("/calls/live", get(call_log::live))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(
             "/trunks/{id}",

@@ -182,6 +182,16 @@ pub fn spec() -> Value {
             "/api/v1/cli/sip/show/peers": {
                 "get": { "summary": "Asterisk's `sip show peers` text: trunks and users' lines", "responses": { "200": { "description": "text/plain" } } }
             },
+            "/api/v1/calls": {
+                "get": { "summary": "The call log, newest first (at most 500); `?search=` filters on caller, callee, number, trunk or cause", "responses": {
+                    "200": { "description": "Ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result",
+                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
+            },
+            "/api/v1/calls/live": {
+                "get": { "summary": "The calls in progress", "responses": {
+                    "200": { "description": "Caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
+                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
+            },
             "/api/v1/lines": {
                 "get": { "summary": "Where every user's SIP line is registered: contacts, user agent, source address, seconds left", "responses": {
                     "200": { "description": "One entry per user, with `user_id`, `line_username` and `contacts` (`contact`, `user_agent`, `source`, `transport`, `expires_in`)",

@@ -3,6 +3,7 @@
 //! publishes the new configuration snapshot.
 
 pub mod auth;
+pub mod calls;
 pub mod config;
 pub mod contexts;
 pub mod incalls;

@@ -3,6 +3,7 @@
 
 pub mod admins;
 pub mod bindings;
+pub mod call_log;
 pub mod contexts;
 pub mod incalls;
 pub mod outcalls;

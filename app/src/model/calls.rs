@@ -1,0 +1,65 @@
+//! The call log as the console shows it (Status → Calls) and stores it.
+//! The SIP core's call record is turned into this by the engine, so the
+//! console and the store need no SIP code.
+
+use serde::{Deserialize, Serialize};
+
+/// One trunk or contact tried, and how it ended ("503", "answered",
+/// "timeout", "skipped: Trunk backup is disabled…").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptLog {
+    pub target: String,
+    pub result: String,
+}
+
+/// One ended call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallLogEntry {
+    /// Unix seconds.
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+    pub ended_at: i64,
+    pub caller: String,
+    pub callee: String,
+    pub dialed: String,
+    pub trunk: Option<String>,
+    /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck.
+    pub cause: String,
+    /// `caller` or `callee`; `None` when the PBX ended the call.
+    pub side: Option<String>,
+    pub status: Option<u16>,
+    pub attempts: Vec<AttemptLog>,
+}
+
+impl CallLogEntry {
+    /// Seconds between answer and end; 0 for an unanswered call.
+    pub fn talk_seconds(&self) -> i64 {
+        self.answered_at.map_or(0, |a| (self.ended_at - a).max(0))
+    }
+
+    /// Whether the log's search box should show this call.
+    pub fn matches(&self, needle: &str) -> bool {
+        needle.is_empty()
+            || [&self.caller, &self.callee, &self.dialed, &self.cause]
+                .iter()
+                .any(|s| s.to_lowercase().contains(needle))
+            || self
+                .trunk
+                .as_ref()
+                .is_some_and(|t| t.to_lowercase().contains(needle))
+    }
+}
+
+/// A call in progress, as Status → Calls lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveCall {
+    pub caller: String,
+    pub callee: String,
+    pub dialed: String,
+    /// `ringing` or `answered`.
+    pub state: String,
+    pub trunk: Option<String>,
+    /// Unix seconds.
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+}

@@ -1,0 +1,91 @@
+//! The call log: written as calls end, read by Status → Calls and REST.
+
+use super::ServiceError;
+use crate::model::calls::CallLogEntry;
+use crate::ssr::state::Core;
+use crate::ssr::store;
+use sqlx::SqlitePool;
+use tokio::sync::mpsc;
+
+/// Most calls the log screen and REST return at once.
+pub const SHOWN: i64 = 500;
+
+/// The latest calls matching `search` (caller, callee, number, trunk or
+/// cause), newest first.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn log(core: &Core, search: &str) -> Result<Vec<CallLogEntry>, ServiceError> {
+    let needle = search.trim().to_lowercase();
+    Ok(store::call_log::latest(&core.pool, SHOWN)
+        .await?
+        .into_iter()
+        .filter(|c| c.matches(&needle))
+        .collect())
+}
+
+/// Writes every ended call the engine reports, until it stops.
+pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLogEntry>) {
+    while let Some(entry) = ended.recv().await {
+        if let Err(error) = store::call_log::insert(&pool, &entry).await {
+            tracing::error!(%error, caller = %entry.caller, "call not written to the log");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::calls::AttemptLog;
+    use crate::ssr::service::testing::core;
+
+    fn entry(caller: &str, trunk: Option<&str>, started_at: i64) -> CallLogEntry {
+        CallLogEntry {
+            started_at,
+            answered_at: Some(started_at + 3),
+            ended_at: started_at + 63,
+            caller: caller.into(),
+            callee: "provider".into(),
+            dialed: "4185551234".into(),
+            trunk: trunk.map(Into::into),
+            cause: "Normal".into(),
+            side: Some("caller".into()),
+            status: None,
+            attempts: vec![
+                AttemptLog {
+                    target: "backup".into(),
+                    result: "503".into(),
+                },
+                AttemptLog {
+                    target: "provider_username".into(),
+                    result: "answered".into(),
+                },
+            ],
+        }
+    }
+
+    #[tokio::test]
+    async fn ended_calls_are_written_and_found_by_search() {
+        let core = core().await;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let writer = tokio::spawn(persist(core.pool.clone(), rx));
+        tx.send(entry(
+            "Front Desk (1000)",
+            Some("provider_username"),
+            1_800_000_000,
+        ))
+        .expect("send");
+        tx.send(entry("Bob (1001)", None, 1_800_000_100))
+            .expect("send");
+        drop(tx);
+        writer.await.expect("writer ends with the engine");
+        let all = log(&core, "").await.expect("log");
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].caller, "Bob (1001)", "newest first");
+        assert_eq!(all[1].attempts[0].result, "503");
+        assert_eq!(all[1].talk_seconds(), 60);
+        let found = log(&core, "PROVIDER_user").await.expect("log");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].trunk.as_deref(), Some("provider_username"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The call log table.
+
+use crate::model::calls::{AttemptLog, CallLogEntry};
+use sqlx::SqlitePool;
+
+#[derive(sqlx::FromRow)]
+struct SqlCall {
+    started_at: i64,
+    answered_at: Option<i64>,
+    ended_at: i64,
+    caller: String,
+    callee: String,
+    dialed: String,
+    trunk: Option<String>,
+    cause: String,
+    side: Option<String>,
+    status: Option<i64>,
+    attempts: String,
+}
+
+pub async fn insert(pool: &SqlitePool, entry: &CallLogEntry) -> Result<(), sqlx::Error> {
+    let attempts = serde_json::to_string(&entry.attempts).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "INSERT INTO call_log (started_at, answered_at, ended_at, caller, callee, dialed, trunk,
+             cause, side, status, attempts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.started_at)
+    .bind(entry.answered_at)
+    .bind(entry.ended_at)
+    .bind(&entry.caller)
+    .bind(&entry.callee)
+    .bind(&entry.dialed)
+    .bind(&entry.trunk)
+    .bind(&entry.cause)
+    .bind(&entry.side)
+    .bind(entry.status.map(i64::from))
+    .bind(attempts)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The latest `limit` calls, newest first.
+pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<CallLogEntry>, sqlx::Error> {
+    let rows: Vec<SqlCall> = sqlx::query_as(
+        "SELECT started_at, answered_at, ended_at, caller, callee, dialed, trunk, cause, side,
+             status, attempts
+         FROM call_log ORDER BY started_at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CallLogEntry {
+            started_at: r.started_at,
+            answered_at: r.answered_at,
+            ended_at: r.ended_at,
+            caller: r.caller,
+            callee: r.callee,
+            dialed: r.dialed,
+            trunk: r.trunk,
+            cause: r.cause,
+            side: r.side,
+            status: r.status.and_then(|s| u16::try_from(s).ok()),
+            attempts: serde_json::from_str::<Vec<AttemptLog>>(&r.attempts).unwrap_or_default(),
+        })
+        .collect())
+}
