@@ -11,6 +11,7 @@ use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::registrar::{uri_user, Registrar};
 use crate::sip::proto::{Request, Response, Transport};
 use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
+use app::model::user::User;
 use app::model::DialPlan;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -200,11 +201,22 @@ fn incoming(
     }
 }
 
-fn caller_id(choice: &CallerIdChoice) -> CallerId {
+/// The identity sent on a trunk. When nothing in the configuration sets
+/// one, the caller's own name and extension go out, as Asterisk keeps the
+/// channel's caller ID; anonymous only when asked for.
+fn caller_id(choice: &CallerIdChoice, own: Option<&User>) -> CallerId {
+    let anonymous = choice.presentation == Presentation::Prohibited;
+    if choice.number.is_none() && !anonymous {
+        return CallerId {
+            name: choice.name.clone().or_else(|| own.map(User::full_name)),
+            number: own.map(|u| u.exten.clone()),
+            anonymous,
+        };
+    }
     CallerId {
         name: choice.name.clone(),
         number: choice.number.clone(),
-        anonymous: choice.presentation == Presentation::Prohibited,
+        anonymous,
     }
 }
 
@@ -287,7 +299,7 @@ async fn outgoing(
                     } else {
                         trunk.from_domain.clone()
                     },
-                    caller_id: caller_id(&attempt.caller_id),
+                    caller_id: caller_id(&attempt.caller_id, caller.map(|u| &u.value)),
                     dest: dest.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
                     transport: trunk.transport,
                     credentials: (!trunk.username.is_empty()).then(|| TrunkCredentials {
