@@ -1,15 +1,6 @@
-import { test, expect, login, hydrated } from './support';
+import { test, expect, login, hydrated, freeUdpPort } from './support';
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import path from 'node:path';
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const port = socket.address().port;
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 // The seed's check, live: after saving a registering trunk, Status → SIP
 // registry shows it Registered without reloading the page.

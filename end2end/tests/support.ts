@@ -3,6 +3,7 @@
 // a server of our own (fresh database) for first-run and restart tests.
 import { test as base, expect, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,7 +50,8 @@ export async function login(page: Page, base = MAIN.url, password = MAIN.passwor
 export class OwnServer {
   proc?: ChildProcess;
   readonly db: string;
-  constructor(readonly port: number) {
+  /** `sipPort` 0 lets the server pick; tests that send SIP choose one. */
+  constructor(readonly port: number, readonly sipPort = 0) {
     this.db = path.join(mkdtempSync(path.join(tmpdir(), 'trunkline-e2e-')), 'own.db');
   }
   get url() {
@@ -58,7 +60,7 @@ export class OwnServer {
   async start() {
     this.proc = spawn(
       '../target/release/trunkline',
-      ['--database', this.db, 'serve', '--http', `127.0.0.1:${this.port}`, '--sip', '127.0.0.1:0', '--site-root', '../target/site'],
+      ['--database', this.db, 'serve', '--http', `127.0.0.1:${this.port}`, '--sip', `127.0.0.1:${this.sipPort}`, '--site-root', '../target/site'],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 20_000;
@@ -81,4 +83,13 @@ export class OwnServer {
       proc.kill('SIGINT');
     });
   }
+}
+
+/** A UDP port free on 127.0.0.1 right now, for a SIPp peer or a SIP listener. */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const port = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
 }

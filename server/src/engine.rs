@@ -12,7 +12,7 @@ use crate::sip::proto::Transport;
 use crate::sip::runtime::{
     CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus,
 };
-use app::model::calls::CallLogEntry;
+use app::model::calls::{CallLogEntry, UnmatchedCall};
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
@@ -47,6 +47,7 @@ pub async fn start(
     config: watch::Receiver<Arc<PbxConfig>>,
     restored: Vec<LineBinding>,
     call_log: mpsc::UnboundedSender<CallLogEntry>,
+    unmatched: mpsc::UnboundedSender<UnmatchedCall>,
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
     let (directory_tx, directory) =
@@ -63,6 +64,7 @@ pub async fn start(
             events: call_events,
             live: live_tx,
         },
+        unmatched,
     };
     let sip = crate::sip::runtime::start(
         options.sip_bind,

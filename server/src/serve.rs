@@ -41,11 +41,17 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
         core.pool.clone(),
         ended_calls,
     ));
+    let (unmatched, unmatched_calls) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(app::ssr::service::calls::persist_unmatched(
+        core.pool.clone(),
+        unmatched_calls,
+    ));
     let (_, engine) = engine::start(
         options,
         core.config.subscribe(),
         restored,
         call_log,
+        unmatched,
         stopped,
     )
     .await?;

@@ -725,6 +725,26 @@ async fn unknown_did_is_refused_with_404() {
         pbx.dir,
         wires(&[&provider])
     );
+    // Recorded for the Incoming calls screen's "Unmatched calls".
+    let mut recorded = Vec::new();
+    for _ in 0..30 {
+        let pool = app::ssr::db::open(&pbx.dir.join("t.db"))
+            .await
+            .expect("database");
+        recorded = app::ssr::store::call_log::latest_unmatched(&pool, 10)
+            .await
+            .expect("rows");
+        pool.close().await;
+        if !recorded.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(
+        (recorded[0].trunk.as_str(), recorded[0].did.as_str()),
+        ("provider_username", "4185559999")
+    );
     pbx.end(&mut [&mut provider]).await;
 }
 

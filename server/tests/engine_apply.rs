@@ -124,7 +124,8 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
         external_address: None,
     };
     let (call_log, _ended) = tokio::sync::mpsc::unbounded_channel();
-    let (_, link) = start(options, config_rx, Vec::new(), call_log, stopped)
+    let (unmatched, _unmatched) = tokio::sync::mpsc::unbounded_channel();
+    let (_, link) = start(options, config_rx, Vec::new(), call_log, unmatched, stopped)
         .await
         .expect("engine");
 

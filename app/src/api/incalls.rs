@@ -78,3 +78,10 @@ pub async fn delete_incall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::incalls::delete(&core()?, id).await)
 }
+
+/// Calls from trunks to DIDs no incoming call answers, newest first.
+#[server(prefix = "/api", endpoint = "unmatched_calls")]
+pub async fn unmatched_calls() -> Result<Vec<crate::model::calls::UnmatchedCall>, ServerFnError> {
+    use super::server::{core, read};
+    read(crate::ssr::service::calls::unmatched(&core()?).await)
+}

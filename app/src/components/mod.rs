@@ -6,3 +6,4 @@ pub mod form;
 pub mod layout;
 pub mod route_tester;
 pub mod tabs;
+pub mod unmatched_calls;

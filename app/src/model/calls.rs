@@ -63,3 +63,14 @@ pub struct LiveCall {
     pub started_at: i64,
     pub answered_at: Option<i64>,
 }
+
+/// A call from a trunk whose DID matched no incoming call (answered 404).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedCall {
+    /// Unix seconds.
+    pub at: i64,
+    pub trunk: String,
+    /// The number as received (Request-URI user, else To user).
+    pub did: String,
+    pub reason: String,
+}

@@ -6,6 +6,7 @@ use crate::api::incalls::{list_incalls, DeleteIncall};
 use crate::api::users::list_users;
 use crate::components::delete_cell::{delete_refusal, DeleteCell};
 use crate::components::route_tester::IncomingRouteTester;
+use crate::components::unmatched_calls::UnmatchedCalls;
 use crate::model::incall::{CallerIdNameMode, IncallDestination, IncallView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,6 +63,7 @@ pub fn IncallList() -> impl IntoView {
             })}
         </Transition>
         <IncomingRouteTester/>
+        <UnmatchedCalls/>
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/api/v1/calls`: the call log (searchable) and the calls in progress.
 
 use super::ApiError;
-use app::model::calls::{CallLogEntry, LiveCall};
+use app::model::calls::{CallLogEntry, LiveCall, UnmatchedCall};
 use app::ssr::state::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -24,4 +24,12 @@ pub async fn log(
 
 pub async fn live(State(state): State<AppState>) -> Json<Vec<LiveCall>> {
     Json(state.engine.live_calls.borrow().as_ref().clone())
+}
+
+pub async fn unmatched(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<UnmatchedCall>>, ApiError> {
+    Ok(Json(
+        app::ssr::service::calls::unmatched(&state.core).await?,
+    ))
 }

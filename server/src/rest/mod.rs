@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/lines", get(registry::lines))
         .route("/calls", get(call_log::log))
         .route("/calls/live", get(call_log::live))
+        .route("/calls/unmatched", get(call_log::unmatched))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(
             "/trunks/{id}",

@@ -192,6 +192,11 @@ pub fn spec() -> Value {
                     "200": { "description": "Caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
                         "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
             },
+            "/api/v1/calls/unmatched": {
+                "get": { "summary": "Calls from trunks to DIDs no incoming call answers (refused with 404), newest first", "responses": {
+                    "200": { "description": "When (Unix seconds), trunk, the number received and why it matched nothing",
+                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
+            },
             "/api/v1/lines": {
                 "get": { "summary": "Where every user's SIP line is registered: contacts, user agent, source address, seconds left", "responses": {
                     "200": { "description": "One entry per user, with `user_id`, `line_username` and `contacts` (`contact`, `user_agent`, `source`, `transport`, `expires_in`)",

@@ -1,7 +1,7 @@
 //! The call log: written as calls end, read by Status → Calls and REST.
 
 use super::ServiceError;
-use crate::model::calls::CallLogEntry;
+use crate::model::calls::{CallLogEntry, UnmatchedCall};
 use crate::ssr::state::Core;
 use crate::ssr::store;
 use sqlx::SqlitePool;
@@ -29,6 +29,26 @@ pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLo
     while let Some(entry) = ended.recv().await {
         if let Err(error) = store::call_log::insert(&pool, &entry).await {
             tracing::error!(%error, caller = %entry.caller, "call not written to the log");
+        }
+    }
+}
+
+/// The latest calls to DIDs nothing answers, newest first.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn unmatched(core: &Core) -> Result<Vec<UnmatchedCall>, ServiceError> {
+    Ok(store::call_log::latest_unmatched(&core.pool, SHOWN).await?)
+}
+
+/// Writes every unmatched incoming call the engine reports.
+pub async fn persist_unmatched(
+    pool: SqlitePool,
+    mut calls: mpsc::UnboundedReceiver<UnmatchedCall>,
+) {
+    while let Some(call) = calls.recv().await {
+        if let Err(error) = store::call_log::insert_unmatched(&pool, &call).await {
+            tracing::error!(%error, did = %call.did, "unmatched call not recorded");
         }
     }
 }
@@ -85,6 +105,21 @@ mod tests {
         assert_eq!(all[1].attempts[0].result, "503");
         assert_eq!(all[1].talk_seconds(), 60);
         let found = log(&core, "PROVIDER_user").await.expect("log");
+        assert_eq!(found.len(), 1);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let writer = tokio::spawn(persist_unmatched(core.pool.clone(), rx));
+        tx.send(UnmatchedCall {
+            at: 1_800_000_200,
+            trunk: "provider_username".into(),
+            did: "4185559999".into(),
+            reason: "No incoming call for DID 4185559999.".into(),
+        })
+        .expect("send");
+        drop(tx);
+        writer.await.expect("writer ends");
+        let unmatched = unmatched(&core).await.expect("unmatched");
+        assert_eq!(unmatched.len(), 1);
+        assert_eq!(unmatched[0].did, "4185559999");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].trunk.as_deref(), Some("provider_username"));
     }

@@ -1,6 +1,6 @@
 //! The call log table.
 
-use crate::model::calls::{AttemptLog, CallLogEntry};
+use crate::model::calls::{AttemptLog, CallLogEntry, UnmatchedCall};
 use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
@@ -65,6 +65,39 @@ pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<CallLogEntry>, 
             side: r.side,
             status: r.status.and_then(|s| u16::try_from(s).ok()),
             attempts: serde_json::from_str::<Vec<AttemptLog>>(&r.attempts).unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub async fn insert_unmatched(pool: &SqlitePool, call: &UnmatchedCall) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO unmatched_calls (at, trunk, did, reason) VALUES (?, ?, ?, ?)")
+        .bind(call.at)
+        .bind(&call.trunk)
+        .bind(&call.did)
+        .bind(&call.reason)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The latest `limit` unmatched calls, newest first.
+pub async fn latest_unmatched(
+    pool: &SqlitePool,
+    limit: i64,
+) -> Result<Vec<UnmatchedCall>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT at, trunk, did, reason FROM unmatched_calls ORDER BY at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, trunk, did, reason)| UnmatchedCall {
+            at,
+            trunk,
+            did,
+            reason,
         })
         .collect())
 }

@@ -31,6 +31,8 @@ pub struct LinesSetup {
     pub directory: watch::Receiver<Arc<Directory>>,
     /// Where call events and the live calls go.
     pub feeds: CallFeeds,
+    /// Where calls to DIDs nothing answers are reported.
+    pub unmatched: tokio::sync::mpsc::UnboundedSender<app::model::calls::UnmatchedCall>,
     /// Bindings kept from before a restart.
     pub restored: Vec<Binding>,
 }
@@ -89,6 +91,7 @@ pub async fn start(
         handle.clone(),
         lines.directory,
         lines.restored,
+        lines.unmatched,
         seed.rotate_left(17),
     );
     tokio::spawn(lines_task.run(others, stopped(stop)));

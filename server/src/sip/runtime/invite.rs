@@ -10,6 +10,7 @@ use crate::sip::proto::call::{
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::registrar::{uri_user, Registrar};
 use crate::sip::proto::{Request, Response, Transport};
+use app::model::calls::UnmatchedCall;
 use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
 use app::model::user::User;
 use app::model::DialPlan;
@@ -51,6 +52,9 @@ pub struct Directory {
 pub enum Decision {
     Call(Box<NewCall>),
     Refuse(Box<Response>),
+    /// A trunk's call to a DID nothing answers: refused, and recorded so
+    /// the administrator sees what arrived.
+    Unmatched(Box<Response>, UnmatchedCall),
 }
 
 async fn resolve(host: &str, port: u16) -> Vec<SocketAddr> {
@@ -142,15 +146,24 @@ fn incoming(
     dialed: &str,
     us: &str,
 ) -> Decision {
+    let unmatched = |reason: String| {
+        tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call: 404");
+        Decision::Unmatched(
+            Box::new(Response::for_request(request, 404, "Not Found")),
+            UnmatchedCall {
+                at: app::ssr::unix_now(),
+                trunk: trunk.name.clone(),
+                did: dialed.to_owned(),
+                reason,
+            },
+        )
+    };
     let resolution = match directory
         .plan
         .route_incoming_from_trunk(&trunk.name, dialed)
     {
         Ok(r) => r,
-        Err(error) => {
-            tracing::info!(trunk = %trunk.name, did = %dialed, %error, "incoming call refused");
-            return refuse(request, 404, "Not Found");
-        }
+        Err(error) => return unmatched(error.to_string()),
     };
     match resolution.route {
         IncomingRoute::User {
@@ -194,10 +207,7 @@ fn incoming(
             }))
         }
         IncomingRoute::Hangup { .. } => refuse(request, 603, "Decline"),
-        IncomingRoute::NoMatch { reason } => {
-            tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call");
-            refuse(request, 404, "Not Found")
-        }
+        IncomingRoute::NoMatch { reason } => unmatched(reason),
     }
 }
 

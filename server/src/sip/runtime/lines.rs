@@ -13,6 +13,7 @@ use crate::sip::proto::header::Algorithm;
 use crate::sip::proto::message::Method;
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
 use crate::sip::proto::{Event, Response, Rng};
+use app::model::calls::UnmatchedCall;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -43,6 +44,7 @@ pub struct Lines {
     published: watch::Sender<Arc<Vec<Binding>>>,
     runtime: RuntimeHandle,
     rng: Rng,
+    unmatched: mpsc::UnboundedSender<UnmatchedCall>,
 }
 
 impl Lines {
@@ -51,6 +53,7 @@ impl Lines {
         runtime: RuntimeHandle,
         directory: watch::Receiver<Arc<Directory>>,
         restored: Vec<Binding>,
+        unmatched: mpsc::UnboundedSender<UnmatchedCall>,
         seed: u64,
     ) -> (Self, LinesHandle) {
         let mut registrar = Registrar::new(RegistrarConfig::default());
@@ -73,6 +76,7 @@ impl Lines {
                 published,
                 runtime,
                 rng,
+                unmatched,
             },
             LinesHandle { bindings },
         )
@@ -131,6 +135,10 @@ impl Lines {
                 Decision::Refuse(response) => {
                     tracing::debug!(%source, status = response.status, "INVITE refused");
                     self.runtime.respond(tx, *response);
+                }
+                Decision::Unmatched(response, call) => {
+                    self.runtime.respond(tx, *response);
+                    let _ = self.unmatched.send(call);
                 }
             }
             return;

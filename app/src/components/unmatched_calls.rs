@@ -1,0 +1,49 @@
+//! The Incoming calls screen's "Unmatched calls": what arrived from a
+//! trunk for a DID that no incoming call answers (refused with 404), so
+//! the administrator can add the missing one.
+
+use crate::api::incalls::unmatched_calls;
+use leptos::prelude::*;
+
+fn when(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    let days = unix.div_euclid(86_400);
+    format!(
+        "day {days}, {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[component]
+pub fn UnmatchedCalls() -> impl IntoView {
+    let calls = Resource::new(|| (), |_| unmatched_calls());
+    view! {
+        <section class="unmatched">
+            <h2>"Unmatched calls"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match calls.await {
+                        Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"Every call from the trunks found its incoming call."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <table class="list" id="unmatched-calls">
+                                <thead><tr><th>"When"</th><th>"Trunk"</th><th>"Number received"</th><th>"Why"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|c| { let key = c.did.clone(); view! {
+                                        <tr data-unmatched=key>
+                                            <td>{when(c.at)}</td><td>{c.trunk}</td><td>{c.did}</td><td>{c.reason}</td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,89 @@
+import { test, expect, login, hydrated, OwnServer, freeUdpPort } from './support';
+import { spawn, ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+// Status → Calls with real SIP: a SIPp phone dials 4185551234, a SIPp
+// provider challenges the PBX and answers; the call shows in progress
+// without a reload, disappears after BYE, and the log lists it with its
+// trunk. A server of its own, so its SIP port is known.
+const PASSWORD = 'live-calls-pass-1';
+const LINE_PASSWORD = 'phone-pass-1000';
+const sippDir = path.resolve(__dirname, '../../server/tests/sipp');
+
+function sipp(args: string[]): ChildProcess {
+  return spawn('sipp', [...args, '-i', '127.0.0.1', '-m', '1', '-nostdin'], { stdio: 'ignore', cwd: '/tmp' });
+}
+
+function exited(proc: ChildProcess): Promise<number | null> {
+  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
+  return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+}
+
+test('a call in progress shows live, leaves after BYE, and the log lists it with its trunk', async ({ page }) => {
+  test.setTimeout(60_000);
+  const sipPort = await freeUdpPort();
+  const server = new OwnServer(3104, sipPort);
+  await server.start();
+  const children: ChildProcess[] = [];
+  try {
+    const admin = await fetch(`${server.url}/api/create_admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { username: 'admin', password: PASSWORD, confirm: PASSWORD } }),
+    });
+    expect(admin.ok).toBe(true);
+    await login(page, server.url, PASSWORD);
+
+    const providerPort = await freeUdpPort();
+    const trunk = await page.request.post(`${server.url}/api/v1/trunks`, {
+      data: {
+        name: 'provider_username', auth_username: 'provider_username', secret: 'provider_password',
+        host_type: 'static', host: '127.0.0.1', port: providerPort, monitoring: 'no',
+      },
+    });
+    expect(trunk.status()).toBe(201);
+    const trunkId = (await trunk.json()).id;
+    const user = await page.request.post(`${server.url}/api/v1/users`, {
+      data: { firstname: 'Front', lastname: 'Desk', exten: '1000', line_password: LINE_PASSWORD },
+    });
+    expect(user.status()).toBe(201);
+    const outcall = await page.request.post(`${server.url}/api/v1/outcalls`, {
+      data: { name: 'provider', trunks: [trunkId], extens: [{ pattern: '418.' }] },
+    });
+    expect(outcall.status()).toBe(201);
+
+    const provider = sipp(['-sf', path.join(sippDir, 'call_provider_challenge_uas.xml'), '-p', String(providerPort),
+      '-timeout', '40s']);
+    children.push(provider);
+    const phonePort = await freeUdpPort();
+    const phone = ['-s', '1000', '-au', '1000', '-ap', LINE_PASSWORD, '-p', String(phonePort)];
+    const registered = sipp(['-sf', path.join(sippDir, 'phone_register_uac.xml'), ...phone, '-timeout', '10s',
+      `127.0.0.1:${sipPort}`]);
+    expect(await exited(registered)).toBe(0);
+
+    await page.goto(`${server.url}/status/calls`);
+    await hydrated(page);
+    await expect(page.locator('#no-live-calls')).toBeVisible();
+
+    const dialer = sipp(['-sf', path.resolve(__dirname, '../sipp/phone_dial_hold.xml'),
+      '-s', '4185551234', '-key', 'caller', '1000', '-au', '1000', '-ap', LINE_PASSWORD,
+      '-p', String(await freeUdpPort()), '-d', '6000', '-timeout', '30s', `127.0.0.1:${sipPort}`]);
+    children.push(dialer);
+
+    const live = page.locator('#live-calls tr[data-live-call="4185551234"]');
+    await expect(live).toBeVisible({ timeout: 10_000 });
+    await expect(live).toContainText('provider_username');
+    await expect(live).toContainText('answered');
+
+    expect(await exited(dialer)).toBe(0);
+    expect(await exited(provider)).toBe(0);
+    await expect(page.locator('#no-live-calls')).toBeVisible({ timeout: 10_000 });
+    const logged = page.locator('#call-log tr[data-call="4185551234"]');
+    await expect(logged).toBeVisible();
+    await expect(logged.locator('td.trunk')).toHaveText('provider_username');
+    await expect(logged).toContainText('Front Desk (1000)');
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+    await server.stop();
+  }
+});
