@@ -1,0 +1,118 @@
+//! Incoming calls through the real binary: a SIPp provider calls the DID
+//! (with or without +) and the front desk's SIPp phone rings; a call from
+//! another port is challenged; an unknown DID is refused and recorded.
+
+mod common;
+
+use common::pbx::*;
+use common::serve::free_port;
+use std::time::Duration;
+
+/// The provider sends `did` from the port of trunk `provider_username`
+/// (or `backup`); the front desk's phone rings and answers.
+async fn did_rings_front_desk(label: &str, from_backup: bool, did: &str) {
+    let pbx = Pbx::start(label).await;
+    let mut desk = pbx
+        .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
+        .await;
+    let port = if from_backup {
+        pbx.backup_port
+    } else {
+        pbx.provider_port
+    };
+    let mut provider = pbx.sipp(
+        "provider-calls",
+        "call_provider_invite_uac.xml",
+        port,
+        true,
+        &["-s", did],
+    );
+    pbx.expect_all_ok(
+        "the DID call to the front desk",
+        &mut [&mut provider, &mut desk],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn incoming_did_rings_front_desk() {
+    did_rings_front_desk("incoming", false, "4185550000").await;
+}
+
+#[tokio::test]
+async fn incoming_did_with_plus_rings_front_desk() {
+    did_rings_front_desk("incoming-plus", true, "+4185550000").await;
+}
+
+#[tokio::test]
+async fn did_call_from_another_port_than_the_trunks_is_challenged() {
+    let pbx = Pbx::start("incoming-wrong-port").await;
+    let mut desk = pbx
+        .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
+        .await;
+    let mut caller = pbx.sipp(
+        "not-the-trunk",
+        "call_provider_invite_challenged_uac.xml",
+        free_port(),
+        true,
+        &["-s", "4185550000"],
+    );
+    let caller_ok = caller.finish().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    desk.stop().await;
+    let all = [&caller, &desk];
+    assert!(
+        caller_ok,
+        "an INVITE from 127.0.0.1 but not from a trunk's port must get 407 (dir {:?})\n{}",
+        pbx.dir,
+        wires(&all)
+    );
+    assert_eq!(
+        desk.received(),
+        0,
+        "the front desk rang for a caller who is not the trunk (dir {:?})\n{}",
+        pbx.dir,
+        wires(&all)
+    );
+    pbx.end(&mut [&mut caller, &mut desk]).await;
+}
+
+#[tokio::test]
+async fn unknown_did_is_refused_with_404() {
+    let pbx = Pbx::start("incoming-404").await;
+    let mut provider = pbx.sipp(
+        "provider-calls",
+        "call_provider_invite_refused_uac.xml",
+        pbx.provider_port,
+        true,
+        &["-s", "4185559999"],
+    );
+    let provider_ok = provider.finish().await;
+    assert!(
+        provider_ok,
+        "the provider did not get 404 without a challenge (dir {:?})\n{}",
+        pbx.dir,
+        wires(&[&provider])
+    );
+    // Recorded for the Incoming calls screen's "Unmatched calls".
+    let mut recorded = Vec::new();
+    for _ in 0..30 {
+        let pool = app::ssr::db::open(&pbx.dir.join("t.db"))
+            .await
+            .expect("database");
+        recorded = app::ssr::store::call_log::latest_unmatched(&pool, 10)
+            .await
+            .expect("rows");
+        pool.close().await;
+        if !recorded.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(
+        (recorded[0].trunk.as_str(), recorded[0].did.as_str()),
+        ("provider_username", "4185559999")
+    );
+    pbx.end(&mut [&mut provider]).await;
+}
