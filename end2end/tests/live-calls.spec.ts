@@ -2,10 +2,11 @@ import { test, expect, login, hydrated, OwnServer, freeUdpPort } from './support
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-// Status → Calls with real SIP: a SIPp phone dials 4185551234, a SIPp
-// provider challenges the PBX and answers; the call shows in progress
-// without a reload, disappears after BYE, and the log lists it with its
-// trunk. A server of its own, so its SIP port is known.
+// Status → Calls with real SIP: a SIPp phone registers (the Users screen
+// shows where), dials 4185551234, a SIPp provider challenges the PBX and
+// answers; the call shows in progress without a reload, disappears after
+// BYE, and the log lists it with its trunk. A server of its own, so its
+// SIP port is known.
 const PASSWORD = 'live-calls-pass-1';
 const LINE_PASSWORD = 'phone-pass-1000';
 const sippDir = path.resolve(__dirname, '../../server/tests/sipp');
@@ -19,7 +20,7 @@ function exited(proc: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
 }
 
-test('a call in progress shows live, leaves after BYE, and the log lists it with its trunk', async ({ page }) => {
+test('a registered phone shows on Users; its call shows live, leaves after BYE, and is logged with its trunk', async ({ page }) => {
   test.setTimeout(60_000);
   const sipPort = await freeUdpPort();
   const server = new OwnServer(3104, sipPort);
@@ -60,6 +61,13 @@ test('a call in progress shows live, leaves after BYE, and the log lists it with
     const registered = sipp(['-sf', path.join(sippDir, 'phone_register_uac.xml'), ...phone, '-timeout', '10s',
       `127.0.0.1:${sipPort}`]);
     expect(await exited(registered)).toBe(0);
+
+    // The Users screen shows where the line is registered.
+    await page.goto(`${server.url}/ipbx/users`);
+    await hydrated(page);
+    await expect(page.locator('tr[data-exten="1000"] td.line-status')).toContainText(
+      `Registered at 127.0.0.1:${phonePort} (SIPp phone`,
+    );
 
     await page.goto(`${server.url}/status/calls`);
     await hydrated(page);
