@@ -1,7 +1,8 @@
 //! A new INVITE, before it becomes a call: who sent it (a trunk's provider,
 //! or a phone that must prove its line with digest), where the dial plan
 //! sends it, and the `NewCall` for the calls — or the refusal. The only
-//! I/O is resolving trunk host names.
+//! I/O is resolving trunk host names, done when the configuration changes
+//! (`TrunkAddresses`), never per INVITE.
 
 use crate::sip::proto::auth::{DigestServer, Verdict};
 use crate::sip::proto::call::{
@@ -61,30 +62,54 @@ async fn resolve(host: &str, port: u16) -> Vec<SocketAddr> {
     match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => addrs.collect(),
         Err(error) => {
-            tracing::debug!(%host, %error, "trunk host does not resolve");
+            tracing::warn!(%host, %error, "trunk host does not resolve");
             Vec::new()
         }
     }
 }
 
-/// The trunk whose provider sent this, matched on address and port as
-/// chan_sip matches peers.
-async fn trunk_of(directory: &Directory, source: SocketAddr) -> Option<&TrunkDial> {
-    for trunk in &directory.trunks {
-        let mut places = Vec::new();
-        if let Some(host) = &trunk.host {
-            places.push((host.as_str(), trunk.port));
-        }
-        if let Some((host, port)) = &trunk.registrar {
-            places.push((host.as_str(), *port));
-        }
-        for (host, port) in places {
-            if resolve(host, port).await.contains(&source) {
-                return Some(trunk);
+/// Where each trunk is, resolved once per configuration change rather than
+/// on every INVITE: name lookups must not sit on the call path.
+#[derive(Clone, Debug, Default)]
+pub struct TrunkAddresses {
+    /// Where calls to the trunk go (its static host).
+    call: HashMap<i64, SocketAddr>,
+    /// Addresses whose INVITEs come from the trunk's provider: its host
+    /// and its registrar, matched with the port as chan_sip matches peers.
+    sources: HashMap<SocketAddr, i64>,
+}
+
+impl TrunkAddresses {
+    pub async fn resolve(directory: &Directory) -> Self {
+        let mut out = Self::default();
+        for trunk in &directory.trunks {
+            if let Some(host) = &trunk.host {
+                let addrs = resolve(host, trunk.port).await;
+                if let Some(first) = addrs.first() {
+                    out.call.insert(trunk.id, *first);
+                }
+                for a in addrs {
+                    out.sources.entry(a).or_insert(trunk.id);
+                }
+            }
+            if let Some((host, port)) = &trunk.registrar {
+                for a in resolve(host, *port).await {
+                    out.sources.entry(a).or_insert(trunk.id);
+                }
             }
         }
+        out
     }
-    None
+}
+
+/// The trunk whose provider sent this.
+fn trunk_of<'a>(
+    directory: &'a Directory,
+    addresses: &TrunkAddresses,
+    source: SocketAddr,
+) -> Option<&'a TrunkDial> {
+    let id = addresses.sources.get(&source)?;
+    directory.trunks.iter().find(|t| t.id == *id)
 }
 
 fn refuse(request: &Request, status: u16, reason: &str) -> Decision {
@@ -108,8 +133,9 @@ fn seconds(ring: u16) -> Option<Duration> {
 }
 
 /// Decides what to do with a new INVITE.
-pub async fn decide(
+pub fn decide(
     directory: &Directory,
+    addresses: &TrunkAddresses,
     registrar: &Registrar,
     auth: &mut DigestServer,
     now: Instant,
@@ -121,7 +147,7 @@ pub async fn decide(
         .unwrap_or("")
         .to_owned();
     let us = request.uri.host_with_port.to_string();
-    if let Some(trunk) = trunk_of(directory, source).await {
+    if let Some(trunk) = trunk_of(directory, addresses, source) {
         return incoming(directory, registrar, trunk, request, &dialed, &us);
     }
     // Anyone else must be one of our phones: no unauthenticated call
@@ -135,7 +161,9 @@ pub async fn decide(
     let Some(&user_id) = directory.users.get(&username) else {
         return refuse(request, 403, "Forbidden");
     };
-    outgoing(directory, registrar, user_id, request, &dialed, &us).await
+    outgoing(
+        directory, addresses, registrar, user_id, request, &dialed, &us,
+    )
 }
 
 fn incoming(
@@ -230,8 +258,9 @@ fn caller_id(choice: &CallerIdChoice, own: Option<&User>) -> CallerId {
     }
 }
 
-async fn outgoing(
+fn outgoing(
     directory: &Directory,
+    addresses: &TrunkAddresses,
     registrar: &Registrar,
     user_id: i64,
     request: &Request,
@@ -287,11 +316,7 @@ async fn outgoing(
                     continue;
                 };
                 let host = trunk.host.clone().unwrap_or_default();
-                let dest = if host.is_empty() {
-                    None
-                } else {
-                    resolve(&host, trunk.port).await.into_iter().next()
-                };
+                let dest = addresses.call.get(&trunk.id).copied();
                 let skipped = attempt
                     .skipped
                     .clone()

@@ -5,7 +5,7 @@
 //! feature claims are answered here too (`proto::answer`, 481 inside an
 //! unknown dialog).
 
-use super::invite::{decide, Decision, Directory};
+use super::invite::{decide, Decision, Directory, TrunkAddresses};
 use super::RuntimeHandle;
 use crate::sip::proto::answer::answer;
 use crate::sip::proto::auth::DigestServer;
@@ -45,6 +45,8 @@ pub struct Lines {
     runtime: RuntimeHandle,
     rng: Rng,
     unmatched: mpsc::UnboundedSender<UnmatchedCall>,
+    /// The trunks' addresses for the current directory.
+    addresses: TrunkAddresses,
 }
 
 impl Lines {
@@ -77,6 +79,7 @@ impl Lines {
                 runtime,
                 rng,
                 unmatched,
+                addresses: TrunkAddresses::default(),
             },
             LinesHandle { bindings },
         )
@@ -87,7 +90,7 @@ impl Lines {
             .send_replace(Arc::new(self.registrar.all().cloned().collect()));
     }
 
-    async fn handle(&mut self, event: Event) {
+    fn handle(&mut self, event: Event) {
         let Event::Request {
             tx,
             request,
@@ -119,13 +122,13 @@ impl Lines {
             let directory = self.directory.borrow().clone();
             let decision = decide(
                 &directory,
+                &self.addresses,
                 &self.registrar,
                 &mut self.auth,
                 Instant::now(),
                 &request,
                 source,
-            )
-            .await;
+            );
             match decision {
                 Decision::Call(call) => {
                     tracing::debug!(%source, callee = %call.labels.callee, "call starts");
@@ -161,6 +164,8 @@ impl Lines {
         stop: impl Future<Output = ()>,
     ) {
         tokio::pin!(stop);
+        let first = self.directory.borrow().clone();
+        self.addresses = TrunkAddresses::resolve(&first).await;
         loop {
             // Wake at the next lapse; at most a minute apart, so a clock
             // change is noticed.
@@ -171,7 +176,7 @@ impl Lines {
             tokio::select! {
                 () = &mut stop => break,
                 event = events.recv() => match event {
-                    Some(event) => self.handle(event).await,
+                    Some(event) => self.handle(event),
                     None => break,
                 },
                 changed = self.directory.changed() => {
@@ -180,6 +185,9 @@ impl Lines {
                     if self.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
                         self.publish();
                     }
+                    // Trunks may have moved: look their hosts up again now,
+                    // once, rather than on each call.
+                    self.addresses = TrunkAddresses::resolve(&directory).await;
                 }
                 () = tokio::time::sleep(Duration::from_secs(wait)) => {
                     if self.registrar.expire(wall_now()) {
