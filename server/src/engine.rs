@@ -107,6 +107,9 @@ async fn follow(
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
     registrations.apply(specs(&current, &options));
+    // What the calls' directory was last built from; the initial one
+    // (`start`) knew no monitoring yet.
+    let mut built_from = (u64::MAX, Vec::new());
     loop {
         tokio::select! {
             changed = config.changed() => {
@@ -125,16 +128,15 @@ async fn follow(
         }
         let rows = entries(&current, &status.borrow_and_update());
         // Calls follow both the configuration and the monitoring: a trunk
-        // that turns UNREACHABLE is skipped by the next call.
-        let next = lines::directory(&current, &rows);
-        directory.send_if_modified(|old| {
-            if **old == next {
-                false
-            } else {
-                *old = Arc::new(next);
-                true
-            }
-        });
+        // that turns UNREACHABLE is skipped by the next call. Most status
+        // changes are registration refreshes: the directory (a copy of the
+        // whole dial plan) is rebuilt only when the configuration or a
+        // trunk's availability changed.
+        let available = lines::availability(&current, &rows);
+        if built_from != (current.generation, available.clone()) {
+            built_from = (current.generation, available);
+            directory.send_replace(Arc::new(lines::directory(&current, &rows)));
+        }
         registry.send_if_modified(|old| {
             if **old == rows {
                 false

@@ -25,6 +25,16 @@ fn unavailable(registry: &[RegistryEntry], trunk_id: i64) -> Option<String> {
     }
 }
 
+/// Which trunks monitoring makes calls skip, with why: what, besides the
+/// configuration, the directory depends on.
+pub fn availability(config: &PbxConfig, registry: &[RegistryEntry]) -> Vec<(i64, Option<String>)> {
+    config
+        .trunks
+        .iter()
+        .map(|t| (t.id, unavailable(registry, t.id)))
+        .collect()
+}
+
 /// What the lines task works from: line passwords and user ids by line
 /// username, the dial plan, and the enabled trunks with their
 /// credentials and whether monitoring says they are unavailable.
