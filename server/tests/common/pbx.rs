@@ -3,6 +3,7 @@
 //! bounded lifetimes, their wire logs kept for a failing test.
 
 use super::serve::{free_port, start_server_on};
+use app::model::calls::CallLogEntry;
 use app::model::incall::IncallInput;
 use app::model::outcall::{ExtenInput, OutcallInput};
 use app::model::trunk::TrunkInput;
@@ -168,23 +169,57 @@ impl Pbx {
     /// (Front Desk) and 1001 (Bob); the outgoing call "provider" (`418.`
     /// through both trunks, in that order); DID 4185550000 → 1000.
     pub async fn start(name: &str) -> Self {
+        let dir = Self::fresh_dir(name);
+        let provider_port = free_port();
+        let backup_port = free_port();
+        prepare(&dir.join("t.db"), provider_port, backup_port).await;
+        let mut pbx = Self::launch(dir, free_port()).await;
+        pbx.provider_port = provider_port;
+        pbx.backup_port = backup_port;
+        pbx
+    }
+
+    /// An empty directory for one PBX of test `name`; its database is
+    /// `t.db` in it.
+    pub fn fresh_dir(name: &str) -> PathBuf {
         let dir =
             std::env::temp_dir().join(format!("trunkline-calls-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("test dir");
-        let db = dir.join("t.db");
-        let provider_port = free_port();
-        let backup_port = free_port();
-        prepare(&db, provider_port, backup_port).await;
-        let sip_port = free_port();
-        let server = start_server_on(&db, sip_port, free_port()).await;
+        dir
+    }
+
+    /// Starts the binary on the database already prepared in `dir`, with
+    /// SIP on `sip_port` (no providers of the brief).
+    pub async fn launch(dir: PathBuf, sip_port: u16) -> Self {
+        let server = start_server_on(&dir.join("t.db"), sip_port, free_port()).await;
         Self {
             dir,
             sip_port,
-            provider_port,
-            backup_port,
+            provider_port: 0,
+            backup_port: 0,
             server,
         }
+    }
+
+    /// The call log, once it holds at least `count` calls (waiting at most
+    /// 3 s: the log is written just after a call ends).
+    pub async fn call_log(&self, count: usize) -> Vec<CallLogEntry> {
+        let mut calls = Vec::new();
+        for _ in 0..30 {
+            let pool = app::ssr::db::open(&self.dir.join("t.db"))
+                .await
+                .expect("database");
+            calls = app::ssr::store::call_log::latest(&pool, 100)
+                .await
+                .expect("call log");
+            pool.close().await;
+            if calls.len() >= count {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        calls
     }
 
     pub fn sipp(
@@ -298,11 +333,9 @@ impl Pbx {
     }
 }
 
-pub async fn prepare(path: &Path, provider_port: u16, backup_port: u16) {
-    use app::ssr::service::{incalls, outcalls, trunks, users};
-    let pool = app::ssr::db::open(path).await.expect("database");
-    let core = Core::new(pool.clone()).await.expect("core");
-    let trunk = |name: &str, user: &str, secret: &str, port: u16| TrunkInput {
+/// A trunk to 127.0.0.1:`port` over UDP, without registration or monitoring.
+fn trunk(name: &str, user: &str, secret: &str, port: u16) -> TrunkInput {
+    TrunkInput {
         name: name.into(),
         auth_username: user.into(),
         secret: secret.into(),
@@ -312,7 +345,77 @@ pub async fn prepare(path: &Path, provider_port: u16, backup_port: u16) {
         register: false,
         monitoring: "no".into(),
         ..TrunkInput::default()
-    };
+    }
+}
+
+/// A user of context `default` with a SIP line.
+fn user(first: &str, last: &str, exten: &str, password: &str) -> UserInput {
+    UserInput {
+        firstname: first.into(),
+        lastname: last.into(),
+        exten: exten.into(),
+        line_password: password.into(),
+        ..UserInput::default()
+    }
+}
+
+/// An office for the two-Trunklines test, as XiVO's "Interconnect two
+/// XiVO directly" sets one up: a trunk named `peer` to the other office's
+/// SIP port (context `from-extern`), an outgoing call sending
+/// `peer_pattern` through it, one user (`exten`, password `password`)
+/// and an incoming call from its extension to that user, so the other
+/// office reaches them by dialing the extension.
+pub async fn prepare_office(
+    path: &Path,
+    peer: &str,
+    peer_port: u16,
+    peer_pattern: &str,
+    (first, exten, password): (&str, &str, &str),
+) {
+    use app::ssr::service::{incalls, outcalls, trunks, users};
+    let pool = app::ssr::db::open(path).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
+    let trunk_id = trunks::create(&core, &trunk(peer, "", "", peer_port))
+        .await
+        .expect("trunk to the other office")
+        .id;
+    let user_id = users::create(&core, &user(first, "", exten, password))
+        .await
+        .expect("user")
+        .view
+        .id;
+    outcalls::create(
+        &core,
+        &OutcallInput {
+            name: peer.into(),
+            trunks: vec![trunk_id],
+            extens: vec![ExtenInput {
+                pattern: peer_pattern.into(),
+                ..ExtenInput::default()
+            }],
+            ..OutcallInput::default()
+        },
+    )
+    .await
+    .expect("outgoing call to the other office");
+    incalls::create(
+        &core,
+        &IncallInput {
+            did: exten.into(),
+            destination: "user".into(),
+            user_id: Some(user_id),
+            ..IncallInput::default()
+        },
+    )
+    .await
+    .expect("incoming call from the other office");
+    pool.close().await;
+}
+
+pub async fn prepare(path: &Path, provider_port: u16, backup_port: u16) {
+    use app::ssr::service::{incalls, outcalls, trunks, users};
+    let pool = app::ssr::db::open(path).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
     let provider = trunks::create(
         &core,
         &trunk(
@@ -332,13 +435,6 @@ pub async fn prepare(path: &Path, provider_port: u16, backup_port: u16) {
     .await
     .expect("trunk backup")
     .id;
-    let user = |first: &str, last: &str, exten: &str, password: &str| UserInput {
-        firstname: first.into(),
-        lastname: last.into(),
-        exten: exten.into(),
-        line_password: password.into(),
-        ..UserInput::default()
-    };
     let desk = users::create(&core, &user("Front", "Desk", "1000", PASSWORD_1000))
         .await
         .expect("user 1000")
