@@ -1,81 +1,82 @@
-import { test, expect, login, hydrated, OwnServer, freeUdpPort } from './support';
-import { spawn, ChildProcess } from 'node:child_process';
+import { test, expect, hydrated, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import type { Page } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 // Status → Calls with real SIP: a SIPp phone registers (the Users screen
 // shows where), dials 4185551234, a SIPp provider challenges the PBX and
 // answers; the call shows in progress without a reload, disappears after
-// BYE, and the log lists it with its trunk. A server of its own, so its
-// SIP port is known.
+// BYE, and the log lists it with its trunk; the administrator hangs up
+// another call from the screen. A server of its own, so its SIP port is
+// known.
 const PASSWORD = 'live-calls-pass-1';
 const LINE_PASSWORD = 'phone-pass-1000';
-const sippDir = path.resolve(__dirname, '../../server/tests/sipp');
 
-function sipp(args: string[]): ChildProcess {
-  return spawn('sipp', [...args, '-i', '127.0.0.1', '-m', '1', '-nostdin'], { stdio: 'ignore', cwd: '/tmp' });
+/** A fresh server with the brief's trunk (its provider a SIPp UAS that
+ *  challenges and answers), user 1000 registered from a SIPp phone, and
+ *  the outgoing call `418.`; the page is logged in. */
+async function office(page: Page, port: number, children: ChildProcess[]) {
+  const sipPort = await freeUdpPort();
+  const server = new OwnServer(port, sipPort);
+  await server.start();
+  await server.adminLogin(page, PASSWORD);
+
+  const providerPort = await freeUdpPort();
+  const trunk = await page.request.post(`${server.url}/api/v1/trunks`, {
+    data: {
+      name: 'provider_username', auth_username: 'provider_username', secret: 'provider_password',
+      host_type: 'static', host: '127.0.0.1', port: providerPort, monitoring: 'no',
+    },
+  });
+  expect(trunk.status()).toBe(201);
+  const trunkId = (await trunk.json()).id;
+  const user = await page.request.post(`${server.url}/api/v1/users`, {
+    data: { firstname: 'Front', lastname: 'Desk', exten: '1000', line_password: LINE_PASSWORD },
+  });
+  expect(user.status()).toBe(201);
+  const outcall = await page.request.post(`${server.url}/api/v1/outcalls`, {
+    data: { name: 'provider', trunks: [trunkId], extens: [{ pattern: '418.' }] },
+  });
+  expect(outcall.status()).toBe(201);
+
+  const provider = sipp(['-sf', path.join(sippDir, 'call_provider_challenge_uas.xml'), '-p', String(providerPort),
+    '-timeout', '40s']);
+  children.push(provider);
+  const phonePort = await freeUdpPort();
+  const phone = ['-s', '1000', '-au', '1000', '-ap', LINE_PASSWORD, '-p', String(phonePort)];
+  const registered = sipp(['-sf', path.join(sippDir, 'phone_register_uac.xml'), ...phone, '-timeout', '10s',
+    `127.0.0.1:${sipPort}`]);
+  expect(await exited(registered)).toBe(0);
+  return { server, provider, phonePort };
 }
 
-function exited(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+/** Phone 1000 dials 4185551234 with `scenario` (in end2end/sipp). */
+async function dial(server: OwnServer, scenario: string, extra: string[]): Promise<ChildProcess> {
+  return sipp(['-sf', path.resolve(__dirname, '../sipp', scenario),
+    '-s', '4185551234', '-key', 'caller', '1000', '-au', '1000', '-ap', LINE_PASSWORD,
+    '-p', String(await freeUdpPort()), ...extra, '-timeout', '30s', `127.0.0.1:${server.sipPort}`]);
 }
 
 test('a registered phone shows on Users; its call shows live, leaves after BYE, and is logged with its trunk', async ({ page }) => {
   test.setTimeout(60_000);
-  const sipPort = await freeUdpPort();
-  const server = new OwnServer(3104, sipPort);
-  await server.start();
   const children: ChildProcess[] = [];
+  let server: OwnServer | undefined;
   try {
-    const admin = await fetch(`${server.url}/api/create_admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ input: { username: 'admin', password: PASSWORD, confirm: PASSWORD } }),
-    });
-    expect(admin.ok).toBe(true);
-    await login(page, server.url, PASSWORD);
-
-    const providerPort = await freeUdpPort();
-    const trunk = await page.request.post(`${server.url}/api/v1/trunks`, {
-      data: {
-        name: 'provider_username', auth_username: 'provider_username', secret: 'provider_password',
-        host_type: 'static', host: '127.0.0.1', port: providerPort, monitoring: 'no',
-      },
-    });
-    expect(trunk.status()).toBe(201);
-    const trunkId = (await trunk.json()).id;
-    const user = await page.request.post(`${server.url}/api/v1/users`, {
-      data: { firstname: 'Front', lastname: 'Desk', exten: '1000', line_password: LINE_PASSWORD },
-    });
-    expect(user.status()).toBe(201);
-    const outcall = await page.request.post(`${server.url}/api/v1/outcalls`, {
-      data: { name: 'provider', trunks: [trunkId], extens: [{ pattern: '418.' }] },
-    });
-    expect(outcall.status()).toBe(201);
-
-    const provider = sipp(['-sf', path.join(sippDir, 'call_provider_challenge_uas.xml'), '-p', String(providerPort),
-      '-timeout', '40s']);
-    children.push(provider);
-    const phonePort = await freeUdpPort();
-    const phone = ['-s', '1000', '-au', '1000', '-ap', LINE_PASSWORD, '-p', String(phonePort)];
-    const registered = sipp(['-sf', path.join(sippDir, 'phone_register_uac.xml'), ...phone, '-timeout', '10s',
-      `127.0.0.1:${sipPort}`]);
-    expect(await exited(registered)).toBe(0);
+    const setup = await office(page, 3104, children);
+    server = setup.server;
 
     // The Users screen shows where the line is registered.
     await page.goto(`${server.url}/ipbx/users`);
     await hydrated(page);
     await expect(page.locator('tr[data-exten="1000"] td.line-status')).toContainText(
-      `Registered at 127.0.0.1:${phonePort} (SIPp phone`,
+      `Registered at 127.0.0.1:${setup.phonePort} (SIPp phone`,
     );
 
     await page.goto(`${server.url}/status/calls`);
     await hydrated(page);
     await expect(page.locator('#no-live-calls')).toBeVisible();
 
-    const dialer = sipp(['-sf', path.resolve(__dirname, '../sipp/phone_dial_hold.xml'),
-      '-s', '4185551234', '-key', 'caller', '1000', '-au', '1000', '-ap', LINE_PASSWORD,
-      '-p', String(await freeUdpPort()), '-d', '6000', '-timeout', '30s', `127.0.0.1:${sipPort}`]);
+    const dialer = await dial(server, 'phone_dial_hold.xml', ['-d', '6000']);
     children.push(dialer);
 
     const live = page.locator('#live-calls tr[data-live-call="4185551234"]');
@@ -84,7 +85,7 @@ test('a registered phone shows on Users; its call shows live, leaves after BYE, 
     await expect(live).toContainText('answered');
 
     expect(await exited(dialer)).toBe(0);
-    expect(await exited(provider)).toBe(0);
+    expect(await exited(setup.provider)).toBe(0);
     await expect(page.locator('#no-live-calls')).toBeVisible({ timeout: 10_000 });
     const logged = page.locator('#call-log tr[data-call="4185551234"]');
     await expect(logged).toBeVisible();
@@ -92,6 +93,33 @@ test('a registered phone shows on Users; its call shows live, leaves after BYE, 
     await expect(logged).toContainText('Front Desk (1000)');
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
-    await server.stop();
+    await server?.stop();
+  }
+});
+
+test('the administrator hangs up a call in progress: both phones get BYE and the log says who ended it', async ({ page }) => {
+  test.setTimeout(60_000);
+  const children: ChildProcess[] = [];
+  let server: OwnServer | undefined;
+  try {
+    const setup = await office(page, 3105, children);
+    server = setup.server;
+    await page.goto(`${server.url}/status/calls`);
+    await hydrated(page);
+
+    const dialer = await dial(server, 'phone_dial_hung_up.xml', []);
+    children.push(dialer);
+    const live = page.locator('#live-calls tr[data-live-call="4185551234"]');
+    await expect(live).toContainText('answered', { timeout: 10_000 });
+    await live.getByRole('button', { name: 'Hang up the call from Front Desk (1000) to 4185551234' }).click();
+
+    // The phone and the provider each got BYE and answered it.
+    expect(await exited(dialer)).toBe(0);
+    expect(await exited(setup.provider)).toBe(0);
+    await expect(page.locator('#no-live-calls')).toBeVisible({ timeout: 10_000 });
+    await expect(page.locator('#call-log tr[data-call="4185551234"]')).toContainText('Administrator');
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+    await server?.stop();
   }
 });

@@ -75,6 +75,16 @@ export class OwnServer {
     }
     throw new Error(`server on ${this.port} did not start`);
   }
+  /** Creates the administrator (a fresh server has none) and logs `page` in. */
+  async adminLogin(page: Page, password: string) {
+    const admin = await fetch(`${this.url}/api/create_admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { username: MAIN.user, password, confirm: password } }),
+    });
+    expect(admin.ok).toBe(true);
+    await login(page, this.url, password);
+  }
   async stop() {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
@@ -92,4 +102,17 @@ export async function freeUdpPort(): Promise<number> {
   const port = socket.address().port;
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
+}
+
+/** The SIPp scenarios the Rust tests use. */
+export const sippDir = path.resolve(__dirname, '../../server/tests/sipp');
+
+/** One SIPp run (`-m 1` unless `args` says otherwise) from 127.0.0.1. */
+export function sipp(args: string[]): ChildProcess {
+  return spawn('sipp', ['-i', '127.0.0.1', '-m', '1', '-nostdin', ...args], { stdio: 'ignore', cwd: '/tmp' });
+}
+
+export function exited(proc: ChildProcess): Promise<number | null> {
+  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
+  return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
 }

@@ -4,13 +4,14 @@
 //! publishes the registry the console shows. Trunks are only ever touched
 //! through `apply`, which leaves unchanged ones alone.
 
+use crate::sip::proto::call::CallId;
 use crate::sip::proto::qualify::PeerStatus;
 use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
 use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{
-    CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, TrunkSpec, TrunkStatus,
+    CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec, TrunkStatus,
 };
 use app::model::calls::{CallLogEntry, UnmatchedCall};
 use app::model::config::TrunkConfig;
@@ -18,7 +19,7 @@ use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
 use app::model::trunk::Transport as TrunkTransport;
 use app::model::PbxConfig;
-use app::ssr::state::EngineLink;
+use app::ssr::state::{EngineCommand, EngineLink};
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
@@ -73,6 +74,8 @@ pub async fn start(
         stop,
     )
     .await?;
+    let (commands, command_rx) = mpsc::unbounded_channel();
+    tokio::spawn(obey(command_rx, sip.handle.clone(), sip.lines.lift.clone()));
     let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));
     tokio::spawn(lines::follow_bindings(sip.lines.bindings.clone(), lines_tx));
     let (registry_tx, registry) = watch::channel(Arc::new(Vec::new()));
@@ -92,8 +95,27 @@ pub async fn start(
             actions,
             lines: line_bindings,
             live_calls,
+            watched: sip.lines.watched.clone(),
+            commands,
         },
     ))
+}
+
+/// Carries the administrator's commands to the part of SIP that owns
+/// what they act on: calls live in the driver, the guard in the lines task.
+async fn obey(
+    mut commands: mpsc::UnboundedReceiver<EngineCommand>,
+    runtime: RuntimeHandle,
+    lift: mpsc::UnboundedSender<std::net::IpAddr>,
+) {
+    while let Some(command) = commands.recv().await {
+        match command {
+            EngineCommand::HangUp { call } => runtime.hang_up(CallId(call)),
+            EngineCommand::LiftBlock { address } => {
+                let _ = lift.send(address);
+            }
+        }
+    }
 }
 
 async fn follow(

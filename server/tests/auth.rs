@@ -36,7 +36,9 @@ fn register(
                 (u == "alice").then(|| "secret".to_string())
             }) {
                 Verdict::Accepted { .. } => Response::for_request(request, 200, "OK"),
-                Verdict::Challenge(c) => DigestServer::unauthorized(request, c),
+                Verdict::Challenge(c) | Verdict::Refused(c) => {
+                    DigestServer::unauthorized(request, c)
+                }
             };
             let _ = ep.respond(now, *tx, resp);
         }
@@ -177,10 +179,11 @@ fn unknown_user_and_wrong_password_get_the_same_401() {
     for (user, pass) in [("alice", "wrong"), ("mallory", "whatever")] {
         let mut c = DigestClient::new(user, pass, 3);
         let req = signed(&mut c, &ch, &mut rng, &mut ep);
-        let Verdict::Challenge(c) =
+        // Both count as a failure for the toll-fraud guard; neither shows.
+        let Verdict::Refused(c) =
             srv.verify(t0, &req, |u| (u == "alice").then(|| "secret".to_string()))
         else {
-            panic!("accepted");
+            panic!("accepted, or not counted as a failure");
         };
         outcomes.push(DigestServer::unauthorized(&req, c));
     }

@@ -20,3 +20,10 @@ pub async fn live_calls() -> Result<Vec<LiveCall>, ServerFnError> {
         .as_ref()
         .clone())
 }
+
+/// Ends a call in progress ("Hang up" on Status → Calls).
+#[server(prefix = "/api", endpoint = "hang_up_call")]
+pub async fn hang_up_call(id: u64) -> Result<(), ServerFnError> {
+    use super::server::{read, state};
+    read(crate::ssr::service::calls::hang_up(&state()?.engine, id))
+}

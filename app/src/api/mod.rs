@@ -9,6 +9,7 @@ pub mod incalls;
 pub mod outcalls;
 pub mod registry;
 pub mod routing;
+pub mod security;
 pub mod trunks;
 pub mod users;
 

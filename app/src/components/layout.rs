@@ -31,6 +31,10 @@ pub fn Layout() -> impl IntoView {
                     <li><A href="/ipbx/users">"Users"</A></li>
                     <li><A href="/ipbx/contexts">"Contexts"</A></li>
                 </ul>
+                <p class="menu-section">"General settings"</p>
+                <ul>
+                    <li><A href="/ipbx/security">"SIP security"</A></li>
+                </ul>
                 <p class="menu-section">"Call management"</p>
                 <ul>
                     <li><A href="/ipbx/incalls">"Incoming calls"</A></li>

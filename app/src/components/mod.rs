@@ -4,6 +4,7 @@ pub mod delete_cell;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod poll;
 pub mod route_tester;
 pub mod tabs;
 pub mod unmatched_calls;

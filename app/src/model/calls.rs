@@ -53,6 +53,8 @@ impl CallLogEntry {
 /// A call in progress, as Status → Calls lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveCall {
+    /// The engine's number for the call, for "Hang up".
+    pub id: u64,
     pub caller: String,
     pub callee: String,
     pub dialed: String,

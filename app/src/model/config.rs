@@ -4,6 +4,7 @@
 
 use super::incall::Incall;
 use super::outcall::Outcall;
+use super::security::SipSecurity;
 use super::trunk::Trunk;
 use super::user::User;
 use super::Context;
@@ -64,6 +65,8 @@ pub struct PbxConfig {
     pub users: Vec<UserConfig>,
     pub outcalls: Vec<Entry<Outcall>>,
     pub incalls: Vec<Entry<Incall>>,
+    /// The toll-fraud guard's settings.
+    pub security: SipSecurity,
 }
 
 /// A stored row: its id and the validated value.

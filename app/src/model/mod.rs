@@ -16,6 +16,7 @@ pub mod net;
 pub mod outcall;
 pub mod registry;
 pub mod routing;
+pub mod security;
 pub mod text;
 pub mod trunk;
 pub mod user;

@@ -1,8 +1,10 @@
 //! Status → Calls: the calls in progress (refreshed every two seconds, no
 //! reload) and the searchable call log, newest first, with the trunk each
-//! call left through and what every trunk attempt answered.
+//! call left through and what every trunk attempt answered. Any call in
+//! progress can be hung up from here.
 
-use crate::api::calls::{call_log, live_calls};
+use crate::api::calls::{call_log, live_calls, HangUpCall};
+use crate::components::poll::{clock, ticker};
 use crate::model::calls::{CallLogEntry, LiveCall};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,39 +12,26 @@ use leptos_meta::Title;
 /// How often the live list asks again.
 const REFRESH_MS: u64 = 2000;
 
-fn clock(unix: i64) -> String {
-    let secs = unix.rem_euclid(86_400);
-    format!(
-        "{:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 #[component]
 pub fn CallsPage() -> impl IntoView {
-    let tick = RwSignal::new(0u64);
-    // Only the browser polls; the server renders the first list once.
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || tick.update(|t| *t += 1),
-            std::time::Duration::from_millis(REFRESH_MS),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
-    });
+    let tick = ticker(REFRESH_MS);
     let search = RwSignal::new(String::new());
-    let live = Resource::new(move || tick.get(), |_| live_calls());
+    let hang_up = ServerAction::<HangUpCall>::new();
+    // A hang-up refreshes the list at once rather than at the next tick.
+    let live = Resource::new(
+        move || (tick.get(), hang_up.version().get()),
+        |_| live_calls(),
+    );
     let log = Resource::new(move || (tick.get(), search.get()), |(_, s)| call_log(s));
     view! {
         <Title text="Calls"/>
         <p class="crumbs">"Status"</p>
         <h1>"Calls"</h1>
         <h2>"In progress"</h2>
+        {move || match hang_up.value().get() {
+            Some(Err(e)) => Some(view! { <p class="error banner" role="alert">{e.to_string()}</p> }),
+            _ => None,
+        }}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match live.await {
@@ -50,8 +39,8 @@ pub fn CallsPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <p class="empty" id="no-live-calls">"No call in progress."</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="list" id="live-calls">
-                            <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th></tr></thead>
-                            <tbody>{list.into_iter().map(live_row).collect_view()}</tbody>
+                            <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th></th></tr></thead>
+                            <tbody>{list.into_iter().map(|c| live_row(c, hang_up)).collect_view()}</tbody>
                         </table>
                     }.into_any(),
                 }
@@ -81,8 +70,10 @@ pub fn CallsPage() -> impl IntoView {
     }
 }
 
-fn live_row(call: LiveCall) -> impl IntoView {
+fn live_row(call: LiveCall, hang_up: ServerAction<HangUpCall>) -> impl IntoView {
     let key = call.dialed.clone();
+    let id = call.id;
+    let label = format!("Hang up the call from {} to {}", call.caller, call.dialed);
     view! {
         <tr data-live-call=key>
             <td>{clock(call.started_at)}</td>
@@ -91,6 +82,13 @@ fn live_row(call: LiveCall) -> impl IntoView {
             <td>{call.dialed}</td>
             <td>{call.state}</td>
             <td>{call.trunk.unwrap_or_default()}</td>
+            <td>
+                <button type="button" class="danger" aria-label=label
+                    disabled=move || hang_up.pending().get()
+                    on:click=move |_| { hang_up.dispatch(HangUpCall { id }); }>
+                    "Hang up"
+                </button>
+            </td>
         </tr>
     }
 }

@@ -11,6 +11,7 @@ pub mod not_found;
 pub mod outcall_edit;
 pub mod outcalls;
 pub mod registry;
+pub mod security;
 pub mod trunk_edit;
 pub mod trunks;
 pub mod user_edit;

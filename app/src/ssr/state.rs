@@ -3,10 +3,12 @@
 use crate::model::calls::LiveCall;
 use crate::model::lines::LineBinding;
 use crate::model::registry::{RegistryAction, RegistryEntry};
+use crate::model::security::WatchedAddress;
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
@@ -38,6 +40,16 @@ impl Core {
     }
 }
 
+/// What the administrator asks of running calls and of the toll-fraud
+/// guard (configuration changes go through `PbxConfig` instead).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineCommand {
+    /// Ends a call in progress: Status → Calls, "Hang up".
+    HangUp { call: u64 },
+    /// Forgets an address's failed authentications and lifts its block.
+    LiftBlock { address: IpAddr },
+}
+
 /// What the console reads from the SIP engine and may ask of it; the
 /// console never reaches into the engine itself (DESIGN.md, "Status").
 #[derive(Clone)]
@@ -48,6 +60,9 @@ pub struct EngineLink {
     pub lines: watch::Receiver<Arc<Vec<LineBinding>>>,
     /// The calls in progress.
     pub live_calls: watch::Receiver<Arc<Vec<LiveCall>>>,
+    /// Addresses that failed to authenticate: slowed down or blocked.
+    pub watched: watch::Receiver<Arc<Vec<WatchedAddress>>>,
+    pub commands: mpsc::UnboundedSender<EngineCommand>,
 }
 
 impl EngineLink {
@@ -58,12 +73,25 @@ impl EngineLink {
         let (actions, _) = mpsc::unbounded_channel();
         let (_, lines) = watch::channel(Arc::new(Vec::new()));
         let (_, live_calls) = watch::channel(Arc::new(Vec::new()));
+        let (_, watched) = watch::channel(Arc::new(Vec::new()));
+        let (commands, _) = mpsc::unbounded_channel();
         Self {
             registry,
             actions,
             lines,
             live_calls,
+            watched,
+            commands,
         }
+    }
+
+    /// False when no engine listens (it stopped, or the console runs alone).
+    pub fn command(&self, command: EngineCommand) -> bool {
+        let sent = self.commands.send(command.clone()).is_ok();
+        if !sent {
+            tracing::warn!(?command, "no SIP engine to act on");
+        }
+        sent
     }
 
     pub fn act(&self, trunk_id: i64, action: RegistryAction) {

@@ -32,6 +32,7 @@ fn cause_word(cause: HangupCause) -> &'static str {
         HangupCause::Cancelled => "Cancelled",
         HangupCause::Congestion => "Congestion",
         HangupCause::NoAck => "NoAck",
+        HangupCause::Administrator => "Administrator",
     }
 }
 
@@ -71,6 +72,7 @@ pub fn live(snapshots: &[Snapshot], now: Instant, wall: i64) -> Vec<LiveCall> {
         .iter()
         .filter(|s| s.state != CallState::Ended)
         .map(|s| LiveCall {
+            id: s.id.0,
             caller: s.caller.clone(),
             callee: s.callee.clone(),
             dialed: s.dialed.clone(),

@@ -3,13 +3,16 @@
 //! into the console's `LineBinding` (shown on the Users screen, in `sip
 //! show peers`, and persisted by `serve`).
 
+use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
 use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryEntry};
+use app::model::security::{SipSecurity, FREE_TRIES};
 use app::model::PbxConfig;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// Why calls pass a trunk over at once, from its monitoring (REFERENCE
@@ -74,6 +77,17 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
                 }
             })
             .collect(),
+        guard: guard_config(&config.security),
+    }
+}
+
+/// The administrator's SIP security settings as the guard runs them.
+pub fn guard_config(security: &SipSecurity) -> GuardConfig {
+    GuardConfig {
+        free_tries: FREE_TRIES as usize,
+        max_retry: usize::try_from(security.max_retry).unwrap_or(usize::MAX),
+        find_time: Duration::from_secs(u64::from(security.find_time)),
+        ban_time: Duration::from_secs(u64::from(security.ban_time)),
     }
 }
 

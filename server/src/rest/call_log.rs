@@ -1,9 +1,11 @@
-//! `/api/v1/calls`: the call log (searchable) and the calls in progress.
+//! `/api/v1/calls`: the call log (searchable) and the calls in progress,
+//! which DELETE hangs up.
 
-use super::ApiError;
+use super::{ApiError, Key};
 use app::model::calls::{CallLogEntry, LiveCall, UnmatchedCall};
 use app::ssr::state::AppState;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 
@@ -24,6 +26,15 @@ pub async fn log(
 
 pub async fn live(State(state): State<AppState>) -> Json<Vec<LiveCall>> {
     Json(state.engine.live_calls.borrow().as_ref().clone())
+}
+
+/// Hangs up a call in progress.
+pub async fn hang_up(
+    State(state): State<AppState>,
+    Key(id): Key<u64>,
+) -> Result<StatusCode, ApiError> {
+    app::ssr::service::calls::hang_up(&state.engine, id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn unmatched(

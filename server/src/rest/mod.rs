@@ -9,6 +9,7 @@ mod openapi;
 mod outcalls;
 mod registry;
 mod route;
+mod security;
 mod trunks;
 mod users;
 
@@ -19,7 +20,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::FromRequestParts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -36,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/lines", get(registry::lines))
         .route("/calls", get(call_log::log))
         .route("/calls/live", get(call_log::live))
+        .route("/calls/live/{id}", delete(call_log::hang_up))
+        .route("/security", get(security::get).put(security::update))
+        .route("/security/addresses", get(security::addresses))
+        .route("/security/addresses/{address}", delete(security::lift))
         .route("/calls/unmatched", get(call_log::unmatched))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(

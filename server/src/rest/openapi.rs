@@ -2,6 +2,7 @@
 //! is small, and a document checked by a test beats a generator's guess.
 
 mod calls;
+mod security;
 
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -189,7 +190,7 @@ pub fn spec() -> Value {
             },
             "/api/v1/calls/live": {
                 "get": { "summary": "The calls in progress", "responses": {
-                    "200": { "description": "Caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
+                    "200": { "description": "id (for DELETE /api/v1/calls/live/{id}), caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
                         "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
             },
             "/api/v1/calls/unmatched": {
@@ -217,11 +218,13 @@ pub fn spec() -> Value {
     }
     .paths(&mut paths);
     calls::paths(&mut paths);
+    security::paths(&mut paths);
     if let Some(listed) = doc["paths"].as_object_mut() {
         listed.extend(paths);
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(calls::schemas());
+        schemas.extend(security::schemas());
     }
     doc
 }

@@ -157,6 +157,8 @@ pub async fn listening(port: u16) {
 pub struct Pbx {
     pub dir: PathBuf,
     pub sip_port: u16,
+    /// The console and REST API.
+    pub http_port: u16,
     pub provider_port: u16,
     pub backup_port: u16,
     pub server: Child,
@@ -192,10 +194,12 @@ impl Pbx {
     /// Starts the binary on the database already prepared in `dir`, with
     /// SIP on `sip_port` (no providers of the brief).
     pub async fn launch(dir: PathBuf, sip_port: u16) -> Self {
-        let server = start_server_on(&dir.join("t.db"), sip_port, free_port()).await;
+        let http_port = free_port();
+        let server = start_server_on(&dir.join("t.db"), sip_port, http_port).await;
         Self {
             dir,
             sip_port,
+            http_port,
             provider_port: 0,
             backup_port: 0,
             server,

@@ -2,7 +2,7 @@
 
 use super::ServiceError;
 use crate::model::calls::{CallLogEntry, UnmatchedCall};
-use crate::ssr::state::Core;
+use crate::ssr::state::{Core, EngineCommand, EngineLink};
 use crate::ssr::store;
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
@@ -24,13 +24,47 @@ pub async fn log(core: &Core, search: &str) -> Result<Vec<CallLogEntry>, Service
         .collect())
 }
 
-/// Writes every ended call the engine reports, until it stops.
-pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLogEntry>) {
-    while let Some(entry) = ended.recv().await {
-        if let Err(error) = store::call_log::insert(&pool, &entry).await {
-            tracing::error!(%error, caller = %entry.caller, "call not written to the log");
-        }
+/// Ends call `id` at the administrator's request (Status → Calls, "Hang
+/// up"): both sides get BYE, or the caller an error while it still rings.
+///
+/// # Errors
+/// `NotFound` when the call is no longer in progress, `Internal` when no
+/// engine runs.
+pub fn hang_up(engine: &EngineLink, id: u64) -> Result<(), ServiceError> {
+    let live = engine.live_calls.borrow().iter().any(|c| c.id == id);
+    if !live {
+        return Err(ServiceError::NotFound(
+            "This call is no longer in progress.".into(),
+        ));
     }
+    if !engine.command(EngineCommand::HangUp { call: id }) {
+        return Err(ServiceError::Internal(
+            "the SIP engine is not running".into(),
+        ));
+    }
+    tracing::info!(call = id, "call hung up by the administrator");
+    Ok(())
+}
+
+/// Writes every ended call the engine reports, until it stops. Calls
+/// that ended together are written in one transaction: one disk sync for
+/// a burst, not one per call.
+pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLogEntry>) {
+    let mut batch = Vec::new();
+    while ended.recv_many(&mut batch, 256).await > 0 {
+        if let Err(error) = write_batch(&pool, &batch).await {
+            tracing::error!(%error, calls = batch.len(), "calls not written to the log");
+        }
+        batch.clear();
+    }
+}
+
+async fn write_batch(pool: &SqlitePool, batch: &[CallLogEntry]) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    for entry in batch {
+        store::call_log::insert(&mut tx, entry).await?;
+    }
+    tx.commit().await
 }
 
 /// The latest calls to DIDs nothing answers, newest first.
@@ -122,5 +156,33 @@ mod tests {
         assert_eq!(unmatched[0].did, "4185559999");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].trunk.as_deref(), Some("provider_username"));
+    }
+
+    #[tokio::test]
+    async fn hanging_up_a_live_call_reaches_the_engine() {
+        use crate::model::calls::LiveCall;
+        use crate::ssr::service::testing::engine_link;
+        let mut engine = engine_link();
+        engine
+            .live_calls
+            .send_replace(std::sync::Arc::new(vec![LiveCall {
+                id: 7,
+                caller: "Front Desk (1000)".into(),
+                callee: "provider".into(),
+                dialed: "4185551234".into(),
+                state: "answered".into(),
+                trunk: Some("provider_username".into()),
+                started_at: 1_800_000_000,
+                answered_at: Some(1_800_000_002),
+            }]));
+        assert!(matches!(
+            hang_up(&engine.link, 8),
+            Err(ServiceError::NotFound(_))
+        ));
+        hang_up(&engine.link, 7).expect("hung up");
+        assert_eq!(
+            engine.commands.try_recv().ok(),
+            Some(EngineCommand::HangUp { call: 7 })
+        );
     }
 }

@@ -54,6 +54,7 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, Servi
         users,
         outcalls,
         incalls,
+        security: store::security::get(pool).await?.settings,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod incalls;
 pub mod lines;
 pub mod outcalls;
 pub mod routing;
+pub mod security;
 pub mod trunks;
 pub mod users;
 

@@ -2,11 +2,15 @@
 //! configuration (XiVO's "Interconnect to a VoIP provider").
 
 use super::{outcalls, trunks, users};
+use crate::model::calls::LiveCall;
 use crate::model::outcall::{ExtenInput, OutcallInput};
+use crate::model::security::WatchedAddress;
 use crate::model::trunk::TrunkInput;
 use crate::model::user::UserInput;
 use crate::ssr::db;
-use crate::ssr::state::Core;
+use crate::ssr::state::{Core, EngineCommand, EngineLink};
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
 
 pub async fn core() -> Core {
     Core::new(db::open_in_memory().await.expect("db"))
@@ -66,4 +70,28 @@ pub async fn seed(core: &Core) -> (i64, i64, i64) {
         .view
         .id;
     (trunk, user, outcall)
+}
+
+/// An engine link whose other ends the test holds.
+pub struct TestEngine {
+    pub link: EngineLink,
+    pub live_calls: watch::Sender<Arc<Vec<LiveCall>>>,
+    pub watched: watch::Sender<Arc<Vec<WatchedAddress>>>,
+    pub commands: mpsc::UnboundedReceiver<EngineCommand>,
+}
+
+pub fn engine_link() -> TestEngine {
+    let mut link = EngineLink::detached();
+    let (live_calls, live_rx) = watch::channel(Arc::new(Vec::new()));
+    let (watched, watched_rx) = watch::channel(Arc::new(Vec::new()));
+    let (commands_tx, commands) = mpsc::unbounded_channel();
+    link.live_calls = live_rx;
+    link.watched = watched_rx;
+    link.commands = commands_tx;
+    TestEngine {
+        link,
+        live_calls,
+        watched,
+        commands,
+    }
 }

@@ -1,7 +1,7 @@
 //! The call log table.
 
 use crate::model::calls::{AttemptLog, CallLogEntry, UnmatchedCall};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct SqlCall {
@@ -18,7 +18,7 @@ struct SqlCall {
     attempts: String,
 }
 
-pub async fn insert(pool: &SqlitePool, entry: &CallLogEntry) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut SqliteConnection, entry: &CallLogEntry) -> Result<(), sqlx::Error> {
     let attempts = serde_json::to_string(&entry.attempts).unwrap_or_else(|_| "[]".into());
     sqlx::query(
         "INSERT INTO call_log (started_at, answered_at, ended_at, caller, callee, dialed, trunk,
@@ -36,7 +36,7 @@ pub async fn insert(pool: &SqlitePool, entry: &CallLogEntry) -> Result<(), sqlx:
     .bind(&entry.side)
     .bind(entry.status.map(i64::from))
     .bind(attempts)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }

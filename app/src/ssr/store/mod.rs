@@ -7,5 +7,6 @@ pub mod call_log;
 pub mod contexts;
 pub mod incalls;
 pub mod outcalls;
+pub mod security;
 pub mod trunks;
 pub mod users;

@@ -1,11 +1,12 @@
 //! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication, outbound
-//! registration, qualify, the registrar and calls (B2BUA).
+//! registration, qualify, the registrar, calls (B2BUA) and the toll-fraud guard.
 //! Must not import tokio, open sockets or read the clock: time and randomness are arguments.
 
 pub mod answer;
 pub mod auth;
 pub mod call;
 pub mod endpoint;
+pub mod guard;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;
 pub mod header;

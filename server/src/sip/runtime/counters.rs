@@ -12,6 +12,8 @@ pub struct Counters {
     parse_errors: AtomicU64,
     retransmissions: AtomicU64,
     send_errors: AtomicU64,
+    /// Datagrams and connections dropped because their address is blocked.
+    blocked: AtomicU64,
 }
 
 /// A consistent-enough copy for display.
@@ -22,6 +24,7 @@ pub struct CountersSnapshot {
     pub parse_errors: u64,
     pub retransmissions: u64,
     pub send_errors: u64,
+    pub blocked: u64,
 }
 
 impl Counters {
@@ -40,6 +43,10 @@ impl Counters {
         self.send_errors.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn blocked(&self) {
+        self.blocked.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self) -> CountersSnapshot {
         CountersSnapshot {
             messages_in: self.messages_in.load(Ordering::Relaxed),
@@ -47,6 +54,7 @@ impl Counters {
             parse_errors: self.parse_errors.load(Ordering::Relaxed),
             retransmissions: self.retransmissions.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
+            blocked: self.blocked.load(Ordering::Relaxed),
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Runtime driver loop: feeds datagrams, frames, commands and the one timer into the endpoint and
 //! writes its transmits out (RFC 3261 §18, RFC 3581 symmetric responses). Must hold no SIP logic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,10 +13,13 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
-use crate::sip::proto::call::{CallEvent, Calls, CallsConfig, Inbound, NewCall, Snapshot};
+use crate::sip::proto::call::{CallEvent, CallId, Calls, CallsConfig, Inbound, NewCall, Snapshot};
 use crate::sip::proto::{
     Endpoint, EndpointConfig, Event, Request, Response, SendError, Transmit, Transport, TxId,
 };
+
+/// Shortest time between two publications of the live calls.
+const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What the rest of the server asks the SIP engine to do.
 #[derive(Debug)]
@@ -39,6 +42,13 @@ pub enum Command {
         transport: Transport,
         call: Box<NewCall>,
     },
+    /// The administrator ends a call (Status → Calls).
+    HangUp {
+        call: CallId,
+    },
+    /// Addresses the toll-fraud guard blocks: everything they send is
+    /// dropped before it is parsed, as a firewall would.
+    Block(Arc<HashSet<IpAddr>>),
 }
 
 /// What the calls publish: each event, and the live calls after a change.
@@ -95,6 +105,14 @@ impl RuntimeHandle {
             call: Box::new(call),
         });
     }
+
+    pub fn hang_up(&self, call: CallId) {
+        let _ = self.commands.send(Command::HangUp { call });
+    }
+
+    pub fn block(&self, addresses: Arc<HashSet<IpAddr>>) {
+        let _ = self.commands.send(Command::Block(addresses));
+    }
 }
 
 /// Owns the sockets, the endpoint and the calls (which need the endpoint
@@ -103,8 +121,12 @@ pub struct Runtime {
     endpoint: Endpoint,
     calls: Calls,
     feeds: Option<CallFeeds>,
-    /// A call started since the live calls were last published.
+    /// A call started or changed since the live calls were last published.
     live_dirty: bool,
+    /// When the live calls may next be published: at most a few times a
+    /// second, since each publication copies every call in progress.
+    live_next: Instant,
+    blocked: Arc<HashSet<IpAddr>>,
     udp: Option<UdpSocket>,
     tcp: Option<TcpListener>,
     counters: Arc<Counters>,
@@ -137,6 +159,8 @@ impl Runtime {
             calls: Calls::new(CallsConfig { contact }),
             feeds: None,
             live_dirty: false,
+            live_next: Instant::now(),
+            blocked: Arc::default(),
             endpoint: Endpoint::new(cfg, seed),
             udp,
             tcp,
@@ -165,10 +189,15 @@ impl Runtime {
         tokio::pin!(shutdown);
         let mut buf = vec![0u8; 65_536];
         loop {
-            let deadline = match (self.endpoint.poll_timeout(), self.calls.poll_timeout()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let live = self.live_dirty.then_some(self.live_next);
+            let deadline = [
+                self.endpoint.poll_timeout(),
+                self.calls.poll_timeout(),
+                live,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             let sleep = async {
                 match deadline {
                     Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -179,16 +208,24 @@ impl Runtime {
                 _ = &mut shutdown => break,
                 r = recv_udp(self.udp.as_ref(), &mut buf) => {
                     let (n, from) = r?;
-                    self.endpoint.handle_datagram(Instant::now(), from, Transport::Udp, &buf[..n]);
+                    if !self.refused(from) {
+                        self.endpoint.handle_datagram(Instant::now(), from, Transport::Udp, &buf[..n]);
+                    }
                 }
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
-                        let limits = self.endpoint.config().limits;
-                        self.conns.insert(peer, spawn_connection(stream, peer, limits, self.tcp_tx.clone()));
+                        if !self.refused(peer) {
+                            let limits = self.endpoint.config().limits;
+                            self.conns.insert(peer, spawn_connection(stream, peer, limits, self.tcp_tx.clone()));
+                        }
                     }
                 }
                 Some(ev) = self.tcp_rx.recv() => match ev {
-                    TcpEvent::Frame(peer, bytes) => self.endpoint.handle_datagram(Instant::now(), peer, Transport::Tcp, &bytes),
+                    TcpEvent::Frame(peer, bytes) => {
+                        if !self.refused(peer) {
+                            self.endpoint.handle_datagram(Instant::now(), peer, Transport::Tcp, &bytes);
+                        }
+                    }
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
                 },
                 Some(cmd) = self.commands.recv() => self.command(cmd),
@@ -201,6 +238,15 @@ impl Runtime {
             self.flush().await;
         }
         Ok(())
+    }
+
+    /// Whether `from` is blocked (counted when it is).
+    fn refused(&self, from: SocketAddr) -> bool {
+        let blocked = !self.blocked.is_empty() && self.blocked.contains(&from.ip());
+        if blocked {
+            self.counters.blocked();
+        }
+        blocked
     }
 
     fn command(&mut self, cmd: Command) {
@@ -235,6 +281,12 @@ impl Runtime {
                 self.calls.start(now, &mut self.endpoint, inbound, *call);
                 self.live_dirty = true;
             }
+            Command::HangUp { call } => {
+                if self.calls.hang_up(now, &mut self.endpoint, call) {
+                    self.live_dirty = true;
+                }
+            }
+            Command::Block(addresses) => self.blocked = addresses,
         }
     }
 
@@ -273,7 +325,11 @@ impl Runtime {
                 break;
             }
         }
-        if calls_changed || std::mem::take(&mut self.live_dirty) {
+        self.live_dirty |= calls_changed;
+        let now = Instant::now();
+        if self.live_dirty && now >= self.live_next {
+            self.live_dirty = false;
+            self.live_next = now + LIVE_EVERY;
             if let Some(feeds) = &self.feeds {
                 feeds.live.send_replace(Arc::new(self.calls.snapshots()));
             }

@@ -8,6 +8,7 @@ use crate::sip::proto::auth::{DigestServer, Verdict};
 use crate::sip::proto::call::{
     CallLabels, CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget,
 };
+use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::registrar::{uri_user, Registrar};
 use crate::sip::proto::{Request, Response, Transport};
@@ -47,12 +48,17 @@ pub struct Directory {
     pub users: HashMap<String, i64>,
     pub plan: DialPlan,
     pub trunks: Vec<TrunkDial>,
+    /// The toll-fraud guard's settings.
+    pub guard: GuardConfig,
 }
 
 /// The outcome for one INVITE.
 pub enum Decision {
     Call(Box<NewCall>),
     Refuse(Box<Response>),
+    /// Wrong credentials: the challenge again, and a failure for the
+    /// toll-fraud guard.
+    BadCredentials(Box<Response>),
     /// A trunk's call to a DID nothing answers: refused, and recorded so
     /// the administrator sees what arrived.
     Unmatched(Box<Response>, UnmatchedCall),
@@ -156,6 +162,11 @@ pub fn decide(
         Verdict::Accepted { username } => username,
         Verdict::Challenge(challenge) => {
             return Decision::Refuse(Box::new(DigestServer::proxy_required(request, challenge)))
+        }
+        Verdict::Refused(challenge) => {
+            return Decision::BadCredentials(Box::new(DigestServer::proxy_required(
+                request, challenge,
+            )))
         }
     };
     let Some(&user_id) = directory.users.get(&username) else {

@@ -3,18 +3,25 @@
 //! the engine can show and persist them; decides what a new INVITE
 //! becomes (see `invite`) and hands calls to the runtime. Requests no
 //! feature claims are answered here too (`proto::answer`, 481 inside an
-//! unknown dialog).
+//! unknown dialog). Failed authentications feed the toll-fraud guard,
+//! whose blocks the driver enforces.
 
 use super::invite::{decide, Decision, Directory, TrunkAddresses};
 use super::RuntimeHandle;
 use crate::sip::proto::answer::answer;
 use crate::sip::proto::auth::DigestServer;
+use crate::sip::proto::guard::{Admission, Guard};
 use crate::sip::proto::header::Algorithm;
+use crate::sip::proto::message::ExtraHeader;
 use crate::sip::proto::message::Method;
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Response, Rng};
+use crate::sip::proto::{Event, Request, Response, Rng};
 use app::model::calls::UnmatchedCall;
+use app::model::security::WatchedAddress;
+use std::collections::HashSet;
 use std::future::Future;
+use std::net::IpAddr;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
@@ -35,6 +42,10 @@ fn wall_now() -> u64 {
 #[derive(Clone)]
 pub struct LinesHandle {
     pub bindings: watch::Receiver<Arc<Vec<Binding>>>,
+    /// Addresses that failed to authenticate, blocked first.
+    pub watched: watch::Receiver<Arc<Vec<WatchedAddress>>>,
+    /// The administrator lifts the block on an address.
+    pub lift: mpsc::UnboundedSender<IpAddr>,
 }
 
 pub struct Lines {
@@ -47,6 +58,17 @@ pub struct Lines {
     unmatched: mpsc::UnboundedSender<UnmatchedCall>,
     /// The trunks' addresses for the current directory.
     addresses: TrunkAddresses,
+    guard: Guard,
+    watched: watch::Sender<Arc<Vec<WatchedAddress>>>,
+    lift: mpsc::UnboundedReceiver<IpAddr>,
+    /// What the driver was last told to drop.
+    blocked: Arc<HashSet<IpAddr>>,
+    /// Failures were counted since the list was last published: a flood
+    /// of wrong passwords republishes it once a second, not per packet.
+    guard_dirty: bool,
+    /// Bindings changed since they were last published.
+    bindings_dirty: bool,
+    bindings_published: Instant,
 }
 
 impl Lines {
@@ -63,6 +85,9 @@ impl Lines {
         let mut rng = Rng::new(seed);
         let secret = rng.token(32).into_bytes();
         let (published, bindings) = watch::channel(Arc::new(registrar.all().cloned().collect()));
+        let (watched, watched_rx) = watch::channel(Arc::new(Vec::new()));
+        let (lift_tx, lift) = mpsc::unbounded_channel();
+        let guard = Guard::new(directory.borrow().guard);
         let auth = DigestServer::new(
             REALM,
             secret,
@@ -80,14 +105,100 @@ impl Lines {
                 rng,
                 unmatched,
                 addresses: TrunkAddresses::default(),
+                guard,
+                watched,
+                lift,
+                blocked: Arc::default(),
+                guard_dirty: false,
+                bindings_dirty: false,
+                // As if published long ago: the first change goes out at once.
+                bindings_published: Instant::now()
+                    .checked_sub(Duration::from_secs(1))
+                    .unwrap_or_else(Instant::now),
             },
-            LinesHandle { bindings },
+            LinesHandle {
+                bindings,
+                watched: watched_rx,
+                lift: lift_tx,
+            },
         )
     }
 
-    fn publish(&self) {
+    fn publish(&mut self) {
+        self.bindings_dirty = false;
+        self.bindings_published = Instant::now();
         self.published
             .send_replace(Arc::new(self.registrar.all().cloned().collect()));
+    }
+
+    /// A REGISTER changed the bindings. Published at once when the last
+    /// publication is a second old, else with the next housekeeping tick:
+    /// each publication copies every binding, which a burst of refreshes
+    /// must not pay per REGISTER.
+    fn bindings_changed(&mut self) {
+        if self.bindings_published.elapsed() >= Duration::from_secs(1) {
+            self.publish();
+        } else {
+            self.bindings_dirty = true;
+        }
+    }
+
+    /// Publishes the guard's list, and tells the driver when the set of
+    /// blocked addresses changed.
+    fn publish_guard(&mut self, now: Instant) {
+        self.guard_dirty = false;
+        let rows = self.guard.watched(now);
+        let blocked: HashSet<IpAddr> = rows
+            .iter()
+            .filter(|w| w.blocked_until.is_some())
+            .map(|w| w.address)
+            .collect();
+        if blocked != *self.blocked {
+            self.blocked = Arc::new(blocked);
+            self.runtime.block(self.blocked.clone());
+        }
+        let to_i64 = |secs: u64| i64::try_from(secs).unwrap_or(i64::MAX);
+        self.watched.send_replace(Arc::new(
+            rows.into_iter()
+                .map(|w| WatchedAddress {
+                    address: w.address.to_string(),
+                    failures: u32::try_from(w.failures).unwrap_or(u32::MAX),
+                    last_failure: to_i64(w.last_failure),
+                    blocked_until: w.blocked_until.map(to_i64),
+                })
+                .collect(),
+        ));
+    }
+
+    /// Counts a failed authentication from `source`.
+    fn failed(&mut self, now: Instant, source: SocketAddr, method: &Method) {
+        if self.guard.failed(now, wall_now(), source.ip()) {
+            tracing::warn!(address = %source.ip(), %method, "address blocked after repeated failed authentications");
+            // The driver must drop its packets from now on.
+            self.publish_guard(now);
+        } else {
+            tracing::info!(%source, %method, "failed authentication");
+            self.guard_dirty = true;
+        }
+    }
+
+    /// The guard's answer for a request that would be authenticated, when
+    /// it is not to be served.
+    fn barred(&self, now: Instant, request: &Request, source: SocketAddr) -> Option<Response> {
+        match self.guard.admit(now, source.ip()) {
+            Admission::Allow => None,
+            // The driver drops a blocked address's packets; these were
+            // already on their way when the block began.
+            Admission::Block => Some(Response::for_request(request, 403, "Forbidden")),
+            Admission::Throttle { retry_after } => {
+                let mut response = Response::for_request(request, 503, "Service Unavailable");
+                response.headers.extra.push(ExtraHeader {
+                    name: "Retry-After".into(),
+                    value: retry_after.to_string(),
+                });
+                Some(response)
+            }
+        }
     }
 
     fn handle(&mut self, event: Event) {
@@ -100,11 +211,20 @@ impl Lines {
         else {
             return;
         };
+        let now = Instant::now();
+        let authenticates = request.method == Method::Register
+            || (request.method == Method::Invite && request.headers.to.tag().is_none());
+        if authenticates {
+            if let Some(response) = self.barred(now, &request, source) {
+                self.runtime.respond(tx, response);
+                return;
+            }
+        }
         if request.method == Method::Register {
             let directory = self.directory.borrow().clone();
             let outcome = self.registrar.handle(
                 &mut self.auth,
-                Instant::now(),
+                now,
                 wall_now(),
                 &request,
                 source,
@@ -114,7 +234,12 @@ impl Lines {
             tracing::debug!(%source, status = outcome.response.status, line = ?outcome.line, "REGISTER");
             self.runtime.respond(tx, outcome.response);
             if outcome.changed {
-                self.publish();
+                self.bindings_changed();
+            }
+            if outcome.bad_credentials {
+                self.failed(now, source, &request.method);
+            } else if outcome.line.is_some() {
+                self.guard.succeeded(now, source.ip());
             }
             return;
         }
@@ -125,7 +250,7 @@ impl Lines {
                 &self.addresses,
                 &self.registrar,
                 &mut self.auth,
-                Instant::now(),
+                now,
                 &request,
                 source,
             );
@@ -138,6 +263,10 @@ impl Lines {
                 Decision::Refuse(response) => {
                     tracing::debug!(%source, status = response.status, "INVITE refused");
                     self.runtime.respond(tx, *response);
+                }
+                Decision::BadCredentials(response) => {
+                    self.runtime.respond(tx, *response);
+                    self.failed(now, source, &request.method);
                 }
                 Decision::Unmatched(response, call) => {
                     self.runtime.respond(tx, *response);
@@ -166,13 +295,13 @@ impl Lines {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
         self.addresses = TrunkAddresses::resolve(&first).await;
+        // Lapsed bindings, ended blocks and the guard's list are looked at
+        // once a second: a timer recomputed per event would never fire
+        // under steady traffic, and scanning every binding per REGISTER
+        // would cost more than answering it.
+        let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
+        housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            // Wake at the next lapse; at most a minute apart, so a clock
-            // change is noticed.
-            let wait = self
-                .registrar
-                .next_expiry()
-                .map_or(60, |at| at.saturating_sub(wall_now()).clamp(1, 60));
             tokio::select! {
                 () = &mut stop => break,
                 event = events.recv() => match event {
@@ -185,13 +314,24 @@ impl Lines {
                     if self.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
                         self.publish();
                     }
+                    self.guard.configure(directory.guard);
                     // Trunks may have moved: look their hosts up again now,
                     // once, rather than on each call.
                     self.addresses = TrunkAddresses::resolve(&directory).await;
                 }
-                () = tokio::time::sleep(Duration::from_secs(wait)) => {
-                    if self.registrar.expire(wall_now()) {
+                Some(address) = self.lift.recv() => {
+                    if self.guard.lift(address) {
+                        tracing::info!(%address, "block lifted");
+                        self.publish_guard(Instant::now());
+                    }
+                }
+                _ = housekeeping.tick() => {
+                    if self.registrar.expire(wall_now()) || self.bindings_dirty {
                         self.publish();
+                    }
+                    let now = Instant::now();
+                    if self.guard.expire(now) || self.guard_dirty {
+                        self.publish_guard(now);
                     }
                 }
             }

@@ -17,7 +17,14 @@ pub enum Verdict {
     },
     /// Answer with this challenge in a 401 (see `DigestServer::unauthorized`).
     Challenge(Challenge),
+    /// Credentials were presented and are wrong (bad password, or a user
+    /// we do not have): answer with this challenge exactly as for
+    /// `Challenge`, so the sender learns nothing, and count a failure.
+    Refused(Challenge),
 }
+
+/// How often the replay counters are swept.
+const PRUNE_EVERY: Duration = Duration::from_secs(5);
 
 /// Server-side digest state for one realm.
 #[derive(Debug)]
@@ -27,8 +34,11 @@ pub struct DigestServer {
     epoch: Instant,
     lifetime: Duration,
     algorithm: Algorithm,
-    /// Highest nonce count accepted per nonce (RFC 7616 §3.3 replay protection).
-    seen: HashMap<String, u32>,
+    /// Highest nonce count accepted per nonce (RFC 7616 §3.3 replay
+    /// protection), and when the nonce was issued.
+    seen: HashMap<String, (u32, Instant)>,
+    /// When `seen` is next swept of nonces past their lifetime.
+    next_prune: Instant,
     /// Makes every nonce unique: two phones challenged in the same
     /// millisecond must not share a nonce, or the second one's nc=1 would
     /// look like a replay of the first one's.
@@ -51,6 +61,7 @@ impl DigestServer {
             lifetime,
             algorithm,
             seen: HashMap::new(),
+            next_prune: epoch,
             issued: AtomicU32::new(0),
         }
     }
@@ -150,7 +161,7 @@ impl DigestServer {
         let known = password(&creds.username);
         let secret = known.clone().unwrap_or_else(|| hex::encode(&self.secret));
         if !self.response_matches(request, creds, &secret) || known.is_none() {
-            return refuse(self, false);
+            return Verdict::Refused(self.challenge(now, false));
         }
         if age > self.lifetime {
             // Right password, old nonce: stale=true lets the client retry silently.
@@ -161,13 +172,14 @@ impl DigestServer {
             (None, None) => 1,
             _ => return refuse(self, false),
         };
-        let last = self.seen.get(&creds.nonce).copied().unwrap_or(0);
+        let last = self.seen.get(&creds.nonce).map_or(0, |(nc, _)| *nc);
         if nc <= last {
             tracing::debug!(user = %creds.username, nc, "digest replay refused");
             return refuse(self, false);
         }
         self.prune(now);
-        self.seen.insert(creds.nonce.clone(), nc);
+        let issued = now.checked_sub(age).unwrap_or(now);
+        self.seen.insert(creds.nonce.clone(), (nc, issued));
         Verdict::Accepted {
             username: creds.username.clone(),
         }
@@ -197,26 +209,17 @@ impl DigestServer {
             .is_some_and(|r| digest::constant_time_eq(&r, &creds.response.to_ascii_lowercase()))
     }
 
-    /// Forgets counters of nonces past their lifetime, which are refused as stale anyway.
+    /// Forgets counters of nonces past their lifetime, which are refused
+    /// as stale anyway. A sweep at most every few seconds, reading the
+    /// stored issue time: sweeping per request (and re-hashing every nonce
+    /// to learn its age) made each check slower the busier the server.
     fn prune(&mut self, now: Instant) {
-        if self.seen.len() < 1024 {
+        if now < self.next_prune {
             return;
         }
+        self.next_prune = now + PRUNE_EVERY;
         let lifetime = self.lifetime;
-        let ages: Vec<(String, bool)> = self
-            .seen
-            .keys()
-            .map(|n| {
-                (
-                    n.clone(),
-                    self.nonce_age(now, n).is_none_or(|a| a > lifetime),
-                )
-            })
-            .collect();
-        for (n, expired) in ages {
-            if expired {
-                self.seen.remove(&n);
-            }
-        }
+        self.seen
+            .retain(|_, (_, issued)| now.saturating_duration_since(*issued) <= lifetime);
     }
 }

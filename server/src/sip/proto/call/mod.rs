@@ -235,6 +235,29 @@ impl Calls {
         }
     }
 
+    /// Ends call `id` at the administrator's request: while it rings, 480
+    /// to the caller and CANCEL to every leg; once answered, BYE to both
+    /// sides. False when there is no such call in progress.
+    pub fn hang_up(&mut self, now: Instant, ep: &mut Endpoint, id: CallId) -> bool {
+        let Some(c) = self.calls.get_mut(&id) else {
+            return false;
+        };
+        match c.state {
+            CallState::Ringing => {
+                c.fail(now, ep, &mut self.sh, 480, HangupCause::Administrator, None);
+            }
+            CallState::Answered => {
+                c.ok_retx = None;
+                c.send_bye(now, ep, &mut self.sh, Side::Caller);
+                c.send_bye(now, ep, &mut self.sh, Side::Callee);
+                c.finish(now, &mut self.sh, HangupCause::Administrator, None, None);
+            }
+            CallState::Ended => return false,
+        }
+        self.reap(id);
+        true
+    }
+
     /// When `handle_timeout` should next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.calls.values().filter_map(Call::next_deadline).min()

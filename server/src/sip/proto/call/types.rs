@@ -177,6 +177,8 @@ pub enum HangupCause {
     Congestion,
     /// The caller never acknowledged the answer (§13.3.1.4): both legs got BYE.
     NoAck,
+    /// The administrator hung it up (Status → Calls).
+    Administrator,
 }
 
 /// The call log entry, emitted once when a call ends.

@@ -63,6 +63,8 @@ pub struct Outcome {
     pub response: Response,
     /// The bindings changed (added, refreshed or removed): publish them.
     pub changed: bool,
+    /// Wrong credentials were presented (the toll-fraud guard counts it).
+    pub bad_credentials: bool,
     /// The line that authenticated, when one did.
     pub line: Option<String>,
 }
@@ -98,6 +100,7 @@ fn refuse(request: &Request, status: u16, reason: &str) -> Outcome {
     Outcome {
         response: Response::for_request(request, status, reason),
         changed: false,
+        bad_credentials: false,
         line: None,
     }
 }
@@ -144,11 +147,6 @@ impl Registrar {
         before != self.bindings.values().map(Vec::len).sum::<usize>()
     }
 
-    /// When the next binding lapses.
-    pub fn next_expiry(&self) -> Option<u64> {
-        self.all().map(|b| b.expires_at).min()
-    }
-
     /// Forgets every binding of lines that no longer exist.
     pub fn retain_lines(&mut self, exists: impl Fn(&str) -> bool) -> bool {
         let before = self.bindings.len();
@@ -169,16 +167,30 @@ impl Registrar {
         transport: Transport,
         password: impl Fn(&str) -> Option<String>,
     ) -> Outcome {
-        let username = match auth.verify(now, request, password) {
-            Verdict::Accepted { username } => username,
-            Verdict::Challenge(challenge) => {
-                return Outcome {
-                    response: DigestServer::unauthorized(request, challenge),
-                    changed: false,
-                    line: None,
-                }
+        let (challenge, bad_credentials) = match auth.verify(now, request, password) {
+            Verdict::Accepted { username } => {
+                return self.registered(request, username, wall, source, transport)
             }
+            Verdict::Challenge(challenge) => (challenge, false),
+            Verdict::Refused(challenge) => (challenge, true),
         };
+        Outcome {
+            response: DigestServer::unauthorized(request, challenge),
+            changed: false,
+            bad_credentials,
+            line: None,
+        }
+    }
+
+    /// A REGISTER whose credentials are right: its bindings change.
+    fn registered(
+        &mut self,
+        request: &Request,
+        username: String,
+        wall: u64,
+        source: SocketAddr,
+        transport: Transport,
+    ) -> Outcome {
         // A line registers itself only: its credentials do not let it
         // take calls for another line.
         let aor = match uri_user(request.headers.to.uri()) {
@@ -209,6 +221,7 @@ impl Registrar {
         Outcome {
             response,
             changed,
+            bad_credentials: false,
             line: Some(aor),
         }
     }

@@ -35,7 +35,9 @@ pub(super) fn registrar(
         (u == "provider_user").then(|| "secret".into())
     }) {
         Verdict::Accepted { .. } => Reply::Respond(grant(req)),
-        Verdict::Challenge(c) => Reply::Respond(DigestServer::unauthorized(req, c)),
+        Verdict::Challenge(c) | Verdict::Refused(c) => {
+            Reply::Respond(DigestServer::unauthorized(req, c))
+        }
     }
 }
 

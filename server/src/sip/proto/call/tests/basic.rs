@@ -164,3 +164,52 @@ fn cancel_waits_for_a_provisional_and_100_trying_is_one() {
     assert_eq!(net.record().cause, HangupCause::Cancelled);
     assert!(net.calls.snapshots().is_empty());
 }
+
+#[test]
+fn the_administrator_hangs_up_an_answered_call() {
+    let mut net = Net::new(1);
+    let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);
+    let id = net.calls.snapshots()[0].id;
+    let now = net.now;
+    assert!(net.calls.hang_up(now, &mut net.pbx, id));
+    net.run(1.0);
+    // Both sides got BYE, each inside its own dialog.
+    let to_caller = net.sent_to(addr(1), Method::Bye);
+    let to_callee = net.sent_to(addr(10), Method::Bye);
+    assert_eq!((to_caller.len(), to_callee.len()), (1, 1));
+    assert_eq!(to_caller[0].headers.to.tag(), call.a.local.param("tag"));
+    assert_eq!(to_callee[0].headers.to.tag(), Some("peer1"));
+    let record = net.record();
+    assert_eq!(record.cause, HangupCause::Administrator);
+    assert_eq!(record.side, None);
+    assert!(net.calls.snapshots().is_empty());
+    assert!(
+        !net.calls.hang_up(net.now, &mut net.pbx, id),
+        "already over"
+    );
+}
+
+#[test]
+fn the_administrator_hangs_up_a_ringing_call() {
+    let mut net = Net::new(2);
+    net.dial(
+        "sip:1001@10.0.0.2",
+        call(Target::Contacts(vec![contact(1), contact(2)])),
+    );
+    net.run(1.0);
+    for p in [1, 2] {
+        let (tx, b) = net.take_request(p, Method::Invite);
+        net.reply(p, tx, &b, 180);
+    }
+    net.run(1.0);
+    let id = net.calls.snapshots()[0].id;
+    let now = net.now;
+    assert!(net.calls.hang_up(now, &mut net.pbx, id));
+    net.run(2.0);
+    assert_eq!(net.statuses(0), vec![100, 180, 180, 480]);
+    for to in [addr(10), addr(11)] {
+        assert_eq!(net.sent_to(to, Method::Cancel).len(), 1, "CANCEL to {to}");
+    }
+    assert_eq!(net.record().cause, HangupCause::Administrator);
+    assert!(net.calls.snapshots().is_empty());
+}

@@ -1,0 +1,159 @@
+//! Services → IPBX → General settings → SIP security: the toll-fraud
+//! guard's settings (FreePBX's Intrusion Detection words: Max retry, Find
+//! time, Ban time) and the addresses it is slowing down or blocking, each
+//! with "Lift block". The list refreshes every five seconds.
+
+use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSecurity};
+use crate::api::FormOutcome;
+use crate::components::field::Field;
+use crate::components::form::{lens, FormState};
+use crate::components::poll::{clock, ticker};
+use crate::model::security::{SipSecurityInput, SipSecurityView, WatchedAddress, FREE_TRIES};
+use crate::model::FieldErrors;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const REFRESH_MS: u64 = 5000;
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |()| sip_security());
+    view! {
+        <Title text="SIP security"/>
+        <p class="crumbs">"Services › IPBX › General settings"</p>
+        <h1>"SIP security"</h1>
+        <p class="intro">
+            "Phones and anyone else who send a wrong password are counted per address. After "
+            {FREE_TRIES}
+            " failures an address must wait before each new attempt (1 s, then 2 s, 4 s… up to a minute); after Max retry failures within Find time it is blocked for Ban time: nothing it sends is answered."
+        </p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(view) => view! { <SettingsForm view/> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <h2>"Addresses"</h2>
+        <WatchedList/>
+    }
+}
+
+#[component]
+fn SettingsForm(view: SipSecurityView) -> impl IntoView {
+    let form = FormState::new(view.settings.to_input(), |i: &SipSecurityInput| {
+        i.validate().err().unwrap_or_default()
+    });
+    let version = RwSignal::new(view.version);
+    let banner = RwSignal::new(None::<(bool, String)>);
+    let save = ServerAction::<SaveSipSecurity>::new();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(FormOutcome::Done(saved))) => {
+            version.set(saved.version);
+            banner.set(Some((
+                false,
+                "Saved: the new settings apply to the next failure.".into(),
+            )));
+        }
+        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
+        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some((true, message))),
+        Some(Err(e)) => banner.set(Some((true, e.to_string()))),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        form.server_errors.set(FieldErrors::new());
+        banner.set(None);
+        if !form.checked.get_untracked().is_empty() {
+            return;
+        }
+        save.dispatch(SaveSipSecurity {
+            version: version.get_untracked(),
+            input: form.input.get_untracked(),
+        });
+    };
+    view! {
+        {move || banner.get().map(|(error, m)| view! {
+            <p class=if error { "error banner" } else { "notice banner" } id="banner" role="alert">{m}</p>
+        })}
+        <form class="panel single" novalidate on:submit=on_submit>
+            <Field name="max_retry" label="Max retry" error=form.error("max_retry")
+                help="Failed authentications within Find time that block the address (3 to 1000).">
+                {form.number("max_retry", lens!(max_retry))}
+            </Field>
+            <Field name="find_time" label="Find time" error=form.error("find_time")
+                help="Seconds over which failures are counted (60 to 86400).">
+                {form.number("find_time", lens!(find_time))}
+            </Field>
+            <Field name="ban_time" label="Ban time" error=form.error("ban_time")
+                help="Seconds an address stays blocked, unless you lift the block below (60 to 604800).">
+                {form.number("ban_time", lens!(ban_time))}
+            </Field>
+            <div class="buttons">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn WatchedList() -> impl IntoView {
+    let tick = ticker(REFRESH_MS);
+    let lift = ServerAction::<LiftBlock>::new();
+    let list = Resource::new(
+        move || (tick.get(), lift.version().get()),
+        |_| watched_addresses(),
+    );
+    view! {
+        {move || match lift.value().get() {
+            Some(Err(e)) => Some(view! { <p class="error banner" role="alert">{e.to_string()}</p> }),
+            _ => None,
+        }}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! {
+                        <p class="empty" id="no-watched">"No address has failed to authenticate lately."</p>
+                    }.into_any(),
+                    Ok(rows) => view! {
+                        <table class="list" id="watched">
+                            <thead><tr><th>"Address"</th><th>"State"</th><th>"Failures"</th><th>"Last failure"</th><th></th></tr></thead>
+                            <tbody>{rows.into_iter().map(|w| row(w, lift)).collect_view()}</tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn row(w: WatchedAddress, lift: ServerAction<LiftBlock>) -> impl IntoView {
+    let state = match w.blocked_until {
+        Some(until) => format!("Blocked until {}", clock(until)),
+        None => "Slowed down".to_owned(),
+    };
+    let button = if w.blocked_until.is_some() {
+        "Lift block"
+    } else {
+        "Forgive"
+    };
+    let key = w.address.clone();
+    let address = w.address.clone();
+    view! {
+        <tr data-address=key>
+            <td>{w.address}</td>
+            <td class="state">{state}</td>
+            <td>{w.failures}</td>
+            <td>{clock(w.last_failure)}</td>
+            <td>
+                <button type="button" disabled=move || lift.pending().get()
+                    on:click=move |_| { lift.dispatch(LiftBlock { address: address.clone() }); }>
+                    {button}
+                </button>
+            </td>
+        </tr>
+    }
+}
