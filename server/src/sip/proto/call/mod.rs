@@ -58,6 +58,7 @@ impl Calls {
                 cfg,
                 txs: HashMap::new(),
                 dialogs: HashMap::new(),
+                invites: HashMap::new(),
                 trunk_active: HashMap::new(),
                 events: VecDeque::new(),
             },
@@ -94,6 +95,9 @@ impl Calls {
             transport,
         };
         self.sh.dialogs.insert(dialog.key(), (id, Side::Caller));
+        if let Some(key) = invite_key(invite) {
+            self.sh.invites.insert(key, id);
+        }
         self.sh.txs.insert(tx, (id, TxRole::AInvite));
         let plan = match &call.target {
             Target::Contacts(_) => Plan::Contacts,
@@ -147,12 +151,7 @@ impl Calls {
             Event::Request {
                 tx, request: req, ..
             } if req.method == Method::Cancel => {
-                let Some(id) = self
-                    .calls
-                    .values()
-                    .find(|c| c.same_invite(req))
-                    .map(|c| c.id)
-                else {
+                let Some(id) = by_invite(&self.calls, &sh.invites, req) else {
                     return false;
                 };
                 if let Some(c) = self.calls.get_mut(&id) {
@@ -164,7 +163,9 @@ impl Calls {
                 tx, request: req, ..
             } if req.method == Method::Invite && req.headers.to.tag().is_none() => {
                 // A's INVITE again after our 2xx ended its transaction: answer it the same way.
-                let Some(c) = self.calls.values().find(|c| c.same_invite(req)) else {
+                let Some(c) =
+                    by_invite(&self.calls, &sh.invites, req).and_then(|id| self.calls.get(&id))
+                else {
                     return false;
                 };
                 if let Some(r) = &c.ok_retx {
@@ -290,12 +291,35 @@ impl Calls {
             .calls
             .get(&id)
             .is_some_and(|c| c.state == CallState::Ended && !c.legs.iter().any(BLeg::ringing));
-        if done {
-            self.calls.remove(&id);
-            self.sh.txs.retain(|_, (c, _)| *c != id);
-            self.sh.dialogs.retain(|_, (c, _)| *c != id);
+        if !done {
+            return;
         }
+        if let Some(c) = self.calls.remove(&id) {
+            if let Some(key) = invite_key(&c.a.invite) {
+                self.sh.invites.remove(&key);
+            }
+        }
+        self.sh.txs.retain(|_, (c, _)| *c != id);
+        self.sh.dialogs.retain(|_, (c, _)| *c != id);
     }
+}
+
+/// The call whose INVITE `req` (a CANCEL, or that INVITE again) belongs
+/// to: looked up by Call-ID and top branch, then checked in full.
+fn by_invite(
+    calls: &HashMap<CallId, Call>,
+    invites: &HashMap<(String, String), CallId>,
+    req: &Request,
+) -> Option<CallId> {
+    let id = invites.get(&invite_key(req)?)?;
+    calls.get(id).filter(|c| c.same_invite(req)).map(|c| c.id)
+}
+
+/// The index key of A's INVITE transaction: Call-ID and top Via branch
+/// (a CANCEL carries both unchanged, §9.1).
+fn invite_key(req: &Request) -> Option<(String, String)> {
+    let branch = req.headers.via.first()?.branch()?;
+    Some((req.headers.call_id.as_str().to_string(), branch.to_string()))
 }
 
 /// The dialog index key of a request we received: Call-ID and the To tag (ours).

@@ -98,6 +98,9 @@ pub(super) struct Shared {
     pub(super) txs: HashMap<TxId, (CallId, TxRole)>,
     /// (Call-ID, our tag) → the call and which leg that dialog is.
     pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,
+    /// (Call-ID, top Via branch) of each call's INVITE from A → the call:
+    /// CANCELs and INVITE retransmissions find their call without a scan.
+    pub(super) invites: HashMap<(String, String), CallId>,
     /// Active calls per trunk id, against the trunk's call limit.
     pub(super) trunk_active: HashMap<i64, u32>,
     pub(super) events: VecDeque<CallEvent>,
