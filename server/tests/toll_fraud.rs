@@ -16,12 +16,17 @@ use std::time::Duration;
 
 /// `count` attempts with a wrong password from one port, each after the
 /// last; returns (SIPp succeeded, 401s received, 503s received).
-async fn wrong_password(pbx: &Pbx, name: &str, count: u32) -> (bool, usize, usize, Sipp) {
+async fn wrong_password(
+    pbx: &Pbx,
+    name: &str,
+    count: u32,
+    from_port: u16,
+) -> (bool, usize, usize, Sipp) {
     let count = count.to_string();
     let mut sipp = pbx.sipp(
         name,
         "phone_register_wrong_uac.xml",
-        free_port(),
+        from_port,
         true,
         &[
             "-s",
@@ -118,7 +123,8 @@ async fn repeated_wrong_passwords_slow_down_then_block_an_address_until_lifted()
 
     // Three wrong passwords are challenged like anyone's; the fourth
     // attempt, right after, is told to wait.
-    let (ok, challenged, throttled, mut first) = wrong_password(&pbx, "scanner-1", 4).await;
+    let (ok, challenged, throttled, mut first) =
+        wrong_password(&pbx, "scanner-1", 4, free_port()).await;
     assert!(
         ok && challenged == 6 && throttled == 1,
         "expected 3 refusals then a 503 (dir {:?})\n{}",
@@ -135,10 +141,10 @@ async fn repeated_wrong_passwords_slow_down_then_block_an_address_until_lifted()
 
     // After the wait (1 s, then 2 s), two more failures reach Max retry.
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let (ok, challenged, _, mut second) = wrong_password(&pbx, "scanner-2", 1).await;
+    let (ok, challenged, _, mut second) = wrong_password(&pbx, "scanner-2", 1, free_port()).await;
     assert!(ok && challenged == 2, "{}", second.wire());
     tokio::time::sleep(Duration::from_millis(2200)).await;
-    let (ok, challenged, _, mut third) = wrong_password(&pbx, "scanner-3", 1).await;
+    let (ok, challenged, _, mut third) = wrong_password(&pbx, "scanner-3", 1, free_port()).await;
     assert!(ok && challenged == 2, "{}", third.wire());
 
     // Blocked: not even the right password gets an answer.
@@ -165,6 +171,38 @@ async fn repeated_wrong_passwords_slow_down_then_block_an_address_until_lifted()
     pbx.expect_all_ok(
         "registering after the block was lifted",
         &mut [&mut phone, &mut first, &mut second, &mut third],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn failures_forged_with_a_trunks_address_are_not_counted() {
+    // Datagrams claiming to come from the provider (its address and
+    // port) must not get the provider blocked: the office would lose its
+    // incoming calls to anyone able to forge a UDP source.
+    let pbx = Pbx::start("toll-fraud-trunk").await;
+    let (ok, challenged, throttled, mut forged) =
+        wrong_password(&pbx, "forged", 12, pbx.provider_port).await;
+    assert!(
+        ok && challenged == 24 && throttled == 0,
+        "a trunk's address was slowed down (dir {:?})\n{}",
+        pbx.dir,
+        forged.wire()
+    );
+    // The provider still reaches the front desk.
+    let mut desk = pbx
+        .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
+        .await;
+    let mut provider = pbx.sipp(
+        "provider-calls",
+        "call_provider_invite_uac.xml",
+        pbx.provider_port,
+        true,
+        &["-s", "4185550000"],
+    );
+    pbx.expect_all_ok(
+        "the provider's call after forged failures",
+        &mut [&mut provider, &mut desk, &mut forged],
     )
     .await;
 }

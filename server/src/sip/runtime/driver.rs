@@ -48,7 +48,16 @@ pub enum Command {
     },
     /// Addresses the toll-fraud guard blocks: everything they send is
     /// dropped before it is parsed, as a firewall would.
-    Block(Arc<HashSet<IpAddr>>),
+    Block(Arc<Shield>),
+}
+
+/// What the driver drops: packets from blocked addresses, except from a
+/// trunk's provider (its address and port), so that datagrams forged
+/// with the provider's address cannot cut the office off its provider.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Shield {
+    pub blocked: HashSet<IpAddr>,
+    pub trunks: HashSet<SocketAddr>,
 }
 
 /// What the calls publish: each event, and the live calls after a change.
@@ -110,8 +119,8 @@ impl RuntimeHandle {
         let _ = self.commands.send(Command::HangUp { call });
     }
 
-    pub fn block(&self, addresses: Arc<HashSet<IpAddr>>) {
-        let _ = self.commands.send(Command::Block(addresses));
+    pub fn block(&self, shield: Arc<Shield>) {
+        let _ = self.commands.send(Command::Block(shield));
     }
 }
 
@@ -126,7 +135,7 @@ pub struct Runtime {
     /// When the live calls may next be published: at most a few times a
     /// second, since each publication copies every call in progress.
     live_next: Instant,
-    blocked: Arc<HashSet<IpAddr>>,
+    shield: Arc<Shield>,
     udp: Option<UdpSocket>,
     tcp: Option<TcpListener>,
     counters: Arc<Counters>,
@@ -160,7 +169,7 @@ impl Runtime {
             feeds: None,
             live_dirty: false,
             live_next: Instant::now(),
-            blocked: Arc::default(),
+            shield: Arc::default(),
             endpoint: Endpoint::new(cfg, seed),
             udp,
             tcp,
@@ -242,7 +251,10 @@ impl Runtime {
 
     /// Whether `from` is blocked (counted when it is).
     fn refused(&self, from: SocketAddr) -> bool {
-        let blocked = !self.blocked.is_empty() && self.blocked.contains(&from.ip());
+        let shield = &self.shield;
+        let blocked = !shield.blocked.is_empty()
+            && shield.blocked.contains(&from.ip())
+            && !shield.trunks.contains(&from);
         if blocked {
             self.counters.blocked();
         }
@@ -286,7 +298,7 @@ impl Runtime {
                     self.live_dirty = true;
                 }
             }
-            Command::Block(addresses) => self.blocked = addresses,
+            Command::Block(shield) => self.shield = shield,
         }
     }
 

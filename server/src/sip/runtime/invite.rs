@@ -86,6 +86,16 @@ pub struct TrunkAddresses {
 }
 
 impl TrunkAddresses {
+    /// Whether `source` is a trunk's provider.
+    pub fn is_trunk(&self, source: SocketAddr) -> bool {
+        self.sources.contains_key(&source)
+    }
+
+    /// Every address a trunk's provider sends from.
+    pub fn sources(&self) -> impl Iterator<Item = SocketAddr> + '_ {
+        self.sources.keys().copied()
+    }
+
     pub async fn resolve(directory: &Directory) -> Self {
         let mut out = Self::default();
         for trunk in &directory.trunks {

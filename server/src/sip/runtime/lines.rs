@@ -6,6 +6,7 @@
 //! unknown dialog). Failed authentications feed the toll-fraud guard,
 //! whose blocks the driver enforces.
 
+use super::driver::Shield;
 use super::invite::{decide, Decision, Directory, TrunkAddresses};
 use super::RuntimeHandle;
 use crate::sip::proto::answer::answer;
@@ -18,7 +19,6 @@ use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
 use crate::sip::proto::{Event, Request, Response, Rng};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
-use std::collections::HashSet;
 use std::future::Future;
 use std::net::IpAddr;
 use std::net::SocketAddr;
@@ -62,7 +62,7 @@ pub struct Lines {
     watched: watch::Sender<Arc<Vec<WatchedAddress>>>,
     lift: mpsc::UnboundedReceiver<IpAddr>,
     /// What the driver was last told to drop.
-    blocked: Arc<HashSet<IpAddr>>,
+    shield: Arc<Shield>,
     /// Failures were counted since the list was last published: a flood
     /// of wrong passwords republishes it once a second, not per packet.
     guard_dirty: bool,
@@ -108,7 +108,7 @@ impl Lines {
                 guard,
                 watched,
                 lift,
-                blocked: Arc::default(),
+                shield: Arc::default(),
                 guard_dirty: false,
                 bindings_dirty: false,
                 // As if published long ago: the first change goes out at once.
@@ -148,14 +148,17 @@ impl Lines {
     fn publish_guard(&mut self, now: Instant) {
         self.guard_dirty = false;
         let rows = self.guard.watched(now);
-        let blocked: HashSet<IpAddr> = rows
-            .iter()
-            .filter(|w| w.blocked_until.is_some())
-            .map(|w| w.address)
-            .collect();
-        if blocked != *self.blocked {
-            self.blocked = Arc::new(blocked);
-            self.runtime.block(self.blocked.clone());
+        let shield = Shield {
+            blocked: rows
+                .iter()
+                .filter(|w| w.blocked_until.is_some())
+                .map(|w| w.address)
+                .collect(),
+            trunks: self.addresses.sources().collect(),
+        };
+        if shield != *self.shield {
+            self.shield = Arc::new(shield);
+            self.runtime.block(self.shield.clone());
         }
         let to_i64 = |secs: u64| i64::try_from(secs).unwrap_or(i64::MAX);
         self.watched.send_replace(Arc::new(
@@ -170,8 +173,14 @@ impl Lines {
         ));
     }
 
-    /// Counts a failed authentication from `source`.
+    /// Counts a failed authentication from `source`; never one from a
+    /// trunk's provider, which a forged datagram could otherwise get
+    /// blocked.
     fn failed(&mut self, now: Instant, source: SocketAddr, method: &Method) {
+        if self.addresses.is_trunk(source) {
+            tracing::info!(%source, %method, "failed authentication from a trunk's address: not counted");
+            return;
+        }
         if self.guard.failed(now, wall_now(), source.ip()) {
             tracing::warn!(address = %source.ip(), %method, "address blocked after repeated failed authentications");
             // The driver must drop its packets from now on.
@@ -214,7 +223,7 @@ impl Lines {
         let now = Instant::now();
         let authenticates = request.method == Method::Register
             || (request.method == Method::Invite && request.headers.to.tag().is_none());
-        if authenticates {
+        if authenticates && !self.addresses.is_trunk(source) {
             if let Some(response) = self.barred(now, &request, source) {
                 self.runtime.respond(tx, response);
                 return;
@@ -295,6 +304,7 @@ impl Lines {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
         self.addresses = TrunkAddresses::resolve(&first).await;
+        self.publish_guard(Instant::now());
         // Lapsed bindings, ended blocks and the guard's list are looked at
         // once a second: a timer recomputed per event would never fire
         // under steady traffic, and scanning every binding per REGISTER
@@ -318,6 +328,7 @@ impl Lines {
                     // Trunks may have moved: look their hosts up again now,
                     // once, rather than on each call.
                     self.addresses = TrunkAddresses::resolve(&directory).await;
+                    self.publish_guard(Instant::now());
                 }
                 Some(address) = self.lift.recv() => {
                     if self.guard.lift(address) {
