@@ -6,22 +6,22 @@
 //! unknown dialog). Failed authentications feed the toll-fraud guard,
 //! whose blocks the driver enforces.
 
+mod guard;
+
 use super::driver::Shield;
 use super::invite::{decide, Decision, Directory, TrunkAddresses};
 use super::RuntimeHandle;
 use crate::sip::proto::answer::answer;
 use crate::sip::proto::auth::DigestServer;
-use crate::sip::proto::guard::{Admission, Guard};
+use crate::sip::proto::guard::Guard;
 use crate::sip::proto::header::Algorithm;
-use crate::sip::proto::message::ExtraHeader;
 use crate::sip::proto::message::Method;
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Request, Response, Rng};
+use crate::sip::proto::{Event, Response, Rng};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
 use std::future::Future;
 use std::net::IpAddr;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
@@ -140,73 +140,6 @@ impl Lines {
             self.publish();
         } else {
             self.bindings_dirty = true;
-        }
-    }
-
-    /// Publishes the guard's list, and tells the driver when the set of
-    /// blocked addresses changed.
-    fn publish_guard(&mut self, now: Instant) {
-        self.guard_dirty = false;
-        let rows = self.guard.watched(now);
-        let shield = Shield {
-            blocked: rows
-                .iter()
-                .filter(|w| w.blocked_until.is_some())
-                .map(|w| w.address)
-                .collect(),
-            trunks: self.addresses.sources().collect(),
-        };
-        if shield != *self.shield {
-            self.shield = Arc::new(shield);
-            self.runtime.block(self.shield.clone());
-        }
-        let to_i64 = |secs: u64| i64::try_from(secs).unwrap_or(i64::MAX);
-        self.watched.send_replace(Arc::new(
-            rows.into_iter()
-                .map(|w| WatchedAddress {
-                    address: w.address.to_string(),
-                    failures: u32::try_from(w.failures).unwrap_or(u32::MAX),
-                    last_failure: to_i64(w.last_failure),
-                    blocked_until: w.blocked_until.map(to_i64),
-                })
-                .collect(),
-        ));
-    }
-
-    /// Counts a failed authentication from `source`; never one from a
-    /// trunk's provider, which a forged datagram could otherwise get
-    /// blocked.
-    fn failed(&mut self, now: Instant, source: SocketAddr, method: &Method) {
-        if self.addresses.is_trunk(source) {
-            tracing::info!(%source, %method, "failed authentication from a trunk's address: not counted");
-            return;
-        }
-        if self.guard.failed(now, wall_now(), source.ip()) {
-            tracing::warn!(address = %source.ip(), %method, "address blocked after repeated failed authentications");
-            // The driver must drop its packets from now on.
-            self.publish_guard(now);
-        } else {
-            tracing::info!(%source, %method, "failed authentication");
-            self.guard_dirty = true;
-        }
-    }
-
-    /// The guard's answer for a request that would be authenticated, when
-    /// it is not to be served.
-    fn barred(&self, now: Instant, request: &Request, source: SocketAddr) -> Option<Response> {
-        match self.guard.admit(now, source.ip()) {
-            Admission::Allow => None,
-            // The driver drops a blocked address's packets; these were
-            // already on their way when the block began.
-            Admission::Block => Some(Response::for_request(request, 403, "Forbidden")),
-            Admission::Throttle { retry_after } => {
-                let mut response = Response::for_request(request, 503, "Service Unavailable");
-                response.headers.extra.push(ExtraHeader {
-                    name: "Retry-After".into(),
-                    value: retry_after.to_string(),
-                });
-                Some(response)
-            }
         }
     }
 
