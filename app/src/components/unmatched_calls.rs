@@ -3,18 +3,8 @@
 //! the administrator can add the missing one.
 
 use crate::api::incalls::unmatched_calls;
+use crate::components::poll::clock;
 use leptos::prelude::*;
-
-fn when(unix: i64) -> String {
-    let secs = unix.rem_euclid(86_400);
-    let days = unix.div_euclid(86_400);
-    format!(
-        "day {days}, {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
 
 #[component]
 pub fn UnmatchedCalls() -> impl IntoView {
@@ -35,7 +25,7 @@ pub fn UnmatchedCalls() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|c| { let key = c.did.clone(); view! {
                                         <tr data-unmatched=key>
-                                            <td>{when(c.at)}</td><td>{c.trunk}</td><td>{c.did}</td><td>{c.reason}</td>
+                                            <td>{clock(c.at)}</td><td>{c.trunk}</td><td>{c.did}</td><td>{c.reason}</td>
                                         </tr>
                                     }}).collect_view()}
                                 </tbody>
