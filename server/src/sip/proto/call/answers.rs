@@ -78,7 +78,7 @@ impl Call {
         if l.cancel_pending {
             l.cancel_pending = false;
             if let Ok(tx) = ep.send_request(now, leg::cancel(&l.invite), l.dest, l.transport) {
-                sh.txs.insert(tx, (self.id, TxRole::Other));
+                sh.track_tx(tx, self.id, TxRole::Other);
             }
             return;
         }
@@ -131,13 +131,13 @@ impl Call {
             }
             if let Some(bye) = d.request(Method::Bye, &sh.cfg.contact) {
                 if let Ok(tx) = ep.send_request(now, bye, d.dest, d.transport) {
-                    sh.txs.insert(tx, (self.id, TxRole::Other));
+                    sh.track_tx(tx, self.id, TxRole::Other);
                 }
             }
             self.leg_done(sh, n, AttemptResult::Cancelled);
             return;
         }
-        sh.dialogs.insert(dialog.key(), (self.id, Side::Callee));
+        sh.track_dialog(dialog.key(), self.id, Side::Callee);
         l.dialog = Some(dialog);
         self.winner = Some(n);
         self.state = CallState::Answered;

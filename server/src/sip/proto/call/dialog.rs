@@ -108,7 +108,7 @@ impl Call {
         let (dest, transport) = (d.dest, d.transport);
         if let Some(bye) = d.request(Method::Bye, &contact) {
             if let Ok(tx) = ep.send_request(now, bye, dest, transport) {
-                sh.txs.insert(tx, (id, TxRole::Other));
+                sh.track_tx(tx, id, TxRole::Other);
             }
         }
     }
@@ -145,7 +145,7 @@ impl Call {
         leg::copy_body(&req.headers, &req.body, &mut out.headers, &mut out.body);
         match ep.send_request(now, out, dest, transport) {
             Ok(client) => {
-                sh.txs.insert(client, (self.id, TxRole::Relay));
+                sh.track_tx(client, self.id, TxRole::Relay);
                 self.relay = Some(Relay {
                     from: side,
                     server_tx: tx,

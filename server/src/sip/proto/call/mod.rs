@@ -26,7 +26,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::time::Instant;
 
 pub use types::{
@@ -46,6 +46,9 @@ use state::{ALeg, Call, Plan, Shared, TxRole};
 pub struct Calls {
     next_id: u64,
     calls: HashMap<CallId, Call>,
+    /// Each call's next deadline: the runtime asks for the earliest after
+    /// every message, which must not cost a look at every call.
+    deadlines: BTreeSet<(Instant, CallId)>,
     sh: Shared,
 }
 
@@ -54,6 +57,7 @@ impl Calls {
         Self {
             next_id: 0,
             calls: HashMap::new(),
+            deadlines: BTreeSet::new(),
             sh: Shared {
                 cfg,
                 txs: HashMap::new(),
@@ -61,6 +65,7 @@ impl Calls {
                 invites: HashMap::new(),
                 trunk_active: HashMap::new(),
                 events: VecDeque::new(),
+                owned: HashMap::new(),
             },
         }
     }
@@ -94,11 +99,11 @@ impl Calls {
             dest: source,
             transport,
         };
-        self.sh.dialogs.insert(dialog.key(), (id, Side::Caller));
+        self.sh.track_dialog(dialog.key(), id, Side::Caller);
         if let Some(key) = invite_key(invite) {
             self.sh.invites.insert(key, id);
         }
-        self.sh.txs.insert(tx, (id, TxRole::AInvite));
+        self.sh.track_tx(tx, id, TxRole::AInvite);
         let plan = match &call.target {
             Target::Contacts(_) => Plan::Contacts,
             Target::Trunks(t) => Plan::Trunks {
@@ -128,6 +133,7 @@ impl Calls {
             relay: None,
             pending_ack: None,
             ok_retx: None,
+            armed: None,
         };
         if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).
@@ -139,7 +145,7 @@ impl Calls {
             Target::Trunks(_) => c.try_next_trunk(now, ep, &mut self.sh),
         }
         self.calls.insert(id, c);
-        self.reap(id);
+        self.settle(id);
         id
     }
 
@@ -216,23 +222,26 @@ impl Calls {
                 id
             }
         };
-        self.reap(id);
+        self.settle(id);
         true
     }
 
     /// Fires the calls' timers due at or before `now` (ring time, 2xx retransmission on A).
     pub fn handle_timeout(&mut self, now: Instant, ep: &mut Endpoint) {
-        let due: Vec<CallId> = self
-            .calls
-            .values()
-            .filter(|c| c.next_deadline().is_some_and(|d| d <= now))
-            .map(|c| c.id)
-            .collect();
+        let mut due = Vec::new();
+        while let Some(&(at, id)) = self.deadlines.first() {
+            if at > now {
+                break;
+            }
+            self.deadlines.pop_first();
+            due.push(id);
+        }
         for id in due {
             if let Some(c) = self.calls.get_mut(&id) {
+                c.armed = None;
                 c.on_timeout(now, ep, &mut self.sh);
             }
-            self.reap(id);
+            self.settle(id);
         }
     }
 
@@ -255,13 +264,13 @@ impl Calls {
             }
             CallState::Ended => return false,
         }
-        self.reap(id);
+        self.settle(id);
         true
     }
 
     /// When `handle_timeout` should next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.calls.values().filter_map(Call::next_deadline).min()
+        self.deadlines.first().map(|(at, _)| *at)
     }
 
     pub fn poll_event(&mut self) -> Option<CallEvent> {
@@ -280,27 +289,50 @@ impl Calls {
         rows
     }
 
+    /// Entries held in every index: none once all calls have ended.
+    #[cfg(test)]
+    pub(crate) fn index_entries(&self) -> usize {
+        self.calls.len()
+            + self.deadlines.len()
+            + self.sh.txs.len()
+            + self.sh.dialogs.len()
+            + self.sh.invites.len()
+            + self.sh.owned.len()
+    }
+
     /// Calls currently counted against a trunk's call limit.
     pub fn active_on_trunk(&self, trunk_id: i64) -> u32 {
         self.sh.trunk_active.get(&trunk_id).copied().unwrap_or(0)
     }
 
-    /// Forgets an ended call once no B leg waits for a final answer any more.
-    fn reap(&mut self, id: CallId) {
-        let done = self
-            .calls
-            .get(&id)
-            .is_some_and(|c| c.state == CallState::Ended && !c.legs.iter().any(BLeg::ringing));
-        if !done {
+    /// After anything happened to call `id`: forgets it once it has
+    /// ended and no B leg waits for a final answer any more, else files
+    /// its next deadline.
+    fn settle(&mut self, id: CallId) {
+        let Some(c) = self.calls.get_mut(&id) else {
             return;
-        }
-        if let Some(c) = self.calls.remove(&id) {
+        };
+        if c.state == CallState::Ended && !c.legs.iter().any(BLeg::ringing) {
+            if let Some(at) = c.armed {
+                self.deadlines.remove(&(at, id));
+            }
             if let Some(key) = invite_key(&c.a.invite) {
                 self.sh.invites.remove(&key);
             }
+            self.calls.remove(&id);
+            self.sh.forget(id);
+            return;
         }
-        self.sh.txs.retain(|_, (c, _)| *c != id);
-        self.sh.dialogs.retain(|_, (c, _)| *c != id);
+        let next = c.next_deadline();
+        if next != c.armed {
+            if let Some(at) = c.armed {
+                self.deadlines.remove(&(at, id));
+            }
+            if let Some(at) = next {
+                self.deadlines.insert((at, id));
+            }
+            c.armed = next;
+        }
     }
 }
 

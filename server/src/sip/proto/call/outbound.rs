@@ -142,7 +142,7 @@ impl Call {
             self.record(sh, attempt);
             return;
         };
-        sh.txs.insert(tx, (self.id, TxRole::BInvite(n)));
+        sh.track_tx(tx, self.id, TxRole::BInvite(n));
         if let Some(id) = trunk_id {
             *sh.trunk_active.entry(id).or_default() += 1;
         }
@@ -179,7 +179,7 @@ impl Call {
         l.cancelled = true;
         if l.state == LegState::Early {
             if let Ok(tx) = ep.send_request(now, leg::cancel(&l.invite), l.dest, l.transport) {
-                sh.txs.insert(tx, (self.id, TxRole::Other));
+                sh.track_tx(tx, self.id, TxRole::Other);
             }
         } else {
             l.cancel_pending = true;
@@ -209,7 +209,7 @@ impl Call {
         let tx = ep
             .send_request(now, retry.clone(), l.dest, l.transport)
             .ok()?;
-        sh.txs.insert(tx, (self.id, TxRole::BInvite(n)));
+        sh.track_tx(tx, self.id, TxRole::BInvite(n));
         l.invite = retry;
         l.tx = tx;
         l.auth_tried = true;

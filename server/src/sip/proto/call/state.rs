@@ -79,6 +79,8 @@ pub(super) struct Call {
     pub(super) pending_ack: Option<PendingAck>,
     /// Our 2xx to A, resent until A's ACK comes (§13.3.1.4).
     pub(super) ok_retx: Option<Retransmit>,
+    /// The deadline this call has in `Calls::deadlines`, if any.
+    pub(super) armed: Option<Instant>,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.
@@ -104,6 +106,46 @@ pub(super) struct Shared {
     /// Active calls per trunk id, against the trunk's call limit.
     pub(super) trunk_active: HashMap<i64, u32>,
     pub(super) events: VecDeque<CallEvent>,
+    /// The `txs` and `dialogs` keys of each call: forgetting a call
+    /// removes its own keys instead of sweeping both indexes.
+    pub(super) owned: HashMap<CallId, Owned>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Owned {
+    txs: Vec<TxId>,
+    dialogs: Vec<(String, String)>,
+}
+
+impl Shared {
+    /// Routes transaction `tx`'s events to `call`.
+    pub(super) fn track_tx(&mut self, tx: TxId, call: CallId, role: TxRole) {
+        self.txs.insert(tx, (call, role));
+        self.owned.entry(call).or_default().txs.push(tx);
+    }
+
+    /// Routes the dialog's in-dialog requests to `call`.
+    pub(super) fn track_dialog(&mut self, key: (String, String), call: CallId, side: Side) {
+        self.dialogs.insert(key.clone(), (call, side));
+        self.owned.entry(call).or_default().dialogs.push(key);
+    }
+
+    /// Removes every index entry of `call`.
+    pub(super) fn forget(&mut self, call: CallId) {
+        let Some(owned) = self.owned.remove(&call) else {
+            return;
+        };
+        for tx in owned.txs {
+            if self.txs.get(&tx).is_some_and(|(c, _)| *c == call) {
+                self.txs.remove(&tx);
+            }
+        }
+        for key in owned.dialogs {
+            if self.dialogs.get(&key).is_some_and(|(c, _)| *c == call) {
+                self.dialogs.remove(&key);
+            }
+        }
+    }
 }
 
 impl Call {

@@ -43,6 +43,19 @@ fn answer_then_bye_from_the_caller() {
 }
 
 #[test]
+fn an_ended_call_leaves_no_index_entry_nor_deadline() {
+    let mut net = Net::new(1);
+    let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);
+    assert!(net.calls.index_entries() > 0);
+    let mut a = call.a;
+    net.send_in_dialog(0, &mut a, Method::Bye, false);
+    net.run(1.0);
+    assert!(net.calls.snapshots().is_empty());
+    assert_eq!(net.calls.index_entries(), 0, "the call's keys went with it");
+    assert_eq!(net.calls.poll_timeout(), None);
+}
+
+#[test]
 fn answer_then_bye_from_the_callee() {
     let mut net = Net::new(1);
     let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);
