@@ -61,9 +61,7 @@ pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLo
 
 async fn write_batch(pool: &SqlitePool, batch: &[CallLogEntry]) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    for entry in batch {
-        store::call_log::insert(&mut tx, entry).await?;
-    }
+    store::call_log::insert(&mut tx, batch).await?;
     tx.commit().await
 }
 
@@ -156,6 +154,27 @@ mod tests {
         assert_eq!(unmatched[0].did, "4185559999");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].trunk.as_deref(), Some("provider_username"));
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_ended_calls_is_written_whole_and_in_order() {
+        let core = core().await;
+        let (tx, rx) = mpsc::unbounded_channel();
+        // More than one statement's worth, sent before the writer runs:
+        // they arrive as one batch.
+        for n in 0..150 {
+            tx.send(entry(&format!("Caller {n}"), None, 1_800_000_000 + n))
+                .expect("send");
+        }
+        drop(tx);
+        persist(core.pool.clone(), rx).await;
+        let all = store::call_log::latest(&core.pool, 1000)
+            .await
+            .expect("log");
+        assert_eq!(all.len(), 150);
+        assert_eq!(all[0].caller, "Caller 149");
+        assert_eq!(all[149].caller, "Caller 0");
+        assert_eq!(all[149].attempts.len(), 2);
     }
 
     #[tokio::test]
