@@ -21,6 +21,11 @@ use crate::sip::proto::{
 /// Shortest time between two publications of the live calls.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// Most datagrams or commands taken in one pass before the queued
+/// transmits go out: enough to amortise a wake-up, few enough that the
+/// first answer of a burst is not held back long.
+const BURST: usize = 32;
+
 /// What the rest of the server asks the SIP engine to do.
 #[derive(Debug)]
 pub enum Command {
@@ -141,6 +146,8 @@ pub struct Runtime {
     counters: Arc<Counters>,
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
+    /// Where requests no call takes go, when not with the other events.
+    requests: Option<mpsc::UnboundedSender<Event>>,
     conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
@@ -176,6 +183,7 @@ impl Runtime {
             counters,
             commands,
             events,
+            requests: None,
             conns: HashMap::new(),
             tcp_tx,
             tcp_rx,
@@ -190,6 +198,15 @@ impl Runtime {
         self
     }
 
+    /// Sends the requests no call takes (new INVITEs, REGISTERs, requests
+    /// outside any dialog) straight to their handler; the event stream
+    /// then carries only what answers our own requests. One task less
+    /// between a phone and its answer.
+    pub fn with_requests(mut self, requests: mpsc::UnboundedSender<Event>) -> Self {
+        self.requests = Some(requests);
+        self
+    }
+
     /// Runs until `shutdown` completes, then returns; sockets close when the runtime drops.
     ///
     /// # Errors
@@ -197,6 +214,11 @@ impl Runtime {
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         tokio::pin!(shutdown);
         let mut buf = vec![0u8; 65_536];
+        // One timer, moved only when the earliest deadline moves: arming a
+        // new one per message costs more than most messages.
+        let sleep = tokio::time::sleep(std::time::Duration::from_secs(3600));
+        tokio::pin!(sleep);
+        let mut armed: Option<Instant> = None;
         loop {
             let live = self.live_dirty.then_some(self.live_next);
             let deadline = [
@@ -207,19 +229,18 @@ impl Runtime {
             .into_iter()
             .flatten()
             .min();
-            let sleep = async {
-                match deadline {
-                    Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
-                    None => std::future::pending().await,
+            if deadline != armed {
+                armed = deadline;
+                if let Some(at) = deadline {
+                    sleep.as_mut().reset(tokio::time::Instant::from_std(at));
                 }
-            };
+            }
             tokio::select! {
                 _ = &mut shutdown => break,
                 r = recv_udp(self.udp.as_ref(), &mut buf) => {
                     let (n, from) = r?;
-                    if !self.refused(from) {
-                        self.endpoint.handle_datagram(Instant::now(), from, Transport::Udp, &buf[..n]);
-                    }
+                    self.datagram(from, &buf[..n]);
+                    self.drain_udp(&mut buf);
                 }
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
@@ -237,8 +258,18 @@ impl Runtime {
                     }
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
                 },
-                Some(cmd) = self.commands.recv() => self.command(cmd),
-                _ = sleep => {
+                Some(cmd) = self.commands.recv() => {
+                    self.command(cmd);
+                    // Answers the lines task decided meanwhile go out in
+                    // the same pass.
+                    for _ in 0..BURST {
+                        let Ok(cmd) = self.commands.try_recv() else { break };
+                        self.command(cmd);
+                    }
+                }
+                () = &mut sleep, if armed.is_some() => {
+                    // Re-armed on the next turn even if the deadline stays.
+                    armed = None;
                     let now = Instant::now();
                     self.endpoint.handle_timeout(now);
                     self.calls.handle_timeout(now, &mut self.endpoint);
@@ -247,6 +278,26 @@ impl Runtime {
             self.flush().await;
         }
         Ok(())
+    }
+
+    fn datagram(&mut self, from: SocketAddr, bytes: &[u8]) {
+        if !self.refused(from) {
+            self.endpoint
+                .handle_datagram(Instant::now(), from, Transport::Udp, bytes);
+        }
+    }
+
+    /// Takes the datagrams already queued on the socket, up to `BURST`,
+    /// so that a burst is answered in one pass rather than one wake-up
+    /// per datagram.
+    fn drain_udp(&mut self, buf: &mut [u8]) {
+        for _ in 0..BURST {
+            let Some(sock) = &self.udp else { return };
+            let Ok((n, from)) = sock.try_recv_from(buf) else {
+                return;
+            };
+            self.datagram(from, &buf[..n]);
+        }
     }
 
     /// Whether `from` is blocked (counted when it is).
@@ -323,7 +374,11 @@ impl Runtime {
                     .calls
                     .handle_event(Instant::now(), &mut self.endpoint, &ev)
                 {
-                    let _ = self.events.send(ev);
+                    let to = match (&ev, &self.requests) {
+                        (Event::Request { .. }, Some(requests)) => requests,
+                        _ => &self.events,
+                    };
+                    let _ = to.send(ev);
                 }
             }
             while let Some(event) = self.calls.poll_event() {

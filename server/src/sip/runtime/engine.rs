@@ -14,7 +14,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::{TcpListener, UdpSocket};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// A running SIP listener.
 pub struct SipServer {
@@ -41,17 +41,27 @@ pub struct LinesSetup {
 /// `stop` turns true. `advertised` is the host written in our Via and
 /// Contact (the address providers reach us at).
 ///
+/// SIP runs on a thread of its own with a single-threaded tokio runtime:
+/// the driver, the trunk registrations and the lines hand every request
+/// to one another, which on one thread costs a queue push instead of
+/// waking another worker (BENCHMARKS.md), and rendering a console page
+/// on the main runtime never delays a SIP answer.
+///
 /// # Errors
-/// When either socket cannot be bound.
+/// When either socket cannot be bound, or the thread cannot start.
 pub async fn start(
     bind: SocketAddr,
     advertised: Option<String>,
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
 ) -> io::Result<SipServer> {
-    let udp = UdpSocket::bind(bind).await?;
+    // Bound here, so that a port in use is the caller's error.
+    let udp = std::net::UdpSocket::bind(bind)?;
     let local = udp.local_addr()?;
-    let tcp = TcpListener::bind(local).await?;
+    let tcp = std::net::TcpListener::bind(local)?;
+    udp.set_nonblocking(true)?;
+    tcp.set_nonblocking(true)?;
+    widen_receive_buffer(&udp);
     let host = advertised.unwrap_or_else(|| {
         if local.ip().is_unspecified() {
             // Until a provider tells us our address (rport), loopback is
@@ -61,6 +71,63 @@ pub async fn start(
             local.ip().to_string()
         }
     });
+    let (ready, started) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("sip".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => runtime.block_on(serve(udp, tcp, host, lines, stop, ready)),
+                Err(error) => {
+                    let _ = ready.send(Err(error));
+                }
+            }
+        })?;
+    started
+        .await
+        .map_err(|_| io::Error::other("the SIP thread ended while starting"))?
+}
+
+/// Datagrams queued for us before the kernel drops them: Linux's default
+/// (208 KiB) holds about 10 ms of traffic at 2,000 calls/s, and a dropped
+/// ACK or BYE costs a retransmission at best, a broken call at worst
+/// (BENCHMARKS.md). The kernel caps the request at `net.core.rmem_max`.
+const RECEIVE_BUFFER: usize = 4 << 20;
+
+fn widen_receive_buffer(udp: &std::net::UdpSocket) {
+    let socket = socket2::SockRef::from(udp);
+    if let Err(error) = socket.set_recv_buffer_size(RECEIVE_BUFFER) {
+        tracing::warn!(%error, "UDP receive buffer left at the system's default");
+    }
+    if let Ok(size) = socket.recv_buffer_size() {
+        tracing::debug!(size, "UDP receive buffer");
+    }
+}
+
+/// The SIP thread: starts the three tasks, reports them started, and
+/// returns once all have stopped.
+async fn serve(
+    udp: std::net::UdpSocket,
+    tcp: std::net::TcpListener,
+    host: String,
+    lines: LinesSetup,
+    stop: watch::Receiver<bool>,
+    ready: oneshot::Sender<io::Result<SipServer>>,
+) {
+    let sockets = UdpSocket::from_std(udp).and_then(|udp| {
+        let tcp = TcpListener::from_std(tcp)?;
+        let local = udp.local_addr()?;
+        Ok((udp, tcp, local))
+    });
+    let (udp, tcp, local) = match sockets {
+        Ok(sockets) => sockets,
+        Err(error) => {
+            let _ = ready.send(Err(error));
+            return;
+        }
+    };
     let config = EndpointConfig {
         via_host: host.clone(),
         via_port: local.port(),
@@ -73,20 +140,23 @@ pub async fn start(
         .unwrap_or(0x5eed)
         ^ u64::from(std::process::id());
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
-    let runtime = runtime.with_call_feeds(lines.feeds);
-    let (manager, registrations, others) = Registrations::new(
+    let (requests, incoming) = mpsc::unbounded_channel();
+    let runtime = runtime.with_call_feeds(lines.feeds).with_requests(requests);
+    // The manager sees only answers to requests: those of no trunk are
+    // strays, dropped with the returned stream.
+    let (manager, registrations, _strays) = Registrations::new(
         handle.clone(),
         events,
         HostPort::new(host, local.port()),
         seed.rotate_left(7),
     );
     let transport_stop = stopped(stop.clone());
-    tokio::spawn(async move {
+    let driver = tokio::spawn(async move {
         if let Err(error) = runtime.run(transport_stop).await {
             tracing::error!(%error, "SIP transport stopped");
         }
     });
-    tokio::spawn(manager.run(stopped(stop.clone())));
+    let manager = tokio::spawn(manager.run(stopped(stop.clone())));
     let (lines_task, lines) = Lines::new(
         handle.clone(),
         lines.directory,
@@ -94,14 +164,17 @@ pub async fn start(
         lines.unmatched,
         seed.rotate_left(17),
     );
-    tokio::spawn(lines_task.run(others, stopped(stop)));
+    let lines_task = tokio::spawn(lines_task.run(incoming, stopped(stop)));
     tracing::info!("SIP on udp and tcp {local}");
-    Ok(SipServer {
+    let _ = ready.send(Ok(SipServer {
         local,
         handle,
         registrations,
         lines,
-    })
+    }));
+    for task in [driver, manager, lines_task] {
+        let _ = task.await;
+    }
 }
 
 async fn stopped(mut stop: watch::Receiver<bool>) {

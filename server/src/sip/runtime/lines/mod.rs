@@ -31,6 +31,8 @@ pub const REALM: &str = "trunkline";
 /// How long a nonce we issue stays good before phones are asked again
 /// (with stale=true, so they do not prompt anyone).
 const NONCE_LIFETIME: Duration = Duration::from_secs(300);
+/// Most requests handled in one turn of the task.
+const BURST: usize = 32;
 
 fn wall_now() -> u64 {
     SystemTime::now()
@@ -248,7 +250,15 @@ impl Lines {
             tokio::select! {
                 () = &mut stop => break,
                 event = events.recv() => match event {
-                    Some(event) => self.handle(event),
+                    Some(event) => {
+                        self.handle(event);
+                        // What queued meanwhile, in the same turn: one
+                        // wake-up per burst rather than per request.
+                        for _ in 0..BURST {
+                            let Ok(event) = events.try_recv() else { break };
+                            self.handle(event);
+                        }
+                    }
                     None => break,
                 },
                 changed = self.directory.changed() => {
