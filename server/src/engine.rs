@@ -176,8 +176,12 @@ async fn log_calls(
     call_log: mpsc::UnboundedSender<CallLogEntry>,
 ) {
     use crate::sip::proto::call::CallEvent;
-    while let Some(event) = events.recv().await {
-        if let CallEvent::Ended(record) = event {
+    let mut batch = Vec::new();
+    while events.recv_many(&mut batch, 1024).await > 0 {
+        for event in batch.drain(..) {
+            let CallEvent::Ended(record) = event else {
+                continue;
+            };
             let entry = calls::log_entry(&record, std::time::Instant::now(), app::ssr::unix_now());
             tracing::info!(
                 caller = %entry.caller,
@@ -189,8 +193,15 @@ async fn log_calls(
             );
             let _ = call_log.send(entry);
         }
+        // Let the next events gather while this task sleeps: under load
+        // the SIP thread then queues them without waking it, one wake-up
+        // per pause instead of one per event (BENCHMARKS.md).
+        tokio::time::sleep(GATHER).await;
     }
 }
+
+/// Pause between two batches of call events: the log lags by at most this.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What each trunk of the snapshot should run. Disabled trunks run
 /// nothing, which un-registers them.

@@ -49,6 +49,10 @@ pub fn hang_up(engine: &EngineLink, id: u64) -> Result<(), ServiceError> {
 /// Writes every ended call the engine reports, until it stops. Calls
 /// that ended together are written in one transaction: one disk sync for
 /// a burst, not one per call.
+/// Pause between two writes of the call log: a call shows in the log at
+/// most this long after it ends.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(200);
+
 pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLogEntry>) {
     let mut batch = Vec::new();
     while ended.recv_many(&mut batch, 256).await > 0 {
@@ -56,6 +60,9 @@ pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLo
             tracing::error!(%error, calls = batch.len(), "calls not written to the log");
         }
         batch.clear();
+        // Calls end by the thousand under load: while this task sleeps
+        // they queue up without waking it, and go out in one transaction.
+        tokio::time::sleep(GATHER).await;
     }
 }
 
