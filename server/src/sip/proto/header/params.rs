@@ -37,25 +37,30 @@ pub fn find<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
 
 /// Splits `s` on `sep` outside double quotes and angle brackets, trimming each piece.
 /// Quotes matter because a display name may contain commas (RFC 3261 §7.3.1).
+/// `sep` is ASCII, as every separator SIP has: the scan goes byte by byte
+/// (no byte of a multi-byte UTF-8 character is ASCII), every header of
+/// every message passes through here.
 pub fn split_top_level(s: &str, sep: char) -> Vec<&str> {
+    debug_assert!(sep.is_ascii());
+    let sep = sep as u8;
     let mut out = Vec::new();
     let mut in_quotes = false;
     let mut escaped = false;
     let mut angle = 0u32;
     let mut start = 0;
-    for (i, c) in s.char_indices() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if escaped {
             escaped = false;
             continue;
         }
-        match c {
-            '\\' if in_quotes => escaped = true,
-            '"' => in_quotes = !in_quotes,
-            '<' if !in_quotes => angle += 1,
-            '>' if !in_quotes => angle = angle.saturating_sub(1),
-            c if c == sep && !in_quotes && angle == 0 => {
+        match b {
+            b'\\' if in_quotes => escaped = true,
+            b'"' => in_quotes = !in_quotes,
+            b'<' if !in_quotes => angle += 1,
+            b'>' if !in_quotes => angle = angle.saturating_sub(1),
+            b if b == sep && !in_quotes && angle == 0 => {
                 out.push(s[start..i].trim());
-                start = i + c.len_utf8();
+                start = i + 1;
             }
             _ => {}
         }
