@@ -1,6 +1,8 @@
 //! Message layer edge: size limits, header unfolding, compact names and body framing
 //! (RFC 3261 §7.3.1, §7.3.3, §7.5, §18.3). Must not interpret header values beyond Content-Length.
 
+use std::borrow::Cow;
+
 use super::ParseError;
 use crate::sip::proto::header::params::is_token_byte;
 use crate::sip::proto::header::ContentLength;
@@ -28,7 +30,8 @@ impl Default for Limits {
 pub(crate) struct Prepared<'a> {
     pub start_line: &'a str,
     /// Header fields with compact names expanded; values trimmed, folding replaced by one space.
-    pub fields: Vec<(&'static str, String)>,
+    /// Borrowed from the datagram unless a folded line had to be joined.
+    pub fields: Vec<(&'static str, Cow<'a, str>)>,
     pub other: Vec<(String, String)>,
     pub body: &'a [u8],
 }
@@ -80,13 +83,27 @@ pub fn is_keepalive(bytes: &[u8]) -> bool {
     !bytes.is_empty() && skip_leading_crlf(bytes).is_empty()
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// Where the head ends: the first CRLF CRLF. Looks for each CR and then
+/// the three bytes after it, rather than comparing every 4-byte window.
+pub(crate) fn head_end(hay: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = hay.get(from..)?.iter().position(|&b| b == b'\r') {
+        let at = from + i;
+        if hay[at..].starts_with(b"\r\n\r\n") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
-/// Unfolds header lines and enforces line and count limits.
-pub(crate) fn header_lines(head: &str, limits: &Limits) -> Result<Vec<String>, ParseError> {
-    let mut lines: Vec<String> = Vec::new();
+/// Unfolds header lines and enforces line and count limits. Lines are
+/// borrowed from `head`; only a folded one is copied, to join it.
+pub(crate) fn header_lines<'a>(
+    head: &'a str,
+    limits: &Limits,
+) -> Result<Vec<Cow<'a, str>>, ParseError> {
+    let mut lines: Vec<Cow<'a, str>> = Vec::new();
     for line in head.split("\r\n") {
         if line.len() > limits.max_line {
             return Err(ParseError::LineTooLong {
@@ -96,7 +113,7 @@ pub(crate) fn header_lines(head: &str, limits: &Limits) -> Result<Vec<String>, P
         }
         if line.starts_with([' ', '\t']) {
             // §7.3.1 folding: a continuation line joins the previous one with a single space.
-            let prev = lines.last_mut().ok_or(ParseError::HeaderLine)?;
+            let prev = lines.last_mut().ok_or(ParseError::HeaderLine)?.to_mut();
             prev.push(' ');
             prev.push_str(line.trim());
             if prev.len() > limits.max_line {
@@ -111,7 +128,7 @@ pub(crate) fn header_lines(head: &str, limits: &Limits) -> Result<Vec<String>, P
                     limit: limits.max_headers,
                 });
             }
-            lines.push(line.to_string());
+            lines.push(Cow::Borrowed(line));
         }
     }
     Ok(lines)
@@ -134,7 +151,7 @@ pub(crate) fn prepare<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Prepared<'
         });
     }
     let bytes = skip_leading_crlf(bytes);
-    let end = find(bytes, b"\r\n\r\n").ok_or(ParseError::Unterminated)?;
+    let end = head_end(bytes).ok_or(ParseError::Unterminated)?;
     let head = std::str::from_utf8(&bytes[..end]).map_err(|_| ParseError::NotUtf8)?;
     let raw_body = &bytes[end + 4..];
     let (start_line, rest) = head.split_once("\r\n").unwrap_or((head, ""));
@@ -151,16 +168,26 @@ pub(crate) fn prepare<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Prepared<'
         if line.is_empty() {
             continue;
         }
-        let (name, value) = split_field(&line).ok_or(ParseError::HeaderLine)?;
+        // A value cut from a borrowed line borrows the datagram too.
+        let (name, value) = match &line {
+            Cow::Borrowed(whole) => {
+                let (name, value) = split_field(whole).ok_or(ParseError::HeaderLine)?;
+                (name, Cow::Borrowed(value))
+            }
+            Cow::Owned(joined) => {
+                let (name, value) = split_field(joined).ok_or(ParseError::HeaderLine)?;
+                (name, Cow::Owned(value.to_string()))
+            }
+        };
         match canonical_name(name) {
             Some("Content-Length") => {
                 if content_length.is_some() {
                     return Err(ParseError::Duplicate("Content-Length"));
                 }
-                content_length = Some(ContentLength::parse(value)?.0 as usize);
+                content_length = Some(ContentLength::parse(&value)?.0 as usize);
             }
-            Some(long) => fields.push((long, value.to_string())),
-            None => other.push((name.to_string(), value.to_string())),
+            Some(long) => fields.push((long, value)),
+            None => other.push((name.to_string(), value.into_owned())),
         }
     }
     // §18.3: over UDP, bytes beyond Content-Length are discarded; fewer bytes is an error.
@@ -190,7 +217,7 @@ pub(crate) fn prepare<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Prepared<'
 pub fn stream_frame_len(buf: &[u8], limits: &Limits) -> Result<Option<usize>, ParseError> {
     let skipped = buf.len() - skip_leading_crlf(buf).len();
     let msg = &buf[skipped..];
-    let Some(end) = find(msg, b"\r\n\r\n") else {
+    let Some(end) = head_end(msg) else {
         if msg.len() > limits.max_message {
             return Err(ParseError::TooLarge {
                 size: msg.len(),
@@ -221,6 +248,15 @@ pub fn stream_frame_len(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_ends_at_the_first_blank_line() {
+        assert_eq!(head_end(b"A\r\nB: c\r\n\r\nbody\r\n\r\n"), Some(7));
+        assert_eq!(head_end(b"A\r\r\n\r\n"), Some(2), "a stray CR before it");
+        assert_eq!(head_end(b"\r\n\r\n"), Some(0));
+        assert_eq!(head_end(b"A\r\nB: c\r\n\r"), None, "cut short");
+        assert_eq!(head_end(b""), None);
+    }
 
     #[test]
     fn stream_framing() {

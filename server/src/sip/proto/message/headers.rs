@@ -69,14 +69,14 @@ impl Headers {
 
     /// Types the fields produced by the framing step.
     pub(crate) fn from_fields(
-        fields: &[(&'static str, String)],
+        fields: &[(&'static str, std::borrow::Cow<'_, str>)],
         other: Vec<(String, String)>,
     ) -> Result<Self, ParseError> {
         let mut via = Vec::new();
         let (mut from, mut to, mut call_id, mut cseq) = (None, None, None, None);
         let mut h = Partial::default();
         for (name, value) in fields {
-            let value = value.as_str();
+            let value: &str = value;
             match *name {
                 "Via" => {
                     for v in split_top_level(value, ',') {

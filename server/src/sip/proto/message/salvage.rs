@@ -1,7 +1,7 @@
 //! Message layer: answering a refused request with 400, 416 or 505 when enough of it survives
 //! (RFC 3261 §8.2, §8.2.2.1, §16.3). Must never answer a response or an ACK (§17.1.1.3: ACK gets no reply).
 
-use super::framing::{canonical_name, header_lines, skip_leading_crlf, split_field};
+use super::framing::{canonical_name, head_end, header_lines, skip_leading_crlf, split_field};
 use super::{Limits, ParseError, Response};
 use crate::sip::proto::header::{
     params::{parse_params, split_top_level},
@@ -33,10 +33,7 @@ pub fn bad_request(bytes: &[u8], error: &ParseError, limits: &Limits) -> Option<
         return None;
     }
     let bytes = skip_leading_crlf(bytes);
-    let head_end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(bytes.len());
+    let head_end = head_end(bytes).unwrap_or(bytes.len());
     let head_bytes = &bytes[..head_end.min(limits.max_message)];
     let head = String::from_utf8_lossy(head_bytes);
     let (start, rest) = head.split_once("\r\n")?;
