@@ -10,6 +10,7 @@ pub mod guard;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;
 pub mod header;
+pub mod idmap;
 pub mod message;
 pub mod qualify;
 pub mod registrar;

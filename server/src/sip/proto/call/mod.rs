@@ -35,6 +35,7 @@ pub use types::{
     TrunkCredentials, TrunkTarget,
 };
 
+use super::idmap::IdMap;
 use super::message::{Method, Request};
 use super::{Endpoint, Event};
 use leg::{BLeg, Dialog};
@@ -45,7 +46,7 @@ use state::{ALeg, Call, Plan, Shared, TxRole};
 #[derive(Debug)]
 pub struct Calls {
     next_id: u64,
-    calls: HashMap<CallId, Call>,
+    calls: IdMap<CallId, Call>,
     /// Each call's next deadline: the runtime asks for the earliest after
     /// every message, which must not cost a look at every call.
     deadlines: BTreeSet<(Instant, CallId)>,
@@ -56,16 +57,16 @@ impl Calls {
     pub fn new(cfg: CallsConfig) -> Self {
         Self {
             next_id: 0,
-            calls: HashMap::new(),
+            calls: IdMap::default(),
             deadlines: BTreeSet::new(),
             sh: Shared {
                 cfg,
-                txs: HashMap::new(),
+                txs: IdMap::default(),
                 dialogs: HashMap::new(),
                 invites: HashMap::new(),
                 trunk_active: HashMap::new(),
                 events: VecDeque::new(),
-                owned: HashMap::new(),
+                owned: IdMap::default(),
             },
         }
     }
@@ -339,7 +340,7 @@ impl Calls {
 /// The call whose INVITE `req` (a CANCEL, or that INVITE again) belongs
 /// to: looked up by Call-ID and top branch, then checked in full.
 fn by_invite(
-    calls: &HashMap<CallId, Call>,
+    calls: &IdMap<CallId, Call>,
     invites: &HashMap<(String, String), CallId>,
     req: &Request,
 ) -> Option<CallId> {

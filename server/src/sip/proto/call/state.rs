@@ -8,6 +8,7 @@ use super::leg::{BLeg, Dialog};
 use super::TrunkTarget;
 use super::{Attempt, CallEvent, CallId, CallLabels, CallState, CallsConfig, Side, Snapshot};
 use crate::sip::proto::header::NameAddr;
+use crate::sip::proto::idmap::IdMap;
 use crate::sip::proto::message::{Request, Response};
 use crate::sip::proto::TxId;
 
@@ -97,7 +98,7 @@ pub(super) struct Retransmit {
 #[derive(Debug)]
 pub(super) struct Shared {
     pub(super) cfg: CallsConfig,
-    pub(super) txs: HashMap<TxId, (CallId, TxRole)>,
+    pub(super) txs: IdMap<TxId, (CallId, TxRole)>,
     /// (Call-ID, our tag) → the call and which leg that dialog is.
     pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,
     /// (Call-ID, top Via branch) of each call's INVITE from A → the call:
@@ -108,7 +109,7 @@ pub(super) struct Shared {
     pub(super) events: VecDeque<CallEvent>,
     /// The `txs` and `dialogs` keys of each call: forgetting a call
     /// removes its own keys instead of sweeping both indexes.
-    pub(super) owned: HashMap<CallId, Owned>,
+    pub(super) owned: IdMap<CallId, Owned>,
 }
 
 #[derive(Debug, Default)]

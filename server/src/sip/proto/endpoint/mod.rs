@@ -11,6 +11,7 @@ use std::time::Instant;
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 
 use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
+use super::idmap::IdMap;
 use super::message::{Headers, Method, Request, Response, Transport};
 use super::rng::Rng;
 use super::transaction::{
@@ -66,7 +67,7 @@ pub struct Endpoint {
     cfg: EndpointConfig,
     rng: Rng,
     next_id: u64,
-    txns: HashMap<TxId, Entry>,
+    txns: IdMap<TxId, Entry>,
     client_keys: HashMap<ClientKey, TxId>,
     server_keys: HashMap<ServerKey, TxId>,
     /// Armed timers ordered by deadline; stale entries are skipped when they fire.
@@ -82,7 +83,7 @@ impl Endpoint {
             cfg,
             rng: Rng::new(seed),
             next_id: 0,
-            txns: HashMap::new(),
+            txns: IdMap::default(),
             client_keys: HashMap::new(),
             server_keys: HashMap::new(),
             timers: BTreeSet::new(),
