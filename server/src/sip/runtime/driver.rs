@@ -1,22 +1,22 @@
 //! Runtime driver loop: feeds datagrams, frames, commands and the one timer into the endpoint and
 //! writes its transmits out (RFC 3261 §18, RFC 3581 symmetric responses). Must hold no SIP logic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::mpsc;
 
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
-use crate::sip::proto::call::{CallEvent, CallId, Calls, CallsConfig, Inbound, NewCall, Snapshot};
-use crate::sip::proto::{
-    Endpoint, EndpointConfig, Event, Request, Response, SendError, Transmit, Transport, TxId,
-};
+use crate::sip::proto::call::{Calls, CallsConfig, Inbound};
+use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport};
+
+pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 
 /// Shortest time between two publications of the live calls.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -25,109 +25,6 @@ const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 /// transmits go out: enough to amortise a wake-up, few enough that the
 /// first answer of a burst is not held back long.
 const BURST: usize = 32;
-
-/// What the rest of the server asks the SIP engine to do.
-#[derive(Debug)]
-pub enum Command {
-    SendRequest {
-        request: Request,
-        dest: SocketAddr,
-        transport: Transport,
-        reply: oneshot::Sender<Result<TxId, SendError>>,
-    },
-    Respond {
-        tx: TxId,
-        response: Response,
-    },
-    /// Hands an authenticated, routed INVITE to the calls.
-    StartCall {
-        tx: TxId,
-        request: Box<Request>,
-        source: SocketAddr,
-        transport: Transport,
-        call: Box<NewCall>,
-    },
-    /// The administrator ends a call (Status → Calls).
-    HangUp {
-        call: CallId,
-    },
-    /// Addresses the toll-fraud guard blocks: everything they send is
-    /// dropped before it is parsed, as a firewall would.
-    Block(Arc<Shield>),
-}
-
-/// What the driver drops: packets from blocked addresses, except from a
-/// trunk's provider (its address and port), so that datagrams forged
-/// with the provider's address cannot cut the office off its provider.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Shield {
-    pub blocked: HashSet<IpAddr>,
-    pub trunks: HashSet<SocketAddr>,
-}
-
-/// What the calls publish: each event, and the live calls after a change.
-#[derive(Debug, Clone)]
-pub struct CallFeeds {
-    pub events: mpsc::UnboundedSender<CallEvent>,
-    pub live: watch::Sender<Arc<Vec<Snapshot>>>,
-}
-
-/// Cloneable access to a running runtime.
-#[derive(Debug, Clone)]
-pub struct RuntimeHandle {
-    pub commands: mpsc::UnboundedSender<Command>,
-    pub counters: Arc<Counters>,
-}
-
-impl RuntimeHandle {
-    /// Starts a client transaction; `None` if the runtime is gone.
-    pub async fn send_request(
-        &self,
-        request: Request,
-        dest: SocketAddr,
-        transport: Transport,
-    ) -> Option<Result<TxId, SendError>> {
-        let (reply, rx) = oneshot::channel();
-        self.commands
-            .send(Command::SendRequest {
-                request,
-                dest,
-                transport,
-                reply,
-            })
-            .ok()?;
-        rx.await.ok()
-    }
-
-    pub fn respond(&self, tx: TxId, response: Response) {
-        let _ = self.commands.send(Command::Respond { tx, response });
-    }
-
-    pub fn start_call(
-        &self,
-        tx: TxId,
-        request: Request,
-        source: SocketAddr,
-        transport: Transport,
-        call: NewCall,
-    ) {
-        let _ = self.commands.send(Command::StartCall {
-            tx,
-            request: Box::new(request),
-            source,
-            transport,
-            call: Box::new(call),
-        });
-    }
-
-    pub fn hang_up(&self, call: CallId) {
-        let _ = self.commands.send(Command::HangUp { call });
-    }
-
-    pub fn block(&self, shield: Arc<Shield>) {
-        let _ = self.commands.send(Command::Block(shield));
-    }
-}
 
 /// Owns the sockets, the endpoint and the calls (which need the endpoint
 /// at hand to answer within the same turn).

@@ -4,6 +4,7 @@
 mod counters;
 mod driver;
 mod engine;
+mod handle;
 mod invite;
 mod lines;
 mod registrations;

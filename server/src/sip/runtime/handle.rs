@@ -1,0 +1,116 @@
+//! What the rest of the server holds of the SIP driver: the commands it
+//! takes, a cloneable handle to send them, and where calls report. The
+//! driver itself (`driver.rs`) owns the sockets and the state.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::counters::Counters;
+use crate::sip::proto::call::{CallEvent, CallId, NewCall, Snapshot};
+use crate::sip::proto::{Request, Response, SendError, Transport, TxId};
+
+/// What the rest of the server asks the SIP engine to do.
+#[derive(Debug)]
+pub enum Command {
+    SendRequest {
+        request: Request,
+        dest: SocketAddr,
+        transport: Transport,
+        reply: oneshot::Sender<Result<TxId, SendError>>,
+    },
+    Respond {
+        tx: TxId,
+        response: Response,
+    },
+    /// Hands an authenticated, routed INVITE to the calls.
+    StartCall {
+        tx: TxId,
+        request: Box<Request>,
+        source: SocketAddr,
+        transport: Transport,
+        call: Box<NewCall>,
+    },
+    /// The administrator ends a call (Status → Calls).
+    HangUp {
+        call: CallId,
+    },
+    /// Addresses the toll-fraud guard blocks: everything they send is
+    /// dropped before it is parsed, as a firewall would.
+    Block(Arc<Shield>),
+}
+
+/// What the driver drops: packets from blocked addresses, except from a
+/// trunk's provider (its address and port), so that datagrams forged
+/// with the provider's address cannot cut the office off its provider.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Shield {
+    pub blocked: HashSet<IpAddr>,
+    pub trunks: HashSet<SocketAddr>,
+}
+
+/// What the calls publish: each event, and the live calls after a change.
+#[derive(Debug, Clone)]
+pub struct CallFeeds {
+    pub events: mpsc::UnboundedSender<CallEvent>,
+    pub live: watch::Sender<Arc<Vec<Snapshot>>>,
+}
+
+/// Cloneable access to a running runtime.
+#[derive(Debug, Clone)]
+pub struct RuntimeHandle {
+    pub commands: mpsc::UnboundedSender<Command>,
+    pub counters: Arc<Counters>,
+}
+
+impl RuntimeHandle {
+    /// Starts a client transaction; `None` if the runtime is gone.
+    pub async fn send_request(
+        &self,
+        request: Request,
+        dest: SocketAddr,
+        transport: Transport,
+    ) -> Option<Result<TxId, SendError>> {
+        let (reply, rx) = oneshot::channel();
+        self.commands
+            .send(Command::SendRequest {
+                request,
+                dest,
+                transport,
+                reply,
+            })
+            .ok()?;
+        rx.await.ok()
+    }
+
+    pub fn respond(&self, tx: TxId, response: Response) {
+        let _ = self.commands.send(Command::Respond { tx, response });
+    }
+
+    pub fn start_call(
+        &self,
+        tx: TxId,
+        request: Request,
+        source: SocketAddr,
+        transport: Transport,
+        call: NewCall,
+    ) {
+        let _ = self.commands.send(Command::StartCall {
+            tx,
+            request: Box::new(request),
+            source,
+            transport,
+            call: Box::new(call),
+        });
+    }
+
+    pub fn hang_up(&self, call: CallId) {
+        let _ = self.commands.send(Command::HangUp { call });
+    }
+
+    pub fn block(&self, shield: Arc<Shield>) {
+        let _ = self.commands.send(Command::Block(shield));
+    }
+}
