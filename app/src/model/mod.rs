@@ -18,6 +18,7 @@ pub mod registry;
 pub mod routing;
 pub mod security;
 pub mod text;
+pub mod time;
 pub mod trunk;
 pub mod user;
 

@@ -163,21 +163,6 @@ pub fn show_peers(rows: &[PeerRow]) -> String {
     out
 }
 
-/// Days since 1970-01-01 to (year, month 1-12, day 1-31): the inverse of the usual
-/// days-from-civil, on 400-year eras so it holds for any i64 day count we can get.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// `%a, %d %b %Y %T` in UTC, e.g. `Mon, 14 Jan 2019 10:00:00`.
 pub fn format_time(secs: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
@@ -186,7 +171,7 @@ pub fn format_time(secs: i64) -> String {
     ];
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = app::model::time::civil_from_days(days);
     // 1970-01-01 was a Thursday.
     let wd = DAYS[days.rem_euclid(7) as usize];
     let mon = MONTHS[(m - 1) as usize];
