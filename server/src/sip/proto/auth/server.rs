@@ -35,8 +35,11 @@ pub struct DigestServer {
     lifetime: Duration,
     algorithm: Algorithm,
     /// Highest nonce count accepted per nonce (RFC 7616 §3.3 replay
-    /// protection), and when the nonce was issued.
-    seen: HashMap<String, (u32, Instant)>,
+    /// protection), keyed by the nonce's stamp and serial: they name it
+    /// once its keyed hash checked out, and hold its issue time, in 12
+    /// bytes where the nonce itself is 56 (every nonce in use for the
+    /// last five minutes is kept).
+    seen: HashMap<(u64, u32), u32>,
     /// When `seen` is next swept of nonces past their lifetime.
     next_prune: Instant,
     /// Makes every nonce unique: two phones challenged in the same
@@ -82,18 +85,20 @@ impl DigestServer {
         format!("{stamp:016x}{serial:08x}{}", self.mac(stamp, serial))
     }
 
-    /// Age of a nonce we issued, `None` if we did not issue it.
-    fn nonce_age(&self, now: Instant, nonce: &str) -> Option<Duration> {
+    /// Stamp and serial of a nonce we issued, `None` if we did not issue it.
+    fn nonce_id(&self, nonce: &str) -> Option<(u64, u32)> {
         if nonce.len() != 56 || !nonce.is_ascii() {
             return None;
         }
         let stamp = u64::from_str_radix(&nonce[..16], 16).ok()?;
         let serial = u32::from_str_radix(&nonce[16..24], 16).ok()?;
-        if !digest::constant_time_eq(&nonce[24..], &self.mac(stamp, serial)) {
-            return None;
-        }
-        let issued = self.epoch.checked_add(Duration::from_millis(stamp))?;
-        Some(now.saturating_duration_since(issued))
+        digest::constant_time_eq(&nonce[24..], &self.mac(stamp, serial)).then_some((stamp, serial))
+    }
+
+    /// Age at `now` of the nonce issued at `stamp`.
+    fn age(&self, now: Instant, stamp: u64) -> Duration {
+        let issued = self.epoch.checked_add(Duration::from_millis(stamp));
+        issued.map_or(Duration::MAX, |at| now.saturating_duration_since(at))
     }
 
     pub fn challenge(&self, now: Instant, stale: bool) -> Challenge {
@@ -155,9 +160,10 @@ impl DigestServer {
         let Some(creds) = presented.iter().find(|c| c.realm == self.realm) else {
             return refuse(self, false);
         };
-        let Some(age) = self.nonce_age(now, &creds.nonce) else {
+        let Some(id) = self.nonce_id(&creds.nonce) else {
             return refuse(self, false);
         };
+        let age = self.age(now, id.0);
         let known = password(&creds.username);
         let secret = known.clone().unwrap_or_else(|| hex::encode(&self.secret));
         if !self.response_matches(request, creds, &secret) || known.is_none() {
@@ -172,14 +178,13 @@ impl DigestServer {
             (None, None) => 1,
             _ => return refuse(self, false),
         };
-        let last = self.seen.get(&creds.nonce).map_or(0, |(nc, _)| *nc);
+        let last = self.seen.get(&id).copied().unwrap_or(0);
         if nc <= last {
             tracing::debug!(user = %creds.username, nc, "digest replay refused");
             return refuse(self, false);
         }
         self.prune(now);
-        let issued = now.checked_sub(age).unwrap_or(now);
-        self.seen.insert(creds.nonce.clone(), (nc, issued));
+        self.seen.insert(id, nc);
         Verdict::Accepted {
             username: creds.username.clone(),
         }
@@ -211,15 +216,81 @@ impl DigestServer {
 
     /// Forgets counters of nonces past their lifetime, which are refused
     /// as stale anyway. A sweep at most every few seconds, reading the
-    /// stored issue time: sweeping per request (and re-hashing every nonce
+    /// issue time in each key: sweeping per request (and re-hashing every nonce
     /// to learn its age) made each check slower the busier the server.
     fn prune(&mut self, now: Instant) {
         if now < self.next_prune {
             return;
         }
         self.next_prune = now + PRUNE_EVERY;
-        let lifetime = self.lifetime;
+        // Stamps count milliseconds from the epoch: older than this one is past its lifetime.
+        let oldest = now
+            .saturating_duration_since(self.epoch)
+            .saturating_sub(self.lifetime)
+            .as_millis();
         self.seen
-            .retain(|_, (_, issued)| now.saturating_duration_since(*issued) <= lifetime);
+            .retain(|&(stamp, _), _| u128::from(stamp) >= oldest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::proto::auth::DigestClient;
+    use crate::sip::proto::header::{NameAddr, Via};
+    use crate::sip::proto::message::{Method, Transport};
+    use crate::sip::proto::{Endpoint, Rng};
+
+    /// A REGISTER answering a fresh challenge of `srv` issued at `at`.
+    fn signed(srv: &DigestServer, at: Instant, ep: &mut Endpoint, rng: &mut Rng) -> Request {
+        let mut req = ep.new_request(
+            Method::Register,
+            rsip::Uri::try_from("sip:pbx.test").expect("uri"),
+            NameAddr::new("sip:alice@pbx.test"),
+            NameAddr::new("sip:alice@pbx.test"),
+        );
+        req.headers
+            .via
+            .push(Via::new(Transport::Udp, "10.0.0.1", Some(5060), "z9hG4bKx"));
+        let challenge = DigestServer::unauthorized(&req, srv.challenge(at, false));
+        let mut client = DigestClient::new("alice", "secret", 3);
+        client.answer(&challenge, &mut req, rng).expect("answer");
+        req
+    }
+
+    #[test]
+    fn replay_counters_live_as_long_as_their_nonce() {
+        let t0 = Instant::now();
+        let lifetime = Duration::from_secs(30);
+        let mut srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, lifetime, Algorithm::Md5);
+        let (mut ep, mut rng) = (Endpoint::new(Default::default(), 1), Rng::new(2));
+        let password = |u: &str| (u == "alice").then(|| "secret".to_string());
+        for i in 0..3 {
+            let at = t0 + Duration::from_secs(i);
+            let req = signed(&srv, at, &mut ep, &mut rng);
+            assert!(matches!(
+                srv.verify(at, &req, password),
+                Verdict::Accepted { .. }
+            ));
+        }
+        assert_eq!(srv.seen.len(), 3);
+        // Past the first nonce's lifetime (and the sweep interval) only the
+        // younger two are remembered; the next accepted request triggers the sweep.
+        let later = t0 + lifetime + Duration::from_millis(500);
+        let req = signed(&srv, later, &mut ep, &mut rng);
+        assert!(matches!(
+            srv.verify(later, &req, password),
+            Verdict::Accepted { .. }
+        ));
+        assert_eq!(
+            srv.seen.len(),
+            3,
+            "the first nonce is forgotten, the new one kept"
+        );
+        let all_young = srv
+            .seen
+            .keys()
+            .all(|&(stamp, _)| srv.age(later, stamp) <= lifetime);
+        assert!(all_young);
     }
 }

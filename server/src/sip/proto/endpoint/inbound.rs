@@ -2,6 +2,7 @@
 //! §17.2.3) and route responses back per §18.2.2 and RFC 3581. Must not panic on any input.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Endpoint, Entry, Event, Key, Machine};
@@ -89,7 +90,9 @@ impl Endpoint {
         if let Some(&tx) = self.server_keys.get(&key) {
             if let Some(entry) = self.txns.get_mut(&tx) {
                 match (&mut entry.machine, req.method) {
-                    (Machine::ServerInvite(m), Method::Ack) => m.on_ack(now, &mut out),
+                    (Machine::ServerInvite(m), Method::Ack) => {
+                        m.on_ack(now, &self.cfg.timers, &mut out)
+                    }
                     (Machine::ServerInvite(m), _) => m.on_invite(&mut out),
                     (Machine::ServerNonInvite(m), _) => m.on_request(&mut out),
                     _ => {}
@@ -109,22 +112,23 @@ impl Endpoint {
         let peer = response_target(req.headers.via.first(), source, transport);
         let is_invite = req.method == Method::Invite;
         let machine = if is_invite {
-            Machine::ServerInvite(ServerInvite::new(reliable, self.cfg.timers))
+            Machine::ServerInvite(ServerInvite::new(reliable, &self.cfg.timers))
         } else {
-            Machine::ServerNonInvite(ServerNonInvite::new(reliable, self.cfg.timers))
+            Machine::ServerNonInvite(ServerNonInvite::new(reliable))
         };
         let trying = is_invite.then(|| Response::for_request(&req, 100, "Trying"));
         let tx = self.alloc_id();
+        let key = Arc::new(key);
         self.server_keys.insert(key.clone(), tx);
         self.txns.insert(
             tx,
-            Entry {
+            Box::new(Entry {
                 machine,
                 key: Key::Server(key),
                 peer,
                 transport,
                 local_tag: None,
-            },
+            }),
         );
         out.tu.push(TuEvent::Request(req));
         self.apply(tx, out);
@@ -147,8 +151,8 @@ impl Endpoint {
         let mut out = Output::default();
         if let Some(entry) = self.txns.get_mut(&tx) {
             match &mut entry.machine {
-                Machine::ClientInvite(m) => m.on_response(now, resp, &mut out),
-                Machine::ClientNonInvite(m) => m.on_response(now, resp, &mut out),
+                Machine::ClientInvite(m) => m.on_response(now, &self.cfg.timers, resp, &mut out),
+                Machine::ClientNonInvite(m) => m.on_response(now, &self.cfg.timers, resp, &mut out),
                 _ => {}
             }
         }

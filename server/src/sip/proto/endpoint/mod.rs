@@ -6,6 +6,7 @@ mod types;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
@@ -30,10 +31,12 @@ enum Machine {
     ServerNonInvite(ServerNonInvite),
 }
 
+/// Shared with the key maps rather than cloned: a transaction's key is two strings, and
+/// finished transactions linger by the thousand (Timers J and D).
 #[derive(Debug, Clone)]
 enum Key {
-    Client(ClientKey),
-    Server(ServerKey),
+    Client(Arc<ClientKey>),
+    Server(Arc<ServerKey>),
 }
 
 #[derive(Debug)]
@@ -67,9 +70,11 @@ pub struct Endpoint {
     cfg: EndpointConfig,
     rng: Rng,
     next_id: u64,
-    txns: IdMap<TxId, Entry>,
-    client_keys: HashMap<ClientKey, TxId>,
-    server_keys: HashMap<ServerKey, TxId>,
+    /// Boxed: the map doubles as transactions accumulate (every finished one waits out Timer J
+    /// or D, 32 s over UDP), and moving pointers when it does is cheaper than moving entries.
+    txns: IdMap<TxId, Box<Entry>>,
+    client_keys: HashMap<Arc<ClientKey>, TxId>,
+    server_keys: HashMap<Arc<ServerKey>, TxId>,
     /// Armed timers ordered by deadline; stale entries are skipped when they fire.
     timers: BTreeSet<(Instant, TxId, Timer)>,
     transmits: VecDeque<Transmit>,
@@ -169,27 +174,27 @@ impl Endpoint {
             Some(b) if b.starts_with("z9hG4bK") => b.to_string(),
             _ => return Err(SendError::NoBranch),
         };
-        let key = ClientKey {
+        let key = Arc::new(ClientKey {
             branch,
             method: KeyMethod(request.method.clone()),
-        };
+        });
         let mut out = Output::default();
         let reliable = transport.is_reliable();
         let machine = if request.method == Method::Invite {
             Machine::ClientInvite(Box::new(ClientInvite::start(
                 now,
+                &self.cfg.timers,
                 request,
                 reliable,
-                self.cfg.timers,
                 &mut out,
             )))
         } else {
             let bytes = request.encode();
             Machine::ClientNonInvite(ClientNonInvite::start(
                 now,
+                &self.cfg.timers,
                 bytes,
                 reliable,
-                self.cfg.timers,
                 &mut out,
             ))
         };
@@ -197,13 +202,13 @@ impl Endpoint {
         self.client_keys.insert(key.clone(), id);
         self.txns.insert(
             id,
-            Entry {
+            Box::new(Entry {
                 machine,
                 key: Key::Client(key),
                 peer: dest,
                 transport,
                 local_tag: None,
-            },
+            }),
         );
         self.apply(id, out);
         Ok(id)
@@ -233,8 +238,10 @@ impl Endpoint {
         }
         let mut out = Output::default();
         let accepted = match &mut entry.machine {
-            Machine::ServerInvite(m) => m.send_response(now, &response, &mut out),
-            Machine::ServerNonInvite(m) => m.send_response(now, &response, &mut out),
+            Machine::ServerInvite(m) => m.send_response(now, &self.cfg.timers, &response, &mut out),
+            Machine::ServerNonInvite(m) => {
+                m.send_response(now, &self.cfg.timers, &response, &mut out)
+            }
             _ => return Err(SendError::UnknownTransaction),
         };
         if !accepted {
@@ -284,8 +291,10 @@ impl Endpoint {
             let mut out = Output::default();
             match &mut entry.machine {
                 Machine::ClientInvite(m) => m.on_timer(at, timer, at, &mut out),
-                Machine::ClientNonInvite(m) => m.on_timer(at, timer, at, &mut out),
-                Machine::ServerInvite(m) => m.on_timer(at, timer, at, &mut out),
+                Machine::ClientNonInvite(m) => {
+                    m.on_timer(at, &self.cfg.timers, timer, at, &mut out)
+                }
+                Machine::ServerInvite(m) => m.on_timer(at, &self.cfg.timers, timer, at, &mut out),
                 Machine::ServerNonInvite(m) => m.on_timer(timer, at),
             }
             self.apply(tx, out);
@@ -352,7 +361,7 @@ impl Endpoint {
                 },
             });
         }
-        if self.txns.get(&tx).is_some_and(Entry::terminated) {
+        if self.txns.get(&tx).is_some_and(|entry| entry.terminated()) {
             if let Some(entry) = self.txns.remove(&tx) {
                 match entry.key {
                     Key::Client(k) => self.client_keys.remove(&k),

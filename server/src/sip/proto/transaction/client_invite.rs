@@ -19,11 +19,13 @@ pub enum State {
 #[derive(Debug)]
 pub struct ClientInvite {
     state: State,
-    request: Request,
-    bytes: Vec<u8>,
-    ack: Option<Vec<u8>>,
+    /// The INVITE, kept to build the ACK of a non-2xx final; dropped then,
+    /// with `bytes` (only Timer A used them), since a Completed transaction
+    /// waits out Timer D (32 s over UDP) with thousands of others.
+    request: Option<Request>,
+    bytes: Box<[u8]>,
+    ack: Option<Box<[u8]>>,
     reliable: bool,
-    cfg: TimerConfig,
     /// Current Timer A interval; doubles without cap (Table 4).
     interval: Duration,
     armed: Armed,
@@ -32,23 +34,22 @@ pub struct ClientInvite {
 impl ClientInvite {
     pub(crate) fn start(
         now: Instant,
+        cfg: &TimerConfig,
         request: Request,
         reliable: bool,
-        cfg: TimerConfig,
         out: &mut Output,
     ) -> Self {
         let bytes = request.encode();
         let mut tx = Self {
             state: State::Calling,
-            request,
-            bytes,
+            request: Some(request),
+            bytes: bytes.as_slice().into(),
             ack: None,
             reliable,
-            cfg,
             interval: cfg.t1,
             armed: Armed::default(),
         };
-        out.send.push(tx.bytes.clone());
+        out.send.push(bytes);
         if !reliable {
             tx.armed.set(Timer::A, now + cfg.t1, out);
         }
@@ -62,8 +63,8 @@ impl ClientInvite {
 
     /// §17.1.1.3: the ACK copies Request-URI, Call-ID, From, top Via and Route of the INVITE,
     /// takes To from the response (with its tag) and the CSeq number with method ACK.
-    fn build_ack(&self, resp: &Response) -> Vec<u8> {
-        let h = &self.request.headers;
+    fn build_ack(request: &Request, resp: &Response) -> Vec<u8> {
+        let h = &request.headers;
         let mut headers = Headers::new(
             h.via.iter().take(1).cloned().collect(),
             h.from.clone(),
@@ -75,17 +76,25 @@ impl ClientInvite {
         headers.route = h.route.clone();
         Request {
             method: Method::Ack,
-            uri: self.request.uri.clone(),
+            uri: request.uri.clone(),
             headers,
             body: Vec::new(),
         }
         .encode()
     }
 
-    pub(crate) fn on_response(&mut self, now: Instant, resp: Response, out: &mut Output) {
+    pub(crate) fn on_response(
+        &mut self,
+        now: Instant,
+        cfg: &TimerConfig,
+        resp: Response,
+        out: &mut Output,
+    ) {
         match self.state {
             State::Calling | State::Proceeding => {
+                // Timer A stops at the first response: nothing is resent.
                 self.armed.clear(Timer::A);
+                self.bytes = Box::default();
                 if resp.is_provisional() {
                     self.state = State::Proceeding;
                 } else if resp.status < 300 {
@@ -93,10 +102,12 @@ impl ClientInvite {
                     self.state = State::Terminated;
                 } else {
                     self.armed.clear(Timer::B);
-                    let ack = self.build_ack(&resp);
-                    out.send.push(ack.clone());
-                    self.ack = Some(ack);
-                    let d = self.cfg.timer_d(self.reliable);
+                    if let Some(request) = self.request.take() {
+                        let ack = Self::build_ack(&request, &resp);
+                        self.ack = Some(ack.as_slice().into());
+                        out.send.push(ack);
+                    }
+                    let d = cfg.timer_d(self.reliable);
                     if d.is_zero() {
                         self.state = State::Terminated;
                     } else {

@@ -18,9 +18,9 @@ pub enum State {
 #[derive(Debug)]
 pub struct ClientNonInvite {
     state: State,
-    request: Vec<u8>,
+    /// Emptied once a final response came: only retransmissions used it.
+    request: Box<[u8]>,
     reliable: bool,
-    cfg: TimerConfig,
     /// Current Timer E interval.
     interval: Duration,
     armed: Armed,
@@ -30,20 +30,19 @@ impl ClientNonInvite {
     /// Sends the request and arms Timer E (unreliable only) and Timer F.
     pub(crate) fn start(
         now: Instant,
+        cfg: &TimerConfig,
         request: Vec<u8>,
         reliable: bool,
-        cfg: TimerConfig,
         out: &mut Output,
     ) -> Self {
         let mut tx = Self {
             state: State::Trying,
-            request,
+            request: request.as_slice().into(),
             reliable,
-            cfg,
             interval: cfg.t1,
             armed: Armed::default(),
         };
-        out.send.push(tx.request.clone());
+        out.send.push(request);
         if !reliable {
             tx.armed.set(Timer::E, now + cfg.t1, out);
         }
@@ -55,7 +54,13 @@ impl ClientNonInvite {
         self.state
     }
 
-    pub(crate) fn on_response(&mut self, now: Instant, resp: Response, out: &mut Output) {
+    pub(crate) fn on_response(
+        &mut self,
+        now: Instant,
+        cfg: &TimerConfig,
+        resp: Response,
+        out: &mut Output,
+    ) {
         match (self.state, resp.is_provisional()) {
             (State::Trying | State::Proceeding, true) => {
                 self.state = State::Proceeding;
@@ -65,37 +70,45 @@ impl ClientNonInvite {
                 self.armed.clear(Timer::E);
                 self.armed.clear(Timer::F);
                 out.tu.push(TuEvent::Response(resp));
-                self.complete(now, out);
+                self.request = Box::default();
+                self.complete(now, cfg, out);
             }
             // Completed buffers retransmitted responses (§17.1.2.2); nothing reaches the TU.
             _ => {}
         }
     }
 
-    fn complete(&mut self, now: Instant, out: &mut Output) {
+    fn complete(&mut self, now: Instant, cfg: &TimerConfig, out: &mut Output) {
         if self.reliable {
             // Timer K is zero on reliable transports.
             self.state = State::Terminated;
         } else {
             self.state = State::Completed;
-            self.armed.set(Timer::K, now + self.cfg.t4, out);
+            self.armed.set(Timer::K, now + cfg.t4, out);
         }
     }
 
-    pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer, at: Instant, out: &mut Output) {
+    pub(crate) fn on_timer(
+        &mut self,
+        now: Instant,
+        cfg: &TimerConfig,
+        timer: Timer,
+        at: Instant,
+        out: &mut Output,
+    ) {
         if !self.armed.take(timer, at) {
             return;
         }
         match (timer, self.state) {
             (Timer::E, State::Trying) => {
                 out.retransmit(&self.request);
-                self.interval = (self.interval * 2).min(self.cfg.t2);
+                self.interval = (self.interval * 2).min(cfg.t2);
                 self.armed.set(Timer::E, now + self.interval, out);
             }
             (Timer::E, State::Proceeding) => {
                 // §17.1.2.2: in Proceeding, Timer E is reset to T2.
                 out.retransmit(&self.request);
-                self.interval = self.cfg.t2;
+                self.interval = cfg.t2;
                 self.armed.set(Timer::E, now + self.interval, out);
             }
             (Timer::F, State::Trying | State::Proceeding) => {

@@ -67,24 +67,39 @@ pub enum Timer {
 
 /// Deadlines of the timers a machine has armed; a fired timer counts only if it is still armed
 /// at that instant, which lets the endpoint keep stale entries in its queue (lazy deletion).
+///
+/// Three slots, not one per timer: each machine runs at most one retransmission timer (A, E or
+/// G), one timeout (B, F or H) and one wait in its last state (D, I, J or K), and thousands of
+/// finished transactions wait out Timer J or D at once, so the size counts.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Armed([Option<Instant>; 10]);
+pub(crate) struct Armed([Option<Instant>; 3]);
+
+impl Timer {
+    fn slot(self) -> usize {
+        match self {
+            Self::A | Self::E | Self::G => 0,
+            Self::B | Self::F | Self::H => 1,
+            Self::D | Self::I | Self::J | Self::K => 2,
+        }
+    }
+}
 
 impl Armed {
     pub fn set(&mut self, t: Timer, at: Instant, out: &mut Output) {
-        self.0[t as usize] = Some(at);
+        self.0[t.slot()] = Some(at);
         out.timers.push((t, at));
     }
 
     pub fn clear(&mut self, t: Timer) {
-        self.0[t as usize] = None;
+        self.0[t.slot()] = None;
     }
 
     /// True, and disarms it, if `t` was armed for exactly `at`.
     pub fn take(&mut self, t: Timer, at: Instant) -> bool {
-        let hit = self.0[t as usize] == Some(at);
+        let slot = &mut self.0[t.slot()];
+        let hit = *slot == Some(at);
         if hit {
-            self.0[t as usize] = None;
+            *slot = None;
         }
         hit
     }

@@ -18,20 +18,18 @@ pub enum State {
 #[derive(Debug)]
 pub struct ServerInvite {
     state: State,
-    last_response: Option<Vec<u8>>,
+    last_response: Option<Box<[u8]>>,
     reliable: bool,
-    cfg: TimerConfig,
     interval: Duration,
     armed: Armed,
 }
 
 impl ServerInvite {
-    pub(crate) fn new(reliable: bool, cfg: TimerConfig) -> Self {
+    pub(crate) fn new(reliable: bool, cfg: &TimerConfig) -> Self {
         Self {
             state: State::Proceeding,
             last_response: None,
             reliable,
-            cfg,
             interval: cfg.t1,
             armed: Armed::default(),
         }
@@ -51,7 +49,7 @@ impl ServerInvite {
     }
 
     /// The ACK for a non-2xx final: Completed -> Confirmed, then Timer I absorbs further ACKs.
-    pub(crate) fn on_ack(&mut self, now: Instant, out: &mut Output) {
+    pub(crate) fn on_ack(&mut self, now: Instant, cfg: &TimerConfig, out: &mut Output) {
         if self.state != State::Completed {
             return;
         }
@@ -61,13 +59,14 @@ impl ServerInvite {
             self.state = State::Terminated;
         } else {
             self.state = State::Confirmed;
-            self.armed.set(Timer::I, now + self.cfg.t4, out);
+            self.armed.set(Timer::I, now + cfg.t4, out);
         }
     }
 
     pub(crate) fn send_response(
         &mut self,
         now: Instant,
+        cfg: &TimerConfig,
         resp: &Response,
         out: &mut Output,
     ) -> bool {
@@ -75,8 +74,8 @@ impl ServerInvite {
             return false;
         }
         let bytes = resp.encode();
-        out.send.push(bytes.clone());
-        self.last_response = Some(bytes);
+        self.last_response = Some(bytes.as_slice().into());
+        out.send.push(bytes);
         if resp.is_provisional() {
             return true;
         }
@@ -88,11 +87,18 @@ impl ServerInvite {
         if !self.reliable {
             self.armed.set(Timer::G, now + self.interval, out);
         }
-        self.armed.set(Timer::H, now + self.cfg.t1x64(), out);
+        self.armed.set(Timer::H, now + cfg.t1x64(), out);
         true
     }
 
-    pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer, at: Instant, out: &mut Output) {
+    pub(crate) fn on_timer(
+        &mut self,
+        now: Instant,
+        cfg: &TimerConfig,
+        timer: Timer,
+        at: Instant,
+        out: &mut Output,
+    ) {
         if !self.armed.take(timer, at) {
             return;
         }
@@ -101,7 +107,7 @@ impl ServerInvite {
                 if let Some(r) = &self.last_response {
                     out.retransmit(r);
                 }
-                self.interval = (self.interval * 2).min(self.cfg.t2);
+                self.interval = (self.interval * 2).min(cfg.t2);
                 self.armed.set(Timer::G, now + self.interval, out);
             }
             (Timer::H, State::Completed) => {

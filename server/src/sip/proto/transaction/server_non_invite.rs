@@ -18,19 +18,18 @@ pub enum State {
 #[derive(Debug)]
 pub struct ServerNonInvite {
     state: State,
-    last_response: Option<Vec<u8>>,
+    /// Exactly sized: it waits out Timer J (32 s over UDP) with thousands of others.
+    last_response: Option<Box<[u8]>>,
     reliable: bool,
-    cfg: TimerConfig,
     armed: Armed,
 }
 
 impl ServerNonInvite {
-    pub(crate) fn new(reliable: bool, cfg: TimerConfig) -> Self {
+    pub(crate) fn new(reliable: bool) -> Self {
         Self {
             state: State::Trying,
             last_response: None,
             reliable,
-            cfg,
             armed: Armed::default(),
         }
     }
@@ -52,6 +51,7 @@ impl ServerNonInvite {
     pub(crate) fn send_response(
         &mut self,
         now: Instant,
+        cfg: &TimerConfig,
         resp: &Response,
         out: &mut Output,
     ) -> bool {
@@ -59,8 +59,8 @@ impl ServerNonInvite {
             return false;
         }
         let bytes = resp.encode();
-        out.send.push(bytes.clone());
-        self.last_response = Some(bytes);
+        self.last_response = Some(bytes.as_slice().into());
+        out.send.push(bytes);
         if resp.is_provisional() {
             self.state = State::Proceeding;
         } else if self.reliable {
@@ -68,7 +68,7 @@ impl ServerNonInvite {
             self.state = State::Terminated;
         } else {
             self.state = State::Completed;
-            self.armed.set(Timer::J, now + self.cfg.t1x64(), out);
+            self.armed.set(Timer::J, now + cfg.t1x64(), out);
         }
         true
     }
