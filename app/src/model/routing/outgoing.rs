@@ -208,13 +208,16 @@ impl DialPlan {
     /// equal to it; comparing text first spares parsing every user of
     /// the context on every call. The matcher still has the last word.
     fn rows_in<'a>(&'a self, context: &str, dialed: &str) -> Vec<Row<'a>> {
+        // The number first: it differs from the dialed one at its first
+        // digits for nearly every user, where comparing the context names
+        // of a thousand users cost a call a few percent of its CPU.
         let users = self.users.iter().filter(|u| {
-            u.value.context == context
-                && u.value
-                    .exten
-                    .chars()
-                    .filter(|c| *c != '-')
-                    .eq(dialed.chars())
+            u.value
+                .exten
+                .chars()
+                .filter(|c| *c != '-')
+                .eq(dialed.chars())
+                && u.value.context == context
         });
         let mut rows: Vec<Row<'a>> = users
             .filter_map(|u| {

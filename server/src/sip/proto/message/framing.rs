@@ -97,6 +97,31 @@ pub(crate) fn head_end(hay: &[u8]) -> Option<usize> {
     None
 }
 
+/// `s` cut at each CRLF, as `s.split("\r\n")` would (a lone CR or LF stays
+/// in its line), but finding each CR with a byte search: the substring
+/// searcher was a visible share of parsing.
+fn crlf_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let mut from = 0;
+        loop {
+            match r[from..].find('\r') {
+                Some(i) if r[from + i..].starts_with("\r\n") => {
+                    let at = from + i;
+                    rest = Some(&r[at + 2..]);
+                    return Some(&r[..at]);
+                }
+                Some(i) => from += i + 1,
+                None => {
+                    rest = None;
+                    return Some(r);
+                }
+            }
+        }
+    })
+}
+
 /// Unfolds header lines and enforces line and count limits. Lines are
 /// borrowed from `head`; only a folded one is copied, to join it.
 pub(crate) fn header_lines<'a>(
@@ -104,7 +129,7 @@ pub(crate) fn header_lines<'a>(
     limits: &Limits,
 ) -> Result<Vec<Cow<'a, str>>, ParseError> {
     let mut lines: Vec<Cow<'a, str>> = Vec::new();
-    for line in head.split("\r\n") {
+    for line in crlf_lines(head) {
         if line.len() > limits.max_line {
             return Err(ParseError::LineTooLong {
                 len: line.len(),
@@ -256,6 +281,22 @@ mod tests {
         assert_eq!(head_end(b"\r\n\r\n"), Some(0));
         assert_eq!(head_end(b"A\r\nB: c\r\n\r"), None, "cut short");
         assert_eq!(head_end(b""), None);
+    }
+
+    #[test]
+    fn lines_are_cut_at_crlf_only() {
+        for head in [
+            "A: 1\r\nB: 2",
+            "A: 1\r\nB: 2\r\n",
+            "",
+            "\r\n",
+            "A: x\ry\r\nB: x\ny\r\r\n\r",
+            "\r\r\n\n\r\n",
+        ] {
+            let ours: Vec<&str> = crlf_lines(head).collect();
+            let split: Vec<&str> = head.split("\r\n").collect();
+            assert_eq!(ours, split, "{head:?}");
+        }
     }
 
     #[test]
