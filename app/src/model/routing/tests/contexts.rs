@@ -29,6 +29,26 @@ fn a_users_extension_beats_a_pattern_in_the_same_context() {
 }
 
 #[test]
+fn a_users_extension_is_dialed_without_its_separators() {
+    let mut plan = seed();
+    // Longer, shorter and same-length neighbours must not be taken for it.
+    plan.users.push(user(9, "Carol", "", "10-02", "default"));
+    plan.users.push(user(10, "Dan", "", "100", "default"));
+    plan.users.push(user(11, "Eve", "", "10-0-3", "default"));
+    for (dialed, id) in [("1002", 9), ("10-02", 9), ("100", 10), ("1003", 11)] {
+        let r = outgoing(&plan, 7, dialed);
+        match r.route {
+            OutgoingRoute::Internal { user_id, .. } => assert_eq!(user_id, id, "{dialed}"),
+            other => panic!("{dialed}: expected user {id}, got {other:?}"),
+        }
+    }
+    assert!(!matches!(
+        outgoing(&plan, 7, "10020").route,
+        OutgoingRoute::Internal { .. }
+    ));
+}
+
+#[test]
 fn a_users_extension_in_the_callers_context_beats_a_pattern_in_an_include() {
     let mut plan = seed();
     plan.outcalls[0].value.extens.push(exten("_1XXX"));
