@@ -18,7 +18,7 @@ pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
 /// Lowercase hex into one exactly sized string: every REGISTER and INVITE
 /// we check hashes three to four times, and a char-by-char collect showed
 /// in profiles.
-fn lower_hex(bytes: &[u8]) -> String {
+pub(crate) fn lower_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {

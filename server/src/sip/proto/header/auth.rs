@@ -1,9 +1,10 @@
 //! Message layer: WWW-/Proxy-Authenticate challenges and Authorization/Proxy-Authorization
 //! credentials (RFC 3261 §20.27/§20.44/§20.7/§20.28, RFC 7616 §3.3–3.4). Must not compute digests.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use super::params::{self, quote, unquote};
+use super::params::{self, quote, unquote_borrowed};
 use super::HeaderError;
 
 /// Digest algorithm (RFC 7616 §3.3); unknown ones are kept so a client can skip them.
@@ -73,11 +74,11 @@ pub fn is_digest(value: &str) -> bool {
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("Digest"))
 }
 
-/// Splits `Digest a=b, c="d"` into lowercased names and unquoted values.
-fn parse_digest_params(
-    value: &str,
+/// Splits `Digest a=b, c="d"` into names and unquoted values, borrowed where they can be.
+fn parse_digest_params<'a>(
+    value: &'a str,
     header: &'static str,
-) -> Result<Vec<(String, String)>, HeaderError> {
+) -> Result<Vec<(&'a str, Cow<'a, str>)>, HeaderError> {
     let v = value.trim();
     let (scheme, rest) = v
         .split_once(|c: char| c.is_ascii_whitespace())
@@ -94,14 +95,17 @@ fn parse_digest_params(
             if n.is_empty() || !n.bytes().all(params::is_token_byte) {
                 return Err(HeaderError::Param(p.to_string()));
             }
-            let val = unquote(val).ok_or(HeaderError::Param(p.to_string()))?;
-            Ok((n.to_ascii_lowercase(), val))
+            let val = unquote_borrowed(val).ok_or(HeaderError::Param(p.to_string()))?;
+            Ok((n, val))
         })
         .collect()
 }
 
-fn take(list: &[(String, String)], name: &str) -> Option<String> {
-    list.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+/// The value of parameter `name` (names are case-insensitive), copied out once.
+fn take(list: &[(&str, Cow<'_, str>)], name: &str) -> Option<String> {
+    list.iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.to_string())
 }
 
 /// A Digest challenge.

@@ -1,6 +1,7 @@
 //! Message layer, shared lexing for header values (RFC 3261 §25.1 quoting, §7.3.1 lists).
 //! Must not allocate per byte or panic: every index comes from `char_indices`/`find` on the input.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::HeaderError;
@@ -104,11 +105,20 @@ pub fn is_token_byte(b: u8) -> bool {
 
 /// Removes surrounding quotes and backslash escapes; `None` if the quoting is unbalanced.
 pub fn unquote(s: &str) -> Option<String> {
+    unquote_borrowed(s).map(Cow::into_owned)
+}
+
+/// `unquote`, borrowing the value when it has no escapes to undo (nearly
+/// always: digest parameters are parsed on every authenticated request).
+pub fn unquote_borrowed(s: &str) -> Option<Cow<'_, str>> {
     let s = s.trim();
     let Some(inner) = s.strip_prefix('"') else {
-        return Some(s.to_string());
+        return Some(Cow::Borrowed(s));
     };
     let inner = inner.strip_suffix('"')?;
+    if !inner.contains(['\\', '"']) {
+        return Some(Cow::Borrowed(inner));
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -118,7 +128,7 @@ pub fn unquote(s: &str) -> Option<String> {
             c => out.push(c),
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Quotes a value, escaping `"` and `\`.
