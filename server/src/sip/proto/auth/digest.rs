@@ -15,17 +15,25 @@ pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
     }
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lowercase hex into one exactly sized string: every REGISTER and INVITE
-/// we check hashes three to four times, and a char-by-char collect showed
-/// in profiles.
+/// we check hashes three to four times, and the `hex` crate's
+/// char-by-char collect showed in profiles.
 pub(crate) fn lower_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        push_hex(&mut out, u64::from(b), 2);
     }
     out
+}
+
+/// Appends the low `digits` hex digits of `value`, zero-padded, lowercase.
+pub(crate) fn push_hex(out: &mut String, value: u64, digits: u32) {
+    for place in (0..digits).rev() {
+        let nibble = (value >> (place * 4)) & 0xf;
+        out.push(char::from(HEX_DIGITS[nibble as usize]));
+    }
 }
 
 /// Everything the response value depends on. No `Debug`: it holds the

@@ -77,9 +77,9 @@ impl DigestServer {
         use sha2::{Digest as _, Sha256};
         let mut ids = String::with_capacity(27);
         ids.push(':');
-        push_hex(&mut ids, stamp, 16);
+        digest::push_hex(&mut ids, stamp, 16);
         ids.push(':');
-        push_hex(&mut ids, u64::from(serial), 8);
+        digest::push_hex(&mut ids, u64::from(serial), 8);
         ids.push(':');
         let hash = Sha256::new()
             .chain_update(&self.secret)
@@ -95,8 +95,8 @@ impl DigestServer {
         let stamp = now.saturating_duration_since(self.epoch).as_millis() as u64;
         let serial = self.issued.fetch_add(1, Ordering::Relaxed);
         let mut nonce = String::with_capacity(56);
-        push_hex(&mut nonce, stamp, 16);
-        push_hex(&mut nonce, u64::from(serial), 8);
+        digest::push_hex(&mut nonce, stamp, 16);
+        digest::push_hex(&mut nonce, u64::from(serial), 8);
         nonce.push_str(&self.mac(stamp, serial));
         nonce
     }
@@ -109,12 +109,6 @@ impl DigestServer {
         let stamp = u64::from_str_radix(&nonce[..16], 16).ok()?;
         let serial = u32::from_str_radix(&nonce[16..24], 16).ok()?;
         digest::constant_time_eq(&nonce[24..], &self.mac(stamp, serial)).then_some((stamp, serial))
-    }
-
-    /// Age at `now` of the nonce issued at `stamp`.
-    fn age(&self, now: Instant, stamp: u64) -> Duration {
-        let issued = self.epoch.checked_add(Duration::from_millis(stamp));
-        issued.map_or(Duration::MAX, |at| now.saturating_duration_since(at))
     }
 
     pub fn challenge(&self, now: Instant, stale: bool) -> Challenge {
@@ -179,9 +173,11 @@ impl DigestServer {
         let Some(id) = self.nonce_id(&creds.nonce) else {
             return refuse(self, false);
         };
-        let age = self.age(now, id.0);
+        let age = nonce_age(self.epoch, now, id.0);
         let known = password(&creds.username);
-        let secret = known.clone().unwrap_or_else(|| hex::encode(&self.secret));
+        let secret = known
+            .clone()
+            .unwrap_or_else(|| digest::lower_hex(&self.secret));
         if !self.response_matches(request, creds, &secret) || known.is_none() {
             return Verdict::Refused(self.challenge(now, false));
         }
@@ -239,22 +235,16 @@ impl DigestServer {
             return;
         }
         self.next_prune = now + PRUNE_EVERY;
-        // Stamps count milliseconds from the epoch: older than this one is past its lifetime.
-        let oldest = now
-            .saturating_duration_since(self.epoch)
-            .saturating_sub(self.lifetime)
-            .as_millis();
+        let (epoch, lifetime) = (self.epoch, self.lifetime);
         self.seen
-            .retain(|&(stamp, _), _| u128::from(stamp) >= oldest);
+            .retain(|&(stamp, _), _| nonce_age(epoch, now, stamp) <= lifetime);
     }
 }
 
-/// The low `digits` hex digits of `value`, zero-padded, lowercase.
-fn push_hex(out: &mut String, value: u64, digits: u32) {
-    for place in (0..digits).rev() {
-        let nibble = (value >> (place * 4)) & 0xf;
-        out.push(char::from(b"0123456789abcdef"[nibble as usize]));
-    }
+/// Age at `now` of the nonce issued `stamp` milliseconds after `epoch`.
+fn nonce_age(epoch: Instant, now: Instant, stamp: u64) -> Duration {
+    let issued = epoch.checked_add(Duration::from_millis(stamp));
+    issued.map_or(Duration::MAX, |at| now.saturating_duration_since(at))
 }
 
 #[cfg(test)]
@@ -328,7 +318,7 @@ mod tests {
         let all_young = srv
             .seen
             .keys()
-            .all(|&(stamp, _)| srv.age(later, stamp) <= lifetime);
+            .all(|&(stamp, _)| nonce_age(t0, later, stamp) <= lifetime);
         assert!(all_young);
     }
 }
