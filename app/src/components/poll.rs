@@ -1,10 +1,8 @@
 //! What the live status screens share: a counter that ticks while the
-//! page is open (their resources refetch on it), and how times are shown
-//! (`model::time`, shared with the command line's status output).
+//! page is open (their resources refetch on it). Their times are shown
+//! with `model::time::clock`, shared with the command line.
 
 use leptos::prelude::*;
-
-pub use crate::model::time::clock;
 
 /// A signal bumped every `every_ms` in the browser; only the browser
 /// polls, the server renders the first list once.

@@ -3,7 +3,7 @@
 //! the administrator can add the missing one.
 
 use crate::api::incalls::unmatched_calls;
-use crate::components::poll::clock;
+use crate::model::time::clock;
 use leptos::prelude::*;
 
 #[component]

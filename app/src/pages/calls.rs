@@ -4,8 +4,9 @@
 //! progress can be hung up from here.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
-use crate::components::poll::{clock, ticker};
+use crate::components::poll::ticker;
 use crate::model::calls::{CallLogEntry, LiveCall};
+use crate::model::time::clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -7,8 +7,9 @@ use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSe
 use crate::api::FormOutcome;
 use crate::components::field::Field;
 use crate::components::form::{lens, FormState};
-use crate::components::poll::{clock, ticker};
+use crate::components::poll::ticker;
 use crate::model::security::{SipSecurityInput, SipSecurityView, WatchedAddress, FREE_TRIES};
+use crate::model::time::clock;
 use crate::model::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
