@@ -1,16 +1,30 @@
 //! Digest computation (RFC 2617 §3.2.2, RFC 7616 §3.4.1): HA1, HA2 and the response value.
 //! Must not choose policy (which challenge, how many tries): the client and server do.
 
-use md5::{Digest as _, Md5};
+use md5::{Digest, Md5};
 use sha2::Sha256;
 
 use crate::sip::proto::header::{Algorithm, Qop};
 
 /// Hex digest of `data` with `alg`; `None` for algorithms we do not implement.
 pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
+    hash_parts(alg, &[data])
+}
+
+/// Hex digest of the concatenation of `parts`, fed to the hasher one by
+/// one rather than joined into a string first (three of these per
+/// checked REGISTER or INVITE).
+fn hash_parts(alg: &Algorithm, parts: &[&[u8]]) -> Option<String> {
+    fn run<D: Digest>(parts: &[&[u8]]) -> String {
+        let mut hasher = D::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        lower_hex(&hasher.finalize())
+    }
     match alg {
-        Algorithm::Md5 => Some(lower_hex(&Md5::digest(data))),
-        Algorithm::Sha256 => Some(lower_hex(&Sha256::digest(data))),
+        Algorithm::Md5 => Some(run::<Md5>(parts)),
+        Algorithm::Sha256 => Some(run::<Sha256>(parts)),
         Algorithm::Other(_) => None,
     }
 }
@@ -54,20 +68,41 @@ pub struct Input<'a> {
 /// The `response=` value for `input`, or `None` for an unsupported algorithm.
 pub fn response(input: &Input<'_>) -> Option<String> {
     let alg = input.algorithm;
-    let ha1 = hash(
+    let ha1 = hash_parts(
         alg,
-        format!("{}:{}:{}", input.username, input.realm, input.password).as_bytes(),
+        &[
+            input.username.as_bytes(),
+            b":",
+            input.realm.as_bytes(),
+            b":",
+            input.password.as_bytes(),
+        ],
     )?;
-    let ha2 = hash(alg, format!("{}:{}", input.method, input.uri).as_bytes())?;
-    let kd = match input.qop_auth {
-        Some((nc, cnonce)) => format!(
-            "{ha1}:{}:{nc:08x}:{cnonce}:{}:{ha2}",
-            input.nonce,
-            Qop::Auth
-        ),
-        None => format!("{ha1}:{}:{ha2}", input.nonce),
-    };
-    hash(alg, kd.as_bytes())
+    let ha2 = hash_parts(alg, &[input.method.as_bytes(), b":", input.uri.as_bytes()])?;
+    let (ha1, nonce, ha2) = (ha1.as_bytes(), input.nonce.as_bytes(), ha2.as_bytes());
+    match input.qop_auth {
+        Some((nc, cnonce)) => {
+            let mut nc_hex = String::with_capacity(8);
+            push_hex(&mut nc_hex, u64::from(nc), 8);
+            hash_parts(
+                alg,
+                &[
+                    ha1,
+                    b":",
+                    nonce,
+                    b":",
+                    nc_hex.as_bytes(),
+                    b":",
+                    cnonce.as_bytes(),
+                    b":",
+                    Qop::Auth.as_str().as_bytes(),
+                    b":",
+                    ha2,
+                ],
+            )
+        }
+        None => hash_parts(alg, &[ha1, b":", nonce, b":", ha2]),
+    }
 }
 
 /// Compares two strings in time that depends only on their lengths, so a wrong response does not

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::params::{self, quote, unquote_borrowed};
+use super::params::{self, unquote_borrowed, write_quoted};
 use super::HeaderError;
 
 /// Digest algorithm (RFC 7616 §3.3); unknown ones are kept so a client can skip them.
@@ -55,13 +55,19 @@ impl Qop {
     }
 }
 
+impl Qop {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auth => "auth",
+            Self::AuthInt => "auth-int",
+            Self::Other(s) => s,
+        }
+    }
+}
+
 impl fmt::Display for Qop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Auth => f.write_str("auth"),
-            Self::AuthInt => f.write_str("auth-int"),
-            Self::Other(s) => f.write_str(s),
-        }
+        f.write_str(self.as_str())
     }
 }
 
@@ -87,7 +93,6 @@ fn parse_digest_params<'a>(
         return Err(HeaderError::invalid(header, "scheme is not Digest"));
     }
     params::split_top_level(rest, ',')
-        .into_iter()
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (n, val) = p.split_once('=').ok_or(HeaderError::Param(p.to_string()))?;
@@ -139,19 +144,28 @@ impl Challenge {
 
 impl fmt::Display for Challenge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Digest realm={}, nonce={}",
-            quote(&self.realm),
-            quote(&self.nonce)
-        )?;
+        // Pieces written one by one: a challenge goes out with every 401.
+        f.write_str("Digest realm=")?;
+        write_quoted(f, &self.realm)?;
+        f.write_str(", nonce=")?;
+        write_quoted(f, &self.nonce)?;
         if let Some(o) = &self.opaque {
-            write!(f, ", opaque={}", quote(o))?;
+            f.write_str(", opaque=")?;
+            write_quoted(f, o)?;
         }
-        write!(f, ", algorithm={}", self.algorithm)?;
-        if !self.qop.is_empty() {
-            let q: Vec<String> = self.qop.iter().map(Qop::to_string).collect();
-            write!(f, ", qop={}", quote(&q.join(",")))?;
+        f.write_str(", algorithm=")?;
+        self.algorithm.fmt(f)?;
+        match self.qop.as_slice() {
+            [] => {}
+            [one] => {
+                f.write_str(", qop=")?;
+                write_quoted(f, one.as_str())?;
+            }
+            many => {
+                let joined: Vec<&str> = many.iter().map(Qop::as_str).collect();
+                f.write_str(", qop=")?;
+                write_quoted(f, &joined.join(","))?;
+            }
         }
         if self.stale {
             f.write_str(", stale=true")?;
@@ -206,26 +220,32 @@ impl Credentials {
 
 impl fmt::Display for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Digest username={}, realm={}, nonce={}, uri={}, response={}",
-            quote(&self.username),
-            quote(&self.realm),
-            quote(&self.nonce),
-            quote(&self.uri),
-            quote(&self.response)
-        )?;
+        // Pieces written one by one: every authenticated request carries these.
+        for (name, value) in [
+            ("Digest username=", &self.username),
+            (", realm=", &self.realm),
+            (", nonce=", &self.nonce),
+            (", uri=", &self.uri),
+            (", response=", &self.response),
+        ] {
+            f.write_str(name)?;
+            write_quoted(f, value)?;
+        }
         if let Some(a) = &self.algorithm {
-            write!(f, ", algorithm={a}")?;
+            f.write_str(", algorithm=")?;
+            a.fmt(f)?;
         }
         if let Some(c) = &self.cnonce {
-            write!(f, ", cnonce={}", quote(c))?;
+            f.write_str(", cnonce=")?;
+            write_quoted(f, c)?;
         }
         if let Some(o) = &self.opaque {
-            write!(f, ", opaque={}", quote(o))?;
+            f.write_str(", opaque=")?;
+            write_quoted(f, o)?;
         }
         if let Some(q) = &self.qop {
-            write!(f, ", qop={q}")?;
+            f.write_str(", qop=")?;
+            f.write_str(q.as_str())?;
         }
         if let Some(nc) = self.nc {
             write!(f, ", nc={nc:08x}")?;

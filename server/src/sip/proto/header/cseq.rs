@@ -2,7 +2,7 @@
 
 use super::HeaderError;
 use crate::sip::proto::message::Method;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// CSeq: sequence number and method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,9 @@ impl CSeq {
 
 impl fmt::Display for CSeq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.seq, self.method)
+        fmt::Display::fmt(&self.seq, f)?;
+        f.write_char(' ')?;
+        fmt::Display::fmt(&self.method, f)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Message layer: `name-addr / addr-spec` shared by From, To, Contact, Route (RFC 3261 §20.10, §25.1).
 //! Must not parse URI internals beyond the scheme check; header params are split from URI params here.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use super::params::{self, Param};
 use super::HeaderError;
@@ -138,9 +138,12 @@ fn check_uri(uri: &str, header: &'static str) -> Result<(), HeaderError> {
 impl fmt::Display for NameAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(d) = &self.display {
-            write!(f, "{d} ")?;
+            f.write_str(d)?;
+            f.write_char(' ')?;
         }
-        write!(f, "<{}>", self.uri)?;
+        f.write_char('<')?;
+        f.write_str(&self.uri)?;
+        f.write_char('>')?;
         params::write_params(f, &self.params)
     }
 }

@@ -2,7 +2,7 @@
 //! Must not allocate per byte or panic: every index comes from `char_indices`/`find` on the input.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use super::HeaderError;
 
@@ -24,10 +24,13 @@ impl Param {
 
 impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, ";{}={}", self.name, v),
-            None => write!(f, ";{}", self.name),
+        f.write_char(';')?;
+        f.write_str(&self.name)?;
+        if let Some(v) = &self.value {
+            f.write_char('=')?;
+            f.write_str(v)?;
         }
+        Ok(())
     }
 }
 
@@ -39,16 +42,39 @@ pub fn find<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
 /// Splits `s` on `sep` outside double quotes and angle brackets, trimming each piece.
 /// Quotes matter because a display name may contain commas (RFC 3261 §7.3.1).
 /// `sep` is ASCII, as every separator SIP has: the scan goes byte by byte
-/// (no byte of a multi-byte UTF-8 character is ASCII), every header of
-/// every message passes through here.
-pub fn split_top_level(s: &str, sep: char) -> Vec<&str> {
+/// (no byte of a multi-byte UTF-8 character is ASCII). Every header of
+/// every message passes through here, so the pieces are yielded as they
+/// are found rather than collected, and a value without `sep` in it at
+/// all (one Via, one Contact) is not scanned byte by byte.
+pub fn split_top_level(s: &str, sep: char) -> impl Iterator<Item = &str> {
     debug_assert!(sep.is_ascii());
     let sep = sep as u8;
-    let mut out = Vec::new();
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let cut = if r.as_bytes().contains(&sep) {
+            top_level_at(r, sep)
+        } else {
+            None
+        };
+        match cut {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(r[..i].trim())
+            }
+            None => {
+                rest = None;
+                Some(r.trim())
+            }
+        }
+    })
+}
+
+/// Where the first `sep` outside quotes and angle brackets is.
+fn top_level_at(s: &str, sep: u8) -> Option<usize> {
     let mut in_quotes = false;
     let mut escaped = false;
     let mut angle = 0u32;
-    let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if escaped {
             escaped = false;
@@ -59,15 +85,11 @@ pub fn split_top_level(s: &str, sep: char) -> Vec<&str> {
             b'"' => in_quotes = !in_quotes,
             b'<' if !in_quotes => angle += 1,
             b'>' if !in_quotes => angle = angle.saturating_sub(1),
-            b if b == sep && !in_quotes && angle == 0 => {
-                out.push(s[start..i].trim());
-                start = i + 1;
-            }
+            b if b == sep && !in_quotes && angle == 0 => return Some(i),
             _ => {}
         }
     }
-    out.push(s[start..].trim());
-    out
+    None
 }
 
 /// Parses `;a=b;c` (leading `;` optional) into params. Quoted values keep their quotes so they
@@ -79,7 +101,6 @@ pub fn parse_params(s: &str) -> Result<Vec<Param>, HeaderError> {
         return Ok(Vec::new());
     }
     split_top_level(s, ';')
-        .into_iter()
         .map(|piece| {
             let (name, value) = match piece.split_once('=') {
                 Some((n, v)) => (n.trim(), Some(v.trim().to_string())),
@@ -131,23 +152,32 @@ pub fn unquote_borrowed(s: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
-/// Quotes a value, escaping `"` and `\`.
+/// `s` as a quoted-string (§25.1): in quotes, `"` and `\\` escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
+    // Writing into a String cannot fail.
+    let _ = write_quoted(&mut out, s);
     out
+}
+
+/// Writes `s` as `quote` returns it, without building a string first:
+/// challenges and credentials are printed on every authenticated request.
+pub fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    f.write_char('"')?;
+    let mut rest = s;
+    while let Some(i) = rest.find(['"', '\\']) {
+        f.write_str(&rest[..i])?;
+        f.write_char('\\')?;
+        f.write_str(&rest[i..=i])?;
+        rest = &rest[i + 1..];
+    }
+    f.write_str(rest)?;
+    f.write_char('"')
 }
 
 /// Writes params in order.
 pub fn write_params(f: &mut fmt::Formatter<'_>, params: &[Param]) -> fmt::Result {
-    params.iter().try_for_each(|p| write!(f, "{p}"))
+    params.iter().try_for_each(|p| fmt::Display::fmt(p, f))
 }
 
 #[cfg(test)]
@@ -156,8 +186,15 @@ mod tests {
 
     #[test]
     fn split_respects_quotes_and_angles() {
-        let parts = split_top_level(r#""a, b" <sip:x@y;a=b,c>, <sip:z>"#, ',');
+        let parts: Vec<&str> = split_top_level(r#""a, b" <sip:x@y;a=b,c>, <sip:z>"#, ',').collect();
         assert_eq!(parts, vec![r#""a, b" <sip:x@y;a=b,c>"#, "<sip:z>"]);
+        let parts: Vec<&str> = split_top_level(r#" a ,"x\"," ,,<b,c> "#, ',').collect();
+        assert_eq!(parts, vec!["a", r#""x\",""#, "", "<b,c>"]);
+        assert_eq!(split_top_level("", ',').collect::<Vec<_>>(), vec![""]);
+        assert_eq!(
+            split_top_level(" one ", ',').collect::<Vec<_>>(),
+            vec!["one"]
+        );
     }
 
     #[test]

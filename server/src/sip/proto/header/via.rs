@@ -1,7 +1,7 @@
 //! Message layer: the Via header (RFC 3261 §20.42, §18.2.1 received, RFC 3581 rport).
 //! Must not resolve names or touch sockets: it only records what the peer wrote and where it came from.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::IpAddr;
 
 use super::params::{self, Param};
@@ -105,10 +105,17 @@ impl Via {
         let transport = ViaTransport::parse(&tail[..split])
             .ok_or(HeaderError::invalid("Via", "transport is not a token"))?;
         // LWS is allowed around the colon of sent-by; drop it before splitting host and port.
-        let sent_by: String = tail[split..]
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
+        // Copied only when there is such LWS: nearly every Via has none.
+        let sent_by = tail[split..].trim();
+        let sent_by: std::borrow::Cow<'_, str> = if sent_by.bytes().any(|b| b.is_ascii_whitespace())
+        {
+            sent_by
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect()
+        } else {
+            sent_by.into()
+        };
         let (host, port) = split_host_port(&sent_by)?;
         let params = params::parse_params(rest)?;
         let via = Self {
@@ -229,9 +236,13 @@ pub(crate) fn split_host_port(s: &str) -> Result<(String, Option<u16>), HeaderEr
 
 impl fmt::Display for Via {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SIP/2.0/{} {}", self.transport, self.host)?;
+        f.write_str("SIP/2.0/")?;
+        self.transport.fmt(f)?;
+        f.write_char(' ')?;
+        f.write_str(&self.host)?;
         if let Some(p) = self.port {
-            write!(f, ":{p}")?;
+            f.write_char(':')?;
+            fmt::Display::fmt(&p, f)?;
         }
         params::write_params(f, &self.params)
     }

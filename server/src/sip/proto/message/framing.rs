@@ -61,12 +61,20 @@ const KNOWN: &[(&str, Option<&str>)] = &[
 ];
 
 /// Maps a received header name to its canonical long form, if it is one we know.
+/// Every header line of every message is looked up: names are told apart
+/// by length before any letters are compared.
 pub(crate) fn canonical_name(name: &str) -> Option<&'static str> {
-    KNOWN.iter().find_map(|(long, short)| {
-        let hit =
-            long.eq_ignore_ascii_case(name) || short.is_some_and(|s| s.eq_ignore_ascii_case(name));
-        hit.then_some(*long)
-    })
+    if name.len() == 1 {
+        return KNOWN.iter().find_map(|(long, short)| {
+            short
+                .is_some_and(|s| s.eq_ignore_ascii_case(name))
+                .then_some(*long)
+        });
+    }
+    KNOWN
+        .iter()
+        .find(|(long, _)| long.len() == name.len() && long.eq_ignore_ascii_case(name))
+        .map(|(long, _)| *long)
 }
 
 /// Splits off leading CRLFs, which §7.5 says to ignore (they are also keep-alives).
@@ -281,6 +289,25 @@ mod tests {
         assert_eq!(head_end(b"\r\n\r\n"), Some(0));
         assert_eq!(head_end(b"A\r\nB: c\r\n\r"), None, "cut short");
         assert_eq!(head_end(b""), None);
+    }
+
+    #[test]
+    fn header_names_are_known_in_either_case_and_form() {
+        for (received, long) in [
+            ("via", Some("Via")),
+            ("V", Some("Via")),
+            ("call-id", Some("Call-ID")),
+            ("i", Some("Call-ID")),
+            ("CSEQ", Some("CSeq")),
+            ("Proxy-Authorization", Some("Proxy-Authorization")),
+            ("l", Some("Content-Length")),
+            ("x", None),
+            ("Vias", None),
+            ("User-Agent", None),
+            ("", None),
+        ] {
+            assert_eq!(canonical_name(received), long, "{received:?}");
+        }
     }
 
     #[test]

@@ -19,7 +19,16 @@ fn write_headers(out: &mut String, h: &Headers, body_len: usize) {
     use std::fmt::Write;
     // Writing into a String cannot fail.
     fn line(out: &mut String, name: &str, value: impl std::fmt::Display) {
-        let _ = write!(out, "{name}: {value}\r\n");
+        out.push_str(name);
+        out.push_str(": ");
+        let _ = write!(out, "{value}");
+        out.push_str("\r\n");
+    }
+    fn text_line(out: &mut String, name: &str, value: &str) {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
     }
     for v in &h.via {
         line(out, "Via", v);
@@ -35,7 +44,7 @@ fn write_headers(out: &mut String, h: &Headers, body_len: usize) {
     }
     line(out, "From", &h.from);
     line(out, "To", &h.to);
-    line(out, "Call-ID", &h.call_id);
+    text_line(out, "Call-ID", h.call_id.as_str());
     line(out, "CSeq", &h.cseq);
     for c in &h.contact {
         line(out, "Contact", c);
@@ -59,7 +68,7 @@ fn write_headers(out: &mut String, h: &Headers, body_len: usize) {
         line(out, "Proxy-Authorization", c);
     }
     for e in &h.extra {
-        line(out, &e.name, &e.value);
+        text_line(out, &e.name, &e.value);
     }
     line(out, "Content-Length", body_len);
     out.push_str("\r\n");
