@@ -1,6 +1,8 @@
 //! Sans-IO randomness: a seeded xorshift generator for branches, tags, nonces and cnonces.
 //! Must not read OS entropy itself; the runtime seeds it, tests pass fixed seeds so runs repeat.
 
+use super::auth::digest::push_hex;
+
 /// xorshift64* generator. Not cryptographic: the values it makes (branch, tag, cnonce) only need
 /// to be unique per RFC 3261 §8.1.1.7; the digest server's secret comes from the caller.
 #[derive(Debug, Clone)]
@@ -31,7 +33,12 @@ impl Rng {
 
     /// A lowercase hex token of `len` characters (at most 32), usable as tag or cnonce.
     pub fn token(&mut self, len: usize) -> String {
-        let mut s = format!("{:016x}{:016x}", self.next_u64(), self.next_u64());
+        // Every transaction we answer gets a tag: written digit by digit,
+        // not through a format string.
+        let mut s = String::with_capacity(32);
+        for _ in 0..2 {
+            push_hex(&mut s, self.next_u64(), 16);
+        }
         s.truncate(len.min(32));
         s
     }
@@ -55,5 +62,11 @@ mod tests {
         assert!(branch.starts_with("z9hG4bK"));
         assert_eq!(branch.len(), 27);
         assert_ne!(Rng::new(0).next_u64(), 0);
+        let (mut c, mut d) = (Rng::new(9), Rng::new(9));
+        let token = c.token(20);
+        assert_eq!(
+            token,
+            format!("{:016x}{:016x}", d.next_u64(), d.next_u64())[..20]
+        );
     }
 }

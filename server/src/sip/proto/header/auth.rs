@@ -81,6 +81,9 @@ pub fn is_digest(value: &str) -> bool {
 }
 
 /// Splits `Digest a=b, c="d"` into names and unquoted values, borrowed where they can be.
+/// One pass over the parameters (every authenticated request has a dozen):
+/// a name, `=`, then a quoted string up to its closing quote or a bare
+/// value up to the next comma.
 fn parse_digest_params<'a>(
     value: &'a str,
     header: &'static str,
@@ -92,18 +95,69 @@ fn parse_digest_params<'a>(
     if !scheme.eq_ignore_ascii_case("Digest") {
         return Err(HeaderError::invalid(header, "scheme is not Digest"));
     }
-    params::split_top_level(rest, ',')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (n, val) = p.split_once('=').ok_or(HeaderError::Param(p.to_string()))?;
-            let n = n.trim();
-            if n.is_empty() || !n.bytes().all(params::is_token_byte) {
-                return Err(HeaderError::Param(p.to_string()));
+    let b = rest.as_bytes();
+    let skip_space = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    // The parameter that starts at `from`, as the administrator would read it.
+    let bad = |from: usize| {
+        let piece = rest[from..].split(',').next().unwrap_or_default();
+        HeaderError::Param(piece.trim().to_string())
+    };
+    let mut list = Vec::with_capacity(12);
+    let mut i = 0;
+    loop {
+        // Empty list elements (`a=1,,b=2`) are allowed (§7.3.1).
+        while b
+            .get(i)
+            .is_some_and(|&c| c == b',' || c.is_ascii_whitespace())
+        {
+            i += 1;
+        }
+        if i == b.len() {
+            return Ok(list);
+        }
+        let start = i;
+        while b.get(i).copied().is_some_and(params::is_token_byte) {
+            i += 1;
+        }
+        let name = &rest[start..i];
+        i = skip_space(i);
+        if name.is_empty() || b.get(i) != Some(&b'=') {
+            return Err(bad(start));
+        }
+        i = skip_space(i + 1);
+        let value = if b.get(i) == Some(&b'"') {
+            let open = i;
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => return Err(bad(start)),
+                    Some(b'\\') => i += 2,
+                    Some(b'"') => break,
+                    Some(_) => i += 1,
+                }
             }
-            let val = unquote_borrowed(val).ok_or(HeaderError::Param(p.to_string()))?;
-            Ok((n, val))
-        })
-        .collect()
+            i += 1;
+            unquote_borrowed(&rest[open..i]).ok_or_else(|| bad(start))?
+        } else {
+            let end = rest[i..].find(',').map_or(b.len(), |at| i + at);
+            let bare = rest[i..end].trim();
+            i = end;
+            if bare.is_empty() {
+                return Err(bad(start));
+            }
+            Cow::Borrowed(bare)
+        };
+        i = skip_space(i);
+        if i < b.len() && b[i] != b',' {
+            return Err(bad(start));
+        }
+        list.push((name, value));
+    }
 }
 
 /// The value of parameter `name` (names are case-insensitive), copied out once.
@@ -271,6 +325,46 @@ mod tests {
         assert!(!is_digest("NoOneKnowsThisScheme opaque-data=here"));
         assert!(is_digest(raw));
         assert!(Challenge::parse("Digest nonce=\"x\"").is_err());
+    }
+
+    #[test]
+    fn digest_parameters_are_names_and_unquoted_values() {
+        let list = parse_digest_params(
+            r#"Digest  realm = "a, b" ,, nonce="x\"y",algorithm=MD5 , qop="auth" ,"#,
+            "Authorization",
+        )
+        .expect("valid");
+        let read: Vec<(&str, &str)> = list.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+        assert_eq!(
+            read,
+            [
+                ("realm", "a, b"),
+                ("nonce", "x\"y"),
+                ("algorithm", "MD5"),
+                ("qop", "auth")
+            ]
+        );
+        assert!(matches!(list[0].1, Cow::Borrowed(_)), "no escape: borrowed");
+        for bad in [
+            r#"Digest realm"#,
+            r#"Digest realm="open"#,
+            r#"Digest realm="x" junk, nonce="y""#,
+            r#"Digest =x"#,
+            r#"Digest re alm="x""#,
+            r#"Digest realm=, nonce="y""#,
+            r#"Digest realm="x\"#,
+        ] {
+            let refused = parse_digest_params(bad, "Authorization");
+            assert!(
+                matches!(refused, Err(HeaderError::Param(_))),
+                "{bad}: {refused:?}"
+            );
+        }
+        assert_eq!(
+            parse_digest_params(r#"Digest realm="x" junk"#, "Authorization"),
+            Err(HeaderError::Param(r#"realm="x" junk"#.into())),
+            "the error names the parameter as written"
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl NameAddr {
                     .ok_or(HeaderError::invalid(header, "unclosed `<`"))?;
                 let display = v[..open].trim();
                 if display.starts_with('"') {
-                    if params::unquote(display).is_none() {
+                    if params::unquote_borrowed(display).is_none() {
                         return Err(HeaderError::invalid(header, "bad quoted display name"));
                     }
                 } else if !display

@@ -205,6 +205,9 @@ impl Registrar {
         if let Some(list) = planned {
             if list.is_empty() {
                 self.bindings.remove(&aor);
+            } else if let Some(slot) = self.bindings.get_mut(&aor) {
+                // A refresh, by far the most common REGISTER: the key stays.
+                *slot = list;
             } else {
                 self.bindings.insert(aor.clone(), list);
             }
