@@ -36,6 +36,9 @@ pub(crate) struct Prepared<'a> {
     pub body: &'a [u8],
 }
 
+/// Header lines a message usually has, and room to spare.
+const USUAL_HEADERS: usize = 16;
+
 /// RFC 3261 §7.3.3 compact forms plus the long names this core types.
 const KNOWN: &[(&str, Option<&str>)] = &[
     ("Via", Some("v")),
@@ -136,7 +139,9 @@ pub(crate) fn header_lines<'a>(
     head: &'a str,
     limits: &Limits,
 ) -> Result<Vec<Cow<'a, str>>, ParseError> {
-    let mut lines: Vec<Cow<'a, str>> = Vec::new();
+    // Sized for a usual message (about a dozen headers), so that it is
+    // allocated once rather than grown three times.
+    let mut lines: Vec<Cow<'a, str>> = Vec::with_capacity(USUAL_HEADERS);
     for line in crlf_lines(head) {
         if line.len() > limits.max_line {
             return Err(ParseError::LineTooLong {
@@ -194,10 +199,11 @@ pub(crate) fn prepare<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Prepared<'
             limit: limits.max_line,
         });
     }
-    let mut fields = Vec::new();
+    let lines = header_lines(rest, limits)?;
+    let mut fields = Vec::with_capacity(lines.len());
     let mut other = Vec::new();
     let mut content_length = None;
-    for line in header_lines(rest, limits)? {
+    for line in lines {
         if line.is_empty() {
             continue;
         }
