@@ -53,9 +53,8 @@ impl Qop {
             s => Self::Other(s.to_string()),
         }
     }
-}
 
-impl Qop {
+    /// The value as written in a header.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auth => "auth",

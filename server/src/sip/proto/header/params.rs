@@ -152,7 +152,7 @@ pub fn unquote_borrowed(s: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
-/// `s` as a quoted-string (§25.1): in quotes, `"` and `\\` escaped.
+/// `s` as a quoted-string (§25.1): in quotes, with `"` and `\` escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     // Writing into a String cannot fail.
