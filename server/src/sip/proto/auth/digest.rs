@@ -13,8 +13,8 @@ pub fn hash(alg: &Algorithm, data: &[u8]) -> Option<String> {
 
 /// Hex digest of the concatenation of `parts`, fed to the hasher one by
 /// one rather than joined into a string first (three of these per
-/// checked REGISTER or INVITE).
-fn hash_parts(alg: &Algorithm, parts: &[&[u8]]) -> Option<String> {
+/// checked REGISTER or INVITE, and the nonce's keyed hash).
+pub(crate) fn hash_parts(alg: &Algorithm, parts: &[&[u8]]) -> Option<String> {
     fn run<D: Digest>(parts: &[&[u8]]) -> String {
         let mut hasher = D::new();
         for part in parts {

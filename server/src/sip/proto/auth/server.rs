@@ -74,19 +74,16 @@ impl DigestServer {
     /// rather than formatted into one buffer: it runs twice per
     /// registration.
     fn mac(&self, stamp: u64, serial: u32) -> String {
-        use sha2::{Digest as _, Sha256};
         let mut ids = String::with_capacity(27);
         ids.push(':');
         digest::push_hex(&mut ids, stamp, 16);
         ids.push(':');
         digest::push_hex(&mut ids, u64::from(serial), 8);
         ids.push(':');
-        let hash = Sha256::new()
-            .chain_update(&self.secret)
-            .chain_update(ids)
-            .chain_update(&self.realm)
-            .finalize();
-        digest::lower_hex(&hash[..16])
+        let parts = [&self.secret[..], ids.as_bytes(), self.realm.as_bytes()];
+        let mut mac = digest::hash_parts(&Algorithm::Sha256, &parts).unwrap_or_default();
+        mac.truncate(32);
+        mac
     }
 
     /// Nonce = 16 hex digits of milliseconds since epoch, 8 of a serial
