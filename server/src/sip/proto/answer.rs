@@ -2,7 +2,8 @@
 //! 200 with what we support (RFC 3261 §11), so providers and phones that
 //! probe us see a live server; other methods get 501 (§8.2.1) rather than
 //! silence. REGISTER, INVITE and requests inside a call never get here:
-//! the registrar and the calls take them. Pure: no I/O, no clock.
+//! the registrar and the calls take them. Also the 503 of a request we
+//! will not serve now. Pure: no I/O, no clock.
 
 use super::message::{ExtraHeader, Method};
 use super::{Request, Response};
@@ -33,6 +34,18 @@ pub fn answer(request: &Request, to_tag: &str) -> Option<Response> {
         });
     }
     Some(response)
+}
+
+/// 503 Service Unavailable with `Retry-After: retry_after` (RFC 3261
+/// §21.5.4): the request may succeed later, here or at another server.
+/// The To tag is the transaction's to add (`Endpoint::respond`).
+pub fn unavailable(request: &Request, retry_after: u32) -> Response {
+    let mut response = Response::for_request(request, 503, "Service Unavailable");
+    response.headers.extra.push(ExtraHeader {
+        name: "Retry-After".into(),
+        value: retry_after.to_string(),
+    });
+    response
 }
 
 #[cfg(test)]
@@ -78,5 +91,20 @@ mod tests {
             assert_eq!(response.status, 501, "{method}");
         }
         assert!(answer(&request("ACK"), "t3").is_none());
+    }
+
+    #[test]
+    fn unavailable_is_503_with_the_wait_in_seconds() {
+        let response = unavailable(&request("REGISTER"), 7);
+        assert_eq!(response.status, 503);
+        let retry: Vec<_> = response
+            .headers
+            .extra
+            .iter()
+            .filter(|h| h.name == "Retry-After")
+            .map(|h| h.value.as_str())
+            .collect();
+        assert_eq!(retry, ["7"]);
+        assert_eq!(response.headers.cseq, request("REGISTER").headers.cseq);
     }
 }

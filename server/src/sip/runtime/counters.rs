@@ -14,6 +14,8 @@ pub struct Counters {
     send_errors: AtomicU64,
     /// Datagrams and connections dropped because their address is blocked.
     blocked: AtomicU64,
+    /// Requests turned away (503) because their handler's backlog was full.
+    overloaded: AtomicU64,
 }
 
 /// A consistent-enough copy for display.
@@ -25,6 +27,7 @@ pub struct CountersSnapshot {
     pub retransmissions: u64,
     pub send_errors: u64,
     pub blocked: u64,
+    pub overloaded: u64,
 }
 
 impl Counters {
@@ -47,6 +50,11 @@ impl Counters {
         self.blocked.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts one more request turned away; returns the total.
+    pub(crate) fn overloaded(&self) -> u64 {
+        self.overloaded.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     pub fn snapshot(&self) -> CountersSnapshot {
         CountersSnapshot {
             messages_in: self.messages_in.load(Ordering::Relaxed),
@@ -55,6 +63,7 @@ impl Counters {
             retransmissions: self.retransmissions.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
             blocked: self.blocked.load(Ordering::Relaxed),
+            overloaded: self.overloaded.load(Ordering::Relaxed),
         }
     }
 }

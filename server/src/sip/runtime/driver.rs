@@ -13,7 +13,9 @@ use tokio::sync::mpsc;
 
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
+use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{Calls, CallsConfig, Inbound};
+use crate::sip::proto::message::Method;
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport};
 
 pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
@@ -25,6 +27,11 @@ const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 /// transmits go out: enough to amortise a wake-up, few enough that the
 /// first answer of a burst is not held back long.
 const BURST: usize = 32;
+
+/// Retry-After of a request turned away for want of room: at least this
+/// many seconds, plus up to `RETRY_SPREAD - 1` more.
+const RETRY_AFTER: u32 = 2;
+const RETRY_SPREAD: u32 = 8;
 
 /// Owns the sockets, the endpoint and the calls (which need the endpoint
 /// at hand to answer within the same turn).
@@ -44,7 +51,7 @@ pub struct Runtime {
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
     /// Where requests no call takes go, when not with the other events.
-    requests: Option<mpsc::UnboundedSender<Event>>,
+    requests: Option<mpsc::Sender<Event>>,
     conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
@@ -99,7 +106,13 @@ impl Runtime {
     /// outside any dialog) straight to their handler; the event stream
     /// then carries only what answers our own requests. One task less
     /// between a phone and its answer.
-    pub fn with_requests(mut self, requests: mpsc::UnboundedSender<Event>) -> Self {
+    ///
+    /// The channel's capacity is the backlog the handler may have: a
+    /// request beyond it is answered 503 with Retry-After at once (RFC
+    /// 3261 §21.5.4), so a flood costs a bounded queue and a quick answer
+    /// instead of a growing delay that every phone ends up retransmitting
+    /// into.
+    pub fn with_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.requests = Some(requests);
         self
     }
@@ -267,15 +280,22 @@ impl Runtime {
             }
             while let Some(ev) = self.endpoint.poll_event() {
                 busy = true;
-                if !self
+                if self
                     .calls
                     .handle_event(Instant::now(), &mut self.endpoint, &ev)
                 {
-                    let to = match (&ev, &self.requests) {
-                        (Event::Request { .. }, Some(requests)) => requests,
-                        _ => &self.events,
-                    };
-                    let _ = to.send(ev);
+                    continue;
+                }
+                match (&ev, &self.requests) {
+                    (Event::Request { .. }, Some(requests)) => {
+                        // Closed only while shutting down: nothing to answer.
+                        if let Err(mpsc::error::TrySendError::Full(ev)) = requests.try_send(ev) {
+                            self.overloaded(ev);
+                        }
+                    }
+                    _ => {
+                        let _ = self.events.send(ev);
+                    }
                 }
             }
             while let Some(event) = self.calls.poll_event() {
@@ -299,6 +319,34 @@ impl Runtime {
             }
         }
         self.counters.publish(&self.endpoint.stats());
+    }
+
+    /// A request the handler has no room for: 503, asking the sender to
+    /// come back after a wait spread over a few seconds so that the phones
+    /// turned away together do not all return together. An ACK is never
+    /// answered; it is only counted.
+    fn overloaded(&mut self, ev: Event) {
+        let total = self.counters.overloaded();
+        // Logged at the first and then every thousandth: under a flood a
+        // line per request would add to the load it reports.
+        if total == 1 || total % 1000 == 0 {
+            tracing::warn!(
+                total,
+                "requests turned away with 503: the lines task is behind"
+            );
+        }
+        let Event::Request { tx, request, .. } = ev else {
+            return;
+        };
+        if request.method == Method::Ack {
+            return;
+        }
+        let spread = self.endpoint.rng().next_u64() % u64::from(RETRY_SPREAD);
+        let wait = RETRY_AFTER + u32::try_from(spread).unwrap_or(0);
+        let response = unavailable(&request, wait);
+        if let Err(error) = self.endpoint.respond(Instant::now(), tx, response) {
+            tracing::debug!(%error, "503 refused by transaction");
+        }
     }
 
     async fn send(&mut self, t: &Transmit) -> bool {

@@ -3,8 +3,9 @@
 //! console and the blocked set for the driver.
 
 use super::{wall_now, Lines};
+use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::guard::Admission;
-use crate::sip::proto::message::{ExtraHeader, Method};
+use crate::sip::proto::message::Method;
 use crate::sip::proto::{Request, Response};
 use crate::sip::runtime::driver::Shield;
 use app::model::security::WatchedAddress;
@@ -74,14 +75,7 @@ impl Lines {
             // The driver drops a blocked address's packets; these were
             // already on their way when the block began.
             Admission::Block => Some(Response::for_request(request, 403, "Forbidden")),
-            Admission::Throttle { retry_after } => {
-                let mut response = Response::for_request(request, 503, "Service Unavailable");
-                response.headers.extra.push(ExtraHeader {
-                    name: "Retry-After".into(),
-                    value: retry_after.to_string(),
-                });
-                Some(response)
-            }
+            Admission::Throttle { retry_after } => Some(unavailable(request, retry_after)),
         }
     }
 }

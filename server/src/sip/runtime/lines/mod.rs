@@ -231,11 +231,7 @@ impl Lines {
         }
     }
 
-    pub async fn run(
-        mut self,
-        mut events: mpsc::UnboundedReceiver<Event>,
-        stop: impl Future<Output = ()>,
-    ) {
+    pub async fn run(mut self, mut events: mpsc::Receiver<Event>, stop: impl Future<Output = ()>) {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
         self.addresses = TrunkAddresses::resolve(&first).await;
