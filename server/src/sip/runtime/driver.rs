@@ -329,7 +329,7 @@ impl Runtime {
         let total = self.counters.overloaded();
         // Logged at the first and then every thousandth: under a flood a
         // line per request would add to the load it reports.
-        if total == 1 || total % 1000 == 0 {
+        if total == 1 || total.is_multiple_of(1000) {
             tracing::warn!(
                 total,
                 "requests turned away with 503: the lines task is behind"
