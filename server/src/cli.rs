@@ -63,6 +63,9 @@ pub enum SipShow {
     Registry(ServerArgs),
     /// Trunks and their monitoring status, as `sip show peers`.
     Peers(ServerArgs),
+    /// The SIP engine's counters since it started: messages, retransmissions,
+    /// what was not SIP, blocked addresses, requests turned away.
+    Stats(ServerArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -158,6 +161,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let (args, path) = match show {
                 SipShow::Registry(a) => (a, "/api/v1/cli/sip/show/registry"),
                 SipShow::Peers(a) => (a, "/api/v1/cli/sip/show/peers"),
+                SipShow::Stats(a) => (a, "/api/v1/cli/sip/show/stats"),
             };
             print!(
                 "{}",

@@ -80,6 +80,7 @@ pub async fn start(
     tokio::spawn(lines::follow_bindings(sip.lines.bindings.clone(), lines_tx));
     let (registry_tx, registry) = watch::channel(Arc::new(Vec::new()));
     let (actions, action_rx) = mpsc::unbounded_channel();
+    let counters = sip.handle.counters.clone();
     tokio::spawn(follow(
         sip.registrations,
         config,
@@ -97,6 +98,7 @@ pub async fn start(
             live_calls,
             watched: sip.lines.watched.clone(),
             commands,
+            stats: Arc::new(move || counters.snapshot()),
         },
     ))
 }

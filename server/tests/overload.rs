@@ -84,7 +84,7 @@ async fn a_request_beyond_the_backlog_gets_503_with_retry_after() {
     assert!((2..=9).contains(&wait), "Retry-After: {wait}");
     let early = answer(&phone, Duration::from_millis(300)).await;
     assert!(early.is_none(), "the first two wait, unanswered");
-    assert_eq!(handle.counters.snapshot().overloaded, 1);
+    assert_eq!(handle.counters.snapshot().turned_away, 1);
 
     // The two that fitted are the handler's, in order.
     let queued: Vec<String> = [backlog.recv().await, backlog.recv().await]
@@ -100,7 +100,7 @@ async fn a_request_beyond_the_backlog_gets_503_with_retry_after() {
         .expect("delivered in time")
         .expect("channel open");
     assert_eq!(call_id(&next), "overload-4");
-    assert_eq!(handle.counters.snapshot().overloaded, 1);
+    assert_eq!(handle.counters.snapshot().turned_away, 1);
 
     let _ = stop.send(());
     let _ = driver.await;

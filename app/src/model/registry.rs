@@ -75,3 +75,20 @@ pub enum RegistryAction {
     /// Send an OPTIONS now.
     Qualify,
 }
+
+/// The SIP engine's totals since it started, as `trunkline sip show
+/// stats` prints them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SipStats {
+    pub messages_in: u64,
+    pub messages_out: u64,
+    /// Datagrams or frames that were not SIP: answered 400 when they
+    /// could be, else dropped.
+    pub parse_errors: u64,
+    pub retransmissions: u64,
+    pub send_errors: u64,
+    /// Datagrams and connections dropped because their address is blocked.
+    pub blocked: u64,
+    /// Requests answered 503 because the registrar and dial plan were behind.
+    pub turned_away: u64,
+}

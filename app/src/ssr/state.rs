@@ -2,7 +2,7 @@
 
 use crate::model::calls::LiveCall;
 use crate::model::lines::LineBinding;
-use crate::model::registry::{RegistryAction, RegistryEntry};
+use crate::model::registry::{RegistryAction, RegistryEntry, SipStats};
 use crate::model::security::WatchedAddress;
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
@@ -63,6 +63,9 @@ pub struct EngineLink {
     /// Addresses that failed to authenticate: slowed down or blocked.
     pub watched: watch::Receiver<Arc<Vec<WatchedAddress>>>,
     pub commands: mpsc::UnboundedSender<EngineCommand>,
+    /// The engine's message counters, read when asked (they are atomics
+    /// the SIP thread updates as it goes).
+    pub stats: Arc<dyn Fn() -> SipStats + Send + Sync>,
 }
 
 impl EngineLink {
@@ -82,6 +85,7 @@ impl EngineLink {
             live_calls,
             watched,
             commands,
+            stats: Arc::new(SipStats::default),
         }
     }
 

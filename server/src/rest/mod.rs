@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/registry/{id}/qualify", post(registry::qualify_now))
         .route("/cli/sip/show/registry", get(registry::show_registry_text))
         .route("/cli/sip/show/peers", get(registry::show_peers_text))
+        .route("/cli/sip/show/stats", get(registry::show_stats_text))
         .route("/lines", get(registry::lines))
         .route("/calls", get(call_log::log))
         .route("/calls/live", get(call_log::live))

@@ -183,6 +183,9 @@ pub fn spec() -> Value {
             "/api/v1/cli/sip/show/peers": {
                 "get": { "summary": "Asterisk's `sip show peers` text: trunks and users' lines", "responses": { "200": { "description": "text/plain" } } }
             },
+            "/api/v1/cli/sip/show/stats": {
+                "get": { "summary": "The SIP engine's counters since it started: messages, retransmissions, what was not SIP, send errors, blocked, turned away with 503", "responses": { "200": { "description": "text/plain" } } }
+            },
             "/api/v1/calls": {
                 "get": { "summary": "The call log, newest first (at most 500); `?search=` filters on caller, callee, number, trunk or cause", "responses": {
                     "200": { "description": "Ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result",

@@ -5,7 +5,9 @@
 use super::ApiError;
 use crate::engine::peer_status;
 use crate::sip::proto::qualify::PeerStatus;
-use crate::sip::proto::status_format::{show_peers, show_registry, PeerRow, RegistryRow};
+use crate::sip::proto::status_format::{
+    show_peers, show_registry, show_stats, PeerRow, RegistryRow,
+};
 use app::model::lines::{line_statuses, LineBinding, LineStatus};
 use app::model::registry::{RegistryAction, RegistryEntry};
 use app::model::trunk::Nat;
@@ -88,6 +90,14 @@ pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoRespo
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         show_registry(&rows),
+    )
+}
+
+/// `sip show stats`: the SIP engine's counters since it started.
+pub async fn show_stats_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        show_stats(&(state.engine.stats)()),
     )
 }
 

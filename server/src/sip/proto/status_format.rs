@@ -1,9 +1,10 @@
 //! Console layer (pure): `sip show registry` and `sip show peers` text exactly as chan_sip prints
 //! them (REFERENCE.md §7, printf `FORMAT`/`FORMAT2`), and the `%a, %d %b %Y %T` date from UTC
-//! seconds (civil calendar, proleptic Gregorian). Must not read the clock or the engine: rows in,
-//! text out.
+//! seconds (civil calendar, proleptic Gregorian); and `sip show stats`. Must not read the clock or
+//! the engine: rows in, text out.
 
 use super::qualify::PeerStatus;
+use app::model::registry::SipStats;
 
 /// One `sip show registry` row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +178,26 @@ pub fn format_time(secs: i64) -> String {
     let mon = MONTHS[(m - 1) as usize];
     let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
     format!("{wd}, {d:02} {mon} {y} {hh:02}:{mm:02}:{ss:02}")
+}
+
+/// `sip show stats`: the engine's counters, one per line, labels padded
+/// so the numbers line up. Asterisk has no such command for chan_sip;
+/// the wording says what each count means to an administrator.
+pub fn show_stats(stats: &SipStats) -> String {
+    let rows = [
+        ("SIP messages received", stats.messages_in),
+        ("SIP messages sent", stats.messages_out),
+        ("Retransmissions", stats.retransmissions),
+        ("Not SIP (answered 400 or dropped)", stats.parse_errors),
+        ("Send errors", stats.send_errors),
+        ("Dropped from blocked addresses", stats.blocked),
+        ("Turned away with 503 (overload)", stats.turned_away),
+    ];
+    let mut out = String::new();
+    for (label, count) in rows {
+        out.push_str(&format!("{:<34} {count}\n", format!("{label}:")));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::sip::proto::Stats;
+use app::model::registry::SipStats;
 
 /// Live counters; the driver updates them after every step.
 #[derive(Debug, Default)]
@@ -16,18 +17,6 @@ pub struct Counters {
     blocked: AtomicU64,
     /// Requests turned away (503) because their handler's backlog was full.
     overloaded: AtomicU64,
-}
-
-/// A consistent-enough copy for display.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CountersSnapshot {
-    pub messages_in: u64,
-    pub messages_out: u64,
-    pub parse_errors: u64,
-    pub retransmissions: u64,
-    pub send_errors: u64,
-    pub blocked: u64,
-    pub overloaded: u64,
 }
 
 impl Counters {
@@ -55,15 +44,16 @@ impl Counters {
         self.overloaded.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    pub fn snapshot(&self) -> CountersSnapshot {
-        CountersSnapshot {
+    /// A consistent-enough copy for display.
+    pub fn snapshot(&self) -> SipStats {
+        SipStats {
             messages_in: self.messages_in.load(Ordering::Relaxed),
             messages_out: self.messages_out.load(Ordering::Relaxed),
             parse_errors: self.parse_errors.load(Ordering::Relaxed),
             retransmissions: self.retransmissions.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
             blocked: self.blocked.load(Ordering::Relaxed),
-            overloaded: self.overloaded.load(Ordering::Relaxed),
+            turned_away: self.overloaded.load(Ordering::Relaxed),
         }
     }
 }

@@ -11,7 +11,7 @@ mod registrations;
 mod status;
 mod tcp;
 
-pub use counters::{Counters, CountersSnapshot};
+pub use counters::Counters;
 pub use driver::{CallFeeds, Command, Runtime, RuntimeHandle};
 pub use engine::{start, LinesSetup, SipServer};
 pub use invite::{Directory, TrunkDial};

@@ -110,3 +110,26 @@ fn peers_format_and_footer() {
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), expected);
 }
+
+#[test]
+fn sip_show_stats_lines_up_each_count_under_its_label() {
+    let stats = SipStats {
+        messages_in: 1200,
+        messages_out: 1187,
+        retransmissions: 3,
+        parse_errors: 2,
+        send_errors: 0,
+        blocked: 45,
+        turned_away: 7,
+    };
+    assert_eq!(
+        show_stats(&stats),
+        "SIP messages received:             1200\n\
+         SIP messages sent:                 1187\n\
+         Retransmissions:                   3\n\
+         Not SIP (answered 400 or dropped): 2\n\
+         Send errors:                       0\n\
+         Dropped from blocked addresses:    45\n\
+         Turned away with 503 (overload):   7\n"
+    );
+}
