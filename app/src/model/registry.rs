@@ -1,7 +1,8 @@
 //! What Status → SIP registry shows: one row per trunk, as chan_sip's
 //! `sip show registry` prints it plus what Asterisk keeps to itself (last
-//! response, attempts, next refresh, qualify, history). Filled by the SIP
-//! engine; the console only reads it.
+//! response, attempts, next refresh, qualify, history); and the SIP
+//! engine's counters that `sip show stats` prints. Filled by the SIP
+//! engine; the console only reads them.
 
 use serde::{Deserialize, Serialize};
 
