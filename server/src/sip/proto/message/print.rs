@@ -24,6 +24,8 @@ fn write_headers(out: &mut String, h: &Headers, body_len: usize) {
         let _ = write!(out, "{value}");
         out.push_str("\r\n");
     }
+    // Values that are already text (Call-ID, unknown headers) are copied
+    // as they are, without going through the formatting machinery.
     fn text_line(out: &mut String, name: &str, value: &str) {
         out.push_str(name);
         out.push_str(": ");
