@@ -10,6 +10,7 @@ use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
 use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
+use crate::sip::runtime::addresses::{external_sent_by, local_nets, NatSettings};
 use crate::sip::runtime::{
     CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec, TrunkStatus,
 };
@@ -34,9 +35,18 @@ pub mod lines;
 #[derive(Clone, Debug)]
 pub struct EngineOptions {
     pub sip_bind: SocketAddr,
-    /// The address written in Contact/Via (NAT); learned from the
-    /// provider's `received`/`rport` when absent.
+    /// `--sip-external-address`: overrides the stored External address
+    /// (Services → IPBX → General settings → SIP (NAT)).
     pub external_address: Option<String>,
+}
+
+/// The NAT settings in force: the flag over the stored External address.
+pub fn nat_settings(config: &PbxConfig, options: &EngineOptions) -> NatSettings {
+    let stored = Some(config.nat.external_address.clone()).filter(|e| !e.is_empty());
+    NatSettings {
+        external: options.external_address.clone().or(stored),
+        local: local_nets(&config.nat.local_networks),
+    }
 }
 
 /// Starts SIP and the tasks that follow the configuration.
@@ -67,13 +77,8 @@ pub async fn start(
         },
         unmatched,
     };
-    let sip = crate::sip::runtime::start(
-        options.sip_bind,
-        options.external_address.clone(),
-        setup,
-        stop,
-    )
-    .await?;
+    let nat = nat_settings(&config.borrow(), &options);
+    let sip = crate::sip::runtime::start(options.sip_bind, nat, setup, stop).await?;
     let (commands, command_rx) = mpsc::unbounded_channel();
     tokio::spawn(obey(command_rx, sip.handle.clone(), sip.lines.lift.clone()));
     let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));
@@ -83,6 +88,7 @@ pub async fn start(
     let counters = sip.handle.counters.clone();
     tokio::spawn(follow(
         sip.registrations,
+        sip.handle.clone(),
         config,
         options,
         registry_tx,
@@ -122,6 +128,7 @@ async fn obey(
 
 async fn follow(
     registrations: RegistrationsHandle,
+    runtime: RuntimeHandle,
     mut config: watch::Receiver<Arc<PbxConfig>>,
     options: EngineOptions,
     registry: watch::Sender<Arc<Vec<RegistryEntry>>>,
@@ -130,6 +137,7 @@ async fn follow(
 ) {
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
+    let mut nat = nat_settings(&current, &options);
     registrations.apply(specs(&current, &options));
     // What the calls' directory was last built from; the initial one
     // (`start`) knew no monitoring yet.
@@ -140,6 +148,14 @@ async fn follow(
                 if changed.is_err() { break; }
                 current = config.borrow_and_update().clone();
                 tracing::debug!(generation = current.generation, "applying configuration");
+                let now = nat_settings(&current, &options);
+                if now != nat {
+                    // Before the registrations: their next REGISTERs and every call from
+                    // now on carry the new addresses.
+                    nat = now;
+                    runtime.set_nat(nat.clone());
+                    registrations.set_network(nat.local.clone());
+                }
                 registrations.apply(specs(&current, &options));
             }
             changed = status.changed() => {
@@ -215,7 +231,7 @@ pub fn specs(config: &PbxConfig, options: &EngineOptions) -> Vec<TrunkSpec> {
             if t.trunk.disabled {
                 (t.id, None, None)
             } else {
-                (t.id, registration(t, options), qualify(t))
+                (t.id, registration(t, config, options), qualify(t))
             }
         })
         .collect()
@@ -228,7 +244,11 @@ fn transport(t: &TrunkConfig) -> Transport {
     }
 }
 
-fn registration(t: &TrunkConfig, options: &EngineOptions) -> Option<RegistrationConfig> {
+fn registration(
+    t: &TrunkConfig,
+    config: &PbxConfig,
+    options: &EngineOptions,
+) -> Option<RegistrationConfig> {
     let trunk = &t.trunk;
     if !trunk.register {
         return None;
@@ -250,10 +270,10 @@ fn registration(t: &TrunkConfig, options: &EngineOptions) -> Option<Registration
         Some(trunk.auth_username.clone()).filter(|a| !a.is_empty() && *a != trunk.reg_username);
     cfg.expiry = trunk.reg_expiry;
     cfg.contact_user = Some(trunk.reg_callback.clone()).filter(|c| !c.is_empty());
-    cfg.external_address = options
-        .external_address
-        .clone()
-        .map(|h| HostPort::new(h, options.sip_bind.port()));
+    cfg.external_address = nat_settings(config, options).external.map(|e| {
+        let us = external_sent_by(&e, options.sip_bind.port());
+        HostPort::new(us.host, us.port)
+    });
     Some(cfg)
 }
 
@@ -322,6 +342,10 @@ pub fn entries(config: &PbxConfig, status: &BTreeMap<i64, TrunkStatus>) -> Vec<R
                 next_register_at: reg.and_then(|r| r.next_attempt_at),
                 qualify: qualify_state(s.qualify),
                 next_qualify_at: s.next_qualify_at,
+                nat_warning: reg.and_then(|r| {
+                    let seen = r.nat_seen.as_deref()?;
+                    Some(app::model::registry::nat_warning(&r.host, seen))
+                }),
                 history: reg
                     .map(|r| {
                         r.history

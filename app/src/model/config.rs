@@ -3,6 +3,7 @@
 //! engine never reads the database itself.
 
 use super::incall::Incall;
+use super::nat::SipNat;
 use super::outcall::Outcall;
 use super::security::SipSecurity;
 use super::trunk::Trunk;
@@ -67,6 +68,8 @@ pub struct PbxConfig {
     pub incalls: Vec<Entry<Incall>>,
     /// The toll-fraud guard's settings.
     pub security: SipSecurity,
+    /// External address and local networks (SIP behind NAT).
+    pub nat: SipNat,
 }
 
 /// A stored row: its id and the validated value.

@@ -12,6 +12,7 @@ pub use context::{Context, ContextKind};
 pub mod errors;
 pub mod incall;
 pub mod lines;
+pub mod nat;
 pub mod net;
 pub mod outcall;
 pub mod registry;

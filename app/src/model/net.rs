@@ -48,6 +48,31 @@ fn is_hostname(value: &str) -> bool {
     })
 }
 
+/// Optional `host` or `host:port` (IPv6 in brackets when a port follows), normalised as
+/// `parse_host` does; blank stays blank. Errors name `label` (and "`label` port").
+pub fn parse_host_port(label: &str, raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let (host, port) = match value.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (h, Some(p)),
+        _ => (value, None),
+    };
+    let host = parse_host(label, host)?;
+    match port {
+        Some(p) => {
+            let port = parse_port(&format!("{label} port"), p, 5060)?;
+            if host.contains(':') {
+                Ok(format!("[{host}]:{port}"))
+            } else {
+                Ok(format!("{host}:{port}"))
+            }
+        }
+        None => Ok(host),
+    }
+}
+
 /// A port between 1 and 65535; blank gives `default`.
 pub fn parse_port(label: &str, raw: &str, default: u16) -> Result<u16, String> {
     let value = raw.trim();

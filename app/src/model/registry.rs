@@ -44,6 +44,18 @@ pub struct RegistryEntry {
     pub qualify: QualifyState,
     pub next_qualify_at: Option<i64>,
     pub history: Vec<StateChange>,
+    /// The NAT self-check: the registrar sees this PBX at another address than the one it
+    /// wrote and no external address is set, in a sentence the administrator can act on.
+    #[serde(default)]
+    pub nat_warning: Option<String>,
+}
+
+/// The NAT self-check's sentence for a registrar at `host` that sees this PBX as `seen`.
+pub fn nat_warning(host: &str, seen: &str) -> String {
+    format!(
+        "{host} sees this PBX as {seen} but no external address is set: incoming calls and \
+         audio will fail — start Trunkline with --sip-external-address"
+    )
 }
 
 /// The monitoring (qualify) result, as `sip show peers` words it.

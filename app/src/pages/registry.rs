@@ -114,6 +114,11 @@ fn RegistryRow(
                     </button>
                 </td>
             </tr>
+            {row.nat_warning.clone().map(|warning| view! {
+                <tr class="nat-warning">
+                    <td colspan="11" role="alert">{warning}</td>
+                </tr>
+            })}
             <tr class="history">
                 <td colspan="11">
                     <details>

@@ -7,6 +7,7 @@ use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
+use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryEntry};
 use app::model::security::{SipSecurity, FREE_TRIES};
@@ -60,6 +61,7 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
             .filter(|t| !t.trunk.disabled)
             .map(|t| {
                 let trunk = &t.trunk;
+                let (username, password) = call_credentials(t);
                 TrunkDial {
                     id: t.id,
                     name: trunk.name.clone(),
@@ -69,9 +71,10 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
                         .register
                         .then(|| (trunk.reg_server.clone(), trunk.reg_port)),
                     transport: Transport::Udp,
-                    username: trunk.auth_username.clone(),
-                    password: t.secret.expose().to_owned(),
+                    username,
+                    password,
                     from_domain: trunk.from_domain.clone(),
+                    from_user: trunk.from_user.clone(),
                     call_limit: u32::from(trunk.call_limit),
                     unavailable: unavailable(registry, t.id),
                 }
@@ -79,6 +82,24 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
             .collect(),
         guard: guard_config(&config.security),
     }
+}
+
+/// What the trunk's calls answer a provider's 401/407 with: the General tab's username and
+/// password, each replaced by the Register tab's when empty, so a trunk set up with only a
+/// registration (as XiVO's guide does) can also call out.
+fn call_credentials(t: &TrunkConfig) -> (String, String) {
+    let trunk = &t.trunk;
+    let username = if trunk.auth_username.is_empty() && trunk.register {
+        &trunk.reg_username
+    } else {
+        &trunk.auth_username
+    };
+    let password = if t.secret.is_empty() && trunk.register {
+        &t.reg_secret
+    } else {
+        &t.secret
+    };
+    (username.clone(), password.expose().to_owned())
 }
 
 /// The administrator's SIP security settings as the guard runs them.
@@ -181,6 +202,7 @@ mod tests {
             qualify,
             next_qualify_at: None,
             history: Vec::new(),
+            nat_warning: None,
         }
     }
 

@@ -87,10 +87,19 @@ pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoRespo
             reg_time: e.reg_time,
         })
         .collect();
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        show_registry(&rows),
-    )
+    // Asterisk's table stays byte-exact; the NAT self-check comes after it.
+    let mut text = show_registry(&rows);
+    for warning in state
+        .engine
+        .registry
+        .borrow()
+        .iter()
+        .filter_map(|e| e.nat_warning.as_deref())
+    {
+        text.push_str(warning);
+        text.push('\n');
+    }
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text)
 }
 
 /// `sip show stats`: the SIP engine's counters since it started.

@@ -5,7 +5,7 @@ use super::{
     Codec, ConnectionType, DtmfMode, Nat, Transport, Trunk, TrunkInput, TrunkSecrets,
     DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
 };
-use crate::model::net::{parse_host, parse_in_range, parse_port};
+use crate::model::net::{parse_host, parse_host_port, parse_in_range, parse_port};
 use crate::model::text::{free_text, password, sip_user};
 use crate::model::FieldErrors;
 
@@ -323,26 +323,7 @@ fn callback(raw: &str) -> Result<String, String> {
 
 /// `host` or `host:port` (IPv6 in brackets when a port follows).
 fn outbound_proxy(raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return Ok(String::new());
-    }
-    let (host, port) = match value.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (h, Some(p)),
-        _ => (value, None),
-    };
-    let host = parse_host("Outbound proxy", host)?;
-    match port {
-        Some(p) => {
-            let port = parse_port("Outbound proxy port", p, 5060)?;
-            if host.contains(':') {
-                Ok(format!("[{host}]:{port}"))
-            } else {
-                Ok(format!("{host}:{port}"))
-            }
-        }
-        None => Ok(host),
-    }
+    parse_host_port("Outbound proxy", raw)
 }
 
 fn codecs(raw: &[String]) -> Result<Vec<Codec>, String> {

@@ -55,6 +55,7 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, Servi
         outcalls,
         incalls,
         security: store::security::get(pool).await?.settings,
+        nat: store::nat::get(pool).await?.settings,
     })
 }
 

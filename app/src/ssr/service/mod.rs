@@ -8,6 +8,7 @@ pub mod config;
 pub mod contexts;
 pub mod incalls;
 pub mod lines;
+pub mod nat;
 pub mod outcalls;
 pub mod routing;
 pub mod security;

@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod call_log;
 pub mod contexts;
 pub mod incalls;
+pub mod nat;
 pub mod outcalls;
 pub mod security;
 pub mod trunks;

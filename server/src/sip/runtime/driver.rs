@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
 use crate::sip::proto::answer::unavailable;
-use crate::sip::proto::call::{Calls, CallsConfig, Inbound};
+use crate::sip::proto::call::{Calls, Inbound};
 use crate::sip::proto::message::Method;
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport};
 
@@ -74,9 +74,8 @@ impl Runtime {
             commands: cmd_tx,
             counters: counters.clone(),
         };
-        let contact = format!("sip:trunkline@{}:{}", cfg.via_host, cfg.via_port);
         let rt = Self {
-            calls: Calls::new(CallsConfig { contact }),
+            calls: Calls::new(),
             feeds: None,
             live_dirty: false,
             live_next: Instant::now(),
@@ -260,6 +259,22 @@ impl Runtime {
                 }
             }
             Command::Block(shield) => self.shield = shield,
+            Command::Nat(nat) => {
+                let Some(bind) = self.udp.as_ref().and_then(|u| u.local_addr().ok()) else {
+                    return;
+                };
+                let mut fresh = super::addresses::addressing(bind, &nat);
+                let addressing = self.endpoint.addressing_mut();
+                fresh.learned = std::mem::take(&mut addressing.learned);
+                *addressing = fresh;
+            }
+            Command::Learned(provider, us) => {
+                let learned = &mut self.endpoint.addressing_mut().learned;
+                match us {
+                    Some(us) => learned.insert(provider, us),
+                    None => learned.remove(&provider),
+                };
+            }
         }
     }
 

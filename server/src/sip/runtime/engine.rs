@@ -3,10 +3,12 @@
 //! lines (registrar, and `proto::answer` for what no feature claims). The only decisions
 //! here are about sockets and tasks.
 
+use super::addresses::NatSettings;
 use super::{
     CallFeeds, Directory, Lines, LinesHandle, Registrations, RegistrationsHandle, Runtime,
     RuntimeHandle,
 };
+use crate::sip::proto::endpoint::addressing::{Addressing, Cidr};
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::registration::HostPort;
 use crate::sip::proto::EndpointConfig;
@@ -38,8 +40,9 @@ pub struct LinesSetup {
 }
 
 /// Binds UDP and TCP on `bind` (the same port for both) and serves until
-/// `stop` turns true. `advertised` is the host written in our Via and
-/// Contact (the address providers reach us at).
+/// `stop` turns true. `nat` says which destinations are local (they get
+/// our own address in Via and Contact) and what the others get (the
+/// external address, else what the provider reports seeing).
 ///
 /// SIP runs on a thread of its own with a single-threaded tokio runtime:
 /// the driver, the trunk registrations and the lines hand every request
@@ -51,7 +54,7 @@ pub struct LinesSetup {
 /// When either socket cannot be bound, or the thread cannot start.
 pub async fn start(
     bind: SocketAddr,
-    advertised: Option<String>,
+    nat: NatSettings,
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
 ) -> io::Result<SipServer> {
@@ -62,15 +65,9 @@ pub async fn start(
     udp.set_nonblocking(true)?;
     tcp.set_nonblocking(true)?;
     widen_receive_buffer(&udp);
-    let host = advertised.unwrap_or_else(|| {
-        if local.ip().is_unspecified() {
-            // Until a provider tells us our address (rport), loopback is
-            // the only address known to be ours.
-            "127.0.0.1".to_owned()
-        } else {
-            local.ip().to_string()
-        }
-    });
+    // Toward the LAN our own address, toward the internet the advertised one (REFERENCE §9).
+    let addressing = super::addresses::addressing(local, &nat);
+    let host = super::addresses::default_host(local);
     let (ready, started) = oneshot::channel();
     std::thread::Builder::new()
         .name("sip".into())
@@ -79,7 +76,10 @@ pub async fn start(
                 .enable_all()
                 .build();
             match runtime {
-                Ok(runtime) => runtime.block_on(serve(udp, tcp, host, lines, stop, ready)),
+                Ok(runtime) => {
+                    let addresses = (host, addressing, nat.local);
+                    runtime.block_on(serve(udp, tcp, addresses, lines, stop, ready));
+                }
                 Err(error) => {
                     let _ = ready.send(Err(error));
                 }
@@ -117,7 +117,7 @@ fn widen_receive_buffer(udp: &std::net::UdpSocket) {
 async fn serve(
     udp: std::net::UdpSocket,
     tcp: std::net::TcpListener,
-    host: String,
+    (host, addressing, nets): (String, Addressing, Vec<Cidr>),
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
     ready: oneshot::Sender<io::Result<SipServer>>,
@@ -137,6 +137,7 @@ async fn serve(
     let config = EndpointConfig {
         via_host: host.clone(),
         via_port: local.port(),
+        addressing,
         ..EndpointConfig::default()
     };
     // Tags and branches only need to be unpredictable across restarts.
@@ -156,6 +157,7 @@ async fn serve(
         HostPort::new(host, local.port()),
         seed.rotate_left(7),
     );
+    let manager = manager.with_network(local, nets);
     let transport_stop = stopped(stop.clone());
     let driver = tokio::spawn(async move {
         if let Err(error) = runtime.run(transport_stop).await {

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::addresses::NatSettings;
 use super::counters::Counters;
 use crate::sip::proto::call::{CallEvent, CallId, NewCall, Snapshot};
+use crate::sip::proto::endpoint::addressing::SentBy;
 use crate::sip::proto::{Request, Response, SendError, Transport, TxId};
 
 /// What the rest of the server asks the SIP engine to do.
@@ -40,6 +42,11 @@ pub enum Command {
     /// Addresses the toll-fraud guard blocks: everything they send is
     /// dropped before it is parsed, as a firewall would.
     Block(Arc<Shield>),
+    /// A provider at this address reported what it sees of us (RFC 3581):
+    /// our Via and Contact toward it say so from now on; `None` forgets it.
+    Learned(IpAddr, Option<SentBy>),
+    /// The administrator changed the External address or the Local networks.
+    Nat(NatSettings),
 }
 
 /// What the driver drops: packets from blocked addresses, except from a
@@ -112,5 +119,13 @@ impl RuntimeHandle {
 
     pub fn block(&self, shield: Arc<Shield>) {
         let _ = self.commands.send(Command::Block(shield));
+    }
+
+    pub fn set_nat(&self, nat: NatSettings) {
+        let _ = self.commands.send(Command::Nat(nat));
+    }
+
+    pub fn learned(&self, provider: IpAddr, us: Option<SentBy>) {
+        let _ = self.commands.send(Command::Learned(provider, us));
     }
 }

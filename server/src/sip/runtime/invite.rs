@@ -34,6 +34,8 @@ pub struct TrunkDial {
     pub username: String,
     pub password: String,
     pub from_domain: String,
+    /// The user part of From on the trunk's calls (chan_sip `fromuser`); empty: the caller's.
+    pub from_user: String,
     pub call_limit: u32,
     /// Monitoring found it UNREACHABLE or LAGGED: skipped at once.
     pub unavailable: Option<String>,
@@ -253,6 +255,7 @@ fn incoming(
                 },
                 from,
                 ring_time: seconds(line.value.ringtime),
+                caller_is_phone: false,
             }))
         }
         IncomingRoute::Hangup { .. } => refuse(request, 603, "Decline"),
@@ -323,6 +326,7 @@ fn outgoing(
                 },
                 from,
                 ring_time: seconds(line.value.ringtime),
+                caller_is_phone: true,
             }))
         }
         OutgoingRoute::External {
@@ -355,6 +359,7 @@ fn outgoing(
                     } else {
                         trunk.from_domain.clone()
                     },
+                    from_user: Some(trunk.from_user.clone()).filter(|u| !u.is_empty()),
                     caller_id: caller_id(&attempt.caller_id, caller.map(|u| &u.value)),
                     dest: dest.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
                     transport: trunk.transport,
@@ -375,6 +380,7 @@ fn outgoing(
                 },
                 from,
                 ring_time: seconds(ringtime),
+                caller_is_phone: true,
             }))
         }
         OutgoingRoute::NoMatch(no) => {

@@ -1,6 +1,7 @@
 //! Transport runtime (RFC 3261 §18): the tokio driver that owns the UDP socket, the TCP listener
 //! and connections, the single timer, and the trunk registrations manager. It is the only SIP code doing I/O; the logic stays in `proto`.
 
+pub mod addresses;
 mod counters;
 mod driver;
 mod engine;

@@ -48,6 +48,9 @@ pub struct RegistrationSnapshot {
     /// Seconds since the epoch when the next REGISTER goes out.
     pub next_attempt_at: Option<i64>,
     pub contact: String,
+    /// What the registrar sees of us (RFC 3581) when that is not what we wrote and no
+    /// external address is set: the NAT self-check.
+    pub nat_seen: Option<String>,
     pub history: Vec<HistoryRecord>,
 }
 
@@ -107,6 +110,10 @@ impl Trunk {
                 refresh_secs: s.refresh_interval.map(|d| d.as_secs()),
                 next_attempt_at: s.next_attempt.map(wall),
                 contact: s.contact,
+                nat_seen: c
+                    .learned()
+                    .filter(|_| cfg.external_address.is_none())
+                    .map(ToString::to_string),
                 history: s
                     .history
                     .iter()

@@ -27,7 +27,7 @@ impl Call {
     ) {
         match role {
             TxRole::BInvite(n) => self.on_invite_outcome(now, ep, sh, n, ev),
-            TxRole::Relay => self.on_relay_outcome(now, ep, sh, ev),
+            TxRole::Relay => self.on_relay_outcome(now, ep, ev),
             // A cannot be reached any more (§18.4): nobody is left to connect B to.
             TxRole::AInvite if matches!(ev, Event::TransportError { .. }) => {
                 for n in 0..self.legs.len() {
@@ -86,12 +86,13 @@ impl Call {
         if self.state != CallState::Ringing || l.cancelled || resp.status == 100 {
             return;
         }
+        let contact = ep.config().contact(self.a.dialog.next_hop());
         let mut out = leg::response(
             &self.a.invite,
             resp.status,
             &resp.reason,
             &self.a.tag,
-            &sh.cfg.contact,
+            &contact,
         );
         leg::copy_body(&resp.headers, &resp.body, &mut out.headers, &mut out.body);
         let _ = ep.respond(now, self.a.tx, out);
@@ -120,6 +121,7 @@ impl Call {
             route,
             local_cseq: l.invite.headers.cseq.seq,
             dest: l.dest,
+            symmetric: l.trunk_id.is_none(),
             transport: l.transport,
         };
         let seq = l.invite.headers.cseq.seq;
@@ -127,10 +129,11 @@ impl Call {
             // Too late (another contact won, or the call is over): ACK and hang it up (§15).
             let mut d = dialog;
             if let Some(ack) = d.ack(ep, seq) {
-                ep.send_ack(&ack, d.dest, d.transport);
+                ep.send_ack(&ack, d.next_hop(), d.transport);
             }
-            if let Some(bye) = d.request(Method::Bye, &sh.cfg.contact) {
-                if let Ok(tx) = ep.send_request(now, bye, d.dest, d.transport) {
+            let contact = ep.config().contact(d.next_hop());
+            if let Some(bye) = d.request(Method::Bye, &contact) {
+                if let Ok(tx) = ep.send_request(now, bye, d.next_hop(), d.transport) {
                     sh.track_tx(tx, self.id, TxRole::Other);
                 }
             }
@@ -138,6 +141,16 @@ impl Call {
             return;
         }
         sh.track_dialog(dialog.key(), self.id, Side::Callee);
+        if !self.a.invite.body.is_empty() {
+            // The offer came with A's INVITE, so B's ACK carries nothing of A's: it goes now,
+            // on B's leg alone, and B stops retransmitting its 2xx whatever A does (a late or
+            // lost ACK from A is A's leg's business, Timer G/H). With a late offer the answer
+            // is in A's ACK, which the ACK to B must carry: it waits (`on_ack`).
+            if let Some(ack) = dialog.ack(ep, seq) {
+                ep.send_ack(&ack, dialog.next_hop(), dialog.transport);
+                l.ack = Some(ack);
+            }
+        }
         l.dialog = Some(dialog);
         self.winner = Some(n);
         self.state = CallState::Answered;
@@ -145,12 +158,13 @@ impl Call {
         if l.trunk_id.is_some() {
             self.trunk = Some(l.label.clone());
         }
+        let contact = ep.config().contact(self.a.dialog.next_hop());
         let mut out = leg::response(
             &self.a.invite,
             resp.status,
             &resp.reason,
             &self.a.tag,
-            &sh.cfg.contact,
+            &contact,
         );
         leg::copy_body(&resp.headers, &resp.body, &mut out.headers, &mut out.body);
         self.arm_ok_retx(now, ep, out.clone());

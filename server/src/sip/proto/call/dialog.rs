@@ -23,17 +23,11 @@ impl Call {
         }
     }
 
-    fn answer(
-        &self,
-        now: Instant,
-        ep: &mut Endpoint,
-        sh: &Shared,
-        tx: TxId,
-        req: &Request,
-        status: u16,
-    ) {
+    fn answer(&self, now: Instant, ep: &mut Endpoint, tx: TxId, req: &Request, status: u16) {
         let reason = crate::sip::proto::message::default_reason(status);
-        let resp = leg::response(req, status, reason, &self.a.tag, &sh.cfg.contact);
+        // None of these answers sets up a dialog; the Contact is only there for form.
+        let contact = ep.config().contact(self.a.dialog.next_hop());
+        let resp = leg::response(req, status, reason, &self.a.tag, &contact);
         let _ = ep.respond(now, tx, resp);
     }
 
@@ -46,7 +40,7 @@ impl Call {
         tx: TxId,
         cancel: &Request,
     ) {
-        self.answer(now, ep, sh, tx, cancel, 200);
+        self.answer(now, ep, tx, cancel, 200);
         self.fail(now, ep, sh, 487, HangupCause::Cancelled, Some(Side::Caller));
     }
 
@@ -64,7 +58,7 @@ impl Call {
             Method::Invite | Method::Update | Method::Info => {
                 self.relay(now, ep, sh, tx, req, side);
             }
-            _ => self.answer(now, ep, sh, tx, req, 501),
+            _ => self.answer(now, ep, tx, req, 501),
         }
     }
 
@@ -77,7 +71,7 @@ impl Call {
         req: &Request,
         side: Side,
     ) {
-        self.answer(now, ep, sh, tx, req, 200);
+        self.answer(now, ep, tx, req, 200);
         match (self.state, side) {
             (CallState::Answered, _) => {
                 self.ok_retx = None;
@@ -100,12 +94,12 @@ impl Call {
         sh: &mut Shared,
         side: Side,
     ) {
-        let contact = sh.cfg.contact.clone();
         let id = self.id;
         let Some(d) = self.dialog_mut(side) else {
             return;
         };
-        let (dest, transport) = (d.dest, d.transport);
+        let (dest, transport) = (d.next_hop(), d.transport);
+        let contact = ep.config().contact(dest);
         if let Some(bye) = d.request(Method::Bye, &contact) {
             if let Ok(tx) = ep.send_request(now, bye, dest, transport) {
                 sh.track_tx(tx, id, TxRole::Other);
@@ -129,18 +123,18 @@ impl Call {
             } else {
                 491
             };
-            return self.answer(now, ep, sh, tx, req, status);
+            return self.answer(now, ep, tx, req, status);
         }
         if self.relay.is_some() || self.pending_ack.is_some() {
-            return self.answer(now, ep, sh, tx, req, 491);
+            return self.answer(now, ep, tx, req, 491);
         }
-        let contact = sh.cfg.contact.clone();
         let Some(d) = self.dialog_mut(other(side)) else {
-            return self.answer(now, ep, sh, tx, req, 481);
+            return self.answer(now, ep, tx, req, 481);
         };
-        let (dest, transport) = (d.dest, d.transport);
+        let (dest, transport) = (d.next_hop(), d.transport);
+        let contact = ep.config().contact(dest);
         let Some(mut out) = d.request(req.method.clone(), &contact) else {
-            return self.answer(now, ep, sh, tx, req, 500);
+            return self.answer(now, ep, tx, req, 500);
         };
         leg::copy_body(&req.headers, &req.body, &mut out.headers, &mut out.body);
         match ep.send_request(now, out, dest, transport) {
@@ -152,18 +146,12 @@ impl Call {
                     request: req.clone(),
                 });
             }
-            Err(_) => self.answer(now, ep, sh, tx, req, 500),
+            Err(_) => self.answer(now, ep, tx, req, 500),
         }
     }
 
     /// The other leg answered a relayed request (or never did): the same answer goes back.
-    pub(super) fn on_relay_outcome(
-        &mut self,
-        now: Instant,
-        ep: &mut Endpoint,
-        sh: &Shared,
-        ev: &Event,
-    ) {
+    pub(super) fn on_relay_outcome(&mut self, now: Instant, ep: &mut Endpoint, ev: &Event) {
         let Some(relay) = &self.relay else { return };
         let Some(status) = ev.status() else { return };
         if status == 100 {
@@ -174,6 +162,9 @@ impl Call {
         if out.headers.to.tag().is_none() {
             out.headers.to = out.headers.to.with_tag(&tag);
         }
+        let (from, method) = (relay.from, relay.request.method.clone());
+        let early_offer = !relay.request.body.is_empty();
+        let seq = relay.request.headers.cseq.seq;
         match ev {
             Event::Response { response, .. } => {
                 out.reason = response.reason.clone();
@@ -183,22 +174,35 @@ impl Call {
                     &mut out.headers,
                     &mut out.body,
                 );
-                if status < 300 && matches!(relay.request.method, Method::Invite | Method::Update) {
-                    out.headers.contact =
-                        vec![Contact::Addr(NameAddr::new(sh.cfg.contact.clone()))];
+                if status < 300 && matches!(method, Method::Invite | Method::Update) {
+                    let back = self.dialog_mut(from).map(|d| d.next_hop());
+                    let contact = back.map_or_else(String::new, |d| ep.config().contact(d));
+                    out.headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
                 }
-                if (200..300).contains(&status) && relay.request.method == Method::Invite {
-                    self.pending_ack = Some(PendingAck {
-                        from: relay.from,
-                        seq: relay.request.headers.cseq.seq,
-                        downstream_seq: response.headers.cseq.seq,
-                    });
+                if (200..300).contains(&status) && method == Method::Invite {
+                    let downstream_seq = response.headers.cseq.seq;
+                    if early_offer {
+                        // As for the call's answer: this leg's 2xx is ACKed on this leg now;
+                        // the originator's ACK is then absorbed.
+                        if let Some(d) = self.dialog_mut(other(from)).map(|d| d.clone()) {
+                            if let Some(ack) = d.ack(ep, downstream_seq) {
+                                ep.send_ack(&ack, d.next_hop(), d.transport);
+                            }
+                        }
+                    } else {
+                        self.pending_ack = Some(PendingAck {
+                            from,
+                            seq,
+                            downstream_seq,
+                        });
+                    }
                 }
             }
             _ => {
                 out.reason = crate::sip::proto::message::default_reason(status).into();
             }
         }
+        let Some(relay) = &self.relay else { return };
         let server_tx = relay.server_tx;
         if status >= 200 {
             self.relay = None;
@@ -219,7 +223,7 @@ impl Call {
             };
             if let Some(mut out) = d.ack(ep, l.invite.headers.cseq.seq) {
                 leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
-                ep.send_ack(&out, d.dest, d.transport);
+                ep.send_ack(&out, d.next_hop(), d.transport);
                 l.ack = Some(out);
             }
             return;
@@ -234,7 +238,7 @@ impl Call {
         let d = d.clone();
         if let Some(mut out) = d.ack(ep, p.downstream_seq) {
             leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
-            ep.send_ack(&out, d.dest, d.transport);
+            ep.send_ack(&out, d.next_hop(), d.transport);
         }
     }
 
@@ -244,7 +248,7 @@ impl Call {
         for l in &self.legs {
             if let (Some(d), Some(ack)) = (&l.dialog, &l.ack) {
                 if &d.key() == key && ack.headers.cseq.seq == seq {
-                    ep.send_ack(ack, d.dest, d.transport);
+                    ep.send_ack(ack, d.next_hop(), d.transport);
                 }
             }
         }

@@ -64,7 +64,8 @@ impl Call {
             return;
         }
         let reason = crate::sip::proto::message::default_reason(status);
-        let resp = leg::response(&self.a.invite, status, reason, &self.a.tag, &sh.cfg.contact);
+        let contact = ep.config().contact(self.a.dialog.next_hop());
+        let resp = leg::response(&self.a.invite, status, reason, &self.a.tag, &contact);
         let _ = ep.respond(now, self.a.tx, resp);
         for n in 0..self.legs.len() {
             self.cancel_leg(now, ep, sh, n);

@@ -23,8 +23,13 @@ pub(super) struct Dialog {
     pub remote_target: String,
     pub route: RouteSet,
     pub local_cseq: u32,
-    /// Where the peer is reached (its source address: phones sit behind NAT).
+    /// Where the peer is reached when neither the route set nor the remote target names an
+    /// address: where its request came from, or the trunk's resolved address.
     pub dest: SocketAddr,
+    /// A phone: always sent to `dest`, whatever its Contact says, as chan_sip's
+    /// `nat=force_rport` does for phones behind NAT. A provider: by the route set, else the
+    /// remote target (§12.2.1.1).
+    pub symmetric: bool,
     pub transport: Transport,
 }
 
@@ -37,10 +42,42 @@ impl Dialog {
         )
     }
 
+    /// Where requests in this dialog are sent: the first hop of the route set (the address it
+    /// names, loose or strict), else the remote target, else `dest`. Host names are not
+    /// resolved here (no I/O): a route through a named proxy goes to `dest`, the address the
+    /// runtime resolved for the trunk or the request's source.
+    pub fn next_hop(&self) -> SocketAddr {
+        if self.symmetric {
+            return self.dest;
+        }
+        let first = self
+            .route
+            .0
+            .first()
+            .map_or(self.remote_target.as_str(), |r| r.uri.as_str());
+        uri_addr(first).unwrap_or(self.dest)
+    }
+
+    /// Request-URI and Route of an in-dialog request (§12.2.1.1): with a loose-routing first
+    /// hop (`lr`) the remote target and the route set as is; with a strict router, its URI as
+    /// the Request-URI and the remote target appended as the last Route.
+    fn target(&self) -> Option<(rsip::Uri, RouteSet)> {
+        let parse = crate::sip::proto::message::parse_request_uri;
+        match self.route.0.split_first() {
+            Some((first, rest)) if !loose(&first.uri) => {
+                let uri = parse(&strip_for_request_uri(&first.uri)).ok()?;
+                let mut route = rest.to_vec();
+                route.push(NameAddr::new(self.remote_target.clone()));
+                Some((uri, RouteSet(route)))
+            }
+            _ => Some((parse(&self.remote_target).ok()?, self.route.clone())),
+        }
+    }
+
     /// A new request in this dialog, CSeq incremented, no Via yet (`send_request` adds ours).
     pub fn request(&mut self, method: Method, contact: &str) -> Option<Request> {
         self.local_cseq += 1;
-        let uri = crate::sip::proto::message::parse_request_uri(&self.remote_target).ok()?;
+        let (uri, route) = self.target()?;
         let mut headers = Headers::new(
             Vec::new(),
             crate::sip::proto::header::From(self.local.clone()),
@@ -49,7 +86,7 @@ impl Dialog {
             CSeq::new(self.local_cseq, method.clone()),
         );
         headers.max_forwards = Some(MaxForwards(70));
-        headers.route = self.route.clone();
+        headers.route = route;
         if matches!(method, Method::Invite | Method::Update) {
             headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
         }
@@ -64,7 +101,7 @@ impl Dialog {
     /// The ACK for a 2xx to our INVITE with CSeq `seq` (§13.2.2.4): a new branch, outside any
     /// transaction.
     pub fn ack(&self, ep: &mut Endpoint, seq: u32) -> Option<Request> {
-        let uri = crate::sip::proto::message::parse_request_uri(&self.remote_target).ok()?;
+        let (uri, route) = self.target()?;
         let mut headers = Headers::new(
             Vec::new(),
             crate::sip::proto::header::From(self.local.clone()),
@@ -73,23 +110,81 @@ impl Dialog {
             CSeq::new(seq, Method::Ack),
         );
         headers.max_forwards = Some(MaxForwards(70));
-        headers.route = self.route.clone();
+        headers.route = route;
         let mut ack = Request {
             method: Method::Ack,
             uri,
             headers,
             body: Vec::new(),
         };
-        push_via(ep, &mut ack, self.transport);
+        push_via(ep, &mut ack, self.next_hop(), self.transport);
         Some(ack)
     }
 }
 
-/// Adds our Via with a new branch on top of `req`.
-pub(super) fn push_via(ep: &mut Endpoint, req: &mut Request, transport: Transport) {
+/// The part of a SIP URI after the scheme and userinfo: `host[:port][;params][?headers]`.
+fn host_part(uri: &str) -> &str {
+    let rest = uri.split_once(':').map_or(uri, |(_, r)| r);
+    rest.rsplit_once('@').map_or(rest, |(_, h)| h)
+}
+
+/// Whether a route entry's URI carries `lr` (§19.1.1): a loose router.
+fn loose(uri: &str) -> bool {
+    let params = host_part(uri).split('?').next().unwrap_or("");
+    params.split(';').skip(1).any(|p| {
+        let name = p.split('=').next().unwrap_or("").trim();
+        name.eq_ignore_ascii_case("lr")
+    })
+}
+
+/// A route URI made fit for a Request-URI (§12.2.1.1): no `method` parameter, no headers.
+fn strip_for_request_uri(uri: &str) -> String {
+    let uri = uri.split('?').next().unwrap_or(uri);
+    let mut parts = uri.split(';');
+    let mut out = parts.next().unwrap_or("").to_string();
+    for p in parts {
+        let name = p.split('=').next().unwrap_or("").trim();
+        if !name.eq_ignore_ascii_case("method") {
+            out.push(';');
+            out.push_str(p);
+        }
+    }
+    out
+}
+
+/// The address a SIP URI names when its host is an IP literal: its port, else 5060 (5061
+/// for `sips:`).
+pub(super) fn uri_addr(uri: &str) -> Option<SocketAddr> {
+    let secure = uri
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("sips:"));
+    let hostport = host_part(uri).split([';', '?']).next()?;
+    let default = if secure { 5061 } else { 5060 };
+    if let Some(v6) = hostport.strip_prefix('[') {
+        let (ip, rest) = v6.split_once(']')?;
+        let port = match rest.strip_prefix(':') {
+            Some(p) => p.parse().ok()?,
+            None => default,
+        };
+        return Some(SocketAddr::new(ip.parse().ok()?, port));
+    }
+    let (ip, port) = match hostport.split_once(':') {
+        Some((ip, p)) => (ip, p.parse().ok()?),
+        None => (hostport, default),
+    };
+    Some(SocketAddr::new(ip.parse().ok()?, port))
+}
+
+/// Adds our Via with a new branch on top of `req`, with our address as `dest` sees it.
+pub(super) fn push_via(
+    ep: &mut Endpoint,
+    req: &mut Request,
+    dest: SocketAddr,
+    transport: Transport,
+) {
     let branch = ep.rng().branch();
-    let cfg = ep.config();
-    let via = Via::new(transport, cfg.via_host.clone(), Some(cfg.via_port), &branch);
+    let us = ep.config().sent_by(dest);
+    let via = Via::new(transport, us.host, Some(us.port), &branch);
     req.headers.via.insert(0, via);
 }
 
@@ -160,7 +255,9 @@ pub(super) fn cancel(invite: &Request) -> Request {
     }
 }
 
-/// A response to `request` with our To tag, our Contact when it can set up a dialog.
+/// A response to `request` with our To tag; our Contact when it can set up a dialog, and the
+/// request's Record-Route when it does (§12.1.1: the UAS MUST copy it, or the proxies that
+/// record-routed lose the ACK and BYE).
 pub(super) fn response(
     request: &Request,
     status: u16,
@@ -175,6 +272,10 @@ pub(super) fn response(
     let dialog_method = matches!(request.method, Method::Invite | Method::Update);
     if dialog_method && (101..300).contains(&status) {
         resp.headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
+        let creates_dialog = request.method == Method::Invite && request.headers.to.tag().is_none();
+        if creates_dialog {
+            resp.headers.record_route = request.headers.record_route.clone();
+        }
     }
     resp
 }

@@ -26,13 +26,13 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
 pub use types::{
     Attempt, AttemptResult, CallEvent, CallId, CallLabels, CallRecord, CallState, CallerId,
-    CallsConfig, ContactTarget, HangupCause, Inbound, NewCall, Side, Snapshot, Target,
-    TrunkCredentials, TrunkTarget,
+    ContactTarget, HangupCause, Inbound, NewCall, Side, Snapshot, Target, TrunkCredentials,
+    TrunkTarget,
 };
 
 use super::idmap::IdMap;
@@ -43,7 +43,7 @@ use state::{ALeg, Call, Plan, Shared, TxRole};
 
 /// Every call of the PBX. Drive it with `start` / `handle_event` / `handle_timeout`, drain it
 /// with `poll_event`, read it with `snapshots`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Calls {
     next_id: u64,
     calls: IdMap<CallId, Call>,
@@ -54,21 +54,8 @@ pub struct Calls {
 }
 
 impl Calls {
-    pub fn new(cfg: CallsConfig) -> Self {
-        Self {
-            next_id: 0,
-            calls: IdMap::default(),
-            deadlines: BTreeSet::new(),
-            sh: Shared {
-                cfg,
-                txs: IdMap::default(),
-                dialogs: HashMap::new(),
-                invites: HashMap::new(),
-                trunk_active: HashMap::new(),
-                events: VecDeque::new(),
-                owned: IdMap::default(),
-            },
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Takes over a new INVITE (already authenticated and routed by the runtime) and starts the
@@ -98,6 +85,7 @@ impl Calls {
             route: h.record_route.clone(),
             local_cseq: 0,
             dest: source,
+            symmetric: call.caller_is_phone,
             transport,
         };
         self.sh.track_dialog(dialog.key(), id, Side::Caller);

@@ -82,7 +82,7 @@ impl Call {
                 );
                 continue;
             }
-            let (from, extra) = trunk_from(&t.caller_id, &t.from_domain);
+            let (from, extra) = trunk_from(&t.caller_id, t.from_user.as_deref(), &t.from_domain);
             let spec = LegSpec {
                 uri: t.request_uri.clone(),
                 dest: t.dest,
@@ -122,7 +122,8 @@ impl Call {
             return;
         };
         let mut invite = ep.new_request(Method::Invite, ruri, from, to);
-        invite.headers.contact = vec![Contact::Addr(NameAddr::new(sh.cfg.contact.clone()))];
+        let contact = ep.config().contact(dest);
+        invite.headers.contact = vec![Contact::Addr(NameAddr::new(contact))];
         invite.headers.extra = extra;
         // Max-Forwards counts down across us too, so a routing loop through the PBX ends (§16.6).
         let hops = self.a.invite.headers.max_forwards.map_or(70, |m| m.0);
@@ -130,7 +131,7 @@ impl Call {
         let a = &self.a.invite;
         leg::copy_body(&a.headers, &a.body, &mut invite.headers, &mut invite.body);
         // Our Via is added here, not by the endpoint: the CANCEL must copy it (§9.1).
-        leg::push_via(ep, &mut invite, transport);
+        leg::push_via(ep, &mut invite, dest, transport);
         let n = self.legs.len();
         let Ok(tx) = ep.send_request(now, invite.clone(), dest, transport) else {
             let result = AttemptResult::TransportError;
@@ -205,7 +206,7 @@ impl Call {
         retry.headers.cseq.seq += 1;
         let mut client = DigestClient::new(creds.username, creds.password, 1);
         client.answer(challenge, &mut retry, ep.rng()).ok()?;
-        leg::push_via(ep, &mut retry, l.transport);
+        leg::push_via(ep, &mut retry, l.dest, l.transport);
         let tx = ep
             .send_request(now, retry.clone(), l.dest, l.transport)
             .ok()?;
@@ -219,13 +220,27 @@ impl Call {
 }
 
 /// From for a trunk: the caller ID, or anonymous with the number in P-Asserted-Identity and
-/// `Privacy: id` (RFC 3323, RFC 3325) when presentation is prohibited.
-fn trunk_from(cid: &super::CallerId, domain: &str) -> (NameAddr, Vec<ExtraHeader>) {
-    let user = cid.number.clone().unwrap_or_else(|| "anonymous".into());
+/// `Privacy: id` (RFC 3323, RFC 3325) when presentation is prohibited. The trunk's From user,
+/// when set, replaces the number in From as chan_sip's `fromuser` does (providers that
+/// identify the account by it); the caller's name stays.
+fn trunk_from(
+    cid: &super::CallerId,
+    from_user: Option<&str>,
+    domain: &str,
+) -> (NameAddr, Vec<ExtraHeader>) {
+    let number = cid.number.as_deref().unwrap_or("anonymous");
+    let display = cid.name.as_deref().map(quote);
     let real = NameAddr {
-        display: cid.name.as_deref().map(quote),
-        ..NameAddr::new(format!("sip:{user}@{domain}"))
+        display: display.clone(),
+        ..NameAddr::new(format!("sip:{number}@{domain}"))
     };
+    if let (Some(user), false) = (from_user, cid.anonymous) {
+        let from = NameAddr {
+            display,
+            ..NameAddr::new(format!("sip:{user}@{domain}"))
+        };
+        return (from, Vec::new());
+    }
     if !cid.anonymous {
         return (real, Vec::new());
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::leg::{BLeg, Dialog};
 use super::TrunkTarget;
-use super::{Attempt, CallEvent, CallId, CallLabels, CallState, CallsConfig, Side, Snapshot};
+use super::{Attempt, CallEvent, CallId, CallLabels, CallState, Side, Snapshot};
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::idmap::IdMap;
 use crate::sip::proto::message::{Request, Response};
@@ -95,9 +95,8 @@ pub(super) struct Retransmit {
 }
 
 /// State shared by all calls: indexes from transactions and dialogs to calls, trunk usage.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct Shared {
-    pub(super) cfg: CallsConfig,
     pub(super) txs: IdMap<TxId, (CallId, TxRole)>,
     /// (Call-ID, our tag) → the call and which leg that dialog is.
     pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,

@@ -32,6 +32,7 @@ impl Call {
             }
         } else if r.next <= now {
             let t = ep.config().timers;
+            // The 2xx goes where A's INVITE came from, as its first copy did (§18.2.2).
             ep.send_response(&r.response, self.a.dialog.dest, self.a.dialog.transport);
             r.interval = (r.interval * 2).min(t.t2);
             r.next = now + r.interval;

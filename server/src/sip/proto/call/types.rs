@@ -12,13 +12,6 @@ use crate::sip::proto::TxId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(pub u64);
 
-/// Settings shared by every call.
-#[derive(Debug, Clone)]
-pub struct CallsConfig {
-    /// Our Contact URI on both legs, e.g. `sip:pbx@192.0.2.1:5060`.
-    pub contact: String,
-}
-
 /// One registered contact of the called user: rung in parallel with the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactTarget {
@@ -55,6 +48,8 @@ pub struct TrunkTarget {
     pub request_uri: String,
     /// Host of our From URI (the trunk's "from domain").
     pub from_domain: String,
+    /// User of our From URI instead of the caller's number (chan_sip `fromuser`).
+    pub from_user: Option<String>,
     pub caller_id: CallerId,
     pub dest: SocketAddr,
     pub transport: Transport,
@@ -103,6 +98,10 @@ pub struct NewCall {
     pub from: NameAddr,
     /// Give up (CANCEL every B leg, 480 on A) after this long unanswered; `None`: no limit.
     pub ring_time: Option<Duration>,
+    /// The caller is a phone: answered at the address its INVITE came from, whatever its
+    /// Contact says (chan_sip `nat=force_rport`). A provider is answered by the route set and
+    /// its Contact (RFC 3261 §12.2.1.1).
+    pub caller_is_phone: bool,
 }
 
 /// Which leg.

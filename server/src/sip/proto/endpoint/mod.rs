@@ -1,6 +1,7 @@
 //! Sans-IO endpoint (RFC 3261 §17, §18): owns the transactions and their timers, turns datagrams
 //! into TU events and TU calls into transmits. Must not do I/O or read the clock: `now` is passed in.
 
+pub mod addressing;
 mod inbound;
 mod types;
 
@@ -102,6 +103,12 @@ impl Endpoint {
         &self.cfg
     }
 
+    /// Our addresses per destination, replaced when the administrator changes the NAT settings
+    /// or a provider reports what it sees.
+    pub fn addressing_mut(&mut self) -> &mut addressing::Addressing {
+        &mut self.cfg.addressing
+    }
+
     pub fn stats(&self) -> Stats {
         self.stats
     }
@@ -162,12 +169,8 @@ impl Endpoint {
         }
         if request.headers.via.is_empty() {
             let branch = self.rng.branch();
-            let via = Via::new(
-                transport,
-                self.cfg.via_host.clone(),
-                Some(self.cfg.via_port),
-                &branch,
-            );
+            let us = self.cfg.sent_by(dest);
+            let via = Via::new(transport, us.host, Some(us.port), &branch);
             request.headers.via.push(via);
         }
         let branch = match request.headers.via.first().and_then(Via::branch) {

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use super::addressing::{Addressing, SentBy};
 use crate::sip::proto::message::{Limits, Request, Response, Transport};
 use crate::sip::proto::transaction::TimerConfig;
 
@@ -19,6 +20,24 @@ pub struct EndpointConfig {
     pub via_host: String,
     /// Port written in our Via sent-by.
     pub via_port: u16,
+    /// Our address per destination; `via_host:via_port` where it sets none.
+    pub addressing: Addressing,
+}
+
+impl EndpointConfig {
+    /// Our host and port as `dest` must see them, in Via and Contact.
+    pub fn sent_by(&self, dest: SocketAddr) -> SentBy {
+        self.addressing
+            .sent_by(dest)
+            .cloned()
+            .unwrap_or_else(|| SentBy::new(self.via_host.clone(), self.via_port))
+    }
+
+    /// Our Contact URI toward `dest`.
+    pub fn contact(&self, dest: SocketAddr) -> String {
+        let us = self.sent_by(dest);
+        format!("sip:trunkline@{}:{}", us.host, us.port)
+    }
 }
 
 impl Default for EndpointConfig {
@@ -28,6 +47,7 @@ impl Default for EndpointConfig {
             timers: TimerConfig::default(),
             via_host: "127.0.0.1".to_string(),
             via_port: 5060,
+            addressing: Addressing::default(),
         }
     }
 }

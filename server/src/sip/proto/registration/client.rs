@@ -44,6 +44,9 @@ pub(super) struct InFlight {
     pub(super) request: Request,
     pub(super) binding: HostPort,
     pub(super) sent_at: Instant,
+    /// An `Expires: 0` for the binding the learned address replaces: the new one goes out
+    /// when it is answered.
+    pub(super) unbinding: bool,
 }
 
 /// One trunk's registration. Drive with `start`, `handle_event`, `handle_timeout`; drain with
@@ -55,6 +58,9 @@ pub struct RegistrationClient {
     pub(super) local: HostPort,
     /// RFC 3581 address the registrar saw us at, when it differs from `local`.
     pub(super) learned: Option<HostPort>,
+    /// The registrar is on one of the local networks: it gets `local`, never the external
+    /// or a learned address.
+    pub(super) on_lan: bool,
     pub(super) dest: Option<SocketAddr>,
     pub(super) rng: Rng,
     pub(super) leg: Leg,
@@ -91,6 +97,7 @@ impl RegistrationClient {
             cfg,
             local,
             learned: None,
+            on_lan: false,
             dest: None,
             rng,
             leg,
@@ -128,6 +135,23 @@ impl RegistrationClient {
     /// True while the client waits for the runtime to resolve the registrar again.
     pub fn needs_destination(&self) -> bool {
         self.dest.is_none() && !self.finished && !self.state.is_fatal() && self.wake.is_none()
+    }
+
+    /// Our address toward the registrar (the runtime looks the route up once the registrar's
+    /// address is known), and whether the registrar is on one of the local networks.
+    pub fn set_local(&mut self, local: HostPort, on_lan: bool) {
+        self.local = local;
+        self.on_lan = on_lan;
+    }
+
+    /// What the registrar told us it sees (RFC 3581), when that differs from what we wrote.
+    pub fn learned(&self) -> Option<&HostPort> {
+        self.learned.as_ref()
+    }
+
+    /// The registrar's address, once resolved.
+    pub fn destination(&self) -> Option<SocketAddr> {
+        self.dest
     }
 
     /// The registrar's address is known: the first attempt goes out now.
@@ -299,8 +323,12 @@ impl RegistrationClient {
         }
     }
 
-    /// Where the provider can reach us: configured external address, else learned, else local.
+    /// Where the provider can reach us: on the LAN our local address; else the configured
+    /// external address, else the learned one, else local.
     pub(super) fn binding(&self) -> HostPort {
+        if self.on_lan {
+            return self.local.clone();
+        }
         self.cfg
             .external_address
             .clone()
@@ -333,10 +361,26 @@ impl RegistrationClient {
         next: RegState,
         reason: &str,
     ) {
+        let binding = self.binding();
+        self.send_register_for(now, expires, challenge, next, reason, binding, false);
+    }
+
+    /// `send_register` for a given Contact address; `unbinding` marks the `Expires: 0` of a
+    /// binding the learned address replaces.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn send_register_for(
+        &mut self,
+        now: Instant,
+        expires: u32,
+        challenge: Option<&Response>,
+        next: RegState,
+        reason: &str,
+        binding: HostPort,
+        unbinding: bool,
+    ) {
         let Some(dest) = self.dest else {
             return;
         };
-        let binding = self.binding();
         let built = request::register(&self.cfg, &binding, &mut self.leg, expires, &mut self.rng);
         let mut req = match built {
             Ok(r) => r,
@@ -360,6 +404,7 @@ impl RegistrationClient {
             request: req,
             binding,
             sent_at: now,
+            unbinding,
         });
         self.ever_sent = true;
         self.wake = Some((now + self.cfg.register_timeout, Wake::RegisterTimeout));

@@ -33,7 +33,14 @@ impl RegistrationClient {
                     RegState::AuthSent
                 };
                 let why = format!("{why}: credentials sent");
-                self.send_register(now, self.current_expires(), Some(resp), next, &why);
+                // The answer to a challenge re-sends the same binding (an old one being removed
+                // stays the one removed).
+                let (binding, unbinding) = self.inflight.as_ref().map_or_else(
+                    || (self.binding(), false),
+                    |f| (f.binding.clone(), f.unbinding),
+                );
+                let expires = self.current_expires();
+                self.send_register_for(now, expires, Some(resp), next, &why, binding, unbinding);
             }
             _ if self.removing => self.finish(now, &why),
             403 => self.auth_failure(now, resp, &why),
@@ -61,6 +68,11 @@ impl RegistrationClient {
         let Some(flight) = self.inflight.take() else {
             return;
         };
+        if flight.unbinding {
+            let why = format!("NAT: binding at {} removed", flight.binding);
+            self.begin_attempt(now, &why);
+            return;
+        }
         let contact = request::contact_uri(&self.cfg, &flight.binding);
         let granted = timing::granted_expiry(resp, &contact, self.expiry);
         self.granted = Some(granted);
@@ -71,12 +83,26 @@ impl RegistrationClient {
         self.set_state(now, RegState::Registered, why);
         self.wake = Some((now + timing::refresh_interval(granted), Wake::Refresh));
         // RFC 3581 §4: the registrar tells us where our packets came from; a Contact elsewhere
-        // is unreachable behind NAT, so register the learned address instead.
-        if self.cfg.external_address.is_none() {
+        // is unreachable behind NAT, so register the learned address instead. The binding just
+        // made goes first (`Expires: 0`): left registered, the provider would keep sending
+        // calls to an address that cannot be reached.
+        if self.cfg.external_address.is_none() && !self.on_lan {
             if let Some(seen) = seen_at(resp, &flight.binding) {
                 if seen != flight.binding {
                     self.learned = Some(seen.clone());
-                    self.begin_attempt(now, &format!("NAT: registrar sees us at {seen}"));
+                    let why = format!(
+                        "NAT: registrar sees us at {seen}: removing the binding at {}",
+                        flight.binding
+                    );
+                    self.send_register_for(
+                        now,
+                        0,
+                        None,
+                        RegState::RequestSent,
+                        &why,
+                        flight.binding,
+                        true,
+                    );
                 }
             }
         }

@@ -131,27 +131,42 @@ fn short_expiry_uses_twenty_percent_rule_and_contact_beats_expires() {
     assert_eq!(rig.times(Method::Register), [0.0, 1.51, 3.02]);
 }
 
-#[test]
-fn learns_rport_and_reregisters_once_with_public_contact() {
-    let mut rig = Rig::new(|_, req| {
+/// A registrar that sees every REGISTER come from 203.0.113.7:40000, as behind a NAT router.
+fn behind_nat() -> Rig {
+    Rig::new(|_, req| {
         let mut r = ok(req);
         r.headers.via[0].stamp_source("203.0.113.7:40000".parse().expect("addr"));
         Reply::Respond(r)
-    });
+    })
+}
+
+#[test]
+fn learns_rport_removes_the_stale_binding_and_reregisters_once_with_public_contact() {
+    let mut rig = behind_nat();
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 1.0);
-    let regs: Vec<String> = rig
+    let regs: Vec<(String, Option<u32>)> = rig
         .wire
         .iter()
-        .map(|(_, r)| r.headers.contact[0].to_string())
+        .map(|(_, r)| {
+            let expires = r.headers.expires.map(|e| e.0);
+            (r.headers.contact[0].to_string(), expires)
+        })
         .collect();
+    let contact = |c: &str, e: u32| (c.to_string(), Some(e));
     assert_eq!(
         regs,
         [
-            "<sip:provider_user@10.0.0.1:5060>",
-            "<sip:provider_user@203.0.113.7:40000>"
-        ]
+            contact("<sip:provider_user@10.0.0.1:5060>", 120),
+            contact("<sip:provider_user@10.0.0.1:5060>", 0),
+            contact("<sip:provider_user@203.0.113.7:40000>", 120),
+        ],
+        "the old binding is removed before the learned one is registered"
+    );
+    assert_eq!(
+        c.learned().map(ToString::to_string).as_deref(),
+        Some("203.0.113.7:40000")
     );
     assert_eq!(rig.last().headers.via[0].sent_by(), "203.0.113.7:40000");
     assert_eq!(c.state(), RegState::Registered);
@@ -159,12 +174,26 @@ fn learns_rport_and_reregisters_once_with_public_contact() {
 }
 
 #[test]
+fn a_registrar_on_the_lan_gets_the_local_address_and_nothing_is_learned() {
+    let mut rig = behind_nat();
+    let mut conf = cfg();
+    conf.external_address = Some(HostPort::new("198.51.100.1", 5070));
+    let mut c = client(conf);
+    c.set_local(HostPort::new("192.168.77.2", 5060), true);
+    start(&mut rig, &mut c);
+    rig.run_until(&mut c, 1.0);
+    assert_eq!(rig.wire.len(), 1, "no re-registration on the LAN");
+    assert_eq!(
+        rig.last().headers.contact[0].to_string(),
+        "<sip:provider_user@192.168.77.2:5060>",
+        "a LAN registrar is never given the external address"
+    );
+    assert!(c.learned().is_none());
+}
+
+#[test]
 fn external_address_goes_in_contact_and_via_and_is_not_overridden() {
-    let mut rig = Rig::new(|_, req| {
-        let mut r = ok(req);
-        r.headers.via[0].stamp_source("203.0.113.7:40000".parse().expect("addr"));
-        Reply::Respond(r)
-    });
+    let mut rig = behind_nat();
     let mut conf = cfg();
     conf.external_address = Some(HostPort::new("198.51.100.1", 5070));
     conf.contact_user = Some("4185550000".into());

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::driver::RuntimeHandle;
 use super::status::{Trunk, TrunkStatus};
+use crate::sip::proto::endpoint::addressing::{Cidr, SentBy};
 use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, Outgoing, RegistrationClient, RegistrationConfig};
 use crate::sip::proto::{Event, Transport, TxId};
@@ -33,6 +34,8 @@ pub type TrunkSpec = (i64, Option<RegistrationConfig>, Option<QualifySpec>);
 #[derive(Debug)]
 enum ManagerCommand {
     Apply(Vec<TrunkSpec>),
+    /// The local networks changed: registrars are judged LAN or not again.
+    Network(Vec<Cidr>),
     ReregisterNow(i64),
     QualifyNow(i64),
 }
@@ -66,6 +69,12 @@ impl RegistrationsHandle {
         let _ = self.commands.send(ManagerCommand::Apply(trunks));
     }
 
+    /// New local networks: every registrar on the LAN gets our local address, the others
+    /// the external or learned one, from their next REGISTER on.
+    pub fn set_network(&self, nets: Vec<Cidr>) {
+        let _ = self.commands.send(ManagerCommand::Network(nets));
+    }
+
     /// "Re-register now" (leaves a fatal state).
     pub fn reregister_now(&self, trunk_id: i64) {
         let _ = self.commands.send(ManagerCommand::ReregisterNow(trunk_id));
@@ -97,6 +106,10 @@ pub struct Registrations {
     owners: HashMap<TxId, Owner>,
     dirty: HashSet<i64>,
     local: HostPort,
+    /// Our socket and the local networks: a registrar's address decides which of our
+    /// addresses its REGISTERs carry.
+    bind: SocketAddr,
+    nets: Vec<Cidr>,
     seed: u64,
     next_id: u64,
 }
@@ -131,11 +144,21 @@ impl Registrations {
             leaving: HashMap::new(),
             owners: HashMap::new(),
             dirty: HashSet::new(),
+            bind: SocketAddr::from(([127, 0, 0, 1], local.port)),
             local,
+            nets: Vec::new(),
             seed,
             next_id: 0,
         };
         (me, handle, rest)
+    }
+
+    /// The socket's bound address and the local networks (without them every registrar
+    /// gets `local`).
+    pub fn with_network(mut self, bind: SocketAddr, nets: Vec<Cidr>) -> Self {
+        self.bind = bind;
+        self.nets = nets;
+        self
     }
 
     /// Runs until `shutdown` completes or the runtime's event stream ends.
@@ -195,7 +218,14 @@ impl Registrations {
         match owner {
             Owner::Register(id) => {
                 if let Some(c) = self.trunks.get_mut(&id).and_then(|t| t.reg.as_mut()) {
+                    let before = c.learned().cloned();
                     c.handle_event(now, &ev);
+                    let after = c.learned();
+                    if let (true, Some(dest)) = (after != before.as_ref(), c.destination()) {
+                        // Calls to and from this provider must carry what it sees, too.
+                        let us = after.map(|h| SentBy::new(h.host.clone(), h.port));
+                        self.runtime.learned(dest.ip(), us);
+                    }
                 }
                 self.dirty.insert(id);
             }
@@ -217,6 +247,22 @@ impl Registrations {
         let now = Instant::now();
         match cmd {
             ManagerCommand::Apply(specs) => self.apply(now, specs),
+            ManagerCommand::Network(nets) if nets != self.nets => {
+                self.nets = nets;
+                for (id, t) in &mut self.trunks {
+                    let Some(c) = t.reg.as_mut() else { continue };
+                    let Some(dest) = c.destination() else {
+                        continue;
+                    };
+                    let (us, on_lan) = local_toward(self.bind, &self.nets, dest);
+                    if let Some(us) = us {
+                        c.set_local(us, on_lan);
+                    }
+                    c.reregister_now(now);
+                    self.dirty.insert(*id);
+                }
+            }
+            ManagerCommand::Network(_) => {}
             ManagerCommand::ReregisterNow(id) => {
                 if let Some(c) = self.trunks.get_mut(&id).and_then(|t| t.reg.as_mut()) {
                     c.reregister_now(now);
@@ -274,7 +320,13 @@ impl Registrations {
             t.reg_resolving = false;
         }
         match (r.owner, r.result) {
-            (Owner::Register(_), Ok(addr)) => t.reg.as_mut().map(|c| c.start(now, addr)),
+            (Owner::Register(_), Ok(addr)) => t.reg.as_mut().map(|c| {
+                let (us, on_lan) = local_toward(self.bind, &self.nets, addr);
+                if let Some(us) = us {
+                    c.set_local(us, on_lan);
+                }
+                c.start(now, addr);
+            }),
             (Owner::Register(_), Err(e)) => t.reg.as_mut().map(|c| c.destination_failed(now, &e)),
             (_, Ok(addr)) => t.qualify.as_mut().map(|(_, q)| q.start(now, addr)),
             (_, Err(e)) => {
@@ -387,4 +439,13 @@ fn next_out(id: i64, t: &mut Trunk) -> Option<(Owner, Outgoing)> {
     }
     let o = t.qualify.as_mut().and_then(|(_, q)| q.poll_transmit())?;
     Some((Owner::Qualify(id), o))
+}
+
+/// Our address toward a registrar at `dest` (the kernel's route), and whether it is on one of
+/// the local networks.
+fn local_toward(bind: SocketAddr, nets: &[Cidr], dest: SocketAddr) -> (Option<HostPort>, bool) {
+    let on_lan = nets.iter().any(|n| n.contains(dest.ip()));
+    let us = super::addresses::source_toward(bind, dest.ip())
+        .map(|ip| HostPort::new(super::addresses::host_text(ip), bind.port()));
+    (us, on_lan)
 }

@@ -15,7 +15,10 @@ fn answer_then_bye_from_the_caller() {
     let ok = net.response(0, 200);
     assert_eq!(ok.body, SDP_B);
     assert_ne!(ok.headers.to.tag(), Some("peer1"));
-    assert_eq!(ok.headers.contact[0].to_string(), "<sip:pbx@10.0.0.2:5060>");
+    assert_eq!(
+        ok.headers.contact[0].to_string(),
+        "<sip:trunkline@10.0.0.2:5060>"
+    );
     // A's ACK for the 2xx became an ACK on the B dialog.
     let acks = net.sent_to(addr(10), Method::Ack);
     assert_eq!(acks.len(), 1);

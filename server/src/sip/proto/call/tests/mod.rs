@@ -5,6 +5,7 @@ mod basic;
 mod failover;
 mod midcall;
 mod net;
+mod routing;
 mod ua;
 
 use super::leg::Dialog;
@@ -30,6 +31,7 @@ fn trunk(p: u8) -> TrunkTarget {
         name: format!("provider{p}"),
         request_uri: format!("sip:4185551234@{}", addr(9 + p)),
         from_domain: "pbx.example.com".into(),
+        from_user: None,
         caller_id: CallerId {
             name: Some("Front Desk".into()),
             number: Some("4185550000".into()),
@@ -56,6 +58,7 @@ fn call(target: Target) -> NewCall {
         },
         from: NameAddr::new("sip:1000@pbx.example.com"),
         ring_time: None,
+        caller_is_phone: true,
     }
 }
 

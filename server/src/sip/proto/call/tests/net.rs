@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::super::{CallEvent, Calls, CallsConfig, Inbound, NewCall};
+use super::super::{CallEvent, Calls, Inbound, NewCall};
 use crate::sip::proto::message::{self, Limits, Message, Method, Request, Response};
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transport, TxId};
 
@@ -74,9 +74,7 @@ impl Net {
             now: start,
             pbx: endpoint(pbx_addr, 7),
             pbx_addr,
-            calls: Calls::new(CallsConfig {
-                contact: "sip:pbx@10.0.0.2:5060".into(),
-            }),
+            calls: Calls::new(),
             peers,
             wire: Vec::new(),
             call_events: Vec::new(),

@@ -12,6 +12,16 @@ use crate::sip::proto::{Event, Transport, TxId};
 impl Net {
     /// The phone dials `uri` with an SDP offer; returns its INVITE (with its Via).
     pub fn dial(&mut self, uri: &str, call: NewCall) -> Request {
+        self.dial_with(uri, call, |_| {})
+    }
+
+    /// `dial`, with the INVITE edited by `edit` before it is sent.
+    pub fn dial_with(
+        &mut self,
+        uri: &str,
+        call: NewCall,
+        edit: impl FnOnce(&mut Request),
+    ) -> Request {
         self.next_call = Some(call);
         let phone = &mut self.peers[0];
         let ruri = message::parse_request_uri(uri).expect("uri");
@@ -23,7 +33,8 @@ impl Net {
         );
         invite.headers.contact = vec![Contact::Addr(NameAddr::new("sip:1000@10.0.0.1:5060"))];
         with_sdp(&mut invite.headers.extra, &mut invite.body, SDP_A);
-        leg::push_via(&mut phone.ep, &mut invite, Transport::Udp);
+        leg::push_via(&mut phone.ep, &mut invite, self.pbx_addr, Transport::Udp);
+        edit(&mut invite);
         let sent = invite.clone();
         phone
             .ep
@@ -95,6 +106,7 @@ impl Net {
             route: Default::default(),
             local_cseq: if uac { h.cseq.seq } else { 100 },
             dest: self.pbx_addr,
+            symmetric: true,
             transport: Transport::Udp,
         }
     }

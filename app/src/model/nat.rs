@@ -1,0 +1,217 @@
+//! SIP behind NAT, as Services → IPBX → General settings → SIP (NAT) sets it: the External
+//! address written toward the internet and the Local networks that get the PBX's own
+//! address (chan_sip's `externaddr` / `externhost` and `localnet`).
+
+use super::net::parse_host_port;
+use super::FieldErrors;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// Local unless the administrator says otherwise: the private ranges (RFC 1918, RFC 4193),
+/// loopback and link-local, as Asterisk's `localnet` examples and PJSIP's `local_net` do.
+pub const DEFAULT_LOCAL_NETWORKS: &[&str] = &[
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+];
+
+/// More would be a list nobody reads; an office has a handful of subnets.
+pub const MAX_LOCAL_NETWORKS: usize = 64;
+
+/// The NAT settings as validated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SipNat {
+    /// Host name or IP, with `:port` when the router forwards another port; empty: none.
+    pub external_address: String,
+    /// Networks written as `address/prefix`, in the administrator's order.
+    pub local_networks: Vec<String>,
+}
+
+impl Default for SipNat {
+    fn default() -> Self {
+        Self {
+            external_address: String::new(),
+            local_networks: DEFAULT_LOCAL_NETWORKS
+                .iter()
+                .map(|n| (*n).to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// The form as typed: the networks one per line (commas and spaces also separate).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SipNatInput {
+    #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
+    pub external_address: String,
+    #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
+    pub local_networks: String,
+}
+
+/// The stored settings and their version, for the optimistic lock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SipNatView {
+    pub version: i64,
+    #[serde(flatten)]
+    pub settings: SipNat,
+}
+
+/// `address/prefix` (a bare address is one host) as an address and a prefix length, the
+/// address reduced to the network's own.
+pub fn parse_network(text: &str) -> Option<(IpAddr, u8)> {
+    let text = text.trim();
+    let (addr, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+        None => (text.parse::<IpAddr>().ok()?, None),
+    };
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let prefix = prefix.unwrap_or(max);
+    if prefix > max {
+        return None;
+    }
+    let network = match addr {
+        IpAddr::V4(v4) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V4((u32::from(v4) & mask).into())
+        }
+        IpAddr::V6(v6) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & mask).into())
+        }
+    };
+    Some((network, prefix))
+}
+
+fn networks(raw: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in raw.split(|c: char| c == ',' || c.is_whitespace()) {
+        if item.is_empty() {
+            continue;
+        }
+        let Some((addr, prefix)) = parse_network(item) else {
+            return Err(format!(
+                "Local networks: \u{201c}{item}\u{201d} is not a network; write each as an \
+                 address and a prefix length, for example 192.168.1.0/24."
+            ));
+        };
+        let text = format!("{addr}/{prefix}");
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    if out.len() > MAX_LOCAL_NETWORKS {
+        return Err(format!(
+            "Local networks may list at most {MAX_LOCAL_NETWORKS} networks; {} are given.",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+impl SipNatInput {
+    /// # Errors
+    /// The external address or a network that does not parse, each named.
+    pub fn validate(&self) -> Result<SipNat, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let external_address = e.take(
+            "external_address",
+            parse_host_port("External address", &self.external_address),
+        );
+        let local_networks = e.take("local_networks", networks(&self.local_networks));
+        match (external_address, local_networks) {
+            (Some(external_address), Some(local_networks)) if e.is_empty() => Ok(SipNat {
+                external_address,
+                local_networks,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+impl SipNat {
+    pub fn to_input(&self) -> SipNatInput {
+        SipNatInput {
+            external_address: self.external_address.clone(),
+            local_networks: self.local_networks.join("\n"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(external: &str, nets: &str) -> SipNatInput {
+        SipNatInput {
+            external_address: external.into(),
+            local_networks: nets.into(),
+        }
+    }
+
+    #[test]
+    fn defaults_round_trip_through_the_form() {
+        let d = SipNat::default();
+        assert_eq!(d.to_input().validate(), Ok(d));
+    }
+
+    #[test]
+    fn external_addresses_and_networks_are_normalised() {
+        let nat = input(
+            " PBX.Example.com:5070 ",
+            "192.168.1.7/24, 10.0.0.0/8\n10.0.0.0/8 fd00::/8",
+        )
+        .validate()
+        .expect("valid");
+        assert_eq!(nat.external_address, "pbx.example.com:5070");
+        assert_eq!(
+            nat.local_networks,
+            ["192.168.1.0/24", "10.0.0.0/8", "fd00::/8"]
+        );
+        let v6 = input("2001:db8::1", "").validate().expect("valid");
+        assert_eq!(v6.external_address, "2001:db8::1");
+        let v6p = input("[2001:db8::1]:5080", "").validate().expect("valid");
+        assert_eq!(v6p.external_address, "[2001:db8::1]:5080");
+        assert_eq!(
+            input("", "").validate().expect("valid").external_address,
+            ""
+        );
+    }
+
+    #[test]
+    fn bad_input_names_the_field_in_a_sentence() {
+        let e = input("pbx..example", "192.168.1/24")
+            .validate()
+            .expect_err("invalid");
+        let external = e.get("external_address").expect("external error");
+        assert!(external.contains("External address"), "{external}");
+        let nets = e.get("local_networks").expect("networks error");
+        assert!(
+            nets.contains("192.168.1/24") && nets.contains("192.168.1.0/24"),
+            "{nets}"
+        );
+        let port = input("198.51.100.1:99999", "")
+            .validate()
+            .expect_err("bad port");
+        assert!(port.get("external_address").expect("port").contains("port"));
+        assert!(input("", "10.0.0.0/33").validate().is_err());
+    }
+
+    #[test]
+    fn networks_parse_to_their_network_address() {
+        assert_eq!(
+            parse_network("192.168.77.10/24"),
+            Some(("192.168.77.0".parse().expect("ip"), 24))
+        );
+        assert_eq!(parse_network("10.1.2.3").map(|n| n.1), Some(32));
+        assert_eq!(
+            parse_network("::1"),
+            Some(("::1".parse().expect("ip"), 128))
+        );
+        assert_eq!(parse_network("nonsense/8"), None);
+    }
+}
