@@ -116,3 +116,75 @@ async fn unknown_did_is_refused_with_404() {
     );
     pbx.end(&mut [&mut provider]).await;
 }
+
+/// Makes trunk `name` of `path` a chan_sip `type=user` (or `peer`, `friend`).
+async fn set_connection_type(path: &std::path::Path, name: &str, connection: &str) {
+    use app::ssr::service::trunks;
+    let pool = app::ssr::db::open(path).await.expect("database");
+    let core = app::ssr::state::Core::new(pool.clone())
+        .await
+        .expect("core");
+    let trunk = trunks::list(&core)
+        .await
+        .expect("trunks")
+        .into_iter()
+        .find(|t| t.trunk.name == name)
+        .expect("trunk");
+    let mut input = trunk.trunk.to_input();
+    input.connection_type = connection.into();
+    trunks::update(&core, trunk.id, trunk.version, &input)
+        .await
+        .expect("connection type saved");
+    pool.close().await;
+}
+
+/// chan_sip's `type=user`: the provider's INVITE is known by the trunk's
+/// username and password, not by where it comes from. From the trunk's own
+/// address without credentials it is challenged like anyone; from any
+/// address with them, the DID rings.
+#[tokio::test]
+async fn a_user_trunk_is_known_by_its_credentials_not_its_address() {
+    let dir = Pbx::fresh_dir("incoming-user-trunk");
+    let (provider_port, backup_port) = (free_port(), free_port());
+    prepare(&dir.join("t.db"), provider_port, backup_port).await;
+    set_connection_type(&dir.join("t.db"), "provider_username", "user").await;
+    let pbx = Pbx::launch(dir, free_port()).await;
+    let mut unauthenticated = pbx.sipp(
+        "trunk-address-without-credentials",
+        "call_provider_invite_challenged_uac.xml",
+        provider_port,
+        true,
+        &["-s", "4185550000"],
+    );
+    assert!(
+        unauthenticated.finish().await,
+        "a user trunk's address alone must get 407 (dir {:?})\n{}",
+        pbx.dir,
+        unauthenticated.wire()
+    );
+    let mut desk = pbx
+        .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
+        .await;
+    let mut provider = pbx.sipp(
+        "provider-with-credentials",
+        "call_phone_dial.xml",
+        free_port(),
+        true,
+        &[
+            "-s",
+            "4185550000",
+            "-key",
+            "caller",
+            "5145550199",
+            "-au",
+            "provider_username",
+            "-ap",
+            "provider_password",
+        ],
+    );
+    pbx.expect_all_ok(
+        "the authenticated provider's DID call to the front desk",
+        &mut [&mut provider, &mut desk, &mut unauthenticated],
+    )
+    .await;
+}

@@ -158,3 +158,58 @@ async fn unauthenticated_invite_reaches_no_trunk() {
     pbx.end(&mut [&mut stranger, &mut wrong, &mut provider, &mut backup])
         .await;
 }
+
+/// The trunk's From user (chan_sip `fromuser`) reaches the provider in
+/// From, and a trunk whose credentials are only on its Register tab
+/// answers the provider's 407 with them.
+#[tokio::test]
+async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
+    use app::ssr::service::trunks;
+    let dir = Pbx::fresh_dir("outgoing-fromuser");
+    let (provider_port, backup_port) = (common::serve::free_port(), common::serve::free_port());
+    let db = dir.join("t.db");
+    prepare(&db, provider_port, backup_port).await;
+    {
+        let pool = app::ssr::db::open(&db).await.expect("database");
+        let core = app::ssr::state::Core::new(pool.clone())
+            .await
+            .expect("core");
+        let trunk = trunks::list(&core)
+            .await
+            .expect("trunks")
+            .into_iter()
+            .find(|t| t.trunk.name == "provider_username")
+            .expect("trunk");
+        let mut input = trunk.trunk.to_input();
+        input.from_user = "office_account".into();
+        input.auth_username = String::new();
+        // Registers to a port nobody answers: only the credentials matter here.
+        input.register = true;
+        input.reg_server = "127.0.0.1".into();
+        input.reg_port = common::serve::free_port().to_string();
+        input.reg_username = "provider_username".into();
+        input.reg_secret = "provider_password".into();
+        let id = trunk.id;
+        trunks::update(&core, id, trunk.version, &input)
+            .await
+            .expect("trunk saved");
+        // The General tab's password goes too: calls must fall back to the Register tab's.
+        sqlx::query("UPDATE trunks SET secret = '' WHERE id = ?")
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("general password cleared");
+        pool.close().await;
+    }
+    let mut pbx = Pbx::launch(dir, common::serve::free_port()).await;
+    pbx.provider_port = provider_port;
+    let mut provider = pbx
+        .provider("provider-fromuser", "call_provider_fromuser_uas.xml", false)
+        .await;
+    let mut desk = pbx.desk_dials("call_phone_dial.xml", "4185551234");
+    pbx.expect_all_ok(
+        "the call with From user and the Register tab's credentials",
+        &mut [&mut desk, &mut provider],
+    )
+    .await;
+}

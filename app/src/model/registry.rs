@@ -54,7 +54,7 @@ pub struct RegistryEntry {
 pub fn nat_warning(host: &str, seen: &str) -> String {
     format!(
         "{host} sees this PBX as {seen} but no external address is set: incoming calls and \
-         audio will fail — start Trunkline with --sip-external-address"
+         audio will fail — set External address (Services → IPBX → General settings → SIP (NAT))"
     )
 }
 

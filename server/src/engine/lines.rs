@@ -77,6 +77,7 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
                     from_user: trunk.from_user.clone(),
                     call_limit: u32::from(trunk.call_limit),
                     unavailable: unavailable(registry, t.id),
+                    connection: trunk.connection_type,
                 }
             })
             .collect(),

@@ -29,18 +29,19 @@ pub fn GeneralTab(
             help="Letters, digits, - _ and . (for example provider_username).">
             {form.text("name", lens!(name), "text", "")}
         </Field>
-        <Field name="auth_username" label="Authentication username" error=form.error("auth_username")>
+        <Field name="auth_username" label="Authentication username" error=form.error("auth_username")
+            help="Answers the provider's 401/407 on calls out. Leave blank to use the Register tab's username.">
             {form.text("auth_username", lens!(auth_username), "text", "")}
         </Field>
         <Field name="secret" label="Password" error=form.error("secret")
-            help="Write-only: never shown again. Leave blank to keep the stored one.">
+            help="Write-only: never shown again. Leave blank to keep the stored one. With none stored, calls use the Register tab's password.">
             {form.text("secret", lens!(secret), "password", secret_hint)}
         </Field>
         <Field name="caller_id" label="Caller ID" error=form.error("caller_id")>
             {form.text("caller_id", lens!(caller_id), "text", "\"Office\" <4185550100>")}
         </Field>
         <Field name="connection_type" label="Connection type" error=form.error("connection_type")
-            help="Peer: the provider is called and calls us (the usual choice). User: it only calls us. Friend: both.">
+            help="Peer: the provider's calls are recognised by its address (the usual choice). User: by the username and password above, from any address. Friend: either.">
             {form.select("connection_type", lens!(connection_type), connection_types)}
         </Field>
         <Field name="host_type" label="IP addressing type" error=form.error("host_type")>

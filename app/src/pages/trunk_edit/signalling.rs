@@ -20,7 +20,7 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
             {form.text("outbound_proxy", lens!(outbound_proxy), "text", "")}
         </Field>
         <Field name="from_user" label="From user" error=form.error("from_user")
-            help="User part of the From header on calls out, if the provider wants a fixed one.">
+            help="User part of the From header on calls out instead of the caller's number, if the provider wants a fixed one (chan_sip fromuser).">
             {form.text("from_user", lens!(from_user), "text", "")}
         </Field>
         <Field name="from_domain" label="From domain" error=form.error("from_domain")>

@@ -14,6 +14,7 @@ use crate::sip::proto::registrar::{uri_user, Registrar};
 use crate::sip::proto::{Request, Response, Transport};
 use app::model::calls::UnmatchedCall;
 use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
+use app::model::trunk::ConnectionType;
 use app::model::user::User;
 use app::model::DialPlan;
 use std::collections::HashMap;
@@ -39,6 +40,25 @@ pub struct TrunkDial {
     pub call_limit: u32,
     /// Monitoring found it UNREACHABLE or LAGGED: skipped at once.
     pub unavailable: Option<String>,
+    /// chan_sip's `type`: a `peer`'s calls are known by their address, a `user`'s by its
+    /// username and password (407), a `friend`'s by either.
+    pub connection: ConnectionType,
+}
+
+impl TrunkDial {
+    fn matched_by_address(&self) -> bool {
+        matches!(
+            self.connection,
+            ConnectionType::Peer | ConnectionType::Friend
+        )
+    }
+
+    fn authenticates(&self) -> bool {
+        matches!(
+            self.connection,
+            ConnectionType::User | ConnectionType::Friend
+        ) && !self.username.is_empty()
+    }
 }
 
 /// What the lines task knows of the configuration.
@@ -106,9 +126,12 @@ impl TrunkAddresses {
                 if let Some(first) = addrs.first() {
                     out.call.insert(trunk.id, *first);
                 }
-                for a in addrs {
+                for a in addrs.into_iter().filter(|_| trunk.matched_by_address()) {
                     out.sources.entry(a).or_insert(trunk.id);
                 }
+            }
+            if !trunk.matched_by_address() {
+                continue;
             }
             if let Some((host, port)) = &trunk.registrar {
                 for a in resolve(host, *port).await {
@@ -168,9 +191,23 @@ pub fn decide(
     if let Some(trunk) = trunk_of(directory, addresses, source) {
         return incoming(directory, registrar, trunk, request, &dialed, &us);
     }
-    // Anyone else must be one of our phones: no unauthenticated call
-    // goes anywhere, least of all to a trunk.
-    let username = match auth.verify_proxy(now, request, |u| directory.lines.get(u).cloned()) {
+    // Anyone else must be one of our phones, or a provider whose trunk
+    // authenticates it (`user`, `friend`): no unauthenticated call goes
+    // anywhere, least of all to a trunk. Lines come first when a name is both.
+    let by_name = |u: &str| {
+        directory
+            .trunks
+            .iter()
+            .find(|t| t.authenticates() && t.username == u)
+    };
+    let password = |u: &str| {
+        directory
+            .lines
+            .get(u)
+            .cloned()
+            .or_else(|| by_name(u).map(|t| t.password.clone()))
+    };
+    let username = match auth.verify_proxy(now, request, password) {
         Verdict::Accepted { username } => username,
         Verdict::Challenge(challenge) => {
             return Decision::Refuse(Box::new(DigestServer::proxy_required(request, challenge)))
@@ -182,6 +219,10 @@ pub fn decide(
         }
     };
     let Some(&user_id) = directory.users.get(&username) else {
+        if let Some(trunk) = by_name(&username).filter(|_| !directory.lines.contains_key(&username))
+        {
+            return incoming(directory, registrar, trunk, request, &dialed, &us);
+        }
         return refuse(request, 403, "Forbidden");
     };
     outgoing(
