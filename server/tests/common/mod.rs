@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests: building requests and reading the fake wire.
 #![allow(dead_code)]
 
+pub mod lab;
 pub mod pbx;
 pub mod rest;
 pub mod serve;

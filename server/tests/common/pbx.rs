@@ -38,15 +38,33 @@ impl Sipp {
         remote: Option<u16>,
         args: &[&str],
     ) -> Self {
+        let remote = remote.map(|port| format!("127.0.0.1:{port}"));
+        let local = ("127.0.0.1", local_port);
+        let sipp = Command::new("sipp");
+        Self::start_with(sipp, dir, name, scenario, local, remote.as_deref(), args)
+    }
+
+    /// Like [`Sipp::start`], through `command` (`sipp`, or a prefix that
+    /// ends with it, as `ip netns exec <ns> sipp` for the network lab),
+    /// bound to `local` (ip, port), as a client of `remote` (`ip:port`)
+    /// or (None) as a server.
+    pub fn start_with(
+        mut command: Command,
+        dir: &Path,
+        name: &str,
+        scenario: &str,
+        (local_ip, local_port): (&str, u16),
+        remote: Option<&str>,
+        args: &[&str],
+    ) -> Self {
         let stderr = std::fs::File::create(dir.join(format!("{name}.stderr"))).expect("stderr");
-        let mut command = Command::new("sipp");
         command
             .arg("-sf")
             .arg(format!(
                 "{}/tests/sipp/{scenario}",
                 env!("CARGO_MANIFEST_DIR")
             ))
-            .args(["-i", "127.0.0.1", "-p", &local_port.to_string(), "-t", "u1"])
+            .args(["-i", local_ip, "-p", &local_port.to_string(), "-t", "u1"])
             .args(["-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"])
             .arg("-trace_msg")
             .arg("-message_file")
@@ -55,8 +73,8 @@ impl Sipp {
             .arg("-error_file")
             .arg(dir.join(format!("{name}.err")))
             .args(args);
-        if let Some(port) = remote {
-            command.arg(format!("127.0.0.1:{port}"));
+        if let Some(remote) = remote {
+            command.arg(remote);
         }
         let child = command
             .current_dir(dir)

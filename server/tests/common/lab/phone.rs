@@ -1,0 +1,119 @@
+//! baresip as the office's phone: a real SIP user agent in the `phone`
+//! namespace, with no sound card.
+
+use super::{Lab, Log, Ns, PBX_IP, PHONE_IP};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, ChildStdin};
+
+impl Lab {
+    /// baresip as the phone of line `user` (password `password`), in
+    /// `phone` on 192.168.77.10:5060, registering to the PBX, answering
+    /// every call at once; driven through its stdin (see [`Baresip`]).
+    pub fn baresip(&self, user: &str, password: &str) -> Baresip {
+        let conf = self.dir.join("baresip");
+        std::fs::create_dir_all(&conf).expect("baresip dir");
+        // No sound card: aubridge joins the player to the source in memory.
+        let config = format!(
+            "poll_method epoll\nsip_listen {PHONE_IP}:5060\ncall_local_timeout 30\n\
+             audio_player aubridge,lab\naudio_source aubridge,lab\naudio_alert aubridge,lab\n\
+             statmode_default off\nmodule_path /usr/lib/baresip/modules\nmodule stdio.so\n\
+             module g711.so\nmodule aubridge.so\nmodule_tmp account.so\nmodule_app menu.so\n"
+        );
+        let account = format!(
+            "<sip:{user}@{PBX_IP};transport=udp>;auth_pass={password};regint=600;\
+             answermode=auto;audio_codecs=pcmu,pcma\n"
+        );
+        std::fs::write(conf.join("config"), config).expect("baresip config");
+        std::fs::write(conf.join("accounts"), account).expect("baresip accounts");
+        // -s traces every SIP message; -t bounds its life whatever happens
+        // (a test may run two calls of up to 25 s each).
+        let mut child = self
+            .cmd(Ns::Phone, "baresip")
+            .args(["-4", "-s", "-t", "60", "-f"])
+            .arg(&conf)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("baresip (Debian package baresip-core) must be installed");
+        let log = Log::new(self.dir.join("baresip.log"));
+        log.drain(child.stdout.take().expect("stdout"));
+        log.drain(child.stderr.take().expect("stderr"));
+        let stdin = child.stdin.take().expect("stdin");
+        Baresip { child, stdin, log }
+    }
+}
+
+/// baresip, driven through its `stdio` UI as a person at its keyboard:
+/// `/dial <number>`, `/hangup`, `/quit`, one line each. (Its `-e` runs
+/// commands only at start, before the registration; ctrl_tcp and cons
+/// listen inside the phone's namespace, out of the test's reach.)
+pub struct Baresip {
+    pub child: Child,
+    stdin: ChildStdin,
+    pub log: Log,
+}
+
+impl Baresip {
+    pub async fn command(&mut self, line: &str) {
+        let line = format!("{line}\n");
+        let _ = self.stdin.write_all(line.as_bytes()).await;
+        let _ = self.stdin.flush().await;
+    }
+
+    pub async fn wait_for(&self, needle: &str, limit: Duration) -> bool {
+        self.log.wait_for(needle, limit).await
+    }
+
+    /// Waits (at most 10 s) for the line's registration.
+    pub async fn registered(&self) -> bool {
+        self.wait_for("registered successfully", Duration::from_secs(10))
+            .await
+    }
+
+    pub fn log(&self) -> String {
+        self.log.text()
+    }
+
+    /// The SIP messages baresip received (from whoever: the PBX is its
+    /// only peer), as its `-s` trace printed them: a block between colour
+    /// codes, `#`, then `UDP <from> -> <to>`, then the message.
+    pub fn received(&self) -> Vec<String> {
+        let to_me = format!(" -> {PHONE_IP}:");
+        self.log
+            .raw()
+            .split("\x1b[36;1m")
+            .skip(1)
+            .filter_map(|block| {
+                let block = block.split("\x1b[;m").next().unwrap_or_default();
+                let mut lines = block.trim_start_matches("#\n").splitn(2, '\n');
+                let head = lines.next()?;
+                head.contains(&to_me)
+                    .then(|| lines.next().unwrap_or_default().to_owned())
+            })
+            .collect()
+    }
+
+    /// Where baresip sent each SIP message (`ip:port`), from its trace.
+    pub fn sent_to(&self) -> Vec<String> {
+        let from_me = format!("UDP {PHONE_IP}:5060 -> ");
+        self.log
+            .text()
+            .lines()
+            .filter_map(|l| l.strip_prefix(&from_me).map(str::to_owned))
+            .collect()
+    }
+
+    /// Quits (unregistering), killed after 5 s.
+    pub async fn quit(&mut self) {
+        self.command("/quit").await;
+        if tokio::time::timeout(Duration::from_secs(5), self.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.child.kill().await;
+        }
+    }
+}

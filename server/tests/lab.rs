@@ -1,0 +1,472 @@
+//! An office behind NAT, for real (see tests/common/lab.rs): Trunkline on
+//! 192.168.77.2 bound to 0.0.0.0:5060 as it ships, a baresip phone on
+//! 192.168.77.10, a masquerading router, and the provider (SIPp) on
+//! 198.51.100.20, which only ever sees 198.51.100.1. Needs root, iproute2,
+//! nftables, sip-tester and baresip-core (scripts/setup --test).
+//! A failure lists what went wrong, then every wire and log.
+
+mod common;
+
+use app::model::incall::IncallInput;
+use app::model::outcall::{ExtenInput, OutcallInput};
+use app::model::trunk::TrunkInput;
+use app::model::user::UserInput;
+use app::ssr::state::Core;
+use common::lab::*;
+use common::pbx::Sipp;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const LINE_PASSWORD: &str = "lab-secret-1000";
+const SECOND: Duration = Duration::from_secs(1);
+
+/// The office's database: trunk `provider` to 198.51.100.20:5060 (digest
+/// provider_user / provider_secret; registering there when `register`),
+/// user 1000 with a line, `418.` out through the trunk, DID 4185550000 to
+/// user 1000.
+async fn prepare(db: &Path, register: bool) {
+    use app::ssr::service::{incalls, outcalls, trunks, users};
+    let pool = app::ssr::db::open(db).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
+    let trunk = TrunkInput {
+        name: "provider".into(),
+        auth_username: "provider_user".into(),
+        secret: "provider_secret".into(),
+        host_type: "static".into(),
+        host: PROVIDER_IP.into(),
+        port: "5060".into(),
+        register,
+        reg_username: "provider_user".into(),
+        reg_secret: "provider_secret".into(),
+        reg_server: PROVIDER_IP.into(),
+        reg_port: "5060".into(),
+        monitoring: "no".into(),
+        ..TrunkInput::default()
+    };
+    let trunk = trunks::create(&core, &trunk).await.expect("trunk").id;
+    let user = UserInput {
+        firstname: "Front".into(),
+        lastname: "Desk".into(),
+        exten: "1000".into(),
+        line_password: LINE_PASSWORD.into(),
+        ..UserInput::default()
+    };
+    let desk = users::create(&core, &user)
+        .await
+        .expect("user 1000")
+        .view
+        .id;
+    let outcall = OutcallInput {
+        name: "provider".into(),
+        trunks: vec![trunk],
+        extens: vec![ExtenInput {
+            pattern: "418.".into(),
+            ..ExtenInput::default()
+        }],
+        ..OutcallInput::default()
+    };
+    outcalls::create(&core, &outcall)
+        .await
+        .expect("outgoing call");
+    let incall = IncallInput {
+        did: "4185550000".into(),
+        destination: "user".into(),
+        user_id: Some(desk),
+        ..IncallInput::default()
+    };
+    incalls::create(&core, &incall)
+        .await
+        .expect("incoming call");
+    pool.close().await;
+}
+
+async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
+    let lab = Lab::new(test);
+    let db = lab.dir.join("t.db");
+    prepare(&db, register).await;
+    (lab, db)
+}
+
+/// The provider SIPp ended well (it checked what its scenario checks).
+async fn provider_ok(p: &mut Problems, provider: &mut Sipp, what: &str) {
+    let ok = provider.finish().await;
+    p.check(
+        ok,
+        format!(
+            "provider SIPp `{}` failed: {what} (its errors below)",
+            provider.name
+        ),
+    );
+}
+
+/// The phone's side of an answered call: established, no timeout.
+fn phone_call_ok(p: &mut Problems, phone: &Baresip) {
+    let log = phone.log().to_lowercase();
+    p.check(
+        log.contains("call established"),
+        "baresip never said `Call established`",
+    );
+    p.check(
+        !log.contains("timeout") && !log.contains("timed out") && !log.contains(" 408 "),
+        "baresip reports a timeout (a lost ACK or BYE)",
+    );
+    // Its ACK and BYE go to the Contact the PBX gave it: it must be the PBX.
+    let mut elsewhere: Vec<String> = phone
+        .sent_to()
+        .into_iter()
+        .filter(|to| to != "192.168.77.2:5060")
+        .collect();
+    elsewhere.dedup();
+    p.check(
+        elsewhere.is_empty(),
+        format!(
+            "baresip sent SIP elsewhere than 192.168.77.2:5060 (the PBX's Contact?): {elsewhere:?}"
+        ),
+    );
+}
+
+/// The newest call of the log: answered, ended Normal, for `dialed`.
+async fn call_logged(p: &mut Problems, db: &Path, dialed: &str) {
+    let calls = call_log(db, 1).await;
+    let Some(call) = calls.first() else {
+        p.check(false, "the call log is empty (after 3 s)");
+        return;
+    };
+    p.check(
+        call.answered_at.is_some(),
+        format!("call log: not answered: {call:?}"),
+    );
+    p.check(
+        call.cause == "Normal",
+        format!("call log: cause is not Normal: {call:?}"),
+    );
+    p.check(
+        call.dialed == dialed,
+        format!("call log: dialed is not {dialed}: {call:?}"),
+    );
+}
+
+/// The phone registers, dials `number`, and waits for the answer.
+async fn dial(p: &mut Problems, phone: &mut Baresip, number: &str) -> bool {
+    if !p.check(
+        phone.registered().await,
+        "baresip did not register to 192.168.77.2:5060 within 10 s",
+    ) {
+        return false;
+    }
+    phone.command(&format!("/dial {number}")).await;
+    let up = phone.wait_for("Call established", 15 * SECOND).await;
+    p.check(
+        up,
+        format!("the phone's call to {number} was not established within 15 s"),
+    )
+}
+
+#[tokio::test]
+async fn lab_harness_nat_works() {
+    let lab = Lab::new("harness");
+    let provider = lab.udp(Ns::Inet, "198.51.100.20:5060");
+    let pbx = lab.udp(Ns::Pbx, "0.0.0.0:5060");
+    let phone = lab.udp(Ns::Phone, "192.168.77.10:5060");
+    let mut buf = [0u8; 64];
+
+    pbx.send_to(b"ping", "198.51.100.20:5060")
+        .expect("send from the pbx");
+    let (n, from) = provider
+        .recv_from(&mut buf)
+        .expect("the provider gets the pbx's datagram");
+    assert_eq!(
+        (&buf[..n], from.to_string()),
+        (&b"ping"[..], format!("{WAN_IP}:{PBX_NAT_PORT}"))
+    );
+    provider.send_to(b"pong", from).expect("reply");
+    let (n, from) = pbx
+        .recv_from(&mut buf)
+        .expect("the reply comes back through the NAT");
+    assert_eq!(
+        (&buf[..n], from.to_string()),
+        (&b"pong"[..], "198.51.100.20:5060".into())
+    );
+
+    phone
+        .send_to(b"hello", "198.51.100.20:5060")
+        .expect("send from the phone");
+    let (_, from) = provider
+        .recv_from(&mut buf)
+        .expect("the provider gets the phone's datagram");
+    assert_eq!(
+        from.ip().to_string(),
+        WAN_IP,
+        "the phone is masqueraded too"
+    );
+    phone
+        .send_to(b"lan", "192.168.77.2:5060")
+        .expect("send on the LAN");
+    let (_, from) = pbx
+        .recv_from(&mut buf)
+        .expect("the LAN is bridged, not NATed");
+    assert_eq!(from.to_string(), "192.168.77.10:5060");
+
+    // What reaches the provider's dead Contact port is counted.
+    pbx.send_to(b"ack", "198.51.100.20:5070").expect("send");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(lab.sent_to_dead_contact(), 1, "the 5070 counter");
+
+    // Stateful: nothing comes in that the LAN did not start, not even on
+    // the mapped address from another port; the LAN itself is unroutable.
+    let stranger = lab.udp(Ns::Inet, "198.51.100.20:5080");
+    stranger
+        .send_to(b"in", format!("{WAN_IP}:{PBX_NAT_PORT}"))
+        .expect("send");
+    pbx.set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    assert!(
+        pbx.recv_from(&mut buf).is_err(),
+        "an unsolicited datagram crossed the NAT"
+    );
+    assert!(
+        provider.send_to(b"x", "192.168.77.2:5060").is_err(),
+        "the internet has a route to the LAN"
+    );
+
+    // The scenarios parse (SIPp exits at once otherwise) and bind 5060,
+    // and baresip runs without a sound card (the probes free their ports).
+    drop((provider, pbx, phone, stranger));
+    for scenario in [
+        "lab_provider_rr_uas.xml",
+        "lab_provider_rr_bye_uas.xml",
+        "lab_provider_registrar_did.xml",
+    ] {
+        let mut sipp = lab.provider(scenario, scenario).await;
+        sipp.stop().await;
+    }
+    let mut baresip = lab.baresip("1000", LINE_PASSWORD);
+    let ready = baresip.wait_for("baresip is ready", 10 * SECOND).await;
+    assert!(ready, "baresip did not start:\n{}", baresip.log());
+    baresip.quit().await;
+
+    let names = lab.names();
+    drop(lab);
+    let list = std::process::Command::new("ip")
+        .args(["netns", "list"])
+        .output()
+        .expect("ip netns list");
+    let list = String::from_utf8_lossy(&list.stdout);
+    for name in names {
+        assert!(!list.contains(&name), "namespace {name} survived the lab");
+    }
+}
+
+#[tokio::test]
+async fn lab_outgoing_call_lan_phone_nat_record_routing_provider() {
+    let (lab, db) = office("outgoing-rr", false).await;
+    let mut provider = lab.provider("provider", "lab_provider_rr_uas.xml").await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let mut phone = lab.baresip("1000", LINE_PASSWORD);
+    let mut p = Problems::default();
+    if dial(&mut p, &mut phone, "4185551234").await {
+        tokio::time::sleep(2 * SECOND).await;
+        phone.command("/hangup").await;
+        let ended = phone.wait_for("terminated", 5 * SECOND).await;
+        p.check(ended, "the phone's hang-up did not end its call within 5 s");
+    }
+    provider_ok(
+        &mut p,
+        &mut provider,
+        "ACK and BYE must follow the Record-Route",
+    )
+    .await;
+    phone_call_ok(&mut p, &phone);
+    call_logged(&mut p, &db, "4185551234").await;
+    phone.quit().await;
+    p.verdict(
+        &lab,
+        "outgoing call to a record-routing provider",
+        &[&provider],
+        &phone,
+    );
+}
+
+#[tokio::test]
+async fn lab_outgoing_call_provider_hangs_up() {
+    let (lab, db) = office("outgoing-rr-bye", false).await;
+    let mut provider = lab
+        .provider("provider", "lab_provider_rr_bye_uas.xml")
+        .await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let mut phone = lab.baresip("1000", LINE_PASSWORD);
+    let mut p = Problems::default();
+    if dial(&mut p, &mut phone, "4185551234").await {
+        // The provider hangs up 2 s after its 200 is ACKed.
+        let ended = phone.wait_for("terminated", 10 * SECOND).await;
+        p.check(
+            ended,
+            "the provider's BYE did not end the phone's call within 10 s",
+        );
+    }
+    provider_ok(
+        &mut p,
+        &mut provider,
+        "the ACK must follow the Record-Route, the BYE get its 200",
+    )
+    .await;
+    phone_call_ok(&mut p, &phone);
+    call_logged(&mut p, &db, "4185551234").await;
+    phone.quit().await;
+    p.verdict(
+        &lab,
+        "outgoing call the provider hangs up",
+        &[&provider],
+        &phone,
+    );
+}
+
+/// The DID flow: the trunk registers (through the NAT), the phone
+/// registers, the provider calls 4185550000 through the registration's
+/// binding 3 s after granting it, and hangs up 2 s after the answer.
+async fn did_call(
+    p: &mut Problems,
+    lab: &Lab,
+    db: &Path,
+) -> (Sipp, Baresip, tokio::process::Child) {
+    let provider = lab
+        .provider("registrar-did", "lab_provider_registrar_did.xml")
+        .await;
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let phone = lab.baresip("1000", LINE_PASSWORD);
+    if p.check(
+        phone.registered().await,
+        "baresip did not register to 192.168.77.2:5060 within 10 s",
+    ) {
+        let up = phone.wait_for("Call established", 15 * SECOND).await;
+        if p.check(
+            up,
+            "the DID call never reached the phone (no `Call established` within 15 s)",
+        ) {
+            let ended = phone.wait_for("terminated", 10 * SECOND).await;
+            p.check(
+                ended,
+                "the provider's BYE did not end the phone's call within 10 s",
+            );
+        }
+    }
+    (provider, phone, pbx)
+}
+
+/// The registrar saw, in this order, the binding at the LAN address removed
+/// (`Expires: 0`) and the learned public one registered.
+fn stale_binding_removed(p: &mut Problems, registrar: &Sipp) {
+    let header = |m: &str, name: &str| {
+        m.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let registers: Vec<(String, String)> = sipp_received(registrar)
+        .into_iter()
+        .filter(|m| m.starts_with("REGISTER"))
+        .map(|m| (header(&m, "contact:"), header(&m, "expires:")))
+        .collect();
+    let removed = registers
+        .iter()
+        .position(|(c, e)| c.contains("@192.168.77.2:5060") && e == "0");
+    let learned = registers
+        .iter()
+        .position(|(c, e)| c.contains("@198.51.100.1:40060") && e != "0");
+    p.check(
+        matches!((removed, learned), (Some(r), Some(l)) if r < l),
+        format!(
+            "the LAN binding was not removed (Expires: 0) before the learned one was \
+             registered; (Contact, Expires) of each REGISTER: {registers:?}"
+        ),
+    );
+}
+
+/// `trunkline sip show registry` inside the office: Asterisk's table, then
+/// the NAT self-check naming what the provider sees.
+async fn nat_self_check_shown(p: &mut Problems, lab: &Lab, db: &Path) {
+    let out = lab
+        .cmd(Ns::Pbx, env!("CARGO_BIN_EXE_trunkline"))
+        .arg("--database")
+        .arg(db)
+        .args(["sip", "show", "registry", "--http", "127.0.0.1:8080"])
+        .output()
+        .await
+        .expect("trunkline sip show registry");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let wanted = "198.51.100.20:5060 sees this PBX as 198.51.100.1:40060 but no external \
+                  address is set";
+    p.check(
+        text.lines().last().is_some_and(|l| l.starts_with(wanted)),
+        format!("`sip show registry` does not end with the NAT self-check:\n{text}"),
+    );
+}
+
+#[tokio::test]
+async fn lab_incoming_did_call_through_nat() {
+    let (lab, db) = office("incoming-did", true).await;
+    let mut p = Problems::default();
+    let (mut provider, mut phone, _pbx) = did_call(&mut p, &lab, &db).await;
+    let what = "REGISTER answered, the 200 must carry the Record-Route, the BYE get its 200";
+    provider_ok(&mut p, &mut provider, what).await;
+    phone_call_ok(&mut p, &phone);
+    call_logged(&mut p, &db, "4185550000").await;
+    stale_binding_removed(&mut p, &provider);
+    nat_self_check_shown(&mut p, &lab, &db).await;
+    phone.quit().await;
+    p.verdict(
+        &lab,
+        "incoming DID call through the NAT",
+        &[&provider],
+        &phone,
+    );
+}
+
+#[tokio::test]
+async fn lab_default_bind_never_writes_loopback() {
+    let (lab, db) = office("no-loopback", true).await;
+    // How the calls went is the other tests' business: here it is only
+    // context for a failure.
+    let mut flows = Problems::default();
+    let (mut did, mut phone, _pbx) = did_call(&mut flows, &lab, &db).await;
+    flows.check(did.finish().await, "the DID call's provider SIPp failed");
+    // Then a call out, on the same registered trunk and the same mapping.
+    let mut out = lab.provider("provider-rr", "lab_provider_rr_uas.xml").await;
+    phone.command("/dial 4185551234").await;
+    if phone
+        .wait_for("Call established: sip:4185551234", 15 * SECOND)
+        .await
+    {
+        tokio::time::sleep(SECOND).await;
+        phone.command("/hangup").await;
+    }
+    flows.check(
+        out.finish().await,
+        "the outgoing call's provider SIPp failed",
+    );
+    phone.quit().await;
+
+    let to_provider: Vec<String> = [&did, &out].iter().flat_map(|s| sipp_received(s)).collect();
+    let to_phone = phone.received();
+    let mut p = Problems::default();
+    p.check(
+        !to_provider.is_empty(),
+        "the provider received nothing from Trunkline",
+    );
+    p.check(
+        !to_phone.is_empty(),
+        "the phone received nothing from Trunkline",
+    );
+    for line in unreachable_addresses("the provider", &to_provider)
+        .into_iter()
+        .chain(unreachable_addresses("the phone", &to_phone))
+    {
+        p.check(false, line);
+    }
+    if !p.0.is_empty() {
+        p.0.extend(flows.0.into_iter().map(|f| format!("(context) {f}")));
+    }
+    let what = "Trunkline bound to 0.0.0.0:5060 gave out an address no peer can reach";
+    p.verdict(&lab, what, &[&did, &out], &phone);
+}
