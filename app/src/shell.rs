@@ -2,6 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::pages::calls::CallsPage;
+use crate::pages::nat::NatPage;
 use crate::pages::security::SecurityPage;
 use crate::pages::{
     context_edit::ContextEdit, contexts::ContextList, user_edit::UserEdit, users::UserList,
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ipbx/trunks/new") view=TrunkEdit/>
                     <Route path=path!("ipbx/trunks/edit/:id") view=TrunkEdit/>
                     <Route path=path!("ipbx/security") view=SecurityPage/>
+                    <Route path=path!("ipbx/nat") view=NatPage/>
                     <Route path=path!("status/registry") view=RegistryPage/>
                     <Route path=path!("status/calls") view=CallsPage/>
                 </ParentRoute>

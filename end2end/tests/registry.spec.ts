@@ -48,3 +48,53 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
     provider.kill();
   }
 });
+
+// The NAT self-check: a registrar that reports seeing the PBX at another
+// address (Via received/rport) gets a sentence under the trunk's row saying
+// what to do, and the sentence goes once the External address is set.
+test('the registry says when the provider sees this PBX elsewhere, until an External address is set', async ({ page }) => {
+  const port = await freeUdpPort();
+  const scenario = path.resolve(__dirname, '../../server/tests/sipp/reg_nat_uas.xml');
+  const provider = spawn(
+    'sipp',
+    ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-m', '1', '-timeout', '30s', '-nostdin'],
+    { stdio: 'ignore', cwd: '/tmp' },
+  );
+  const putNat = async (external: string, networks: string[]) => {
+    const current = await (await page.request.get('/api/v1/nat')).json();
+    const put = await page.request.put('/api/v1/nat', {
+      data: { version: current.version, external_address: external, local_networks: networks },
+    });
+    expect(put.status()).toBe(200);
+  };
+  const defaults = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'];
+  let trunkId: number | undefined;
+  try {
+    await login(page);
+    // Loopback is local by default (a LAN registrar is never given a learned
+    // address): here it stands for the internet.
+    await putNat('', ['10.0.0.0/8']);
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'SIP registry' }).click();
+    await hydrated(page);
+    const created = await page.request.post('/api/v1/trunks', {
+      data: {
+        name: 'natted', secret: 'secret', host_type: 'static', host: '127.0.0.1', port,
+        register: true, reg_username: 'provider_user', reg_server: '127.0.0.1', reg_port: port, reg_expiry: 60,
+      },
+    });
+    expect(created.status()).toBe(201);
+    trunkId = (await created.json()).id;
+    const row = page.locator('tbody[data-trunk="natted"]');
+    await expect(row.locator('tr.nat-warning')).toHaveText(
+      `127.0.0.1:${port} sees this PBX as 198.51.100.1:40000 but no external address is set: ` +
+        'incoming calls and audio will fail — set External address (Services → IPBX → General settings → SIP (NAT))',
+      { timeout: 15_000 },
+    );
+    await putNat('198.51.100.1', ['10.0.0.0/8']);
+    await expect(row.locator('tr.nat-warning')).toHaveCount(0);
+  } finally {
+    provider.kill();
+    await putNat('', defaults);
+    if (trunkId !== undefined) await page.request.delete(`/api/v1/trunks/${trunkId}`);
+  }
+});

@@ -26,6 +26,31 @@ fn printf_row(host: &str, user: &str, refresh: u64, state: &str, time: &str) -> 
     )
 }
 
+/// A SIPp registrar running `tests/sipp/<scenario>` on 127.0.0.1:`port`, its
+/// messages traced to `<dir>/registrar.log` and its errors to `registrar.err`.
+fn registrar(scenario: &str, port: u16, dir: &std::path::Path) -> tokio::process::Child {
+    std::fs::create_dir_all(dir).expect("test dir");
+    Command::new("sipp")
+        .arg("-sf")
+        .arg(format!(
+            "{}/tests/sipp/{scenario}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-t", "u1"])
+        .args(["-m", "1", "-timeout", "25s", "-timeout_error", "-nostdin"])
+        .args(["-default_behaviors", "all,-bye", "-trace_msg", "-trace_err"])
+        .arg("-message_file")
+        .arg(dir.join("registrar.log"))
+        .arg("-error_file")
+        .arg(dir.join("registrar.err"))
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sipp (Debian package sip-tester) must be installed")
+}
+
 #[tokio::test]
 async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
     let dir: PathBuf =
@@ -35,35 +60,7 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
 
     // A provider that challenges, checks the digest and grants 3 s.
     let provider_port = free_port();
-    let mut provider = Command::new("sipp")
-        .arg("-sf")
-        .arg(format!(
-            "{}/tests/sipp/reg_challenge_uas.xml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .args([
-            "-i",
-            "127.0.0.1",
-            "-p",
-            &provider_port.to_string(),
-            "-t",
-            "u1",
-        ])
-        .args([
-            "-m",
-            "1",
-            "-timeout",
-            "30s",
-            "-nostdin",
-            "-default_behaviors",
-            "all,-bye",
-        ])
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("sipp (Debian package sip-tester) must be installed");
+    let mut provider = registrar("reg_challenge_uas.xml", provider_port, &dir);
 
     let http_port = free_port();
     let mut server = start_server_on(&db, 0, http_port).await;
@@ -146,5 +143,131 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
 
     let _ = server.kill().await;
     let _ = provider.kill().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The NAT self-check: a registrar that sees the PBX at another address
+/// (Via `received`/`rport`) makes the PBX remove its first binding with
+/// `Expires: 0` before registering the learned one (the SIPp scenario
+/// checks all three REGISTERs), and `sip show registry` says so in a
+/// sentence after Asterisk's table, which stays as Asterisk prints it.
+#[tokio::test]
+async fn nat_self_check_line_follows_the_table_and_the_stale_binding_goes() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("trunkline-registry-nat-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("t.db");
+    let (wire, errors) = (dir.join("registrar.log"), dir.join("registrar.err"));
+    let provider_port = free_port();
+    let mut provider = registrar("reg_nat_uas.xml", provider_port, &dir);
+    // Loopback is a local network by default, and a registrar on the LAN is
+    // never given a learned address: here only 10.0.0.0/8 is local, so the
+    // registrar on 127.0.0.1 stands for one across the internet.
+    {
+        use app::ssr::service::nat;
+        let pool = app::ssr::db::open(&db).await.expect("database");
+        let core = app::ssr::state::Core::new(pool.clone())
+            .await
+            .expect("core");
+        let stored = nat::get(&core).await.expect("nat settings");
+        let input = app::model::nat::SipNatInput {
+            external_address: String::new(),
+            local_networks: "10.0.0.0/8".into(),
+        };
+        nat::update(&core, stored.version, &input)
+            .await
+            .expect("local networks saved");
+        pool.close().await;
+    }
+    let http_port = free_port();
+    let mut server = start_server_on(&db, 0, http_port).await;
+    let token = std::fs::read_to_string(trunkline::control::token_path(&db))
+        .expect("cli token written by serve");
+    let token = Some(token.trim());
+    let trunk = serde_json::json!({
+        "name": "natted",
+        "secret": "secret",
+        "host_type": "static",
+        "host": "127.0.0.1",
+        "port": provider_port,
+        "register": true,
+        "reg_username": "provider_user",
+        "reg_server": "127.0.0.1",
+        "reg_port": provider_port,
+        "reg_expiry": 60
+    });
+    let (status, body) = http(
+        http_port,
+        "POST",
+        "/api/v1/trunks",
+        token,
+        &trunk.to_string(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let done = tokio::time::timeout(Duration::from_secs(25), provider.wait())
+        .await
+        .expect("the registrar's three REGISTERs within 25 s")
+        .expect("sipp ran");
+    let read = |p: &PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+    assert!(
+        done.success(),
+        "REGISTER, then Expires: 0 for the old Contact, then the learned Contact:\n{}\n{}",
+        read(&errors),
+        read(&wire)
+    );
+    let mut warning = serde_json::Value::Null;
+    for _ in 0..50 {
+        let (_, body) = http(http_port, "GET", "/api/v1/registry", token, "").await;
+        let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if rows[0]["state"] == "Registered" && !rows[0]["nat_warning"].is_null() {
+            warning = rows[0]["nat_warning"].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let expected = format!(
+        "127.0.0.1:{provider_port} sees this PBX as 198.51.100.1:40000 but no external \
+         address is set: incoming calls and audio will fail — set External address \
+         (Services → IPBX → General settings → SIP (NAT))"
+    );
+    assert_eq!(warning, serde_json::Value::String(expected.clone()));
+    let http_addr = format!("127.0.0.1:{http_port}");
+    let text = run_cli(&db, &["sip", "show", "registry", "--http", &http_addr]).await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[1].starts_with(&format!("127.0.0.1:{provider_port}")),
+        "{text}"
+    );
+    assert_eq!(lines[2], "1 SIP registrations.", "the table is Asterisk's");
+    assert_eq!(lines[3], expected, "the self-check comes after it");
+    // The administrator does what it says: the sentence goes at once.
+    let (_, body) = http(http_port, "GET", "/api/v1/nat", token, "").await;
+    let stored: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let put = serde_json::json!({
+        "version": stored["version"],
+        "external_address": "198.51.100.1",
+        "local_networks": ["10.0.0.0/8"],
+    });
+    let (status, body) = http(http_port, "PUT", "/api/v1/nat", token, &put.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let mut gone = false;
+    for _ in 0..50 {
+        let (_, body) = http(http_port, "GET", "/api/v1/registry", token, "").await;
+        let rows: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if rows[0]["nat_warning"].is_null() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        gone,
+        "the self-check stays after the External address is set"
+    );
+    let text = run_cli(&db, &["sip", "show", "registry", "--http", &http_addr]).await;
+    assert_eq!(text.lines().count(), 3, "Asterisk's table alone:\n{text}");
+    let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

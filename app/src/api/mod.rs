@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calls;
 pub mod contexts;
 pub mod incalls;
+pub mod nat;
 pub mod outcalls;
 pub mod registry;
 pub mod routing;

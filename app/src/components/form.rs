@@ -142,6 +142,25 @@ impl<T: Send + Sync + 'static> FormState<T> {
         }
     }
 
+    /// A multi-line text input, for lists typed one item per line.
+    pub fn textarea(self, name: &'static str, lens: Lens<T>, rows: u32) -> impl IntoView {
+        let input = self.input;
+        view! {
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                spellcheck="false"
+                aria-describedby=format!("error-{name}")
+                prop:value=move || input.with(|i| (lens.get)(i).clone())
+                on:input=move |ev| {
+                    input.update(|i| *(lens.set)(i) = event_target_value(&ev));
+                    self.touch(name);
+                }
+            ></textarea>
+        }
+    }
+
     /// A select of `(value, label)` pairs.
     pub fn select(
         self,

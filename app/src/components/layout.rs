@@ -34,6 +34,7 @@ pub fn Layout() -> impl IntoView {
                 <p class="menu-section">"General settings"</p>
                 <ul>
                     <li><A href="/ipbx/security">"SIP security"</A></li>
+                    <li><A href="/ipbx/nat">"SIP (NAT)"</A></li>
                 </ul>
                 <p class="menu-section">"Call management"</p>
                 <ul>

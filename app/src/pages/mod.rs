@@ -7,6 +7,7 @@ pub mod home;
 pub mod incall_edit;
 pub mod incalls;
 pub mod login;
+pub mod nat;
 pub mod not_found;
 pub mod outcall_edit;
 pub mod outcalls;

@@ -5,6 +5,7 @@
 mod call_log;
 mod contexts;
 mod incalls;
+mod nat;
 mod openapi;
 mod outcalls;
 mod registry;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/security", get(security::get).put(security::update))
         .route("/security/addresses", get(security::addresses))
         .route("/security/addresses/{address}", delete(security::lift))
+        .route("/nat", get(nat::get).put(nat::update))
         .route("/calls/unmatched", get(call_log::unmatched))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(

@@ -2,6 +2,7 @@
 //! is small, and a document checked by a test beats a generator's guess.
 
 mod calls;
+mod nat;
 mod security;
 
 use axum::Json;
@@ -222,12 +223,14 @@ pub fn spec() -> Value {
     .paths(&mut paths);
     calls::paths(&mut paths);
     security::paths(&mut paths);
+    nat::paths(&mut paths);
     if let Some(listed) = doc["paths"].as_object_mut() {
         listed.extend(paths);
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(calls::schemas());
         schemas.extend(security::schemas());
+        schemas.extend(nat::schemas());
     }
     doc
 }
