@@ -10,7 +10,7 @@ use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
 use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
-use crate::sip::runtime::addresses::{external_sent_by, local_nets, NatSettings};
+use crate::sip::runtime::addresses::{external_sent_by, NatSettings};
 use crate::sip::runtime::{
     CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec, TrunkStatus,
 };
@@ -30,6 +30,7 @@ use tokio::sync::{mpsc, watch};
 
 pub mod calls;
 pub mod lines;
+pub mod nat;
 
 /// Where the engine listens and how providers reach it.
 #[derive(Clone, Debug)]
@@ -38,15 +39,6 @@ pub struct EngineOptions {
     /// `--sip-external-address`: overrides the stored External address
     /// (Services → IPBX → General settings → SIP (NAT)).
     pub external_address: Option<String>,
-}
-
-/// The NAT settings in force: the flag over the stored External address.
-pub fn nat_settings(config: &PbxConfig, options: &EngineOptions) -> NatSettings {
-    let stored = Some(config.nat.external_address.clone()).filter(|e| !e.is_empty());
-    NatSettings {
-        external: options.external_address.clone().or(stored),
-        local: local_nets(&config.nat.local_networks),
-    }
 }
 
 /// Starts SIP and the tasks that follow the configuration.
@@ -77,8 +69,8 @@ pub async fn start(
         },
         unmatched,
     };
-    let nat = nat_settings(&config.borrow(), &options);
-    let sip = crate::sip::runtime::start(options.sip_bind, nat, setup, stop).await?;
+    let configured = nat::configured(&config.borrow(), &options);
+    let sip = crate::sip::runtime::start(options.sip_bind, configured, setup, stop).await?;
     let (commands, command_rx) = mpsc::unbounded_channel();
     tokio::spawn(obey(command_rx, sip.handle.clone(), sip.lines.lift.clone()));
     let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));
@@ -137,26 +129,28 @@ async fn follow(
 ) {
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
-    let mut nat = nat_settings(&current, &options);
-    registrations.apply(specs(&current, &options));
+    let mut in_force = nat::resolved(nat::configured(&current, &options)).await;
+    runtime.set_nat(in_force.clone());
+    registrations.apply(specs(&current, &options, &in_force));
+    let mut refresh = tokio::time::interval(nat::REFRESH);
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    refresh.tick().await;
     // What the calls' directory was last built from; the initial one
     // (`start`) knew no monitoring yet.
     let mut built_from = (u64::MAX, Vec::new());
     loop {
+        let mut reconfigured = false;
+        let mut look_again = false;
         tokio::select! {
             changed = config.changed() => {
                 if changed.is_err() { break; }
                 current = config.borrow_and_update().clone();
                 tracing::debug!(generation = current.generation, "applying configuration");
-                let now = nat_settings(&current, &options);
-                if now != nat {
-                    // Before the registrations: their next REGISTERs and every call from
-                    // now on carry the new addresses.
-                    nat = now;
-                    runtime.set_nat(nat.clone());
-                    registrations.set_network(nat.local.clone());
-                }
-                registrations.apply(specs(&current, &options));
+                reconfigured = true;
+                look_again = true;
+            }
+            _ = refresh.tick() => {
+                look_again = nat::is_name(&nat::configured(&current, &options));
             }
             changed = status.changed() => {
                 if changed.is_err() { break; }
@@ -165,6 +159,20 @@ async fn follow(
                 RegistryAction::Reregister => registrations.reregister_now(trunk),
                 RegistryAction::Qualify => registrations.qualify_now(trunk),
             },
+        }
+        if look_again {
+            let now = nat::resolved(nat::configured(&current, &options)).await;
+            if now != in_force {
+                // Before the registrations: their next REGISTERs and every call from
+                // now on carry the new addresses.
+                in_force = now;
+                runtime.set_nat(in_force.clone());
+                registrations.set_network(in_force.local.clone());
+                reconfigured = true;
+            }
+        }
+        if reconfigured {
+            registrations.apply(specs(&current, &options, &in_force));
         }
         let rows = entries(&current, &status.borrow_and_update());
         // Calls follow both the configuration and the monitoring: a trunk
@@ -223,7 +231,7 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What each trunk of the snapshot should run. Disabled trunks run
 /// nothing, which un-registers them.
-pub fn specs(config: &PbxConfig, options: &EngineOptions) -> Vec<TrunkSpec> {
+pub fn specs(config: &PbxConfig, options: &EngineOptions, nat: &NatSettings) -> Vec<TrunkSpec> {
     config
         .trunks
         .iter()
@@ -231,7 +239,7 @@ pub fn specs(config: &PbxConfig, options: &EngineOptions) -> Vec<TrunkSpec> {
             if t.trunk.disabled {
                 (t.id, None, None)
             } else {
-                (t.id, registration(t, config, options), qualify(t))
+                (t.id, registration(t, options, nat), qualify(t))
             }
         })
         .collect()
@@ -246,8 +254,8 @@ fn transport(t: &TrunkConfig) -> Transport {
 
 fn registration(
     t: &TrunkConfig,
-    config: &PbxConfig,
     options: &EngineOptions,
+    nat: &NatSettings,
 ) -> Option<RegistrationConfig> {
     let trunk = &t.trunk;
     if !trunk.register {
@@ -270,7 +278,7 @@ fn registration(
         Some(trunk.auth_username.clone()).filter(|a| !a.is_empty() && *a != trunk.reg_username);
     cfg.expiry = trunk.reg_expiry;
     cfg.contact_user = Some(trunk.reg_callback.clone()).filter(|c| !c.is_empty());
-    cfg.external_address = nat_settings(config, options).external.map(|e| {
+    cfg.external_address = nat.external.as_ref().map(|e| {
         let us = external_sent_by(&e, options.sip_bind.port());
         HostPort::new(us.host, us.port)
     });
