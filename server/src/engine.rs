@@ -279,7 +279,7 @@ fn registration(
     cfg.expiry = trunk.reg_expiry;
     cfg.contact_user = Some(trunk.reg_callback.clone()).filter(|c| !c.is_empty());
     cfg.external_address = nat.external.as_ref().map(|e| {
-        let us = external_sent_by(&e, options.sip_bind.port());
+        let us = external_sent_by(e, options.sip_bind.port());
         HostPort::new(us.host, us.port)
     });
     Some(cfg)
