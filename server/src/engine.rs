@@ -129,8 +129,13 @@ async fn follow(
 ) {
     let mut status = registrations.status();
     let mut current = config.borrow_and_update().clone();
-    let mut in_force = nat::resolved(nat::configured(&current, &options)).await;
-    runtime.set_nat(in_force.clone());
+    // `start` gave the runtime the settings as configured; only a host name
+    // just looked up changes them.
+    let configured = nat::configured(&current, &options);
+    let mut in_force = nat::resolved(configured.clone()).await;
+    if in_force != configured {
+        runtime.set_nat(in_force.clone());
+    }
     registrations.apply(specs(&current, &options, &in_force));
     let mut refresh = tokio::time::interval(nat::REFRESH);
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -305,7 +310,7 @@ fn qualify(t: &TrunkConfig) -> Option<QualifySpec> {
 }
 
 /// `host` or `host:port` (validated by the model) as a next hop.
-fn host_port(raw: &str) -> Option<HostPort> {
+pub(crate) fn host_port(raw: &str) -> Option<HostPort> {
     if raw.is_empty() {
         return None;
     }

@@ -24,7 +24,9 @@ const SECOND: Duration = Duration::from_secs(1);
 /// provider_user / provider_secret; registering there when `register`),
 /// user 1000 with a line, `418.` out through the trunk, DID 4185550000 to
 /// user 1000.
-async fn prepare(db: &Path, register: bool) {
+/// `proxy`: the trunk's Outbound proxy; its host is then 198.51.100.99, where
+/// nobody answers, so a call that ignores the proxy is lost.
+async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
     use app::ssr::service::{incalls, outcalls, trunks, users};
     let pool = app::ssr::db::open(db).await.expect("database");
     let core = Core::new(pool.clone()).await.expect("core");
@@ -33,8 +35,14 @@ async fn prepare(db: &Path, register: bool) {
         auth_username: "provider_user".into(),
         secret: "provider_secret".into(),
         host_type: "static".into(),
-        host: PROVIDER_IP.into(),
+        host: if proxy.is_some() {
+            "198.51.100.99"
+        } else {
+            PROVIDER_IP
+        }
+        .into(),
         port: "5060".into(),
+        outbound_proxy: proxy.unwrap_or_default().into(),
         register,
         reg_username: "provider_user".into(),
         reg_secret: "provider_secret".into(),
@@ -81,9 +89,13 @@ async fn prepare(db: &Path, register: bool) {
 }
 
 async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
+    office_with(test, register, None).await
+}
+
+async fn office_with(test: &str, register: bool, proxy: Option<&str>) -> (Lab, PathBuf) {
     let lab = Lab::new(test);
     let db = lab.dir.join("t.db");
-    prepare(&db, register).await;
+    prepare(&db, register, proxy).await;
     (lab, db)
 }
 
@@ -257,68 +269,66 @@ async fn lab_harness_nat_works() {
     }
 }
 
-#[tokio::test]
-async fn lab_outgoing_call_lan_phone_nat_record_routing_provider() {
-    let (lab, db) = office("outgoing-rr", false).await;
-    let mut provider = lab.provider("provider", "lab_provider_rr_uas.xml").await;
+/// Who ends an outgoing call from the LAN phone to the record-routing provider.
+enum HangsUp {
+    /// The phone, 2 s after the answer: its BYE crosses the PBX to the provider.
+    Phone,
+    /// The provider (`lab_provider_rr_bye_uas.xml`), 2 s after the ACK.
+    Provider,
+}
+
+/// The phone dials 4185551234; the provider challenges (407), answers
+/// with Record-Route and a Contact on a dead port; `who` hangs up. The
+/// provider checks the route of the ACK and BYE it gets.
+async fn outgoing_call(test: &str, who: HangsUp, proxy: Option<&str>) {
+    let (scenario, what) = match who {
+        HangsUp::Phone => (
+            "lab_provider_rr_uas.xml",
+            "ACK and BYE must follow the Record-Route",
+        ),
+        HangsUp::Provider => (
+            "lab_provider_rr_bye_uas.xml",
+            "the ACK must follow the Record-Route, the BYE get its 200",
+        ),
+    };
+    let (lab, db) = office_with(test, false, proxy).await;
+    let mut provider = lab.provider("provider", scenario).await;
     let _pbx = lab.start_trunkline(&db, &[]).await;
     let mut phone = lab.baresip("1000", LINE_PASSWORD);
     let mut p = Problems::default();
     if dial(&mut p, &mut phone, "4185551234").await {
-        tokio::time::sleep(2 * SECOND).await;
-        phone.command("/hangup").await;
-        let ended = phone.wait_for("terminated", 5 * SECOND).await;
-        p.check(ended, "the phone's hang-up did not end its call within 5 s");
+        let ended = match who {
+            HangsUp::Phone => {
+                tokio::time::sleep(2 * SECOND).await;
+                phone.command("/hangup").await;
+                phone.wait_for("terminated", 5 * SECOND).await
+            }
+            HangsUp::Provider => phone.wait_for("terminated", 10 * SECOND).await,
+        };
+        p.check(ended, "the hang-up did not end the phone's call in time");
     }
-    provider_ok(
-        &mut p,
-        &mut provider,
-        "ACK and BYE must follow the Record-Route",
-    )
-    .await;
+    provider_ok(&mut p, &mut provider, what).await;
     phone_call_ok(&mut p, &phone);
     call_logged(&mut p, &db, "4185551234").await;
     phone.quit().await;
-    p.verdict(
-        &lab,
-        "outgoing call to a record-routing provider",
-        &[&provider],
-        &phone,
-    );
+    p.verdict(&lab, test, &[&provider], &phone);
+}
+
+#[tokio::test]
+async fn lab_outgoing_call_lan_phone_nat_record_routing_provider() {
+    outgoing_call("outgoing-rr", HangsUp::Phone, None).await;
+}
+
+/// The trunk's Outbound proxy (chan_sip `outboundproxy`) is where its
+/// INVITEs go; its host, where nobody answers, stays in the Request-URI.
+#[tokio::test]
+async fn lab_outgoing_call_through_the_trunks_outbound_proxy() {
+    outgoing_call("outgoing-proxy", HangsUp::Phone, Some("198.51.100.20:5060")).await;
 }
 
 #[tokio::test]
 async fn lab_outgoing_call_provider_hangs_up() {
-    let (lab, db) = office("outgoing-rr-bye", false).await;
-    let mut provider = lab
-        .provider("provider", "lab_provider_rr_bye_uas.xml")
-        .await;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let mut phone = lab.baresip("1000", LINE_PASSWORD);
-    let mut p = Problems::default();
-    if dial(&mut p, &mut phone, "4185551234").await {
-        // The provider hangs up 2 s after its 200 is ACKed.
-        let ended = phone.wait_for("terminated", 10 * SECOND).await;
-        p.check(
-            ended,
-            "the provider's BYE did not end the phone's call within 10 s",
-        );
-    }
-    provider_ok(
-        &mut p,
-        &mut provider,
-        "the ACK must follow the Record-Route, the BYE get its 200",
-    )
-    .await;
-    phone_call_ok(&mut p, &phone);
-    call_logged(&mut p, &db, "4185551234").await;
-    phone.quit().await;
-    p.verdict(
-        &lab,
-        "outgoing call the provider hangs up",
-        &[&provider],
-        &phone,
-    );
+    outgoing_call("outgoing-rr-bye", HangsUp::Provider, None).await;
 }
 
 /// The DID flow: the trunk registers (through the NAT), the phone

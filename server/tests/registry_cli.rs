@@ -51,6 +51,35 @@ fn registrar(scenario: &str, port: u16, dir: &std::path::Path) -> tokio::process
         .expect("sipp (Debian package sip-tester) must be installed")
 }
 
+/// Starts the binary on `db` and saves, through the REST API, trunk
+/// `provider_user` registering (digest provider_user / secret) to the SIPp
+/// registrar on 127.0.0.1:`port`. Returns the server, its console port and
+/// the CLI's bearer token.
+async fn serve_with_trunk(db: &std::path::Path, port: u16) -> (tokio::process::Child, u16, String) {
+    let http_port = free_port();
+    let server = start_server_on(db, 0, http_port).await;
+    let token = std::fs::read_to_string(trunkline::control::token_path(db))
+        .expect("cli token written by serve");
+    let token = token.trim().to_owned();
+    let trunk = serde_json::json!({
+        "name": "provider_user",
+        "auth_username": "provider_user",
+        "secret": "secret",
+        "host_type": "static",
+        "host": "127.0.0.1",
+        "port": port,
+        "register": true,
+        "reg_username": "provider_user",
+        "reg_server": "127.0.0.1",
+        "reg_port": port,
+        "reg_expiry": 60
+    });
+    let body = trunk.to_string();
+    let (status, answer) = http(http_port, "POST", "/api/v1/trunks", Some(&token), &body).await;
+    assert_eq!(status, 201, "{answer}");
+    (server, http_port, token)
+}
+
 #[tokio::test]
 async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
     let dir: PathBuf =
@@ -62,34 +91,8 @@ async fn trunk_registers_and_sip_show_registry_prints_it_as_asterisk() {
     let provider_port = free_port();
     let mut provider = registrar("reg_challenge_uas.xml", provider_port, &dir);
 
-    let http_port = free_port();
-    let mut server = start_server_on(&db, 0, http_port).await;
-    let token = std::fs::read_to_string(trunkline::control::token_path(&db))
-        .expect("cli token written by serve");
-    let token = Some(token.trim());
-
-    let trunk = serde_json::json!({
-        "name": "provider_user",
-        "auth_username": "provider_user",
-        "secret": "secret",
-        "host_type": "static",
-        "host": "127.0.0.1",
-        "port": provider_port,
-        "register": true,
-        "reg_username": "provider_user",
-        "reg_server": "127.0.0.1",
-        "reg_port": provider_port,
-        "reg_expiry": 60
-    });
-    let (status, body) = http(
-        http_port,
-        "POST",
-        "/api/v1/trunks",
-        token,
-        &trunk.to_string(),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
+    let (mut server, http_port, token) = serve_with_trunk(&db, provider_port).await;
+    let token = Some(token.as_str());
 
     // The registry follows the engine: Registered within a few seconds.
     let mut row = serde_json::Value::Null;
@@ -179,32 +182,8 @@ async fn nat_self_check_line_follows_the_table_and_the_stale_binding_goes() {
             .expect("local networks saved");
         pool.close().await;
     }
-    let http_port = free_port();
-    let mut server = start_server_on(&db, 0, http_port).await;
-    let token = std::fs::read_to_string(trunkline::control::token_path(&db))
-        .expect("cli token written by serve");
-    let token = Some(token.trim());
-    let trunk = serde_json::json!({
-        "name": "natted",
-        "secret": "secret",
-        "host_type": "static",
-        "host": "127.0.0.1",
-        "port": provider_port,
-        "register": true,
-        "reg_username": "provider_user",
-        "reg_server": "127.0.0.1",
-        "reg_port": provider_port,
-        "reg_expiry": 60
-    });
-    let (status, body) = http(
-        http_port,
-        "POST",
-        "/api/v1/trunks",
-        token,
-        &trunk.to_string(),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
+    let (mut server, http_port, token) = serve_with_trunk(&db, provider_port).await;
+    let token = Some(token.as_str());
     let done = tokio::time::timeout(Duration::from_secs(25), provider.wait())
         .await
         .expect("the registrar's three REGISTERs within 25 s")

@@ -78,6 +78,8 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
                     call_limit: u32::from(trunk.call_limit),
                     unavailable: unavailable(registry, t.id),
                     connection: trunk.connection_type,
+                    outbound_proxy: super::host_port(&trunk.outbound_proxy)
+                        .map(|proxy| (proxy.host, proxy.port)),
                 }
             })
             .collect(),

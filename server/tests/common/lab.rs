@@ -12,7 +12,9 @@ mod probe;
 
 // Every test binary compiles common/; only tests/lab.rs uses these.
 #[allow(unused_imports)]
-pub use logs::{call_log, sipp_received, unreachable_addresses, Log, Problems};
+pub use super::pbx::call_log;
+#[allow(unused_imports)]
+pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
 pub use phone::Baresip;
 #[allow(unused_imports)]

@@ -227,21 +227,7 @@ impl Pbx {
     /// The call log, once it holds at least `count` calls (waiting at most
     /// 3 s: the log is written just after a call ends).
     pub async fn call_log(&self, count: usize) -> Vec<CallLogEntry> {
-        let mut calls = Vec::new();
-        for _ in 0..30 {
-            let pool = app::ssr::db::open(&self.dir.join("t.db"))
-                .await
-                .expect("database");
-            calls = app::ssr::store::call_log::latest(&pool, 100)
-                .await
-                .expect("call log");
-            pool.close().await;
-            if calls.len() >= count {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        calls
+        call_log(&self.dir.join("t.db"), count).await
     }
 
     pub fn sipp(
@@ -353,6 +339,24 @@ impl Pbx {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The call log of database `db` once it holds at least `count` calls
+/// (at most 3 s: it is written just after a call ends).
+pub async fn call_log(db: &Path, count: usize) -> Vec<CallLogEntry> {
+    let mut calls = Vec::new();
+    for _ in 0..30 {
+        let pool = app::ssr::db::open(db).await.expect("database");
+        calls = app::ssr::store::call_log::latest(&pool, 100)
+            .await
+            .expect("call log");
+        pool.close().await;
+        if calls.len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    calls
 }
 
 /// A trunk to 127.0.0.1:`port` over UDP, without registration or monitoring.

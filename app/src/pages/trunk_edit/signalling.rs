@@ -16,7 +16,7 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
         .collect();
     view! {
         <Field name="outbound_proxy" label="Outbound proxy" error=form.error("outbound_proxy")
-            help="Send every request through this proxy (host or host:port); blank sends them to the host.">
+            help="REGISTERs and calls out go to this proxy (host or host:port) instead of the host; blank sends them to the host.">
             {form.text("outbound_proxy", lens!(outbound_proxy), "text", "")}
         </Field>
         <Field name="from_user" label="From user" error=form.error("from_user")

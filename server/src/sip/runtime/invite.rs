@@ -43,6 +43,9 @@ pub struct TrunkDial {
     /// chan_sip's `type`: a `peer`'s calls are known by their address, a `user`'s by its
     /// username and password (407), a `friend`'s by either.
     pub connection: ConnectionType,
+    /// Where the trunk's INVITEs are sent instead of its host (chan_sip `outboundproxy`);
+    /// the Request-URI still names the host.
+    pub outbound_proxy: Option<(String, u16)>,
 }
 
 impl TrunkDial {
@@ -121,10 +124,16 @@ impl TrunkAddresses {
     pub async fn resolve(directory: &Directory) -> Self {
         let mut out = Self::default();
         for trunk in &directory.trunks {
+            // A dynamic trunk has no host to call, through a proxy or not.
+            if let (Some(_), Some((proxy, port))) = (&trunk.host, &trunk.outbound_proxy) {
+                if let Some(first) = resolve(proxy, *port).await.first() {
+                    out.call.insert(trunk.id, *first);
+                }
+            }
             if let Some(host) = &trunk.host {
                 let addrs = resolve(host, trunk.port).await;
                 if let Some(first) = addrs.first() {
-                    out.call.insert(trunk.id, *first);
+                    out.call.entry(trunk.id).or_insert(*first);
                 }
                 for a in addrs.into_iter().filter(|_| trunk.matched_by_address()) {
                     out.sources.entry(a).or_insert(trunk.id);

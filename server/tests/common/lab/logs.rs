@@ -3,8 +3,7 @@
 
 use super::super::pbx::Sipp;
 use super::{Baresip, Lab};
-use app::model::calls::CallLogEntry;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
@@ -98,24 +97,6 @@ pub fn sipp_received(sipp: &Sipp) -> Vec<String> {
                 .then(|| message.trim().to_owned())
         })
         .collect()
-}
-
-/// The call log of database `db` once it holds at least `count` calls
-/// (at most 3 s: it is written just after a call ends).
-pub async fn call_log(db: &Path, count: usize) -> Vec<CallLogEntry> {
-    let mut calls = Vec::new();
-    for _ in 0..30 {
-        let pool = app::ssr::db::open(db).await.expect("database");
-        calls = app::ssr::store::call_log::latest(&pool, 100)
-            .await
-            .expect("call log");
-        pool.close().await;
-        if calls.len() >= count {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    calls
 }
 
 /// What went wrong in a test, said in order, then every wire and log.
