@@ -96,13 +96,20 @@ impl Baresip {
             .collect()
     }
 
-    /// Where baresip sent each SIP message (`ip:port`), from its trace.
+    /// Where baresip sent each SIP message (`ip:port`), from its trace: the
+    /// first address after each `UDP <phone> -> `. Another of its threads
+    /// may print a line in between (its audio module does), so the words
+    /// up to that address are skipped, not taken for it.
     pub fn sent_to(&self) -> Vec<String> {
         let from_me = format!("UDP {PHONE_IP}:5060 -> ");
-        self.log
-            .text()
-            .lines()
-            .filter_map(|l| l.strip_prefix(&from_me).map(str::to_owned))
+        let text = self.log.text();
+        text.match_indices(&from_me)
+            .filter_map(|(at, _)| {
+                text[at + from_me.len()..]
+                    .split_whitespace()
+                    .find(|w| w.parse::<std::net::SocketAddr>().is_ok())
+                    .map(str::to_owned)
+            })
             .collect()
     }
 
