@@ -1,4 +1,4 @@
-import { test, expect, hydrated, OwnServer } from './support';
+import { test, expect, hydrated, OwnServer, freeUdpPort } from './support';
 
 // Services → IPBX → General settings → SIP (NAT): the defaults are shown,
 // a bad network is named without losing what was typed, and a save
@@ -6,8 +6,9 @@ import { test, expect, hydrated, OwnServer } from './support';
 // local networks would change the addresses the main server's SIP tests see.
 const PASSWORD = 'nat-pass-1';
 
-test('external address and local networks are checked, saved and kept', async ({ page }) => {
-  const server = new OwnServer(3107);
+test('external address, local networks and SIP bind are checked, saved and kept', async ({ page }) => {
+  const sip = `127.0.0.1:${await freeUdpPort()}`;
+  const server = new OwnServer(3107, Number(sip.split(':')[1]));
   await server.start();
   try {
     await server.adminLogin(page, PASSWORD);
@@ -16,7 +17,10 @@ test('external address and local networks are checked, saved and kept', async ({
     await hydrated(page);
     await expect(page.locator('h1')).toHaveText('SIP (NAT)');
     await expect(page.locator('.crumbs')).toHaveText('Services › IPBX › General settings');
-    await expect(page.locator('#sip-bind')).toContainText('SIP bind: set with --sip');
+    // Where SIP listens now (--sip), and the stored bind it overrides.
+    const bindNote = page.locator('#sip-bind');
+    await expect(bindNote).toContainText(`SIP listens on ${sip} (UDP and TCP).`);
+    await expect(bindNote).toContainText('The saved SIP bind, 0.0.0.0:5060, takes effect when Trunkline restarts');
 
     const external = page.getByLabel('External address');
     const networks = page.getByLabel('Local networks');
@@ -32,11 +36,19 @@ test('external address and local networks are checked, saved and kept', async ({
     await expect(networks).toHaveValue(typed);
     await expect(page.locator('#banner')).toHaveCount(0);
 
+    const bind = page.getByLabel('SIP bind');
+    await expect(bind).toHaveValue('0.0.0.0:5060');
+    await bind.fill('voip.example.com');
+    await expect(page.locator('#error-bind_address')).toContainText('is not an IP address of this machine');
+    await bind.fill(sip);
+
     await external.fill('203.0.113.7:5070');
     await networks.fill('192.168.1.7/24\n10.20.0.0/16');
     await expect(page.locator('#error-local_networks')).toBeEmpty();
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.locator('#banner')).toHaveText('Saved: the next SIP message carries the new addresses.');
+    await expect(page.locator('#banner')).toHaveText('Saved: the next SIP message carries the new addresses; a new SIP bind waits for the next start.');
+    // The saved bind is the running one: nothing waits for a restart.
+    await expect(bindNote).toHaveText(`SIP listens on ${sip} (UDP and TCP).`);
     // Shown as stored: each network reduced to its own address.
     await expect(networks).toHaveValue('192.168.1.0/24\n10.20.0.0/16');
 
@@ -44,6 +56,7 @@ test('external address and local networks are checked, saved and kept', async ({
     await hydrated(page);
     await expect(page.getByLabel('External address')).toHaveValue('203.0.113.7:5070');
     await expect(page.getByLabel('Local networks')).toHaveValue('192.168.1.0/24\n10.20.0.0/16');
+    await expect(page.getByLabel('SIP bind')).toHaveValue(sip);
   } finally {
     await server.stop();
   }

@@ -81,9 +81,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUNKLINE_HTTP", default_value = "127.0.0.1:3000")]
     pub http: SocketAddr,
 
-    /// Address of the SIP listener, UDP and TCP on the same port.
-    #[arg(long, env = "TRUNKLINE_SIP", default_value = "0.0.0.0:5060")]
-    pub sip: SocketAddr,
+    /// Address of the SIP listener, UDP and TCP on the same port. Without
+    /// it, the SIP bind saved under General settings → SIP (NAT), which is
+    /// 0.0.0.0:5060 until changed there.
+    #[arg(long, env = "TRUNKLINE_SIP")]
+    pub sip: Option<SocketAddr>,
 
     /// Address written in SIP Contact and Via, when providers must reach
     /// this server at another address than the one it binds (NAT). Without
@@ -135,6 +137,12 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Control(String),
+    #[error("cannot listen for SIP on {address} (from {from}): {source}")]
+    SipBind {
+        address: SocketAddr,
+        from: &'static str,
+        source: std::io::Error,
+    },
 }
 
 async fn open_core(path: &std::path::Path) -> Result<Core, CliError> {

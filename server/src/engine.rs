@@ -97,6 +97,7 @@ pub async fn start(
             watched: sip.lines.watched.clone(),
             commands,
             stats: Arc::new(move || counters.snapshot()),
+            sip_listening: Some(sip.local),
         },
     ))
 }

@@ -26,8 +26,9 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// When a port cannot be bound.
 pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), CliError> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stored = core.config.borrow().nat.bind();
     let options = EngineOptions {
-        sip_bind: args.sip,
+        sip_bind: args.sip.unwrap_or(stored),
         external_address: args.sip_external_address.clone(),
     };
     let restored = app::ssr::service::lines::load(&core.pool)
@@ -46,6 +47,7 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
         core.pool.clone(),
         unmatched_calls,
     ));
+    let sip_bind = options.sip_bind;
     let (_, engine) = engine::start(
         options,
         core.config.subscribe(),
@@ -54,7 +56,19 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
         unmatched,
         stopped,
     )
-    .await?;
+    .await
+    .map_err(|source| {
+        let from = if args.sip.is_some() {
+            "--sip"
+        } else {
+            "the SIP bind saved under General settings → SIP (NAT); start with --sip to override it"
+        };
+        CliError::SipBind {
+            address: sip_bind,
+            from,
+            source,
+        }
+    })?;
     tokio::spawn(app::ssr::service::lines::persist(
         core.pool.clone(),
         engine.lines.clone(),

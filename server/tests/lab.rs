@@ -421,7 +421,7 @@ async fn nat_self_check_shown_until_set(p: &mut Problems, lab: &Lab, db: &Path) 
         format!("`sip show registry` does not end with the NAT self-check:\n{text}"),
     );
     let token = std::fs::read_to_string(db.with_file_name("cli.token")).unwrap_or_default();
-    let body = r#"{"version": 1, "external_address": "198.51.100.1:40060", "local_networks": ["192.168.0.0/16", "127.0.0.0/8"]}"#;
+    let body = r#"{"version": 1, "external_address": "198.51.100.1:40060", "local_networks": ["192.168.0.0/16", "127.0.0.0/8"], "bind_address": "0.0.0.0:5060"}"#;
     let put = lab
         .cmd(Ns::Pbx, "curl")
         .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT"])

@@ -176,6 +176,7 @@ async fn nat_self_check_line_follows_the_table_and_the_stale_binding_goes() {
         let input = app::model::nat::SipNatInput {
             external_address: String::new(),
             local_networks: "10.0.0.0/8".into(),
+            bind_address: String::new(),
         };
         nat::update(&core, stored.version, &input)
             .await
@@ -228,6 +229,7 @@ async fn nat_self_check_line_follows_the_table_and_the_stale_binding_goes() {
         "version": stored["version"],
         "external_address": "198.51.100.1",
         "local_networks": ["10.0.0.0/8"],
+        "bind_address": stored["bind_address"],
     });
     let (status, body) = http(http_port, "PUT", "/api/v1/nat", token, &put.to_string()).await;
     assert_eq!(status, 200, "{body}");

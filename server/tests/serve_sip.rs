@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::serve::{free_port, run_cli, sipp_client, start_server, start_server_on};
+use common::serve::{
+    free_port, run_cli, sipp_client, start_server, start_server_on, start_server_with,
+};
 
 #[tokio::test]
 async fn serve_answers_options_over_udp_and_tcp() {
@@ -64,5 +66,83 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
         "{after}"
     );
     let _ = server.kill().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The SIP bind saved under General settings → SIP (NAT) (chan_sip's
+/// udpbindaddr) is where SIP listens from the next start, UDP and TCP; until
+/// then it stays where it was bound; `--sip` overrides it; and a saved bind
+/// this machine cannot take stops the start with a sentence naming the
+/// setting and the way out, rather than a PBX that silently hears nothing.
+#[tokio::test]
+async fn the_saved_sip_bind_is_where_sip_listens_from_the_next_start() {
+    use common::rest::http;
+    let (first, saved, forced, http_port) = (free_port(), free_port(), free_port(), free_port());
+    let dir = std::env::temp_dir().join(format!(
+        "trunkline-serve-bind-{}-{first}",
+        std::process::id()
+    ));
+    let db = dir.join("t.db");
+    let mut server = start_server_on(&db, first, http_port).await;
+    let token = std::fs::read_to_string(trunkline::control::token_path(&db)).expect("cli token");
+    let token = Some(token.trim());
+    let (_, body) = http(http_port, "GET", "/api/v1/nat", token, "").await;
+    let stored: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(stored["bind_address"], "0.0.0.0:5060", "{body}");
+    let put = serde_json::json!({
+        "version": stored["version"],
+        "external_address": "",
+        "local_networks": stored["local_networks"],
+        "bind_address": format!("127.0.0.1:{saved}"),
+    });
+    let (status, body) = http(http_port, "PUT", "/api/v1/nat", token, &put.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let (ok, errors) = sipp_client("options_uac.xml", first, "u1", &[]).await;
+    assert!(ok, "SIP moved before the restart: {errors}");
+    let _ = server.kill().await;
+    let _ = server.wait().await;
+
+    let mut server = start_server_with(&db, None, http_port).await;
+    for transport in ["u1", "t1"] {
+        let (ok, errors) = sipp_client("options_uac.xml", saved, transport, &[]).await;
+        assert!(ok, "no 200 on the saved bind over {transport}: {errors}");
+    }
+    let _ = server.kill().await;
+    let _ = server.wait().await;
+
+    let mut server = start_server_on(&db, forced, http_port).await;
+    let (ok, errors) = sipp_client("options_uac.xml", forced, "u1", &[]).await;
+    assert!(ok, "--sip did not override the saved bind: {errors}");
+    let _ = server.kill().await;
+    let _ = server.wait().await;
+
+    // 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails.
+    let pool = app::ssr::db::open(&db).await.expect("database");
+    sqlx::query("UPDATE sip_nat SET bind_address = '192.0.2.1:5060'")
+        .execute(&pool)
+        .await
+        .expect("bind changed");
+    pool.close().await;
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_trunkline"))
+            .arg("--database")
+            .arg(&db)
+            .args(["serve", "--http", "127.0.0.1:0"])
+            .env_remove("TRUNKLINE_SIP")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the start gives up at once")
+    .expect("run trunkline");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "started on an address it lacks");
+    assert!(
+        stderr.contains("cannot listen for SIP on 192.0.2.1:5060")
+            && stderr.contains("SIP bind saved under General settings")
+            && stderr.contains("--sip"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

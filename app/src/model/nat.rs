@@ -5,7 +5,11 @@
 use super::net::parse_host_port;
 use super::FieldErrors;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+
+/// Where SIP listens unless the administrator says otherwise: every interface, port 5060
+/// (chan_sip's `udpbindaddr`, PJSIP's transport `bind`).
+pub const DEFAULT_BIND: &str = "0.0.0.0:5060";
 
 /// Local unless the administrator says otherwise: the private ranges (RFC 1918, RFC 4193),
 /// loopback and link-local, as Asterisk's `localnet` examples and PJSIP's `local_net` do.
@@ -30,6 +34,8 @@ pub struct SipNat {
     pub external_address: String,
     /// Networks written as `address/prefix`, in the administrator's order.
     pub local_networks: Vec<String>,
+    /// `address:port` the SIP listener binds (UDP and TCP) at start-up.
+    pub bind_address: String,
 }
 
 impl Default for SipNat {
@@ -40,6 +46,7 @@ impl Default for SipNat {
                 .iter()
                 .map(|n| (*n).to_owned())
                 .collect(),
+            bind_address: DEFAULT_BIND.to_owned(),
         }
     }
 }
@@ -51,6 +58,9 @@ pub struct SipNatInput {
     pub external_address: String,
     #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
     pub local_networks: String,
+    /// Blank: every interface, port 5060.
+    #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
+    pub bind_address: String,
 }
 
 /// The stored settings and their version, for the optimistic lock.
@@ -85,6 +95,42 @@ pub fn parse_network(text: &str) -> Option<(IpAddr, u8)> {
         }
     };
     Some((network, prefix))
+}
+
+/// The SIP bind as typed: an IP address of this machine (0.0.0.0 or :: for all of them),
+/// with `:port` when not 5060 (an IPv6 address then in brackets). A host name is refused:
+/// a listener binds addresses, and a name that resolves elsewhere later would move it.
+fn bind(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(DEFAULT_BIND.to_owned());
+    }
+    if let Ok(addr) = value.parse::<SocketAddr>() {
+        if addr.port() == 0 {
+            return Err("SIP bind port must be between 1 and 65535.".into());
+        }
+        return Ok(addr.to_string());
+    }
+    let bare = value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(value);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 5060).to_string());
+    }
+    if let Some((host, port)) = value.rsplit_once(':') {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.parse::<IpAddr>().is_ok() {
+            return Err(format!(
+                "SIP bind port \u{201c}{port}\u{201d} must be a number between 1 and 65535."
+            ));
+        }
+    }
+    Err(format!(
+        "SIP bind \u{201c}{value}\u{201d} is not an IP address of this machine; write one, \
+         with :port if not 5060 (for example 192.168.1.2:5060, or 0.0.0.0 for all \
+         interfaces)."
+    ))
 }
 
 fn networks(raw: &str) -> Result<Vec<String>, String> {
@@ -123,11 +169,15 @@ impl SipNatInput {
             parse_host_port("External address", &self.external_address),
         );
         let local_networks = e.take("local_networks", networks(&self.local_networks));
-        match (external_address, local_networks) {
-            (Some(external_address), Some(local_networks)) if e.is_empty() => Ok(SipNat {
-                external_address,
-                local_networks,
-            }),
+        let bind_address = e.take("bind_address", bind(&self.bind_address));
+        match (external_address, local_networks, bind_address) {
+            (Some(external_address), Some(local_networks), Some(bind_address)) if e.is_empty() => {
+                Ok(SipNat {
+                    external_address,
+                    local_networks,
+                    bind_address,
+                })
+            }
             _ => Err(e),
         }
     }
@@ -138,7 +188,16 @@ impl SipNat {
         SipNatInput {
             external_address: self.external_address.clone(),
             local_networks: self.local_networks.join("\n"),
+            bind_address: self.bind_address.clone(),
         }
+    }
+
+    /// The stored bind as an address; the default should a stored value not parse
+    /// (it was validated on the way in, so only a hand-edited row gets here).
+    pub fn bind(&self) -> SocketAddr {
+        self.bind_address
+            .parse()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 5060)))
     }
 }
 
@@ -150,7 +209,39 @@ mod tests {
         SipNatInput {
             external_address: external.into(),
             local_networks: nets.into(),
+            bind_address: String::new(),
         }
+    }
+
+    fn bind_of(typed: &str) -> Result<String, String> {
+        let mut i = input("", "");
+        i.bind_address = typed.into();
+        i.validate()
+            .map(|n| n.bind_address)
+            .map_err(|e| e.get("bind_address").unwrap_or_default().to_owned())
+    }
+
+    #[test]
+    fn the_sip_bind_is_an_address_and_a_port() {
+        assert_eq!(bind_of("").as_deref(), Ok("0.0.0.0:5060"));
+        assert_eq!(bind_of(" 192.168.1.2 ").as_deref(), Ok("192.168.1.2:5060"));
+        assert_eq!(
+            bind_of("192.168.1.2:5070").as_deref(),
+            Ok("192.168.1.2:5070")
+        );
+        assert_eq!(bind_of("::").as_deref(), Ok("[::]:5060"));
+        assert_eq!(
+            bind_of("[2001:db8::2]:5080").as_deref(),
+            Ok("[2001:db8::2]:5080")
+        );
+        let name = bind_of("pbx.example.com").expect_err("a name");
+        assert!(
+            name.starts_with("SIP bind") && name.contains("IP address"),
+            "{name}"
+        );
+        let port = bind_of("192.168.1.2:99999").expect_err("a port");
+        assert!(port.contains("SIP bind port"), "{port}");
+        assert!(bind_of("192.168.1.2:0").is_err());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Services → IPBX → General settings → SIP (NAT): the External address
 //! written in Via and Contact toward the internet and the Local networks
-//! that get the PBX's own address (Asterisk's externaddr and localnet).
-//! The SIP bind is shown as what it is: a start-up flag this screen cannot
-//! change (and the console is not told which address was bound).
+//! that get the PBX's own address (Asterisk's externaddr and localnet),
+//! and the SIP bind (udpbindaddr), which takes effect at the next start:
+//! the screen says where SIP listens now, so a saved bind that is not yet
+//! the running one is never mistaken for it.
 
-use crate::api::nat::{sip_nat, SaveSipNat};
+use crate::api::nat::{sip_nat, SaveSipNat, SipNatScreen};
 use crate::api::FormOutcome;
 use crate::components::field::Field;
 use crate::components::form::{lens, FormState};
@@ -23,15 +24,16 @@ pub fn NatPage() -> impl IntoView {
         <p class="intro">
             "When Trunkline sits behind a router that translates addresses, providers must be told the router's public address, while phones on the office network keep talking to the PBX directly."
         </p>
-        <p class="intro" id="sip-bind">
-            "SIP bind: set with "<code>"--sip"</code>" when Trunkline starts (UDP and TCP on one port, 0.0.0.0:5060 unless given); this screen does not change it. Started with "
-            <code>"--sip-external-address"</code>
-            ", Trunkline uses that address instead of the External address saved here."
+        <p class="intro">
+            "Started with "<code>"--sip"</code>" or "<code>"--sip-external-address"</code>
+            ", Trunkline uses that address instead of the SIP bind or External address saved here."
         </p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => view! { <SettingsForm view/> }.into_any(),
+                    Ok(SipNatScreen { view, listening }) => {
+                        view! { <SettingsForm view listening/> }.into_any()
+                    }
                     Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -39,8 +41,35 @@ pub fn NatPage() -> impl IntoView {
     }
 }
 
+/// Where SIP listens now, and whether the saved bind (`stored`, following saves) waits for
+/// a restart.
 #[component]
-fn SettingsForm(view: SipNatView) -> impl IntoView {
+fn Listening(stored: Signal<String>, listening: Option<String>) -> impl IntoView {
+    let Some(listening) = listening else {
+        return view! { <p class="intro" id="sip-bind">"The SIP engine is not running."</p> }
+            .into_any();
+    };
+    let now = listening.clone();
+    let pending = move || {
+        let stored = stored.get();
+        (stored != now).then(|| {
+            format!(
+                " The saved SIP bind, {stored}, takes effect when Trunkline restarts (unless \
+                 --sip overrides it)."
+            )
+        })
+    };
+    view! {
+        <p class="intro" id="sip-bind">
+            "SIP listens on "<strong>{listening}</strong>" (UDP and TCP)."{pending}
+        </p>
+    }
+    .into_any()
+}
+
+#[component]
+fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
+    let stored = RwSignal::new(view.settings.bind_address.clone());
     let form = FormState::new(view.settings.to_input(), |i: &SipNatInput| {
         i.validate().err().unwrap_or_default()
     });
@@ -50,12 +79,13 @@ fn SettingsForm(view: SipNatView) -> impl IntoView {
     Effect::new(move |_| match save.value().get() {
         Some(Ok(FormOutcome::Done(saved))) => {
             version.set(saved.version);
+            stored.set(saved.settings.bind_address.clone());
             // Show the networks as stored (one per line, reduced to their
             // network address), so what is on screen is what applies.
             form.input.set(saved.settings.to_input());
             banner.set(Some((
                 false,
-                "Saved: the next SIP message carries the new addresses.".into(),
+                "Saved: the next SIP message carries the new addresses; a new SIP bind waits for the next start.".into(),
             )));
         }
         Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
@@ -77,6 +107,7 @@ fn SettingsForm(view: SipNatView) -> impl IntoView {
         });
     };
     view! {
+        <Listening stored=stored.into() listening/>
         {move || banner.get().map(|(error, m)| view! {
             <p class=if error { "error banner" } else { "notice banner" } id="banner" role="alert">{m}</p>
         })}
@@ -88,6 +119,10 @@ fn SettingsForm(view: SipNatView) -> impl IntoView {
             <Field name="local_networks" label="Local networks" error=form.error("local_networks")
                 help="Destinations in these networks get this PBX's own address — Asterisk's localnet.">
                 {form.textarea("local_networks", lens!(local_networks), 8)}
+            </Field>
+            <Field name="bind_address" label="SIP bind" error=form.error("bind_address")
+                help="The IP address of this machine SIP listens on, UDP and TCP, with :port if not 5060 — Asterisk's udpbindaddr. 0.0.0.0 listens on every interface. Read when Trunkline starts: restart it to move SIP.">
+                {form.text("bind_address", lens!(bind_address), "text", "0.0.0.0:5060")}
             </Field>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>

@@ -66,6 +66,8 @@ pub struct EngineLink {
     /// The engine's message counters, read when asked (they are atomics
     /// the SIP thread updates as it goes).
     pub stats: Arc<dyn Fn() -> SipStats + Send + Sync>,
+    /// Where SIP listens (UDP and TCP), as bound at start; none without an engine.
+    pub sip_listening: Option<std::net::SocketAddr>,
 }
 
 impl EngineLink {
@@ -86,6 +88,7 @@ impl EngineLink {
             watched,
             commands,
             stats: Arc::new(SipStats::default),
+            sip_listening: None,
         }
     }
 

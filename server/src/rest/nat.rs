@@ -1,4 +1,4 @@
-//! `/api/v1/nat`: the External address and Local networks (SIP behind NAT),
+//! `/api/v1/nat`: the External address, Local networks and SIP bind,
 //! as Services → IPBX → General settings → SIP (NAT) edits them. Only the
 //! body's shape is handled here; the rules are the form's.
 
@@ -25,15 +25,18 @@ pub async fn update(
     ))
 }
 
-/// The PUT body. Both fields are required: a PUT replaces the settings, and
+/// The PUT body. Every field is required: a PUT replaces the settings, and
 /// a client that forgot `local_networks` should hear so rather than make
-/// every destination look remote.
+/// every destination look remote (or forgot `bind_address`, and find SIP on
+/// another address at the next start).
 #[derive(Deserialize)]
 pub struct NatBody {
     #[serde(deserialize_with = "app::model::text::lenient_string")]
     external_address: String,
     #[serde(deserialize_with = "networks")]
     local_networks: String,
+    #[serde(deserialize_with = "app::model::text::lenient_string")]
+    bind_address: String,
 }
 
 impl NatBody {
@@ -41,6 +44,7 @@ impl NatBody {
         SipNatInput {
             external_address: self.external_address,
             local_networks: self.local_networks,
+            bind_address: self.bind_address,
         }
     }
 }

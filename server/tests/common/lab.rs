@@ -287,7 +287,9 @@ impl Lab {
             .cmd(Ns::Pbx, env!("CARGO_BIN_EXE_trunkline"))
             .arg("--database")
             .arg(db)
-            .args(["serve", "--http", "127.0.0.1:8080", "--sip", "0.0.0.0:5060"])
+            // No --sip: SIP binds where the stored setting says, 0.0.0.0:5060 as shipped.
+            .args(["serve", "--http", "127.0.0.1:8080"])
+            .env_remove("TRUNKLINE_SIP")
             .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

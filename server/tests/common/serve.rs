@@ -15,13 +15,23 @@ pub fn free_port() -> u16 {
 /// Starts the binary on `database` with SIP on `sip_port` (0: any) and
 /// the console on `http_port` (0: any), and waits until both listen.
 pub async fn start_server_on(database: &Path, sip_port: u16, http_port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trunkline"))
+    start_server_with(database, Some(sip_port), http_port).await
+}
+
+/// As `start_server_on`; without `sip_port`, no `--sip` (nor TRUNKLINE_SIP): SIP binds
+/// where the stored setting says.
+pub async fn start_server_with(database: &Path, sip_port: Option<u16>, http_port: u16) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trunkline"));
+    command
         .arg("--database")
         .arg(database)
         .args(["serve", "--http"])
         .arg(format!("127.0.0.1:{http_port}"))
-        .arg("--sip")
-        .arg(format!("127.0.0.1:{sip_port}"))
+        .env_remove("TRUNKLINE_SIP");
+    if let Some(port) = sip_port {
+        command.arg("--sip").arg(format!("127.0.0.1:{port}"));
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)

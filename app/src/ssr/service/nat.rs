@@ -16,7 +16,8 @@ pub async fn get(core: &Core) -> Result<SipNatView, ServiceError> {
 }
 
 /// Saves the settings opened at `version` and publishes them: the next message the PBX
-/// sends carries the new addresses.
+/// sends carries the new addresses. The SIP bind is read when SIP starts (sockets are not
+/// moved under calls in progress, as PJSIP's transports are not).
 ///
 /// # Errors
 /// `Invalid` with every field error, `Conflict` when someone saved in between.
@@ -34,6 +35,7 @@ pub async fn update(
     tracing::info!(
         external_address = %settings.external_address,
         local_networks = settings.local_networks.len(),
+        bind_address = %settings.bind_address,
         "SIP NAT settings updated"
     );
     config::publish(core).await?;
@@ -53,15 +55,18 @@ mod tests {
         let input = SipNatInput {
             external_address: "198.51.100.1".into(),
             local_networks: "192.168.77.0/24".into(),
+            bind_address: "192.168.77.2".into(),
         };
         let saved = update(&core, before.version, &input).await.expect("saved");
         assert_eq!(saved.settings.external_address, "198.51.100.1");
+        assert_eq!(saved.settings.bind_address, "192.168.77.2:5060");
         assert_eq!(core.config.borrow().nat, saved.settings);
         let stale = update(&core, before.version, &input).await;
         assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
         let bad = SipNatInput {
             external_address: String::new(),
             local_networks: "192.168.1/24".into(),
+            bind_address: String::new(),
         };
         let refused = update(&core, saved.version, &bad).await;
         assert!(

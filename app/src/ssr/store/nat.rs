@@ -4,16 +4,19 @@ use crate::model::nat::{SipNat, SipNatView};
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub async fn get(pool: &SqlitePool) -> Result<SipNatView, sqlx::Error> {
-    let (version, external_address, networks): (i64, String, String) = sqlx::query_as(
-        "SELECT version, external_address, local_networks FROM sip_nat WHERE id = 1",
-    )
-    .fetch_one(pool)
-    .await?;
+    let (version, external_address, networks, bind_address): (i64, String, String, String) =
+        sqlx::query_as(
+            "SELECT version, external_address, local_networks, bind_address
+             FROM sip_nat WHERE id = 1",
+        )
+        .fetch_one(pool)
+        .await?;
     Ok(SipNatView {
         version,
         settings: SipNat {
             external_address,
             local_networks: networks.lines().map(str::to_owned).collect(),
+            bind_address,
         },
     })
 }
@@ -27,11 +30,12 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE sip_nat SET version = version + 1, external_address = ?, local_networks = ?,
-             updated_at = ?
+             bind_address = ?, updated_at = ?
          WHERE id = 1 AND version = ?",
     )
     .bind(&settings.external_address)
     .bind(settings.local_networks.join("\n"))
+    .bind(&settings.bind_address)
     .bind(now)
     .bind(version)
     .execute(conn)
