@@ -248,6 +248,7 @@ async fn lab_harness_nat_works() {
         "lab_provider_rr_uas.xml",
         "lab_provider_rr_bye_uas.xml",
         "lab_provider_registrar_did.xml",
+        "lab_provider_fromuser_uas.xml",
     ] {
         let mut sipp = lab.provider(scenario, scenario).await;
         sipp.stop().await;
@@ -275,6 +276,41 @@ enum HangsUp {
     Phone,
     /// The provider (`lab_provider_rr_bye_uas.xml`), 2 s after the ACK.
     Provider,
+    /// The phone, on a trunk set up as XiVO's guide does: a From user and
+    /// credentials on the Register tab only (`lab_provider_fromuser_uas.xml`
+    /// checks both).
+    PhoneViaOfficeAccount,
+}
+
+/// The trunk as XiVO's guide sets it up: From user office_account, no
+/// General credentials, the Register tab's provider_user / provider_secret,
+/// registering to 198.51.100.20:5099 where nobody answers (only the
+/// credentials matter to the call).
+async fn office_account(db: &Path) {
+    use app::ssr::service::trunks;
+    let pool = app::ssr::db::open(db).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
+    let trunk = trunks::list(&core)
+        .await
+        .expect("trunks")
+        .into_iter()
+        .next()
+        .expect("trunk");
+    let mut input = trunk.trunk.to_input();
+    input.from_user = "office_account".into();
+    input.auth_username = String::new();
+    input.register = true;
+    input.reg_port = "5099".into();
+    trunks::update(&core, trunk.id, trunk.version, &input)
+        .await
+        .expect("trunk saved");
+    // An empty secret in the form keeps the stored one: clear it in the row.
+    sqlx::query("UPDATE trunks SET secret = '' WHERE id = ?")
+        .bind(trunk.id)
+        .execute(&pool)
+        .await
+        .expect("general password cleared");
+    pool.close().await;
 }
 
 /// The phone dials 4185551234; the provider challenges (407), answers
@@ -290,15 +326,22 @@ async fn outgoing_call(test: &str, who: HangsUp, proxy: Option<&str>) {
             "lab_provider_rr_bye_uas.xml",
             "the ACK must follow the Record-Route, the BYE get its 200",
         ),
+        HangsUp::PhoneViaOfficeAccount => (
+            "lab_provider_fromuser_uas.xml",
+            "From user office_account, the Register tab's digest, then the Record-Route",
+        ),
     };
     let (lab, db) = office_with(test, false, proxy).await;
+    if matches!(who, HangsUp::PhoneViaOfficeAccount) {
+        office_account(&db).await;
+    }
     let mut provider = lab.provider("provider", scenario).await;
     let _pbx = lab.start_trunkline(&db, &[]).await;
     let mut phone = lab.baresip("1000", LINE_PASSWORD);
     let mut p = Problems::default();
     if dial(&mut p, &mut phone, "4185551234").await {
         let ended = match who {
-            HangsUp::Phone => {
+            HangsUp::Phone | HangsUp::PhoneViaOfficeAccount => {
                 tokio::time::sleep(2 * SECOND).await;
                 phone.command("/hangup").await;
                 phone.wait_for("terminated", 5 * SECOND).await
@@ -329,6 +372,14 @@ async fn lab_outgoing_call_through_the_trunks_outbound_proxy() {
 #[tokio::test]
 async fn lab_outgoing_call_provider_hangs_up() {
     outgoing_call("outgoing-rr-bye", HangsUp::Provider, None).await;
+}
+
+/// chan_sip's `fromuser` is what the provider sees in From, and a trunk
+/// whose only credentials are on its Register tab answers the challenge
+/// with them, through the NAT.
+#[tokio::test]
+async fn lab_outgoing_call_from_user_and_register_tab_credentials() {
+    outgoing_call("outgoing-fromuser", HangsUp::PhoneViaOfficeAccount, None).await;
 }
 
 /// The DID flow: the trunk registers (through the NAT), the phone
