@@ -63,7 +63,7 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
   const putNat = async (external: string, networks: string[]) => {
     const current = await (await page.request.get('/api/v1/nat')).json();
     const put = await page.request.put('/api/v1/nat', {
-      data: { version: current.version, external_address: external, local_networks: networks },
+      data: { version: current.version, external_address: external, local_networks: networks, bind_address: current.bind_address },
     });
     expect(put.status()).toBe(200);
   };
