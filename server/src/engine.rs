@@ -5,25 +5,26 @@
 //! through `apply`, which leaves unchanged ones alone.
 
 use crate::sip::proto::call::CallId;
-use crate::sip::proto::qualify::PeerStatus;
 use crate::sip::proto::qualify::QualifyConfig;
 use crate::sip::proto::registration::{HostPort, RegistrationConfig};
-use crate::sip::proto::status_format::format_time;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::addresses::{external_sent_by, NatSettings};
 use crate::sip::runtime::{
-    CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec, TrunkStatus,
+    CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec,
 };
 use app::model::calls::{CallLogEntry, UnmatchedCall};
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
-use app::model::registry::{QualifyState, RegistryAction, RegistryEntry, StateChange};
+use app::model::registry::{RegistryAction, RegistryEntry};
 use app::model::trunk::Transport as TrunkTransport;
 use app::model::PbxConfig;
+use app::ssr::board::Board;
 use app::ssr::state::{EngineCommand, EngineLink};
+use registry::RegistryFollower;
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -31,6 +32,9 @@ use tokio::sync::{mpsc, watch};
 pub mod calls;
 pub mod lines;
 pub mod nat;
+pub mod registry;
+
+pub use registry::{peer_status, qualify_state};
 
 /// Where the engine listens and how providers reach it.
 #[derive(Clone, Debug)]
@@ -53,8 +57,10 @@ pub async fn start(
     unmatched: mpsc::UnboundedSender<UnmatchedCall>,
     stop: watch::Receiver<bool>,
 ) -> io::Result<(SocketAddr, EngineLink)> {
-    let (directory_tx, directory) =
-        watch::channel(Arc::new(lines::directory(&config.borrow(), &[])));
+    let (directory_tx, directory) = watch::channel(Arc::new(lines::directory(
+        &config.borrow(),
+        &BTreeMap::new(),
+    )));
     let (call_events, call_rx) = mpsc::unbounded_channel();
     let (live_tx, live_rx) = watch::channel(Arc::new(Vec::new()));
     let (live_calls_tx, live_calls) = watch::channel(Arc::new(Vec::new()));
@@ -75,15 +81,16 @@ pub async fn start(
     tokio::spawn(obey(command_rx, sip.handle.clone(), sip.lines.lift.clone()));
     let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));
     tokio::spawn(lines::follow_bindings(sip.lines.bindings.clone(), lines_tx));
-    let (registry_tx, registry) = watch::channel(Arc::new(Vec::new()));
+    let (registry_tx, registry) = watch::channel(Board::default());
     let (actions, action_rx) = mpsc::unbounded_channel();
     let counters = sip.handle.counters.clone();
+    let built = Arc::new(AtomicU64::new(0));
     tokio::spawn(follow(
         sip.registrations,
         sip.handle.clone(),
         config,
         options,
-        registry_tx,
+        (registry_tx, RegistryFollower::new(built.clone())),
         action_rx,
         directory_tx,
     ));
@@ -96,7 +103,10 @@ pub async fn start(
             live_calls,
             watched: sip.lines.watched.clone(),
             commands,
-            stats: Arc::new(move || counters.snapshot()),
+            stats: Arc::new(move || app::model::registry::SipStats {
+                registry_rows_built: built.load(Ordering::Relaxed),
+                ..counters.snapshot()
+            }),
             sip_listening: Some(sip.local),
         },
     ))
@@ -124,7 +134,7 @@ async fn follow(
     runtime: RuntimeHandle,
     mut config: watch::Receiver<Arc<PbxConfig>>,
     options: EngineOptions,
-    registry: watch::Sender<Arc<Vec<RegistryEntry>>>,
+    (registry, mut rows): (watch::Sender<Board<RegistryEntry>>, RegistryFollower),
     mut actions: mpsc::UnboundedReceiver<(i64, RegistryAction)>,
     directory: watch::Sender<Arc<crate::sip::runtime::Directory>>,
 ) {
@@ -138,12 +148,13 @@ async fn follow(
         runtime.set_nat(in_force.clone());
     }
     registrations.apply(specs(&current, &options, &in_force));
+    rows.reconfigured(&current);
     let mut refresh = tokio::time::interval(nat::REFRESH);
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     refresh.tick().await;
-    // What the calls' directory was last built from; the initial one
-    // (`start`) knew no monitoring yet.
-    let mut built_from = (u64::MAX, Vec::new());
+    // The configuration the calls' directory was last built from; the
+    // initial one (`start`) knew no monitoring yet.
+    let mut built_from = u64::MAX;
     loop {
         let mut reconfigured = false;
         let mut look_again = false;
@@ -152,6 +163,7 @@ async fn follow(
                 if changed.is_err() { break; }
                 current = config.borrow_and_update().clone();
                 tracing::debug!(generation = current.generation, "applying configuration");
+                rows.reconfigured(&current);
                 reconfigured = true;
                 look_again = true;
             }
@@ -180,25 +192,16 @@ async fn follow(
         if reconfigured {
             registrations.apply(specs(&current, &options, &in_force));
         }
-        let rows = entries(&current, &status.borrow_and_update());
         // Calls follow both the configuration and the monitoring: a trunk
         // that turns UNREACHABLE is skipped by the next call. Most status
         // changes are registration refreshes: the directory (a copy of the
         // whole dial plan) is rebuilt only when the configuration or a
         // trunk's availability changed.
-        let available = lines::availability(&current, &rows);
-        if built_from != (current.generation, available.clone()) {
-            built_from = (current.generation, available);
-            directory.send_replace(Arc::new(lines::directory(&current, &rows)));
+        let availability_changed = rows.update(&current, &mut status, &registry);
+        if availability_changed || built_from != current.generation {
+            built_from = current.generation;
+            directory.send_replace(Arc::new(lines::directory(&current, rows.unavailable())));
         }
-        registry.send_if_modified(|old| {
-            if **old == rows {
-                false
-            } else {
-                *old = Arc::new(rows);
-                true
-            }
-        });
     }
 }
 
@@ -321,84 +324,5 @@ pub(crate) fn host_port(raw: &str) -> Option<HostPort> {
             Some(HostPort::new(host, port.parse().unwrap_or(5060)))
         }
         _ => Some(HostPort::new(raw, 5060)),
-    }
-}
-
-/// The registry rows, by trunk name, for every trunk that registers or is
-/// monitored.
-pub fn entries(config: &PbxConfig, status: &BTreeMap<i64, TrunkStatus>) -> Vec<RegistryEntry> {
-    let mut rows: Vec<RegistryEntry> = config
-        .trunks
-        .iter()
-        .filter_map(|t| {
-            let s = status.get(&t.id)?;
-            let reg = s.registration.as_ref();
-            Some(RegistryEntry {
-                trunk_id: t.id,
-                trunk: t.trunk.name.clone(),
-                registers: reg.is_some(),
-                host: reg
-                    .map(|r| r.host.clone())
-                    .unwrap_or_else(|| t.trunk.host_label()),
-                username: reg.map(|r| r.username.clone()).unwrap_or_default(),
-                refresh: reg.and_then(|r| r.refresh_secs).unwrap_or(0),
-                state: reg.map_or_else(
-                    || "Unregistered".to_owned(),
-                    |r| r.state.as_str().to_owned(),
-                ),
-                reg_time: reg.and_then(|r| r.registered_at),
-                reg_time_text: reg
-                    .and_then(|r| r.registered_at)
-                    .map(format_time)
-                    .unwrap_or_default(),
-                last_response: reg.and_then(|r| r.last_response.clone()),
-                attempts: reg.map_or(0, |r| r.attempts),
-                next_register_at: reg.and_then(|r| r.next_attempt_at),
-                qualify: qualify_state(s.qualify),
-                next_qualify_at: s.next_qualify_at,
-                nat_warning: reg.and_then(|r| {
-                    let seen = r.nat_seen.as_deref()?;
-                    Some(app::model::registry::nat_warning(&r.host, seen))
-                }),
-                history: reg
-                    .map(|r| {
-                        r.history
-                            .iter()
-                            .map(|h| StateChange {
-                                at: h.at,
-                                at_text: format_time(h.at),
-                                from: h.from.as_str().to_owned(),
-                                to: h.to.as_str().to_owned(),
-                                reason: h.reason.clone(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| a.trunk.cmp(&b.trunk));
-    rows
-}
-
-/// The engine's qualify status in the console's words.
-pub fn qualify_state(status: PeerStatus) -> QualifyState {
-    match status {
-        PeerStatus::Unknown => QualifyState::Unknown,
-        PeerStatus::Ok(ms) => QualifyState::Ok(ms),
-        PeerStatus::Lagged(ms) => QualifyState::Lagged(ms),
-        PeerStatus::Unreachable => QualifyState::Unreachable,
-        PeerStatus::Unmonitored => QualifyState::Unmonitored,
-    }
-}
-
-/// And back, for `sip show peers`.
-pub fn peer_status(state: QualifyState) -> PeerStatus {
-    match state {
-        QualifyState::Unknown => PeerStatus::Unknown,
-        QualifyState::Ok(ms) => PeerStatus::Ok(ms),
-        QualifyState::Lagged(ms) => PeerStatus::Lagged(ms),
-        QualifyState::Unreachable => PeerStatus::Unreachable,
-        QualifyState::Unmonitored => PeerStatus::Unmonitored,
     }
 }

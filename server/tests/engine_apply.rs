@@ -5,70 +5,18 @@
 //! 127.0.0.1 that answers 200 and records every REGISTER it receives.
 
 use app::model::config::{Secret, TrunkConfig};
+use app::model::registry::RegistryAction;
 use app::model::trunk::{TrunkInput, ValidationContext};
 use app::model::PbxConfig;
+use app::ssr::state::EngineLink;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, watch};
 use trunkline::engine::{start, EngineOptions};
 
-/// (From user, requested expiry) of one REGISTER.
-type Seen = (String, u32);
+mod common;
 
-fn header<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    text.lines()
-        .find(|l| {
-            l.len() > name.len()
-                && l[..name.len()].eq_ignore_ascii_case(name)
-                && l[name.len()..].starts_with(':')
-        })
-        .map(|l| l[name.len() + 1..].trim())
-}
-
-/// Answers every REGISTER with 200 and reports what it asked for.
-async fn provider() -> (u16, mpsc::UnboundedReceiver<Seen>) {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("bind provider");
-    let port = socket.local_addr().expect("addr").port();
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut buf = vec![0u8; 65_536];
-        while let Ok((n, from)) = socket.recv_from(&mut buf).await {
-            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-            if !text.starts_with("REGISTER ") {
-                continue;
-            }
-            let from_hdr = header(&text, "From").unwrap_or("");
-            let user = from_hdr
-                .split("sip:")
-                .nth(1)
-                .and_then(|r| r.split('@').next())
-                .unwrap_or("")
-                .to_owned();
-            let expires = header(&text, "Expires")
-                .and_then(|e| e.parse().ok())
-                .unwrap_or(u32::MAX);
-            let _ = tx.send((user, expires));
-            let contact = header(&text, "Contact").unwrap_or("");
-            let mut response = String::from("SIP/2.0 200 OK\r\n");
-            for name in ["Via", "From", "Call-ID", "CSeq"] {
-                if let Some(v) = header(&text, name) {
-                    response.push_str(&format!("{name}: {v}\r\n"));
-                }
-            }
-            response.push_str(&format!(
-                "To: {};tag=prov\r\n",
-                header(&text, "To").unwrap_or("")
-            ));
-            if expires > 0 {
-                response.push_str(&format!("Contact: {contact};expires={expires}\r\n"));
-            }
-            response.push_str("Content-Length: 0\r\n\r\n");
-            let _ = socket.send_to(response.as_bytes(), from).await;
-        }
-    });
-    (port, rx)
-}
+use common::registrar::{provider, Seen};
 
 fn trunk(id: i64, user: &str, port: u16, expiry: u32) -> TrunkConfig {
     let input = TrunkInput {
@@ -114,20 +62,33 @@ fn publish(tx: &watch::Sender<Arc<PbxConfig>>, trunks: Vec<TrunkConfig>) {
     }));
 }
 
-#[tokio::test]
-async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
-    let (port, mut wire) = provider().await;
+/// The engine on 127.0.0.1, following `config`; it runs until `stop`.
+struct Engine {
+    config: watch::Sender<Arc<PbxConfig>>,
+    stop: watch::Sender<bool>,
+    link: EngineLink,
+}
+
+async fn engine() -> Engine {
     let (config, config_rx) = watch::channel(Arc::new(PbxConfig::default()));
     let (stop, stopped) = watch::channel(false);
     let options = EngineOptions {
         sip_bind: "127.0.0.1:0".parse().expect("addr"),
         external_address: None,
     };
-    let (call_log, _ended) = tokio::sync::mpsc::unbounded_channel();
-    let (unmatched, _unmatched) = tokio::sync::mpsc::unbounded_channel();
+    // No call is made: what would go to the call log may go nowhere.
+    let (call_log, _) = mpsc::unbounded_channel();
+    let (unmatched, _) = mpsc::unbounded_channel();
     let (_, link) = start(options, config_rx, Vec::new(), call_log, unmatched, stopped)
         .await
         .expect("engine");
+    Engine { config, stop, link }
+}
+
+#[tokio::test]
+async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
+    let (port, mut wire) = provider().await;
+    let Engine { config, stop, link } = engine().await;
 
     // Two new trunks: both register at once.
     publish(
@@ -142,7 +103,7 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
     let mut registry = link.registry.clone();
     let registered = tokio::time::timeout(
         Duration::from_secs(5),
-        registry.wait_for(|rows| rows.len() == 2 && rows.iter().all(|r| r.state == "Registered")),
+        registry.wait_for(|rows| rows.len() == 2 && rows.rows().all(|r| r.state == "Registered")),
     )
     .await
     // Drop the borrow at once: holding it would block the engine's next update.
@@ -180,5 +141,54 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
     let seen = collect(&mut wire, Duration::from_secs(2)).await;
     assert_eq!(seen, vec![("alpha".into(), 0)]);
 
+    let _ = stop.send(true);
+}
+
+/// One trunk's status change costs one registry row however many trunks
+/// there are (issue 21: rebuilding all 10,000 rows per refresh cost a
+/// core). The engine counts the rows it builds (`sip show stats`).
+#[tokio::test]
+async fn one_trunk_reregistering_rebuilds_its_own_registry_row_only() {
+    const TRUNKS: i64 = 300;
+    let (port, mut wire) = provider().await;
+    let Engine { config, stop, link } = engine().await;
+    publish(
+        &config,
+        (1..=TRUNKS)
+            .map(|id| trunk(id, &format!("t{id}"), port, 600))
+            .collect(),
+    );
+    let mut registry = link.registry.clone();
+    let registered = tokio::time::timeout(
+        Duration::from_secs(20),
+        registry.wait_for(|rows| {
+            rows.len() == TRUNKS as usize && rows.rows().all(|r| r.state == "Registered")
+        }),
+    )
+    .await
+    .map(|r| r.is_ok());
+    assert_eq!(registered, Ok(true), "all {TRUNKS} trunks should register");
+    let first_wave = collect(&mut wire, Duration::from_secs(1)).await;
+    assert!(first_wave.len() <= TRUNKS as usize, "{first_wave:?}");
+    let before = (link.stats)().registry_rows_built;
+    assert!(
+        before >= TRUNKS as u64,
+        "each trunk's row was built at least once: {before}"
+    );
+
+    let _ = link.actions.send((7, RegistryAction::Reregister));
+    let seen = collect(&mut wire, Duration::from_secs(2)).await;
+    assert_eq!(
+        seen,
+        vec![("t7".into(), 600)],
+        "trunk 7 alone registers again"
+    );
+    let built = (link.stats)().registry_rows_built - before;
+    assert!(
+        (1..=4).contains(&built),
+        "one trunk re-registering rebuilt {built} registry rows (of {TRUNKS})"
+    );
+    let row = link.registry.borrow().get(7).map(|r| r.state.clone());
+    assert_eq!(row.as_deref(), Some("Registered"));
     let _ = stop.send(true);
 }

@@ -1,11 +1,11 @@
 //! Registration manager + runtime against real SIPp providers on 127.0.0.1 (REFERENCE.md §6):
 //! 401 then 200 with refreshes, 403, and a provider that goes away and comes back.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
 
+use app::ssr::board::Board;
 use tokio::net::UdpSocket;
 use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, watch};
@@ -13,7 +13,7 @@ use trunkline::sip::proto::registration::{HostPort, RegState, RegistrationConfig
 use trunkline::sip::proto::EndpointConfig;
 use trunkline::sip::runtime::{Registrations, RegistrationsHandle, Runtime, TrunkStatus};
 
-type Status = watch::Receiver<BTreeMap<i64, TrunkStatus>>;
+type Status = watch::Receiver<Board<TrunkStatus>>;
 
 fn free_udp_port() -> u16 {
     let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
@@ -71,7 +71,7 @@ fn trunk(port: u16) -> RegistrationConfig {
 
 fn state(st: &Status) -> Option<RegState> {
     st.borrow()
-        .get(&1)
+        .get(1)
         .and_then(|t| t.registration.as_ref())
         .map(|r| r.state)
 }
@@ -102,7 +102,7 @@ async fn wait_until(
 
 fn registered_count(st: &Status) -> usize {
     st.borrow()
-        .get(&1)
+        .get(1)
         .and_then(|t| t.registration.as_ref())
         .map_or(0, |r| {
             r.history
@@ -123,7 +123,12 @@ async fn challenged_then_registered_and_refreshed_before_expiry() {
     assert!(wait_for(&mut st, RegState::Registered, Duration::from_secs(5)).await);
     {
         let s = st.borrow();
-        let r = s[&1].registration.as_ref().expect("registration");
+        let r = s
+            .get(1)
+            .expect("trunk 1")
+            .registration
+            .as_ref()
+            .expect("registration");
         assert_eq!(r.last_response.as_deref(), Some("200 OK"));
         // Granted 3 s via Contact expires=: refresh after 3 - 0.6 s.
         assert_eq!(r.refresh_secs, Some(2));
@@ -133,7 +138,11 @@ async fn challenged_then_registered_and_refreshed_before_expiry() {
     while registered_count(&st) < 3 && tokio::time::Instant::now() < deadline {
         let _ = tokio::time::timeout(Duration::from_millis(500), st.changed()).await;
     }
-    assert!(registered_count(&st) >= 3, "{:?}", st.borrow()[&1]);
+    assert!(
+        registered_count(&st) >= 3,
+        "{:?}",
+        st.borrow().get(1).expect("trunk 1")
+    );
     let out = child.wait_with_output().await.expect("sipp ran");
     assert!(
         out.status.success(),
@@ -152,7 +161,10 @@ async fn forbidden_gives_no_authentication() {
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
     assert!(wait_for(&mut st, RegState::NoAuthentication, Duration::from_secs(5)).await);
-    let last = st.borrow()[&1]
+    let last = st
+        .borrow()
+        .get(1)
+        .expect("trunk 1")
         .registration
         .as_ref()
         .and_then(|r| r.last_response.clone());
@@ -186,7 +198,9 @@ async fn recovers_after_the_provider_comes_back() {
     let gone = |s: Option<RegState>| s.is_some_and(|s| s != RegState::Registered);
     assert!(wait_until(&mut st, gone, Duration::from_secs(8)).await);
     let timed_out = |st: &Status| {
-        st.borrow()[&1]
+        st.borrow()
+            .get(1)
+            .expect("trunk 1")
             .registration
             .as_ref()
             .and_then(|r| r.last_response.clone())
@@ -196,13 +210,19 @@ async fn recovers_after_the_provider_comes_back() {
     let second = sipp("reg_once_uas.xml", port, 1);
     let back = wait_for(&mut st, RegState::Registered, Duration::from_secs(10)).await;
     if !back {
-        let status = format!("{:#?}", st.borrow()[&1]);
+        let status = format!("{:#?}", st.borrow().get(1).expect("trunk 1"));
         let mut second = second;
         let _ = second.start_kill();
         let out = second.wait_with_output().await.expect("sipp ran");
         panic!("{status}\nsipp: {}", String::from_utf8_lossy(&out.stderr));
     }
-    let attempts_reset = st.borrow()[&1].registration.as_ref().map(|r| r.attempts);
+    let attempts_reset = st
+        .borrow()
+        .get(1)
+        .expect("trunk 1")
+        .registration
+        .as_ref()
+        .map(|r| r.attempts);
     assert_eq!(attempts_reset, Some(0));
     drop(second);
     h.apply(Vec::new());

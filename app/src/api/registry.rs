@@ -7,12 +7,7 @@ use leptos::server_fn::codec::Json;
 /// The rows for the first render; the page then follows the SSE stream.
 #[server(prefix = "/api", endpoint = "registry")]
 pub async fn registry() -> Result<Vec<RegistryEntry>, ServerFnError> {
-    Ok(super::server::state()?
-        .engine
-        .registry
-        .borrow()
-        .as_ref()
-        .clone())
+    Ok(super::server::state()?.engine.registry_rows())
 }
 
 /// "Re-register now" or "Send OPTIONS now" for one trunk.

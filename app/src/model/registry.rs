@@ -50,6 +50,37 @@ pub struct RegistryEntry {
     pub nat_warning: Option<String>,
 }
 
+/// How the registry lists its rows: by trunk name, as chan_sip sorts them.
+pub fn sort_rows(rows: &mut [RegistryEntry]) {
+    rows.sort_by(|a, b| (&a.trunk, a.trunk_id).cmp(&(&b.trunk, b.trunk_id)));
+}
+
+/// What changed in the registry since the last event of its stream
+/// (`event: registry-delta`): the rows that changed or appeared, and the
+/// trunks whose rows are gone. A follower applies it to the rows it holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryDelta {
+    pub rows: Vec<RegistryEntry>,
+    pub removed: Vec<i64>,
+}
+
+impl RegistryDelta {
+    /// `rows`, sorted as `sort_rows` sorts, with this change made.
+    pub fn apply(self, rows: &mut Vec<RegistryEntry>) {
+        let changed: std::collections::HashSet<i64> = self
+            .removed
+            .iter()
+            .copied()
+            .chain(self.rows.iter().map(|r| r.trunk_id))
+            .collect();
+        rows.retain(|r| !changed.contains(&r.trunk_id));
+        for row in self.rows {
+            let at = rows.partition_point(|r| (&r.trunk, r.trunk_id) < (&row.trunk, row.trunk_id));
+            rows.insert(at, row);
+        }
+    }
+}
+
 /// The NAT self-check's sentence for a registrar at `host` that sees this PBX as `seen`.
 pub fn nat_warning(host: &str, seen: &str) -> String {
     format!(
@@ -104,4 +135,68 @@ pub struct SipStats {
     pub blocked: u64,
     /// Requests answered 503 because the registrar and dial plan were behind.
     pub turned_away: u64,
+    /// Registry rows the engine built from trunk status: one per trunk
+    /// whose status changed, never every trunk per change.
+    #[serde(default)]
+    pub registry_rows_built: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, trunk: &str, state: &str) -> RegistryEntry {
+        RegistryEntry {
+            trunk_id: id,
+            trunk: trunk.into(),
+            registers: true,
+            host: "203.0.113.7:5060".into(),
+            username: trunk.into(),
+            refresh: 0,
+            state: state.into(),
+            reg_time: None,
+            reg_time_text: String::new(),
+            last_response: None,
+            attempts: 0,
+            next_register_at: None,
+            qualify: QualifyState::Unmonitored,
+            next_qualify_at: None,
+            history: Vec::new(),
+            nat_warning: None,
+        }
+    }
+
+    #[test]
+    fn a_delta_replaces_adds_and_removes_rows_keeping_them_by_name() {
+        let mut rows = vec![
+            row(3, "alpha", "Registered"),
+            row(1, "bravo", "Registered"),
+            row(2, "charlie", "Registered"),
+        ];
+        RegistryDelta {
+            rows: vec![row(1, "bravo", "Rejected"), row(9, "able", "Request Sent")],
+            removed: vec![2],
+        }
+        .apply(&mut rows);
+        let seen: Vec<(i64, &str)> = rows
+            .iter()
+            .map(|r| (r.trunk_id, r.state.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(9, "Request Sent"), (3, "Registered"), (1, "Rejected")]
+        );
+    }
+
+    #[test]
+    fn a_renamed_trunk_moves_to_its_new_place() {
+        let mut rows = vec![row(1, "alpha", "Registered"), row(2, "bravo", "Registered")];
+        RegistryDelta {
+            rows: vec![row(1, "zulu", "Registered")],
+            removed: Vec::new(),
+        }
+        .apply(&mut rows);
+        let names: Vec<&str> = rows.iter().map(|r| r.trunk.as_str()).collect();
+        assert_eq!(names, vec!["bravo", "zulu"]);
+    }
 }

@@ -4,6 +4,8 @@
 //! monitoring result and a short history per trunk.
 
 use crate::api::registry::{registry, RegistryAct};
+#[cfg(feature = "hydrate")]
+use crate::model::registry::RegistryDelta;
 use crate::model::registry::{QualifyState, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -148,6 +150,7 @@ fn live_updates(live: RwSignal<Option<Vec<RegistryEntry>>>, now: RwSignal<Option
     let Ok(source) = web_sys::EventSource::new("/api/v1/registry/stream") else {
         return;
     };
+    // The stream starts with every row, then sends only what changed.
     let on_rows =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             if let Some(text) = event.data().as_string() {
@@ -156,12 +159,27 @@ fn live_updates(live: RwSignal<Option<Vec<RegistryEntry>>>, now: RwSignal<Option
                 }
             }
         });
+    let on_delta =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            if let Ok(delta) = serde_json::from_str::<RegistryDelta>(&text) {
+                live.update(|rows| {
+                    if let Some(rows) = rows {
+                        delta.apply(rows);
+                    }
+                });
+            }
+        });
     let _ = source.add_event_listener_with_callback("registry", on_rows.as_ref().unchecked_ref());
+    let _ = source
+        .add_event_listener_with_callback("registry-delta", on_delta.as_ref().unchecked_ref());
     // The browser objects stay on this (only) thread; the wrapper lets the
     // cleanup closure satisfy Leptos's Send bound.
-    let guard = send_wrapper::SendWrapper::new((source, on_rows));
+    let guard = send_wrapper::SendWrapper::new((source, on_rows, on_delta));
     on_cleanup(move || {
-        let (source, _on_rows) = guard.take();
+        let (source, _on_rows, _on_delta) = guard.take();
         source.close();
         if let Some(handle) = interval {
             handle.clear();

@@ -2,6 +2,7 @@
 //! SQLite store and the services that validate, store and publish changes.
 
 pub mod auth;
+pub mod board;
 pub mod db;
 pub mod service;
 pub mod state;

@@ -2,10 +2,11 @@
 
 use crate::model::calls::LiveCall;
 use crate::model::lines::LineBinding;
-use crate::model::registry::{RegistryAction, RegistryEntry, SipStats};
+use crate::model::registry::{sort_rows, RegistryAction, RegistryEntry, SipStats};
 use crate::model::security::WatchedAddress;
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
+use crate::ssr::board::Board;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 use std::net::IpAddr;
@@ -54,7 +55,8 @@ pub enum EngineCommand {
 /// console never reaches into the engine itself (DESIGN.md, "Status").
 #[derive(Clone)]
 pub struct EngineLink {
-    pub registry: watch::Receiver<Arc<Vec<RegistryEntry>>>,
+    /// Each trunk's registry row by trunk id; a status change replaces one row.
+    pub registry: watch::Receiver<Board<RegistryEntry>>,
     pub actions: mpsc::UnboundedSender<(i64, RegistryAction)>,
     /// Where the users' lines are registered, live.
     pub lines: watch::Receiver<Arc<Vec<LineBinding>>>,
@@ -74,7 +76,7 @@ impl EngineLink {
     /// A link to no engine (tests of the console alone): an empty
     /// registry that never changes, actions that go nowhere.
     pub fn detached() -> Self {
-        let (_, registry) = watch::channel(Arc::new(Vec::new()));
+        let (_, registry) = watch::channel(Board::default());
         let (actions, _) = mpsc::unbounded_channel();
         let (_, lines) = watch::channel(Arc::new(Vec::new()));
         let (_, live_calls) = watch::channel(Arc::new(Vec::new()));
@@ -99,6 +101,19 @@ impl EngineLink {
             tracing::warn!(?command, "no SIP engine to act on");
         }
         sent
+    }
+
+    /// Every registry row, by trunk name: what the list, REST and the CLI show.
+    pub fn registry_rows(&self) -> Vec<RegistryEntry> {
+        // Copied out first, so the engine's next change does not wait on the sort.
+        let mut rows: Vec<RegistryEntry> = self
+            .registry
+            .borrow()
+            .rows()
+            .map(|row| RegistryEntry::clone(row))
+            .collect();
+        sort_rows(&mut rows);
+        rows
     }
 
     pub fn act(&self, trunk_id: i64, action: RegistryAction) {

@@ -12,14 +12,14 @@ use app::model::lines::LineBinding;
 use app::model::registry::{QualifyState, RegistryEntry};
 use app::model::security::{SipSecurity, FREE_TRIES};
 use app::model::PbxConfig;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
 /// Why calls pass a trunk over at once, from its monitoring (REFERENCE
 /// §2): UNREACHABLE or LAGGED.
-fn unavailable(registry: &[RegistryEntry], trunk_id: i64) -> Option<String> {
-    let entry = registry.iter().find(|e| e.trunk_id == trunk_id)?;
+pub fn unavailable(entry: &RegistryEntry) -> Option<String> {
     match entry.qualify {
         QualifyState::Unreachable | QualifyState::Lagged(_) => Some(format!(
             "Trunk {} is {}, so calls skip it.",
@@ -29,20 +29,10 @@ fn unavailable(registry: &[RegistryEntry], trunk_id: i64) -> Option<String> {
     }
 }
 
-/// Which trunks monitoring makes calls skip, with why: what, besides the
-/// configuration, the directory depends on.
-pub fn availability(config: &PbxConfig, registry: &[RegistryEntry]) -> Vec<(i64, Option<String>)> {
-    config
-        .trunks
-        .iter()
-        .map(|t| (t.id, unavailable(registry, t.id)))
-        .collect()
-}
-
 /// What the lines task works from: line passwords and user ids by line
 /// username, the dial plan, and the enabled trunks with their
-/// credentials and whether monitoring says they are unavailable.
-pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
+/// credentials and, by trunk id, why monitoring makes calls skip them.
+pub fn directory(config: &PbxConfig, unavailable: &BTreeMap<i64, String>) -> Directory {
     Directory {
         lines: config
             .users
@@ -76,7 +66,7 @@ pub fn directory(config: &PbxConfig, registry: &[RegistryEntry]) -> Directory {
                     from_domain: trunk.from_domain.clone(),
                     from_user: trunk.from_user.clone(),
                     call_limit: u32::from(trunk.call_limit),
-                    unavailable: unavailable(registry, t.id),
+                    unavailable: unavailable.get(&t.id).cloned(),
                     connection: trunk.connection_type,
                     outbound_proxy: super::host_port(&trunk.outbound_proxy)
                         .map(|proxy| (proxy.host, proxy.port)),
@@ -220,7 +210,11 @@ mod tests {
             monitored(2, "second", QualifyState::Lagged(2500)),
             monitored(3, "third", QualifyState::Ok(12)),
         ];
-        let dir = directory(&config, &registry);
+        let skipped: BTreeMap<i64, String> = registry
+            .iter()
+            .filter_map(|row| Some((row.trunk_id, unavailable(row)?)))
+            .collect();
+        let dir = directory(&config, &skipped);
         let reasons: Vec<Option<String>> =
             dir.trunks.iter().map(|t| t.unavailable.clone()).collect();
         assert_eq!(

@@ -165,7 +165,7 @@ pub fn spec() -> Value {
                         "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/RegistryEntry" } } } } } } }
             },
             "/api/v1/registry/stream": {
-                "get": { "summary": "The same rows as server-sent events (`event: registry`), sent at once and after every change", "responses": {
+                "get": { "summary": "The same rows as server-sent events: every row at once (`event: registry`), then after each change only the rows that changed (`event: registry-delta`, `{\"rows\": [...], \"removed\": [trunk ids]}`); every row again if the client fell far behind", "responses": {
                     "200": { "description": "text/event-stream" } } }
             },
             "/api/v1/registry/{id}/register": {

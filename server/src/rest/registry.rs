@@ -9,9 +9,10 @@ use crate::sip::proto::status_format::{
     show_peers, show_registry, show_stats, PeerRow, RegistryRow,
 };
 use app::model::lines::{line_statuses, LineBinding, LineStatus};
-use app::model::registry::{RegistryAction, RegistryEntry};
+use app::model::registry::{sort_rows, RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
 use app::model::user::User;
+use app::ssr::board::Board;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -19,29 +20,72 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use axum::Json;
 use futures_util::stream::{self, Stream};
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
-    Json(state.engine.registry.borrow().as_ref().clone())
+    Json(state.engine.registry_rows())
 }
 
-/// Sends the current rows at once, then again after every change.
+/// Sends every row at once (`event: registry`), then after each change
+/// only the rows that changed (`event: registry-delta`): with thousands of
+/// trunks refreshing, the whole table per change would cost the server a
+/// core and the browser its bandwidth. A follower that fell too far behind
+/// gets every row again.
 pub async fn stream(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let mut rx = state.engine.registry.clone();
-    rx.mark_changed();
-    let events = stream::unfold(rx, |mut rx| async move {
-        rx.changed().await.ok()?;
-        let rows = rx.borrow_and_update().clone();
-        let event = Event::default()
-            .event("registry")
-            .json_data(rows.as_ref())
-            .unwrap_or_else(|_| Event::default().comment("unserialisable"));
-        Some((Ok(event), rx))
+    let start = (state.engine.registry.clone(), None::<u64>);
+    let events = stream::unfold(start, |(mut rx, seen)| async move {
+        loop {
+            if seen.is_some() {
+                rx.changed().await.ok()?;
+            }
+            let (next, seq) = {
+                let board = rx.borrow_and_update();
+                let next = match seen.map(|seq| board.changed_since(seq)) {
+                    Some(Some(ids)) if ids.is_empty() => None,
+                    Some(Some(ids)) => Some(Next::Delta(delta(&board, ids))),
+                    Some(None) | None => Some(Next::All(board.rows().cloned().collect())),
+                };
+                (next, board.seq())
+            };
+            let event = match next {
+                None => continue,
+                Some(Next::Delta(delta)) => {
+                    Event::default().event("registry-delta").json_data(&delta)
+                }
+                Some(Next::All(rows)) => {
+                    let mut rows: Vec<RegistryEntry> =
+                        rows.iter().map(|r| RegistryEntry::clone(r)).collect();
+                    sort_rows(&mut rows);
+                    Event::default().event("registry").json_data(&rows)
+                }
+            };
+            let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
+            return Some((Ok(event), (rx, Some(seq))));
+        }
     });
     Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+/// What one event of the stream carries.
+enum Next {
+    All(Vec<Arc<RegistryEntry>>),
+    Delta(RegistryDelta),
+}
+
+fn delta(board: &Board<RegistryEntry>, ids: BTreeSet<i64>) -> RegistryDelta {
+    let mut delta = RegistryDelta::default();
+    for id in ids {
+        match board.get(id) {
+            Some(row) => delta.rows.push(RegistryEntry::clone(row)),
+            None => delta.removed.push(id),
+        }
+    }
+    delta
 }
 
 pub async fn register_now(
@@ -72,10 +116,8 @@ fn act(state: &AppState, id: i64, action: RegistryAction) -> Result<StatusCode, 
 
 /// `sip show registry`, character for character as Asterisk prints it.
 pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoResponse {
-    let rows: Vec<RegistryRow> = state
-        .engine
-        .registry
-        .borrow()
+    let registry = state.engine.registry_rows();
+    let rows: Vec<RegistryRow> = registry
         .iter()
         .filter(|e| e.registers)
         .map(|e| RegistryRow {
@@ -89,13 +131,7 @@ pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoRespo
         .collect();
     // Asterisk's table stays byte-exact; the NAT self-check comes after it.
     let mut text = show_registry(&rows);
-    for warning in state
-        .engine
-        .registry
-        .borrow()
-        .iter()
-        .filter_map(|e| e.nat_warning.as_deref())
-    {
+    for warning in registry.iter().filter_map(|e| e.nat_warning.as_deref()) {
         text.push_str(warning);
         text.push('\n');
     }
@@ -128,8 +164,7 @@ pub async fn show_peers_text(State(state): State<AppState>) -> impl IntoResponse
                 format!("{}/{}", trunk.name, trunk.auth_username)
             };
             let status = registry
-                .iter()
-                .find(|e| e.trunk_id == t.id)
+                .get(t.id)
                 .map_or(PeerStatus::Unmonitored, |e| peer_status(e.qualify));
             PeerRow {
                 name,

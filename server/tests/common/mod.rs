@@ -3,6 +3,7 @@
 
 pub mod lab;
 pub mod pbx;
+pub mod registrar;
 pub mod rest;
 pub mod serve;
 

@@ -192,6 +192,7 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Send errors", stats.send_errors),
         ("Dropped from blocked addresses", stats.blocked),
         ("Turned away with 503 (overload)", stats.turned_away),
+        ("Registry rows rebuilt", stats.registry_rows_built),
     ];
     let mut out = String::new();
     for (label, count) in rows {

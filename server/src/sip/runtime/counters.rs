@@ -54,6 +54,8 @@ impl Counters {
             send_errors: self.send_errors.load(Ordering::Relaxed),
             blocked: self.blocked.load(Ordering::Relaxed),
             turned_away: self.overloaded.load(Ordering::Relaxed),
+            // Counted by the engine, not by SIP: `engine::start` adds it.
+            registry_rows_built: 0,
         }
     }
 }

@@ -121,6 +121,7 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         send_errors: 0,
         blocked: 45,
         turned_away: 7,
+        registry_rows_built: 12,
     };
     assert_eq!(
         show_stats(&stats),
@@ -130,6 +131,7 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Not SIP (answered 400 or dropped): 2\n\
          Send errors:                       0\n\
          Dropped from blocked addresses:    45\n\
-         Turned away with 503 (overload):   7\n"
+         Turned away with 503 (overload):   7\n\
+         Registry rows rebuilt:             12\n"
     );
 }

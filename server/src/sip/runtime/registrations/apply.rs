@@ -28,9 +28,9 @@ impl Registrations {
                     self.retire(now, c);
                 }
             }
-            self.status.send_modify(|m| {
-                m.remove(&id);
-            });
+            self.status.send_if_modified(|board| board.remove(id));
+            // So that the flush disarms its timers.
+            self.dirty.insert(id);
         }
         for (id, reg, qualify) in specs {
             let mut trunk = self.trunks.remove(&id).unwrap_or_default();
@@ -91,6 +91,7 @@ impl Registrations {
         if !c.is_finished() {
             self.next_id += 1;
             self.leaving.insert(self.next_id, c);
+            self.dirty_leaving.insert(self.next_id);
         }
     }
 }

@@ -5,13 +5,17 @@
 //! requests, events, timers and names between them and tokio.
 
 mod apply;
+mod deadlines;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
+
+use app::ssr::board::Board;
+use deadlines::Deadlines;
 
 use super::driver::RuntimeHandle;
 use super::status::{Trunk, TrunkStatus};
@@ -40,8 +44,8 @@ enum ManagerCommand {
     QualifyNow(i64),
 }
 
-/// Which client owns a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which client owns a transaction (or a deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Owner {
     Register(i64),
     Qualify(i64),
@@ -59,7 +63,7 @@ struct Resolved {
 #[derive(Debug, Clone)]
 pub struct RegistrationsHandle {
     commands: mpsc::UnboundedSender<ManagerCommand>,
-    status: watch::Receiver<BTreeMap<i64, TrunkStatus>>,
+    status: watch::Receiver<Board<TrunkStatus>>,
 }
 
 impl RegistrationsHandle {
@@ -85,8 +89,9 @@ impl RegistrationsHandle {
         let _ = self.commands.send(ManagerCommand::QualifyNow(trunk_id));
     }
 
-    /// Status of every trunk, updated in place on each change.
-    pub fn status(&self) -> watch::Receiver<BTreeMap<i64, TrunkStatus>> {
+    /// Status of every trunk, by trunk id: a change replaces that trunk's
+    /// row and is noted, so followers read only what changed.
+    pub fn status(&self) -> watch::Receiver<Board<TrunkStatus>> {
         self.status.clone()
     }
 }
@@ -99,12 +104,17 @@ pub struct Registrations {
     commands: mpsc::UnboundedReceiver<ManagerCommand>,
     resolved_tx: mpsc::UnboundedSender<Resolved>,
     resolved_rx: mpsc::UnboundedReceiver<Resolved>,
-    status: watch::Sender<BTreeMap<i64, TrunkStatus>>,
+    status: watch::Sender<Board<TrunkStatus>>,
     trunks: HashMap<i64, Trunk>,
     /// Removed or moved registrations still sending their `Expires: 0`.
     leaving: HashMap<u64, RegistrationClient>,
     owners: HashMap<TxId, Owner>,
+    /// Every client's next timer, so that an event costs O(log n).
+    deadlines: Deadlines<Owner>,
+    /// Trunks and leaving registrations touched since the last flush: only
+    /// they can have something to send, a new deadline or a new status.
     dirty: HashSet<i64>,
+    dirty_leaving: HashSet<u64>,
     local: HostPort,
     /// Our socket and the local networks: a registrar's address decides which of our
     /// addresses its REGISTERs carry.
@@ -127,7 +137,7 @@ impl Registrations {
         let (passthrough, rest) = mpsc::unbounded_channel();
         let (cmd_tx, commands) = mpsc::unbounded_channel();
         let (resolved_tx, resolved_rx) = mpsc::unbounded_channel();
-        let (status, status_rx) = watch::channel(BTreeMap::new());
+        let (status, status_rx) = watch::channel(Board::default());
         let handle = RegistrationsHandle {
             commands: cmd_tx,
             status: status_rx,
@@ -143,7 +153,9 @@ impl Registrations {
             trunks: HashMap::new(),
             leaving: HashMap::new(),
             owners: HashMap::new(),
+            deadlines: Deadlines::default(),
             dirty: HashSet::new(),
+            dirty_leaving: HashSet::new(),
             bind: SocketAddr::from(([127, 0, 0, 1], local.port)),
             local,
             nets: Vec::new(),
@@ -165,7 +177,7 @@ impl Registrations {
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            let deadline = self.next_deadline();
+            let deadline = self.deadlines.next();
             let sleep = async {
                 match deadline {
                     Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -184,17 +196,6 @@ impl Registrations {
             }
             self.flush().await;
         }
-    }
-
-    fn next_deadline(&self) -> Option<Instant> {
-        let trunks = self.trunks.values().flat_map(|t| {
-            [
-                t.reg.as_ref().and_then(RegistrationClient::poll_timeout),
-                t.qualify.as_ref().and_then(|(_, q)| q.poll_timeout()),
-            ]
-        });
-        let leaving = self.leaving.values().map(RegistrationClient::poll_timeout);
-        trunks.chain(leaving).flatten().min()
     }
 
     fn event(&mut self, ev: Event) {
@@ -239,6 +240,7 @@ impl Registrations {
                 if let Some(c) = self.leaving.get_mut(&k) {
                     c.handle_event(now, &ev);
                 }
+                self.dirty_leaving.insert(k);
             }
         }
     }
@@ -337,22 +339,45 @@ impl Registrations {
         self.dirty.insert(id);
     }
 
+    /// Fires the timers that are due, and only those.
     fn timers(&mut self) {
         let now = Instant::now();
-        for (id, t) in &mut self.trunks {
-            let due = |at: Option<Instant>| at.is_some_and(|at| at <= now);
-            if let Some(c) = t.reg.as_mut().filter(|c| due(c.poll_timeout())) {
-                c.handle_timeout(now);
-                self.dirty.insert(*id);
-            }
-            if let Some((_, q)) = t.qualify.as_mut().filter(|(_, q)| due(q.poll_timeout())) {
-                q.handle_timeout(now);
-                self.dirty.insert(*id);
+        for owner in self.deadlines.due(now) {
+            match owner {
+                Owner::Register(id) => {
+                    if let Some(c) = self.trunks.get_mut(&id).and_then(|t| t.reg.as_mut()) {
+                        c.handle_timeout(now);
+                    }
+                    self.dirty.insert(id);
+                }
+                Owner::Qualify(id) => {
+                    if let Some((_, q)) = self.trunks.get_mut(&id).and_then(|t| t.qualify.as_mut())
+                    {
+                        q.handle_timeout(now);
+                    }
+                    self.dirty.insert(id);
+                }
+                Owner::Leaving(k) => {
+                    if let Some(c) = self.leaving.get_mut(&k) {
+                        c.handle_timeout(now);
+                    }
+                    self.dirty_leaving.insert(k);
+                }
             }
         }
-        for c in self.leaving.values_mut() {
-            c.handle_timeout(now);
-        }
+    }
+
+    /// Files the next deadlines of trunk `id`'s clients (none once it is gone).
+    fn settle(&mut self, id: i64) {
+        let t = self.trunks.get(&id);
+        let reg = t
+            .and_then(|t| t.reg.as_ref())
+            .and_then(RegistrationClient::poll_timeout);
+        let qualify = t
+            .and_then(|t| t.qualify.as_ref())
+            .and_then(|(_, q)| q.poll_timeout());
+        self.deadlines.set(Owner::Register(id), reg);
+        self.deadlines.set(Owner::Qualify(id), qualify);
     }
 
     /// Sends what the clients queued, asks DNS again where needed, publishes changed status.
@@ -385,8 +410,8 @@ impl Registrations {
                 self.resolve(Owner::Register(*id), generation, host);
             }
         }
-        let keys: Vec<u64> = self.leaving.keys().copied().collect();
-        for k in keys {
+        let leaving: Vec<u64> = self.dirty_leaving.drain().collect();
+        for k in leaving {
             while let Some(out) = self.leaving.get_mut(&k).and_then(|c| c.poll_transmit()) {
                 let sent = self.send(Owner::Leaving(k), out).await;
                 if let Some(c) = self.leaving.get_mut(&k) {
@@ -396,8 +421,19 @@ impl Registrations {
                     }
                 }
             }
+            let next = match self.leaving.get(&k) {
+                Some(c) if c.is_finished() => {
+                    self.leaving.remove(&k);
+                    None
+                }
+                Some(c) => c.poll_timeout(),
+                None => None,
+            };
+            self.deadlines.set(Owner::Leaving(k), next);
         }
-        self.leaving.retain(|_, c| !c.is_finished());
+        for id in &dirty {
+            self.settle(*id);
+        }
         self.publish(dirty);
     }
 
@@ -428,7 +464,13 @@ impl Registrations {
             .into_iter()
             .filter_map(|id| self.trunks.get(&id).map(|t| (id, t.snapshot(id))))
             .collect();
-        self.status.send_modify(|m| m.extend(snapshots));
+        self.status.send_if_modified(|board| {
+            let mut any = false;
+            for (id, status) in snapshots {
+                any |= board.set(id, status);
+            }
+            any
+        });
     }
 }
 

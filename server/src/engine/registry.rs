@@ -1,0 +1,193 @@
+//! The registry the console shows (Status → SIP registry, REST, `sip
+//! show registry`), kept up to date from the registrations' status board.
+//! A status change rebuilds the rows of the trunks it names and nothing
+//! else: with 10,000 trunks refreshing, rebuilding and comparing every row
+//! per change cost a whole core (issue 21). Only a new configuration,
+//! which may rename any trunk, rebuilds them all.
+
+use crate::sip::proto::qualify::PeerStatus;
+use crate::sip::proto::status_format::format_time;
+use crate::sip::runtime::TrunkStatus;
+use app::model::config::TrunkConfig;
+use app::model::registry::{QualifyState, RegistryEntry, StateChange};
+use app::model::PbxConfig;
+use app::ssr::board::Board;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// What the engine remembers between two status changes.
+pub struct RegistryFollower {
+    /// Where each trunk id sits in the configuration's trunk list.
+    positions: HashMap<i64, usize>,
+    /// The status board's sequence number last read; `None` until the
+    /// next read must look at every trunk.
+    seen: Option<u64>,
+    /// Trunks monitoring makes calls skip, with why.
+    unavailable: BTreeMap<i64, String>,
+    /// Rows built since start (`sip show stats`).
+    built: Arc<AtomicU64>,
+}
+
+impl RegistryFollower {
+    pub fn new(built: Arc<AtomicU64>) -> Self {
+        Self {
+            positions: HashMap::new(),
+            seen: None,
+            unavailable: BTreeMap::new(),
+            built,
+        }
+    }
+
+    /// A new configuration: names, hosts and which trunks exist may all
+    /// have changed, so the next update reads every trunk.
+    pub fn reconfigured(&mut self, config: &PbxConfig) {
+        self.positions = config
+            .trunks
+            .iter()
+            .enumerate()
+            .map(|(at, t)| (t.id, at))
+            .collect();
+        self.seen = None;
+    }
+
+    /// Trunks that calls skip, and why (what the calls' directory needs).
+    pub fn unavailable(&self) -> &BTreeMap<i64, String> {
+        &self.unavailable
+    }
+
+    /// Rebuilds the rows of the trunks whose status changed since the last
+    /// call and publishes them in `registry`. True when a trunk became
+    /// available to calls or stopped being so.
+    pub fn update(
+        &mut self,
+        config: &PbxConfig,
+        status: &mut watch::Receiver<Board<TrunkStatus>>,
+        registry: &watch::Sender<Board<RegistryEntry>>,
+    ) -> bool {
+        // One short read of each board: the SIP thread writes the first,
+        // browsers read the second.
+        let changed: Vec<(i64, Option<Arc<TrunkStatus>>)> = {
+            let board = status.borrow_and_update();
+            let ids = match self.seen.and_then(|seq| board.changed_since(seq)) {
+                Some(ids) => ids,
+                None => {
+                    let mut ids: BTreeSet<i64> = board.ids().collect();
+                    ids.extend(registry.borrow().ids());
+                    ids
+                }
+            };
+            self.seen = Some(board.seq());
+            ids.into_iter()
+                .map(|id| (id, board.get(id).cloned()))
+                .collect()
+        };
+        if changed.is_empty() {
+            return false;
+        }
+        let rows: Vec<(i64, Option<RegistryEntry>)> = changed
+            .into_iter()
+            .map(|(id, status)| {
+                let trunk = self
+                    .positions
+                    .get(&id)
+                    .and_then(|&at| config.trunks.get(at));
+                let row = trunk.zip(status).map(|(t, s)| entry(t, &s));
+                (id, row)
+            })
+            .collect();
+        self.built.fetch_add(
+            rows.iter().filter(|(_, row)| row.is_some()).count() as u64,
+            Ordering::Relaxed,
+        );
+        let mut availability_changed = false;
+        for (id, row) in &rows {
+            let reason = row.as_ref().and_then(super::lines::unavailable);
+            availability_changed |= match reason {
+                Some(reason) => self.unavailable.insert(*id, reason.clone()) != Some(reason),
+                None => self.unavailable.remove(id).is_some(),
+            };
+        }
+        registry.send_if_modified(|board| {
+            let mut any = false;
+            for (id, row) in rows {
+                any |= match row {
+                    Some(row) => board.set(id, row),
+                    None => board.remove(id),
+                };
+            }
+            any
+        });
+        availability_changed
+    }
+}
+
+/// One trunk's registry row.
+pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
+    let reg = s.registration.as_ref();
+    RegistryEntry {
+        trunk_id: t.id,
+        trunk: t.trunk.name.clone(),
+        registers: reg.is_some(),
+        host: reg
+            .map(|r| r.host.clone())
+            .unwrap_or_else(|| t.trunk.host_label()),
+        username: reg.map(|r| r.username.clone()).unwrap_or_default(),
+        refresh: reg.and_then(|r| r.refresh_secs).unwrap_or(0),
+        state: reg.map_or_else(
+            || "Unregistered".to_owned(),
+            |r| r.state.as_str().to_owned(),
+        ),
+        reg_time: reg.and_then(|r| r.registered_at),
+        reg_time_text: reg
+            .and_then(|r| r.registered_at)
+            .map(format_time)
+            .unwrap_or_default(),
+        last_response: reg.and_then(|r| r.last_response.clone()),
+        attempts: reg.map_or(0, |r| r.attempts),
+        next_register_at: reg.and_then(|r| r.next_attempt_at),
+        qualify: qualify_state(s.qualify),
+        next_qualify_at: s.next_qualify_at,
+        nat_warning: reg.and_then(|r| {
+            let seen = r.nat_seen.as_deref()?;
+            Some(app::model::registry::nat_warning(&r.host, seen))
+        }),
+        history: reg
+            .map(|r| {
+                r.history
+                    .iter()
+                    .map(|h| StateChange {
+                        at: h.at,
+                        at_text: format_time(h.at),
+                        from: h.from.as_str().to_owned(),
+                        to: h.to.as_str().to_owned(),
+                        reason: h.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The engine's qualify status in the console's words.
+pub fn qualify_state(status: PeerStatus) -> QualifyState {
+    match status {
+        PeerStatus::Unknown => QualifyState::Unknown,
+        PeerStatus::Ok(ms) => QualifyState::Ok(ms),
+        PeerStatus::Lagged(ms) => QualifyState::Lagged(ms),
+        PeerStatus::Unreachable => QualifyState::Unreachable,
+        PeerStatus::Unmonitored => QualifyState::Unmonitored,
+    }
+}
+
+/// And back, for `sip show peers`.
+pub fn peer_status(state: QualifyState) -> PeerStatus {
+    match state {
+        QualifyState::Unknown => PeerStatus::Unknown,
+        QualifyState::Ok(ms) => PeerStatus::Ok(ms),
+        QualifyState::Lagged(ms) => PeerStatus::Lagged(ms),
+        QualifyState::Unreachable => PeerStatus::Unreachable,
+        QualifyState::Unmonitored => PeerStatus::Unmonitored,
+    }
+}
