@@ -136,7 +136,7 @@ pub struct SipStats {
     /// Requests answered 503 because the registrar and dial plan were behind.
     pub turned_away: u64,
     /// Registry rows the engine built from trunk status: one per trunk
-    /// whose status changed, never every trunk per change.
+    /// whose status changed; every trunk only on a configuration change.
     #[serde(default)]
     pub registry_rows_built: u64,
 }

@@ -105,15 +105,8 @@ impl EngineLink {
 
     /// Every registry row, by trunk name: what the list, REST and the CLI show.
     pub fn registry_rows(&self) -> Vec<RegistryEntry> {
-        // Copied out first, so the engine's next change does not wait on the sort.
-        let mut rows: Vec<RegistryEntry> = self
-            .registry
-            .borrow()
-            .rows()
-            .map(|row| RegistryEntry::clone(row))
-            .collect();
-        sort_rows(&mut rows);
-        rows
+        let shared: Vec<Arc<RegistryEntry>> = self.registry.borrow().rows().cloned().collect();
+        sorted_rows(&shared)
     }
 
     pub fn act(&self, trunk_id: i64, action: RegistryAction) {
@@ -121,6 +114,14 @@ impl EngineLink {
             tracing::warn!(trunk_id, ?action, "no SIP engine to act on");
         }
     }
+}
+
+/// Registry rows taken from the board (only the `Arc`s, so the engine's
+/// next change does not wait on this copy), by trunk name.
+pub fn sorted_rows(shared: &[Arc<RegistryEntry>]) -> Vec<RegistryEntry> {
+    let mut rows: Vec<RegistryEntry> = shared.iter().map(|row| RegistryEntry::clone(row)).collect();
+    sort_rows(&mut rows);
+    rows
 }
 
 #[derive(Clone, axum::extract::FromRef)]

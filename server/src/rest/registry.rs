@@ -9,11 +9,11 @@ use crate::sip::proto::status_format::{
     show_peers, show_registry, show_stats, PeerRow, RegistryRow,
 };
 use app::model::lines::{line_statuses, LineBinding, LineStatus};
-use app::model::registry::{sort_rows, RegistryAction, RegistryDelta, RegistryEntry};
+use app::model::registry::{RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
 use app::model::user::User;
 use app::ssr::board::Board;
-use app::ssr::state::AppState;
+use app::ssr::state::{sorted_rows, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -57,12 +57,9 @@ pub async fn stream(
                 Some(Next::Delta(delta)) => {
                     Event::default().event("registry-delta").json_data(&delta)
                 }
-                Some(Next::All(rows)) => {
-                    let mut rows: Vec<RegistryEntry> =
-                        rows.iter().map(|r| RegistryEntry::clone(r)).collect();
-                    sort_rows(&mut rows);
-                    Event::default().event("registry").json_data(&rows)
-                }
+                Some(Next::All(rows)) => Event::default()
+                    .event("registry")
+                    .json_data(sorted_rows(&rows)),
             };
             let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
             return Some((Ok(event), (rx, Some(seq))));
