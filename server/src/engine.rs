@@ -34,8 +34,6 @@ pub mod lines;
 pub mod nat;
 pub mod registry;
 
-pub use registry::{peer_status, qualify_state};
-
 /// Where the engine listens and how providers reach it.
 #[derive(Clone, Debug)]
 pub struct EngineOptions {

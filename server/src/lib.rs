@@ -7,4 +7,5 @@ pub mod engine;
 pub mod http;
 pub mod rest;
 pub mod serve;
+pub mod show;
 pub mod sip;

@@ -103,7 +103,12 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
     let mut registry = link.registry.clone();
     let registered = tokio::time::timeout(
         Duration::from_secs(5),
-        registry.wait_for(|rows| rows.len() == 2 && rows.rows().all(|r| r.state == "Registered")),
+        registry.wait_for(|rows| {
+            rows.len() == 2
+                && rows
+                    .rows()
+                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
+        }),
     )
     .await
     // Drop the borrow at once: holding it would block the engine's next update.
@@ -162,7 +167,10 @@ async fn one_trunk_reregistering_rebuilds_its_own_registry_row_only() {
     let registered = tokio::time::timeout(
         Duration::from_secs(20),
         registry.wait_for(|rows| {
-            rows.len() == TRUNKS as usize && rows.rows().all(|r| r.state == "Registered")
+            rows.len() == TRUNKS as usize
+                && rows
+                    .rows()
+                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
         }),
     )
     .await
@@ -188,7 +196,10 @@ async fn one_trunk_reregistering_rebuilds_its_own_registry_row_only() {
         (1..=4).contains(&built),
         "one trunk re-registering rebuilt {built} registry rows (of {TRUNKS})"
     );
-    let row = link.registry.borrow().get(7).map(|r| r.state.clone());
-    assert_eq!(row.as_deref(), Some("Registered"));
+    let row = link.registry.borrow().get(7).map(|r| r.state);
+    assert_eq!(
+        row,
+        Some(app::model::registry::RegistrationState::Registered)
+    );
     let _ = stop.send(true);
 }

@@ -9,7 +9,7 @@ use app::ssr::board::Board;
 use tokio::net::UdpSocket;
 use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, watch};
-use trunkline::sip::proto::registration::{HostPort, RegState, RegistrationConfig};
+use trunkline::sip::proto::registration::{HostPort, RegistrationConfig, RegistrationState};
 use trunkline::sip::proto::EndpointConfig;
 use trunkline::sip::runtime::{Registrations, RegistrationsHandle, Runtime, TrunkStatus};
 
@@ -69,7 +69,7 @@ fn trunk(port: u16) -> RegistrationConfig {
     c
 }
 
-fn state(st: &Status) -> Option<RegState> {
+fn state(st: &Status) -> Option<RegistrationState> {
     st.borrow()
         .get(1)
         .and_then(|t| t.registration.as_ref())
@@ -77,13 +77,13 @@ fn state(st: &Status) -> Option<RegState> {
 }
 
 /// Waits until trunk 1 is in `want`.
-async fn wait_for(st: &mut Status, want: RegState, limit: Duration) -> bool {
+async fn wait_for(st: &mut Status, want: RegistrationState, limit: Duration) -> bool {
     wait_until(st, |s| s == Some(want), limit).await
 }
 
 async fn wait_until(
     st: &mut Status,
-    ok: impl Fn(Option<RegState>) -> bool,
+    ok: impl Fn(Option<RegistrationState>) -> bool,
     limit: Duration,
 ) -> bool {
     tokio::time::timeout(limit, async {
@@ -107,7 +107,7 @@ fn registered_count(st: &Status) -> usize {
         .map_or(0, |r| {
             r.history
                 .iter()
-                .filter(|h| h.to == RegState::Registered)
+                .filter(|h| h.to == RegistrationState::Registered)
                 .count()
         })
 }
@@ -120,7 +120,14 @@ async fn challenged_then_registered_and_refreshed_before_expiry() {
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
-    assert!(wait_for(&mut st, RegState::Registered, Duration::from_secs(5)).await);
+    assert!(
+        wait_for(
+            &mut st,
+            RegistrationState::Registered,
+            Duration::from_secs(5)
+        )
+        .await
+    );
     {
         let s = st.borrow();
         let r = s
@@ -160,7 +167,14 @@ async fn forbidden_gives_no_authentication() {
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
-    assert!(wait_for(&mut st, RegState::NoAuthentication, Duration::from_secs(5)).await);
+    assert!(
+        wait_for(
+            &mut st,
+            RegistrationState::NoAuthentication,
+            Duration::from_secs(5)
+        )
+        .await
+    );
     let last = st
         .borrow()
         .get(1)
@@ -186,7 +200,14 @@ async fn recovers_after_the_provider_comes_back() {
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
-    assert!(wait_for(&mut st, RegState::Registered, Duration::from_secs(5)).await);
+    assert!(
+        wait_for(
+            &mut st,
+            RegistrationState::Registered,
+            Duration::from_secs(5)
+        )
+        .await
+    );
     // The provider answers the refresh, then is gone: the next refresh goes unanswered, the
     // trunk leaves Registered (Unregistered, then at once Request Sent for the retry).
     let out = first.wait_with_output().await.expect("sipp ran");
@@ -195,7 +216,7 @@ async fn recovers_after_the_provider_comes_back() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let gone = |s: Option<RegState>| s.is_some_and(|s| s != RegState::Registered);
+    let gone = |s: Option<RegistrationState>| s.is_some_and(|s| s != RegistrationState::Registered);
     assert!(wait_until(&mut st, gone, Duration::from_secs(8)).await);
     let timed_out = |st: &Status| {
         st.borrow()
@@ -208,7 +229,12 @@ async fn recovers_after_the_provider_comes_back() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(timed_out(&st).as_deref(), Some("408 Request Timeout"));
     let second = sipp("reg_once_uas.xml", port, 1);
-    let back = wait_for(&mut st, RegState::Registered, Duration::from_secs(10)).await;
+    let back = wait_for(
+        &mut st,
+        RegistrationState::Registered,
+        Duration::from_secs(10),
+    )
+    .await;
     if !back {
         let status = format!("{:#?}", st.borrow().get(1).expect("trunk 1"));
         let mut second = second;

@@ -119,7 +119,11 @@ async fn the_stream_sends_every_row_once_then_only_the_rows_that_change() {
         loop {
             let (_, body) = http(http_port, "GET", "/api/v1/registry", Some(token), "").await;
             let rows: Vec<RegistryEntry> = serde_json::from_str(&body).expect("rows");
-            if rows.len() == 3 && rows.iter().all(|r| r.state == "Registered") {
+            if rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

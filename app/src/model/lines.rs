@@ -3,7 +3,9 @@
 //! The registrar's own type lives in the SIP core; this is its
 //! serializable twin, so the console and the store need no SIP code.
 
+use crate::model::trunk::Transport;
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 
 /// One registered contact of one line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,10 +18,9 @@ pub struct LineBinding {
     pub call_id: String,
     pub cseq: u32,
     pub user_agent: String,
-    /// `ip:port` the REGISTER came from.
-    pub source: String,
-    /// `udp` or `tcp`.
-    pub transport: String,
+    /// Where the REGISTER came from, and where calls to the line go.
+    pub source: SocketAddr,
+    pub transport: Transport,
 }
 
 impl LineBinding {
@@ -43,8 +44,8 @@ pub struct LineStatus {
 pub struct ContactStatus {
     pub contact: String,
     pub user_agent: String,
-    pub source: String,
-    pub transport: String,
+    pub source: SocketAddr,
+    pub transport: Transport,
     pub expires_in: i64,
 }
 
@@ -65,8 +66,8 @@ pub fn line_statuses(
                 .map(|b| ContactStatus {
                     contact: b.contact.clone(),
                     user_agent: b.user_agent.clone(),
-                    source: b.source.clone(),
-                    transport: b.transport.clone(),
+                    source: b.source,
+                    transport: b.transport,
                     expires_in: b.remaining(now),
                 })
                 .collect(),

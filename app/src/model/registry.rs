@@ -5,6 +5,86 @@
 //! engine; the console only reads them.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A trunk's registration state: chan_sip's `enum sipregistrystate`,
+/// written (on screen, in JSON, in `sip show registry`) as its
+/// `regstate2str` prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+pub enum RegistrationState {
+    /// Nothing outstanding: before the first REGISTER, after an un-register, or waiting to retry
+    /// after no answer; also a trunk that does not register.
+    Unregistered,
+    /// A REGISTER without credentials is outstanding.
+    RequestSent,
+    /// A REGISTER answering a 401/407 challenge is outstanding.
+    AuthSent,
+    /// The registrar accepted the binding; a refresh is scheduled.
+    Registered,
+    /// Fatal: the registrar refused the request itself (400, 404, 414, 479, 493, 423 too high).
+    Rejected,
+    /// Fatal (unless `retry_auth_failures`): 403, or our credentials refused three times.
+    NoAuthentication,
+    /// Fatal: `register_attempts` attempts went unanswered.
+    Failed,
+    /// The registrar could not be resolved or reached; a retry is scheduled.
+    Timeout,
+}
+
+impl RegistrationState {
+    pub const ALL: [Self; 8] = [
+        Self::Unregistered,
+        Self::RequestSent,
+        Self::AuthSent,
+        Self::Registered,
+        Self::Rejected,
+        Self::NoAuthentication,
+        Self::Failed,
+        Self::Timeout,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unregistered => "Unregistered",
+            Self::RequestSent => "Request Sent",
+            Self::AuthSent => "Auth. Sent",
+            Self::Registered => "Registered",
+            Self::Rejected => "Rejected",
+            Self::NoAuthentication => "No Authentication",
+            Self::Failed => "Failed",
+            Self::Timeout => "Timeout",
+        }
+    }
+
+    /// States that only a configuration change or "re-register now" leaves.
+    pub fn is_fatal(self) -> bool {
+        matches!(self, Self::Rejected | Self::NoAuthentication | Self::Failed)
+    }
+}
+
+impl fmt::Display for RegistrationState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<RegistrationState> for &'static str {
+    fn from(state: RegistrationState) -> Self {
+        state.as_str()
+    }
+}
+
+impl TryFrom<String> for RegistrationState {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| format!("{text:?} is not a registration state"))
+    }
+}
 
 /// One change of registration state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,8 +93,8 @@ pub struct StateChange {
     pub at: i64,
     /// The same, as Asterisk prints times.
     pub at_text: String,
-    pub from: String,
-    pub to: String,
+    pub from: RegistrationState,
+    pub to: RegistrationState,
     pub reason: String,
 }
 
@@ -30,8 +110,8 @@ pub struct RegistryEntry {
     pub username: String,
     /// Seconds between refreshes (chan_sip's Refresh column).
     pub refresh: u64,
-    /// chan_sip's state string (`Registered`, `No Authentication`, ...).
-    pub state: String,
+    /// `Registered`, `No Authentication`, ...; `Unregistered` for a trunk that does not register.
+    pub state: RegistrationState,
     /// Seconds since the epoch of the last successful REGISTER.
     pub reg_time: Option<i64>,
     /// The same, as Asterisk prints it (`Mon, 14 Jan 2019 10:00:00`).
@@ -41,7 +121,7 @@ pub struct RegistryEntry {
     pub attempts: u32,
     /// Seconds since the epoch of the next REGISTER, for the countdown.
     pub next_register_at: Option<i64>,
-    pub qualify: QualifyState,
+    pub qualify: PeerStatus,
     pub next_qualify_at: Option<i64>,
     pub history: Vec<StateChange>,
     /// The NAT self-check: the registrar sees this PBX at another address than the one it
@@ -89,24 +169,38 @@ pub fn nat_warning(host: &str, seen: &str) -> String {
     )
 }
 
-/// The monitoring (qualify) result, as `sip show peers` words it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum QualifyState {
+/// The monitoring (qualify) result, as `sip show peers` prints it in its
+/// Status column: what the engine's qualifier keeps, the console shows and
+/// calls use to skip a trunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PeerStatus {
+    /// Monitored, no result yet.
     Unknown,
+    /// Answered within the threshold; round trip in ms.
     Ok(u64),
+    /// Answered, but slower than the threshold; round trip in ms.
     Lagged(u64),
+    /// No answer within twice the threshold, or the transport failed.
     Unreachable,
+    /// Monitoring is off for this peer.
     Unmonitored,
 }
 
-impl std::fmt::Display for QualifyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl PeerStatus {
+    /// What outgoing calls use to skip a trunk (REFERENCE.md §2, §4).
+    pub fn usable(self) -> bool {
+        !matches!(self, Self::Unreachable | Self::Lagged(_))
+    }
+}
+
+impl fmt::Display for PeerStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QualifyState::Unknown => f.write_str("UNKNOWN"),
-            QualifyState::Ok(ms) => write!(f, "OK ({ms} ms)"),
-            QualifyState::Lagged(ms) => write!(f, "LAGGED ({ms} ms)"),
-            QualifyState::Unreachable => f.write_str("UNREACHABLE"),
-            QualifyState::Unmonitored => f.write_str("Unmonitored"),
+            Self::Unknown => f.write_str("UNKNOWN"),
+            Self::Ok(ms) => write!(f, "OK ({ms} ms)"),
+            Self::Lagged(ms) => write!(f, "LAGGED ({ms} ms)"),
+            Self::Unreachable => f.write_str("UNREACHABLE"),
+            Self::Unmonitored => f.write_str("Unmonitored"),
         }
     }
 }
@@ -145,7 +239,7 @@ pub struct SipStats {
 mod tests {
     use super::*;
 
-    fn row(id: i64, trunk: &str, state: &str) -> RegistryEntry {
+    fn row(id: i64, trunk: &str, state: RegistrationState) -> RegistryEntry {
         RegistryEntry {
             trunk_id: id,
             trunk: trunk.into(),
@@ -153,13 +247,13 @@ mod tests {
             host: "203.0.113.7:5060".into(),
             username: trunk.into(),
             refresh: 0,
-            state: state.into(),
+            state,
             reg_time: None,
             reg_time_text: String::new(),
             last_response: None,
             attempts: 0,
             next_register_at: None,
-            qualify: QualifyState::Unmonitored,
+            qualify: PeerStatus::Unmonitored,
             next_qualify_at: None,
             history: Vec::new(),
             nat_warning: None,
@@ -167,32 +261,53 @@ mod tests {
     }
 
     #[test]
+    fn states_travel_as_chan_sips_words_and_read_back() {
+        for state in RegistrationState::ALL {
+            let json = serde_json::to_string(&state).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", state.as_str()));
+            assert_eq!(
+                serde_json::from_str::<RegistrationState>(&json).ok(),
+                Some(state)
+            );
+        }
+        assert!(serde_json::from_str::<RegistrationState>("\"registered\"").is_err());
+    }
+
+    #[test]
     fn a_delta_replaces_adds_and_removes_rows_keeping_them_by_name() {
         let mut rows = vec![
-            row(3, "alpha", "Registered"),
-            row(1, "bravo", "Registered"),
-            row(2, "charlie", "Registered"),
+            row(3, "alpha", RegistrationState::Registered),
+            row(1, "bravo", RegistrationState::Registered),
+            row(2, "charlie", RegistrationState::Registered),
         ];
         RegistryDelta {
-            rows: vec![row(1, "bravo", "Rejected"), row(9, "able", "Request Sent")],
+            rows: vec![
+                row(1, "bravo", RegistrationState::Rejected),
+                row(9, "able", RegistrationState::RequestSent),
+            ],
             removed: vec![2],
         }
         .apply(&mut rows);
-        let seen: Vec<(i64, &str)> = rows
-            .iter()
-            .map(|r| (r.trunk_id, r.state.as_str()))
-            .collect();
+        let seen: Vec<(i64, RegistrationState)> =
+            rows.iter().map(|r| (r.trunk_id, r.state)).collect();
         assert_eq!(
             seen,
-            vec![(9, "Request Sent"), (3, "Registered"), (1, "Rejected")]
+            vec![
+                (9, RegistrationState::RequestSent),
+                (3, RegistrationState::Registered),
+                (1, RegistrationState::Rejected)
+            ]
         );
     }
 
     #[test]
     fn a_renamed_trunk_moves_to_its_new_place() {
-        let mut rows = vec![row(1, "alpha", "Registered"), row(2, "bravo", "Registered")];
+        let mut rows = vec![
+            row(1, "alpha", RegistrationState::Registered),
+            row(2, "bravo", RegistrationState::Registered),
+        ];
         RegistryDelta {
-            rows: vec![row(1, "zulu", "Registered")],
+            rows: vec![row(1, "zulu", RegistrationState::Registered)],
             removed: Vec::new(),
         }
         .apply(&mut rows);

@@ -6,7 +6,7 @@
 use crate::api::registry::{registry, RegistryAct};
 #[cfg(feature = "hydrate")]
 use crate::model::registry::RegistryDelta;
-use crate::model::registry::{QualifyState, RegistryAction, RegistryEntry};
+use crate::model::registry::{PeerStatus, RegistrationState, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -83,14 +83,19 @@ fn RegistryRow(
 ) -> impl IntoView {
     let id = row.trunk_id;
     let next = row.next_register_at;
-    let state_class = match row.state.as_str() {
-        "Registered" => "state ok",
-        "Request Sent" | "Auth. Sent" | "Unregistered" => "state pending",
-        _ => "state bad",
+    let state_class = match row.state {
+        RegistrationState::Registered => "state ok",
+        RegistrationState::RequestSent
+        | RegistrationState::AuthSent
+        | RegistrationState::Unregistered => "state pending",
+        RegistrationState::Rejected
+        | RegistrationState::NoAuthentication
+        | RegistrationState::Failed
+        | RegistrationState::Timeout => "state bad",
     };
     let history = row.history.clone();
     // An OPTIONS only goes out for a monitored trunk: no button that does nothing.
-    let unmonitored = row.qualify == QualifyState::Unmonitored;
+    let unmonitored = row.qualify == PeerStatus::Unmonitored;
     view! {
         <tbody data-trunk=row.trunk.clone()>
             <tr>
@@ -98,7 +103,7 @@ fn RegistryRow(
                 <td>"N"</td>
                 <td>{row.username.clone()}</td>
                 <td>{row.refresh}</td>
-                <td class=state_class>{row.state.clone()}</td>
+                <td class=state_class>{row.state.as_str()}</td>
                 <td>{row.reg_time_text.clone()}</td>
                 <td class="last-response">{row.last_response.clone().unwrap_or_default()}</td>
                 <td>{row.attempts}</td>

@@ -9,8 +9,9 @@ use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
-use app::model::registry::{QualifyState, RegistryEntry};
+use app::model::registry::RegistryEntry;
 use app::model::security::{SipSecurity, FREE_TRIES};
+use app::model::trunk::Transport as ModelTransport;
 use app::model::PbxConfig;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,13 +21,12 @@ use tokio::sync::watch;
 /// Why calls pass a trunk over at once, from its monitoring (REFERENCE
 /// §2): UNREACHABLE or LAGGED.
 pub fn unavailable(entry: &RegistryEntry) -> Option<String> {
-    match entry.qualify {
-        QualifyState::Unreachable | QualifyState::Lagged(_) => Some(format!(
+    (!entry.qualify.usable()).then(|| {
+        format!(
             "Trunk {} is {}, so calls skip it.",
             entry.trunk, entry.qualify
-        )),
-        _ => None,
-    }
+        )
+    })
 }
 
 /// What the lines task works from: line passwords and user ids by line
@@ -105,21 +105,28 @@ pub fn guard_config(security: &SipSecurity) -> GuardConfig {
     }
 }
 
-pub fn to_model(b: &Binding) -> LineBinding {
-    LineBinding {
+/// A registrar binding as the console and the store keep it; `None` for a
+/// transport the console has no word for (the runtime takes UDP and TCP only).
+pub fn to_model(b: &Binding) -> Option<LineBinding> {
+    let transport = match b.transport {
+        Transport::Udp => ModelTransport::Udp,
+        Transport::Tcp => ModelTransport::Tcp,
+        _ => return None,
+    };
+    Some(LineBinding {
         line_username: b.aor.clone(),
         contact: b.contact.clone(),
         expires_at: i64::try_from(b.expires_at).unwrap_or(i64::MAX),
         call_id: b.call_id.clone(),
         cseq: b.cseq,
         user_agent: b.user_agent.clone(),
-        source: b.source.to_string(),
-        transport: b.transport.as_str().to_ascii_lowercase(),
-    }
+        source: b.source,
+        transport,
+    })
 }
 
 /// A stored binding back into the registrar's form; `None` for a row
-/// whose address or transport no longer reads.
+/// whose expiry is before the epoch.
 pub fn from_model(b: &LineBinding) -> Option<Binding> {
     Some(Binding {
         aor: b.line_username.clone(),
@@ -128,8 +135,11 @@ pub fn from_model(b: &LineBinding) -> Option<Binding> {
         call_id: b.call_id.clone(),
         cseq: b.cseq,
         user_agent: b.user_agent.clone(),
-        source: b.source.parse().ok()?,
-        transport: Transport::parse(&b.transport)?,
+        source: b.source,
+        transport: match b.transport {
+            ModelTransport::Udp => Transport::Udp,
+            ModelTransport::Tcp => Transport::Tcp,
+        },
     })
 }
 
@@ -140,8 +150,11 @@ pub async fn follow_bindings(
     out: watch::Sender<Arc<Vec<LineBinding>>>,
 ) {
     loop {
-        let mut rows: Vec<LineBinding> =
-            bindings.borrow_and_update().iter().map(to_model).collect();
+        let mut rows: Vec<LineBinding> = bindings
+            .borrow_and_update()
+            .iter()
+            .filter_map(to_model)
+            .collect();
         rows.sort_by(|a, b| (&a.line_username, &a.contact).cmp(&(&b.line_username, &b.contact)));
         out.send_replace(Arc::new(rows));
         if bindings.changed().await.is_err() {
@@ -154,6 +167,7 @@ pub async fn follow_bindings(
 mod tests {
     use super::*;
     use app::model::config::{Secret, TrunkConfig};
+    use app::model::registry::PeerStatus;
     use app::model::trunk::TrunkInput;
 
     fn trunk(id: i64, name: &str) -> TrunkConfig {
@@ -178,7 +192,7 @@ mod tests {
         }
     }
 
-    fn monitored(id: i64, name: &str, qualify: QualifyState) -> RegistryEntry {
+    fn monitored(id: i64, name: &str, qualify: PeerStatus) -> RegistryEntry {
         RegistryEntry {
             trunk_id: id,
             trunk: name.into(),
@@ -186,7 +200,7 @@ mod tests {
             host: String::new(),
             username: String::new(),
             refresh: 0,
-            state: String::new(),
+            state: app::model::registry::RegistrationState::Unregistered,
             reg_time: None,
             reg_time_text: String::new(),
             last_response: None,
@@ -206,9 +220,9 @@ mod tests {
             ..PbxConfig::default()
         };
         let registry = [
-            monitored(1, "first", QualifyState::Unreachable),
-            monitored(2, "second", QualifyState::Lagged(2500)),
-            monitored(3, "third", QualifyState::Ok(12)),
+            monitored(1, "first", PeerStatus::Unreachable),
+            monitored(2, "second", PeerStatus::Lagged(2500)),
+            monitored(3, "third", PeerStatus::Ok(12)),
         ];
         let skipped: BTreeMap<i64, String> = registry
             .iter()

@@ -5,11 +5,10 @@
 //! per change cost a whole core (issue 21). Only a new configuration,
 //! which may rename any trunk, rebuilds them all.
 
-use crate::sip::proto::qualify::PeerStatus;
-use crate::sip::proto::status_format::format_time;
+use crate::show::format_time;
 use crate::sip::runtime::TrunkStatus;
 use app::model::config::TrunkConfig;
-use app::model::registry::{QualifyState, RegistryEntry, StateChange};
+use app::model::registry::{RegistrationState, RegistryEntry, StateChange};
 use app::model::PbxConfig;
 use app::ssr::board::Board;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -135,10 +134,7 @@ pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
             .unwrap_or_else(|| t.trunk.host_label()),
         username: reg.map(|r| r.username.clone()).unwrap_or_default(),
         refresh: reg.and_then(|r| r.refresh_secs).unwrap_or(0),
-        state: reg.map_or_else(
-            || "Unregistered".to_owned(),
-            |r| r.state.as_str().to_owned(),
-        ),
+        state: reg.map_or(RegistrationState::Unregistered, |r| r.state),
         reg_time: reg.and_then(|r| r.registered_at),
         reg_time_text: reg
             .and_then(|r| r.registered_at)
@@ -147,7 +143,7 @@ pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
         last_response: reg.and_then(|r| r.last_response.clone()),
         attempts: reg.map_or(0, |r| r.attempts),
         next_register_at: reg.and_then(|r| r.next_attempt_at),
-        qualify: qualify_state(s.qualify),
+        qualify: s.qualify,
         next_qualify_at: s.next_qualify_at,
         nat_warning: reg.and_then(|r| {
             let seen = r.nat_seen.as_deref()?;
@@ -160,34 +156,12 @@ pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
                     .map(|h| StateChange {
                         at: h.at,
                         at_text: format_time(h.at),
-                        from: h.from.as_str().to_owned(),
-                        to: h.to.as_str().to_owned(),
+                        from: h.from,
+                        to: h.to,
                         reason: h.reason.clone(),
                     })
                     .collect()
             })
             .unwrap_or_default(),
-    }
-}
-
-/// The engine's qualify status in the console's words.
-pub fn qualify_state(status: PeerStatus) -> QualifyState {
-    match status {
-        PeerStatus::Unknown => QualifyState::Unknown,
-        PeerStatus::Ok(ms) => QualifyState::Ok(ms),
-        PeerStatus::Lagged(ms) => QualifyState::Lagged(ms),
-        PeerStatus::Unreachable => QualifyState::Unreachable,
-        PeerStatus::Unmonitored => QualifyState::Unmonitored,
-    }
-}
-
-/// And back, for `sip show peers`.
-pub fn peer_status(state: QualifyState) -> PeerStatus {
-    match state {
-        QualifyState::Unknown => PeerStatus::Unknown,
-        QualifyState::Ok(ms) => PeerStatus::Ok(ms),
-        QualifyState::Lagged(ms) => PeerStatus::Lagged(ms),
-        QualifyState::Unreachable => PeerStatus::Unreachable,
-        QualifyState::Unmonitored => PeerStatus::Unmonitored,
     }
 }

@@ -3,12 +3,9 @@
 //! and the "Re-register now" / "Send OPTIONS now" actions.
 
 use super::ApiError;
-use crate::engine::peer_status;
-use crate::sip::proto::qualify::PeerStatus;
-use crate::sip::proto::status_format::{
-    show_peers, show_registry, show_stats, PeerRow, RegistryRow,
-};
+use crate::show::{show_peers, show_registry, show_stats, PeerRow, RegistryRow};
 use app::model::lines::{line_statuses, LineBinding, LineStatus};
+use app::model::registry::PeerStatus;
 use app::model::registry::{RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
 use app::model::user::User;
@@ -22,7 +19,6 @@ use axum::Json;
 use futures_util::stream::{self, Stream};
 use std::collections::BTreeSet;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
@@ -122,7 +118,7 @@ pub async fn show_registry_text(State(state): State<AppState>) -> impl IntoRespo
             dnsmgr: false,
             username: e.username.clone(),
             refresh: i64::try_from(e.refresh).unwrap_or(i64::MAX),
-            state: e.state.clone(),
+            state: e.state,
             reg_time: e.reg_time,
         })
         .collect();
@@ -162,7 +158,7 @@ pub async fn show_peers_text(State(state): State<AppState>) -> impl IntoResponse
             };
             let status = registry
                 .get(t.id)
-                .map_or(PeerStatus::Unmonitored, |e| peer_status(e.qualify));
+                .map_or(PeerStatus::Unmonitored, |e| e.qualify);
             PeerRow {
                 name,
                 host: trunk.host.clone().unwrap_or_else(|| "(Unspecified)".into()),
@@ -190,7 +186,8 @@ fn line_row(user: &User, bindings: &[LineBinding]) -> PeerRow {
     let source = bindings
         .iter()
         .filter(|b| b.line_username.eq_ignore_ascii_case(&user.line_username))
-        .find_map(|b| b.source.parse::<SocketAddr>().ok());
+        .map(|b| b.source)
+        .next();
     PeerRow {
         name: user.line_username.clone(),
         host: source.map_or_else(|| "(Unspecified)".into(), |s| s.ip().to_string()),

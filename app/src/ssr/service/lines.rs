@@ -76,6 +76,7 @@ pub async fn persist(pool: SqlitePool, mut bindings: watch::Receiver<Arc<Vec<Lin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::trunk::Transport;
     use crate::ssr::db;
 
     fn binding(line: &str, contact: &str, expires_at: i64) -> LineBinding {
@@ -86,8 +87,8 @@ mod tests {
             call_id: "c1".into(),
             cseq: 2,
             user_agent: "TestPhone".into(),
-            source: "192.0.2.10:5060".into(),
-            transport: "udp".into(),
+            source: "192.0.2.10:5060".parse().expect("address"),
+            transport: Transport::Udp,
         }
     }
 

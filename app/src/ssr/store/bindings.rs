@@ -3,6 +3,7 @@
 //! a few row writes, not a table rewrite.
 
 use crate::model::lines::LineBinding;
+use crate::model::trunk::Transport;
 use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
@@ -24,19 +25,36 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<LineBinding>, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| LineBinding {
-            line_username: r.line_username,
-            contact: r.contact,
-            expires_at: r.expires_at,
-            call_id: r.call_id,
-            cseq: u32::try_from(r.cseq).unwrap_or(0),
-            user_agent: r.user_agent,
-            source: r.source,
-            transport: r.transport,
+    Ok(rows.into_iter().filter_map(SqlBinding::read).collect())
+}
+
+impl SqlBinding {
+    /// The row as the registrar's binding; a row whose address or transport
+    /// no longer reads is skipped and logged: the phone registers again
+    /// within its expiry, and nothing else depends on the row.
+    fn read(self) -> Option<LineBinding> {
+        let (Ok(source), Ok(transport)) = (self.source.parse(), Transport::parse(&self.transport))
+        else {
+            tracing::warn!(
+                line = %self.line_username,
+                contact = %self.contact,
+                source = %self.source,
+                transport = %self.transport,
+                "stored line binding skipped: its address or transport cannot be read"
+            );
+            return None;
+        };
+        Some(LineBinding {
+            line_username: self.line_username,
+            contact: self.contact,
+            expires_at: self.expires_at,
+            call_id: self.call_id,
+            cseq: u32::try_from(self.cseq).unwrap_or(0),
+            user_agent: self.user_agent,
+            source,
+            transport,
         })
-        .collect())
+    }
 }
 
 /// Writes `upserts` and removes `removed` (line, contact) in one
@@ -70,8 +88,8 @@ pub async fn apply(
         .bind(&b.call_id)
         .bind(i64::from(b.cseq))
         .bind(&b.user_agent)
-        .bind(&b.source)
-        .bind(&b.transport)
+        .bind(b.source.to_string())
+        .bind(b.transport.as_str())
         .execute(&mut *tx)
         .await?;
     }

@@ -1,5 +1,6 @@
 //! Sans-IO SIP core (RFC 3261): messages, transactions, digest authentication, outbound
-//! registration, qualify, the registrar, calls (B2BUA) and the toll-fraud guard.
+//! registration, qualify, the registrar, reception (who may call, where calls go), calls (B2BUA)
+//! and the toll-fraud guard.
 //! Must not import tokio, open sockets or read the clock: time and randomness are arguments.
 
 pub mod answer;
@@ -13,10 +14,10 @@ pub mod header;
 pub mod idmap;
 pub mod message;
 pub mod qualify;
+pub mod reception;
 pub mod registrar;
 pub mod registration;
 pub mod rng;
-pub mod status_format;
 #[cfg(test)]
 pub(crate) mod testrig;
 pub mod transaction;

@@ -6,16 +6,16 @@ mod counters;
 mod driver;
 mod engine;
 mod handle;
-mod invite;
 mod lines;
 mod registrations;
+mod resolve;
 mod status;
 mod tcp;
 
+pub use crate::sip::proto::reception::{Directory, TrunkDial};
 pub use counters::Counters;
 pub use driver::{CallFeeds, Command, Runtime, RuntimeHandle};
 pub use engine::{start, LinesSetup, SipServer};
-pub use invite::{Directory, TrunkDial};
 pub use lines::{Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
 pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};

@@ -6,8 +6,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::registrations::QualifySpec;
 use crate::sip::proto::qualify::{PeerStatus, Qualifier};
-use crate::sip::proto::registration::{RegState, RegistrationClient};
-use crate::sip::proto::status_format::RegistryRow;
+use crate::sip::proto::registration::{RegistrationClient, RegistrationState};
 
 /// What runs for one trunk.
 #[derive(Debug, Default)]
@@ -26,8 +25,8 @@ pub(super) struct Trunk {
 pub struct HistoryRecord {
     /// Seconds since the epoch (UTC).
     pub at: i64,
-    pub from: RegState,
-    pub to: RegState,
+    pub from: RegistrationState,
+    pub to: RegistrationState,
     pub reason: String,
 }
 
@@ -37,7 +36,7 @@ pub struct RegistrationSnapshot {
     /// `host:port` of the registrar.
     pub host: String,
     pub username: String,
-    pub state: RegState,
+    pub state: RegistrationState,
     /// e.g. `403 Forbidden`.
     pub last_response: Option<String>,
     pub attempts: u32,
@@ -52,22 +51,6 @@ pub struct RegistrationSnapshot {
     /// external address is set: the NAT self-check.
     pub nat_seen: Option<String>,
     pub history: Vec<HistoryRecord>,
-}
-
-impl RegistrationSnapshot {
-    /// The `sip show registry` row.
-    pub fn registry_row(&self) -> RegistryRow {
-        RegistryRow {
-            host: self.host.clone(),
-            dnsmgr: false,
-            username: self.username.clone(),
-            refresh: self
-                .refresh_secs
-                .map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX)),
-            state: self.state.as_str().to_string(),
-            reg_time: self.registered_at,
-        }
-    }
 }
 
 /// Everything published about one trunk.

@@ -3,7 +3,6 @@
 //! the peer's resolved `SocketAddr` come from the caller; it only builds requests and reads
 //! events for its own transaction.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -18,39 +17,8 @@ pub const DEFAULT_MAX_RTT: Duration = Duration::from_millis(2000);
 /// chan_sip `qualifyfreq` default.
 pub const DEFAULT_FREQUENCY: Duration = Duration::from_secs(60);
 
-/// What `sip show peers` prints in its Status column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeerStatus {
-    /// Monitored, no result yet.
-    Unknown,
-    /// Answered within the threshold; round trip in ms.
-    Ok(u64),
-    /// Answered, but slower than the threshold; round trip in ms.
-    Lagged(u64),
-    /// No answer within twice the threshold, or the transport failed.
-    Unreachable,
-    /// Monitoring is off for this peer.
-    Unmonitored,
-}
-
-impl PeerStatus {
-    /// What outgoing calls use to skip a trunk (REFERENCE.md §2, §4).
-    pub fn usable(self) -> bool {
-        !matches!(self, Self::Unreachable | Self::Lagged(_))
-    }
-}
-
-impl fmt::Display for PeerStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown => f.write_str("UNKNOWN"),
-            Self::Ok(ms) => write!(f, "OK ({ms} ms)"),
-            Self::Lagged(ms) => write!(f, "LAGGED ({ms} ms)"),
-            Self::Unreachable => f.write_str("UNREACHABLE"),
-            Self::Unmonitored => f.write_str("Unmonitored"),
-        }
-    }
-}
+/// The qualifier's result, one type from here to the screen.
+pub use app::model::registry::PeerStatus;
 
 /// The form's Monitoring (threshold) and Qualify frequency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::config::{HostPort, RegistrationConfig};
 use super::request::{self, Leg};
-use super::status::{History, HistoryEntry, LastResponse, RegState, RegistrationStatus};
+use super::status::{History, HistoryEntry, LastResponse, RegistrationState, RegistrationStatus};
 use super::timing;
 use crate::sip::proto::auth::DigestClient;
 use crate::sip::proto::message::{Request, Response, Transport};
@@ -67,7 +67,7 @@ pub struct RegistrationClient {
     pub(super) digest: DigestClient,
     /// Requested expiry; raised by a 423's Min-Expires.
     pub(super) expiry: u32,
-    pub(super) state: RegState,
+    pub(super) state: RegistrationState,
     pub(super) last_response: Option<LastResponse>,
     pub(super) attempts: u32,
     /// Consecutive credential refusals; drives the back-off and resets on a 200.
@@ -102,7 +102,7 @@ impl RegistrationClient {
             rng,
             leg,
             digest,
-            state: RegState::Unregistered,
+            state: RegistrationState::Unregistered,
             last_response: None,
             attempts: 0,
             auth_failures: 0,
@@ -123,7 +123,7 @@ impl RegistrationClient {
         &self.cfg
     }
 
-    pub fn state(&self) -> RegState {
+    pub fn state(&self) -> RegistrationState {
         self.state
     }
 
@@ -168,11 +168,11 @@ impl RegistrationClient {
         self.dest = None;
         self.attempts += 1;
         if self.out_of_attempts() {
-            self.set_state(now, RegState::Failed, reason);
+            self.set_state(now, RegistrationState::Failed, reason);
             self.wake = None;
             return;
         }
-        self.set_state(now, RegState::Timeout, reason);
+        self.set_state(now, RegistrationState::Timeout, reason);
         self.wake = Some((now + self.cfg.register_timeout, Wake::Retry));
     }
 
@@ -349,7 +349,13 @@ impl RegistrationClient {
             return;
         }
         let reason = format!("{reason} (attempt {})", self.attempts);
-        self.send_register(now, self.expiry, None, RegState::RequestSent, &reason);
+        self.send_register(
+            now,
+            self.expiry,
+            None,
+            RegistrationState::RequestSent,
+            &reason,
+        );
     }
 
     /// Builds and queues a REGISTER; `challenge` answers a 401/407 with the previous request.
@@ -358,7 +364,7 @@ impl RegistrationClient {
         now: Instant,
         expires: u32,
         challenge: Option<&Response>,
-        next: RegState,
+        next: RegistrationState,
         reason: &str,
     ) {
         let binding = self.binding();
@@ -373,7 +379,7 @@ impl RegistrationClient {
         now: Instant,
         expires: u32,
         challenge: Option<&Response>,
-        next: RegState,
+        next: RegistrationState,
         reason: &str,
         binding: HostPort,
         unbinding: bool,
@@ -384,7 +390,7 @@ impl RegistrationClient {
         let built = request::register(&self.cfg, &binding, &mut self.leg, expires, &mut self.rng);
         let mut req = match built {
             Ok(r) => r,
-            Err(e) => return self.fatal(now, RegState::Rejected, &e.to_string()),
+            Err(e) => return self.fatal(now, RegistrationState::Rejected, &e.to_string()),
         };
         if let (Some(ch), Some(prev)) = (challenge, self.inflight.as_ref()) {
             // Keep the previous credentials' realm list, then answer the new challenge.
@@ -411,7 +417,7 @@ impl RegistrationClient {
         self.set_state(now, next, reason);
     }
 
-    pub(super) fn set_state(&mut self, now: Instant, to: RegState, reason: &str) {
+    pub(super) fn set_state(&mut self, now: Instant, to: RegistrationState, reason: &str) {
         if self.state != to {
             self.history.push(HistoryEntry {
                 at: now,

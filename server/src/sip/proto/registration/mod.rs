@@ -19,4 +19,6 @@ pub use config::{
     HostPort, RegistrationConfig, DEFAULT_EXPIRY, DEFAULT_REGISTER_TIMEOUT, MAX_EXPIRY, MIN_EXPIRY,
 };
 pub use request::{contact_uri, options, BuildError, USER_AGENT};
-pub use status::{History, HistoryEntry, LastResponse, RegState, RegistrationStatus, HISTORY_LEN};
+pub use status::{
+    History, HistoryEntry, LastResponse, RegistrationState, RegistrationStatus, HISTORY_LEN,
+};

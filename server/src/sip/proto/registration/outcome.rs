@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::client::{RegistrationClient, Wake};
 use super::config::{HostPort, MAX_EXPIRY};
 use super::request;
-use super::status::{LastResponse, RegState};
+use super::status::{LastResponse, RegistrationState};
 use super::timing;
 use crate::sip::proto::auth::AuthError;
 use crate::sip::proto::header::Rport;
@@ -30,7 +30,7 @@ impl RegistrationClient {
                 let next = if self.removing {
                     self.state
                 } else {
-                    RegState::AuthSent
+                    RegistrationState::AuthSent
                 };
                 let why = format!("{why}: credentials sent");
                 // The answer to a challenge re-sends the same binding (an old one being removed
@@ -48,11 +48,17 @@ impl RegistrationClient {
                 Some(m) if m.0 <= MAX_EXPIRY => {
                     self.expiry = m.0.max(self.expiry);
                     let why = format!("{why}: retrying with Expires {}", self.expiry);
-                    self.send_register(now, self.expiry, None, RegState::RequestSent, &why);
+                    self.send_register(
+                        now,
+                        self.expiry,
+                        None,
+                        RegistrationState::RequestSent,
+                        &why,
+                    );
                 }
-                _ => self.fatal(now, RegState::Rejected, &why),
+                _ => self.fatal(now, RegistrationState::Rejected, &why),
             },
-            400 | 404 | 414 | 479 | 493 => self.fatal(now, RegState::Rejected, &why),
+            400 | 404 | 414 | 479 | 493 => self.fatal(now, RegistrationState::Rejected, &why),
             _ => self.no_answer(now, &why, timing::retry_after(resp)),
         }
     }
@@ -80,7 +86,7 @@ impl RegistrationClient {
         self.attempts = 0;
         self.auth_failures = 0;
         self.digest.reset();
-        self.set_state(now, RegState::Registered, why);
+        self.set_state(now, RegistrationState::Registered, why);
         self.wake = Some((now + timing::refresh_interval(granted), Wake::Refresh));
         // RFC 3581 §4: the registrar tells us where our packets came from; a Contact elsewhere
         // is unreachable behind NAT, so register the learned address instead. The binding just
@@ -98,7 +104,7 @@ impl RegistrationClient {
                         now,
                         0,
                         None,
-                        RegState::RequestSent,
+                        RegistrationState::RequestSent,
                         &why,
                         flight.binding,
                         true,
@@ -112,7 +118,7 @@ impl RegistrationClient {
     /// and then only after a back-off doubling with each consecutive refusal.
     pub(super) fn auth_failure(&mut self, now: Instant, resp: &Response, why: &str) {
         self.auth_failures += 1;
-        self.fatal(now, RegState::NoAuthentication, why);
+        self.fatal(now, RegistrationState::NoAuthentication, why);
         if self.cfg.retry_auth_failures {
             let backoff = timing::auth_backoff(self.cfg.register_timeout, self.auth_failures);
             let wait = backoff.max(timing::retry_after(resp).unwrap_or_default());
@@ -128,7 +134,7 @@ impl RegistrationClient {
         self.auth_failure(now, resp, &why);
     }
 
-    pub(super) fn fatal(&mut self, now: Instant, state: RegState, why: &str) {
+    pub(super) fn fatal(&mut self, now: Instant, state: RegistrationState, why: &str) {
         self.inflight = None;
         self.wake = None;
         if self.removing {
@@ -147,9 +153,9 @@ impl RegistrationClient {
             return self.finish(now, why);
         }
         if self.out_of_attempts() {
-            return self.set_state(now, RegState::Failed, why);
+            return self.set_state(now, RegistrationState::Failed, why);
         }
-        self.set_state(now, RegState::Unregistered, why);
+        self.set_state(now, RegistrationState::Unregistered, why);
         let at = (sent_at + self.cfg.register_timeout).max(now + retry_after.unwrap_or_default());
         self.wake = Some((at, Wake::Retry));
         if at <= now {
@@ -163,7 +169,7 @@ impl RegistrationClient {
         self.finished = true;
         self.registered_at = None;
         self.granted = None;
-        self.set_state(now, RegState::Unregistered, why);
+        self.set_state(now, RegistrationState::Unregistered, why);
     }
 }
 

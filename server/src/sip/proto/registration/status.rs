@@ -1,6 +1,6 @@
-//! Registration layer: chan_sip's registration states with their exact strings, the status
-//! snapshot and a bounded history of state changes (REFERENCE.md §6). Must not hold behaviour:
-//! the client in `client.rs` decides transitions; times are the caller's `Instant`s.
+//! Registration layer: the status snapshot and a bounded history of state changes (REFERENCE.md
+//! §6); the states themselves are the model's `RegistrationState`. Must not hold behaviour: the
+//! client in `client.rs` decides transitions; times are the caller's `Instant`s.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -9,60 +9,15 @@ use std::time::{Duration, Instant};
 /// How many state changes a trunk remembers.
 pub const HISTORY_LEN: usize = 20;
 
-/// chan_sip `enum sipregistrystate`, printed as `regstate2str` does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RegState {
-    /// Nothing outstanding: before the first REGISTER, after an un-register, or waiting to retry
-    /// after no answer.
-    Unregistered,
-    /// A REGISTER without credentials is outstanding.
-    RequestSent,
-    /// A REGISTER answering a 401/407 challenge is outstanding.
-    AuthSent,
-    /// The registrar accepted the binding; a refresh is scheduled.
-    Registered,
-    /// Fatal: the registrar refused the request itself (400, 404, 414, 479, 493, 423 too high).
-    Rejected,
-    /// Fatal (unless `retry_auth_failures`): 403, or our credentials refused three times.
-    NoAuthentication,
-    /// Fatal: `register_attempts` attempts went unanswered.
-    Failed,
-    /// The runtime could not resolve or reach the registrar; a retry is scheduled.
-    Timeout,
-}
-
-impl RegState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unregistered => "Unregistered",
-            Self::RequestSent => "Request Sent",
-            Self::AuthSent => "Auth. Sent",
-            Self::Registered => "Registered",
-            Self::Rejected => "Rejected",
-            Self::NoAuthentication => "No Authentication",
-            Self::Failed => "Failed",
-            Self::Timeout => "Timeout",
-        }
-    }
-
-    /// States that only a configuration change or "re-register now" leaves.
-    pub fn is_fatal(self) -> bool {
-        matches!(self, Self::Rejected | Self::NoAuthentication | Self::Failed)
-    }
-}
-
-impl fmt::Display for RegState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// chan_sip's registration states, one type from here to the screen.
+pub use app::model::registry::RegistrationState;
 
 /// One state change, for the console's history panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub at: Instant,
-    pub from: RegState,
-    pub to: RegState,
+    pub from: RegistrationState,
+    pub to: RegistrationState,
     /// Why, in words an administrator reads: `403 Forbidden`, `no answer within 20 s`.
     pub reason: String,
 }
@@ -117,7 +72,7 @@ impl fmt::Display for LastResponse {
 /// What the console shows for one registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationStatus {
-    pub state: RegState,
+    pub state: RegistrationState,
     pub last_response: Option<LastResponse>,
     /// Attempts in the current run without a 200 (chan_sip `regattempts`).
     pub attempts: u32,

@@ -69,7 +69,7 @@ fn challenge_then_ok_registers_and_refreshes_15s_early() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 1.0);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(
         states(&c),
         ["Unregistered", "Request Sent", "Auth. Sent", "Registered"]
@@ -97,7 +97,7 @@ fn challenge_then_ok_registers_and_refreshes_15s_early() {
     rig.run_until(&mut c, 300.0);
     let times = rig.times(Method::Register);
     assert_eq!(times, [0.0, 0.01, 105.02, 105.03, 210.04, 210.05]);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn learns_rport_removes_the_stale_binding_and_reregisters_once_with_public_conta
         Some("203.0.113.7:40000")
     );
     assert_eq!(rig.last().headers.via[0].sent_by(), "203.0.113.7:40000");
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(c.status().contact, "sip:provider_user@203.0.113.7:40000");
 }
 
@@ -226,7 +226,7 @@ fn unregister_sends_expires_zero_with_credentials_then_finishes() {
     assert_eq!(expires, [120, 120, 0, 0]);
     assert!(!rig.last().headers.authorization.is_empty());
     assert!(c.is_finished());
-    assert_eq!(c.state(), RegState::Unregistered);
+    assert_eq!(c.state(), RegistrationState::Unregistered);
     assert_eq!(c.poll_timeout(), None);
 }
 
@@ -245,13 +245,13 @@ fn reconfigure_keeps_call_id_for_same_binding_and_registers_at_once() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 1.0);
-    assert_eq!(c.state(), RegState::NoAuthentication);
+    assert_eq!(c.state(), RegistrationState::NoAuthentication);
     rig.set_peer(|_, req| Reply::Respond(ok(req)));
     let mut fixed = cfg();
     fixed.password = "right".into();
     c.reconfigure(rig.now, fixed);
     rig.run_until(&mut c, 2.0);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(rig.wire[0].1.headers.call_id, rig.wire[1].1.headers.call_id);
     assert_eq!(rig.times(Method::Register), [0.0, 1.0]);
 }
@@ -269,7 +269,10 @@ fn history_is_bounded_and_says_why() {
     let last = s.history.iter().last().expect("entry");
     assert_eq!(
         (last.from, last.to),
-        (RegState::Unregistered, RegState::RequestSent)
+        (
+            RegistrationState::Unregistered,
+            RegistrationState::RequestSent
+        )
     );
     assert!(
         last.reason.starts_with("retry (attempt "),

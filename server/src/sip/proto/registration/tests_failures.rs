@@ -39,7 +39,7 @@ fn reregister_now_leaves_a_fatal_state() {
     rig.set_peer(|_, req| Reply::Respond(ok(req)));
     c.reregister_now(rig.now);
     rig.run_until(&mut c, 11.0);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(rig.times(Method::Register), [0.0, 10.0]);
 }
 
@@ -71,7 +71,7 @@ fn interval_too_brief_retries_with_min_expires_or_rejects_above_max() {
     rig.run_until(&mut c, 1.0);
     let asked: Vec<_> = rig.wire.iter().map(|(_, r)| r.headers.expires).collect();
     assert_eq!(asked, [Some(Expires(120)), Some(Expires(300))]);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(c.status().refresh_interval, Some(Duration::from_secs(285)));
 
     let mut rig = Rig::new(|_, req| {
@@ -82,7 +82,7 @@ fn interval_too_brief_retries_with_min_expires_or_rejects_above_max() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 100.0);
-    assert_eq!(c.state(), RegState::Rejected);
+    assert_eq!(c.state(), RegistrationState::Rejected);
     assert_eq!(rig.wire.len(), 1);
 }
 
@@ -95,7 +95,7 @@ fn wrong_password_gets_three_auth_tries_then_no_authentication() {
     let mut c = client(conf);
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 600.0);
-    assert_eq!(c.state(), RegState::NoAuthentication);
+    assert_eq!(c.state(), RegistrationState::NoAuthentication);
     // One plain REGISTER and three with credentials.
     let with_auth = rig
         .wire
@@ -111,7 +111,7 @@ fn no_answer_goes_unregistered_and_retries_every_register_timeout() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 19.0);
-    assert_eq!(c.state(), RegState::RequestSent);
+    assert_eq!(c.state(), RegistrationState::RequestSent);
     assert_eq!(c.status().attempts, 1);
     rig.run_until(&mut c, 20.0);
     assert_eq!(c.status().attempts, 2);
@@ -119,9 +119,9 @@ fn no_answer_goes_unregistered_and_retries_every_register_timeout() {
     assert_eq!(
         h,
         [
-            RegState::RequestSent,
-            RegState::Unregistered,
-            RegState::RequestSent
+            RegistrationState::RequestSent,
+            RegistrationState::Unregistered,
+            RegistrationState::RequestSent
         ]
     );
     rig.run_until(&mut c, 75.0);
@@ -149,7 +149,7 @@ fn transport_error_retries_one_register_timeout_after_the_send() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 1.0);
-    assert_eq!(c.state(), RegState::Unregistered);
+    assert_eq!(c.state(), RegistrationState::Unregistered);
     let last = c.status().last_response.expect("synthetic");
     assert_eq!(last.to_string(), "503 Service Unavailable");
     assert_eq!(c.status().next_attempt.map(|t| rig.t(t)), Some(20.0));
@@ -171,7 +171,7 @@ fn retry_after_is_honoured() {
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 200.0);
     assert_eq!(rig.times(Method::Register), [0.0, 90.01, 180.02]);
-    assert_eq!(c.state(), RegState::Unregistered);
+    assert_eq!(c.state(), RegistrationState::Unregistered);
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn repeated_refusals_back_off_exponentially_when_retrying() {
         rig.times(Method::Register),
         [0.0, 20.01, 60.02, 140.03, 300.04]
     );
-    assert_eq!(c.state(), RegState::NoAuthentication);
+    assert_eq!(c.state(), RegistrationState::NoAuthentication);
 }
 
 #[test]
@@ -196,10 +196,10 @@ fn recovers_when_the_registrar_comes_back() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 30.0);
-    assert_eq!(c.state(), RegState::RequestSent);
+    assert_eq!(c.state(), RegistrationState::RequestSent);
     rig.set_peer(|_, req| Reply::Respond(ok(req)));
     rig.run_until(&mut c, 41.0);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     assert_eq!(c.status().attempts, 0);
     assert_eq!(rig.times(Method::Register), [0.0, 20.0, 40.0]);
 }
@@ -217,7 +217,7 @@ fn unresolvable_registrar_is_timeout_then_asks_again() {
         t0 + Duration::from_secs(21),
         "192.0.2.10:5060".parse().expect("addr"),
     );
-    assert_eq!(c.state(), RegState::RequestSent);
+    assert_eq!(c.state(), RegistrationState::RequestSent);
     assert!(c.poll_transmit().is_some());
 }
 
@@ -228,7 +228,7 @@ fn late_ok_to_an_abandoned_attempt_still_registers() {
     let mut c = client(cfg());
     start(&mut rig, &mut c);
     rig.run_until(&mut c, 26.0);
-    assert_eq!(c.state(), RegState::Registered);
+    assert_eq!(c.state(), RegistrationState::Registered);
     let last = c.status().history.iter().last().map(|h| h.reason.clone());
     assert_eq!(last.as_deref(), Some("200 OK (late)"));
 }

@@ -1,23 +1,23 @@
-//! The users' lines at run time: answers REGISTER with the sans-IO
-//! registrar, lets bindings lapse on time, and publishes the bindings so
-//! the engine can show and persist them; decides what a new INVITE
-//! becomes (see `invite`) and hands calls to the runtime. Requests no
-//! feature claims are answered here too (`proto::answer`, 481 inside an
-//! unknown dialog). Failed authentications feed the toll-fraud guard,
-//! whose blocks the driver enforces.
+//! The users' lines at run time: hands every request no call claims to
+//! reception (`proto::reception`, which decides), and carries out its
+//! outcome: the answer or the new call, the bindings published so the
+//! engine can show and persist them, unmatched calls recorded, and the
+//! toll-fraud guard's list published, whose blocks the driver enforces.
+//! Lets bindings and blocks lapse on time. Holds no SIP decision.
 
 mod guard;
 
 use super::driver::Shield;
-use super::invite::{decide, Decision, Directory, TrunkAddresses};
+use super::resolve::trunk_addresses;
 use super::RuntimeHandle;
-use crate::sip::proto::answer::answer;
 use crate::sip::proto::auth::DigestServer;
 use crate::sip::proto::guard::Guard;
 use crate::sip::proto::header::Algorithm;
-use crate::sip::proto::message::Method;
+use crate::sip::proto::reception::{
+    Arrival, Directory, GuardNews, Reception, Reply, TrunkAddresses,
+};
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Response, Rng};
+use crate::sip::proto::{Event, Rng};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
 use std::future::Future;
@@ -51,16 +51,13 @@ pub struct LinesHandle {
 }
 
 pub struct Lines {
-    registrar: Registrar,
-    auth: DigestServer,
+    reception: Reception,
     directory: watch::Receiver<Arc<Directory>>,
     published: watch::Sender<Arc<Vec<Binding>>>,
     runtime: RuntimeHandle,
-    rng: Rng,
     unmatched: mpsc::UnboundedSender<UnmatchedCall>,
     /// The trunks' addresses for the current directory.
     addresses: TrunkAddresses,
-    guard: Guard,
     watched: watch::Sender<Arc<Vec<WatchedAddress>>>,
     lift: mpsc::UnboundedReceiver<IpAddr>,
     /// What the driver was last told to drop.
@@ -99,15 +96,12 @@ impl Lines {
         );
         (
             Self {
-                registrar,
-                auth,
+                reception: Reception::new(registrar, auth, guard, rng),
                 directory,
                 published,
                 runtime,
-                rng,
                 unmatched,
                 addresses: TrunkAddresses::default(),
-                guard,
                 watched,
                 lift,
                 shield: Arc::default(),
@@ -130,7 +124,7 @@ impl Lines {
         self.bindings_dirty = false;
         self.bindings_published = Instant::now();
         self.published
-            .send_replace(Arc::new(self.registrar.all().cloned().collect()));
+            .send_replace(Arc::new(self.reception.registrar.all().cloned().collect()));
     }
 
     /// A REGISTER changed the bindings. Published at once when the last
@@ -145,6 +139,7 @@ impl Lines {
         }
     }
 
+    /// Carries out what reception decided for one request.
     fn handle(&mut self, event: Event) {
         let Event::Request {
             tx,
@@ -156,85 +151,40 @@ impl Lines {
             return;
         };
         let now = Instant::now();
-        let authenticates = request.method == Method::Register
-            || (request.method == Method::Invite && request.headers.to.tag().is_none());
-        if authenticates && !self.addresses.is_trunk(source) {
-            if let Some(response) = self.barred(now, &request, source) {
-                self.runtime.respond(tx, response);
-                return;
-            }
+        let directory = self.directory.borrow().clone();
+        let arrival = Arrival {
+            request: &request,
+            source,
+            transport,
+        };
+        let outcome = self
+            .reception
+            .handle(now, wall_now(), &directory, &self.addresses, arrival);
+        match outcome.reply {
+            Reply::Respond(response) => self.runtime.respond(tx, *response),
+            Reply::Call(call) => self
+                .runtime
+                .start_call(tx, request, source, transport, *call),
+            Reply::Nothing => {}
         }
-        if request.method == Method::Register {
-            let directory = self.directory.borrow().clone();
-            let outcome = self.registrar.handle(
-                &mut self.auth,
-                now,
-                wall_now(),
-                &request,
-                source,
-                transport,
-                |user| directory.lines.get(user).cloned(),
-            );
-            tracing::debug!(%source, status = outcome.response.status, line = ?outcome.line, "REGISTER");
-            self.runtime.respond(tx, outcome.response);
-            if outcome.changed {
-                self.bindings_changed();
-            }
-            if outcome.bad_credentials {
-                self.failed(now, source, &request.method);
-            } else if outcome.line.is_some() {
-                self.guard.succeeded(now, source.ip());
-            }
-            return;
+        if outcome.bindings_changed {
+            self.bindings_changed();
         }
-        if request.method == Method::Invite && request.headers.to.tag().is_none() {
-            let directory = self.directory.borrow().clone();
-            let decision = decide(
-                &directory,
-                &self.addresses,
-                &self.registrar,
-                &mut self.auth,
-                now,
-                &request,
-                source,
-            );
-            match decision {
-                Decision::Call(call) => {
-                    tracing::debug!(%source, callee = %call.labels.callee, "call starts");
-                    self.runtime
-                        .start_call(tx, request, source, transport, *call);
-                }
-                Decision::Refuse(response) => {
-                    tracing::debug!(%source, status = response.status, "INVITE refused");
-                    self.runtime.respond(tx, *response);
-                }
-                Decision::BadCredentials(response) => {
-                    self.runtime.respond(tx, *response);
-                    self.failed(now, source, &request.method);
-                }
-                Decision::Unmatched(response, call) => {
-                    self.runtime.respond(tx, *response);
-                    let _ = self.unmatched.send(call);
-                }
-            }
-            return;
+        if let Some(call) = outcome.unmatched {
+            let _ = self.unmatched.send(call);
         }
-        if request.headers.to.tag().is_some() && request.method != Method::Ack {
-            // Inside a dialog the calls do not know (ended, or never ours).
-            let response = Response::for_request(&request, 481, "Call/Transaction Does Not Exist");
-            self.runtime.respond(tx, response);
-            return;
-        }
-        if let Some(response) = answer(&request, &self.rng.token(10)) {
-            tracing::debug!(%source, method = %request.method, status = response.status, "answered");
-            self.runtime.respond(tx, response);
+        match outcome.guard {
+            GuardNews::Unchanged => {}
+            GuardNews::Counted => self.guard_dirty = true,
+            // The driver must drop its packets from now on.
+            GuardNews::Blocked => self.publish_guard(now),
         }
     }
 
     pub async fn run(mut self, mut events: mpsc::Receiver<Event>, stop: impl Future<Output = ()>) {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
-        self.addresses = TrunkAddresses::resolve(&first).await;
+        self.addresses = trunk_addresses(&first).await;
         self.publish_guard(Instant::now());
         // Lapsed bindings, ended blocks and the guard's list are looked at
         // once a second: a timer recomputed per event would never fire
@@ -260,27 +210,27 @@ impl Lines {
                 changed = self.directory.changed() => {
                     if changed.is_err() { break; }
                     let directory = self.directory.borrow_and_update().clone();
-                    if self.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
+                    if self.reception.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
                         self.publish();
                     }
-                    self.guard.configure(directory.guard);
+                    self.reception.guard.configure(directory.guard);
                     // Trunks may have moved: look their hosts up again now,
                     // once, rather than on each call.
-                    self.addresses = TrunkAddresses::resolve(&directory).await;
+                    self.addresses = trunk_addresses(&directory).await;
                     self.publish_guard(Instant::now());
                 }
                 Some(address) = self.lift.recv() => {
-                    if self.guard.lift(address) {
+                    if self.reception.guard.lift(address) {
                         tracing::info!(%address, "block lifted");
                         self.publish_guard(Instant::now());
                     }
                 }
                 _ = housekeeping.tick() => {
-                    if self.registrar.expire(wall_now()) || self.bindings_dirty {
+                    if self.reception.registrar.expire(wall_now()) || self.bindings_dirty {
                         self.publish();
                     }
                     let now = Instant::now();
-                    if self.guard.expire(now) || self.guard_dirty {
+                    if self.reception.guard.expire(now) || self.guard_dirty {
                         self.publish_guard(now);
                     }
                 }

@@ -1,84 +1,24 @@
-//! A new INVITE, before it becomes a call: who sent it (a trunk's provider,
-//! or a phone that must prove its line with digest), where the dial plan
-//! sends it, and the `NewCall` for the calls — or the refusal. The only
-//! I/O is resolving trunk host names, done when the configuration changes
-//! (`TrunkAddresses`), never per INVITE.
+//! A new INVITE, before it becomes a call: who sent it (a trunk's
+//! provider, or a phone that must prove its line with digest), where the
+//! dial plan sends it, and the `NewCall` for the calls, or the refusal.
+//! Must not do I/O or read the clock: `now` and `wall` are arguments.
 
+use super::directory::{Directory, TrunkAddresses, TrunkDial};
 use crate::sip::proto::auth::{DigestServer, Verdict};
 use crate::sip::proto::call::{
     CallLabels, CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget,
 };
-use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::registrar::{uri_user, Registrar};
-use crate::sip::proto::{Request, Response, Transport};
+use crate::sip::proto::{Request, Response};
 use app::model::calls::UnmatchedCall;
 use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
-use app::model::trunk::ConnectionType;
 use app::model::user::User;
-use app::model::DialPlan;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-/// A trunk as calls need it: where it is and how to authenticate there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrunkDial {
-    pub id: i64,
-    pub name: String,
-    /// Static host; `None` for a dynamic trunk (no address to call).
-    pub host: Option<String>,
-    pub port: u16,
-    /// The registrar, when the trunk registers: providers send calls from it.
-    pub registrar: Option<(String, u16)>,
-    pub transport: Transport,
-    pub username: String,
-    pub password: String,
-    pub from_domain: String,
-    /// The user part of From on the trunk's calls (chan_sip `fromuser`); empty: the caller's.
-    pub from_user: String,
-    pub call_limit: u32,
-    /// Monitoring found it UNREACHABLE or LAGGED: skipped at once.
-    pub unavailable: Option<String>,
-    /// chan_sip's `type`: a `peer`'s calls are known by their address, a `user`'s by its
-    /// username and password (407), a `friend`'s by either.
-    pub connection: ConnectionType,
-    /// Where the trunk's INVITEs are sent instead of its host (chan_sip `outboundproxy`);
-    /// the Request-URI still names the host.
-    pub outbound_proxy: Option<(String, u16)>,
-}
-
-impl TrunkDial {
-    fn matched_by_address(&self) -> bool {
-        matches!(
-            self.connection,
-            ConnectionType::Peer | ConnectionType::Friend
-        )
-    }
-
-    fn authenticates(&self) -> bool {
-        matches!(
-            self.connection,
-            ConnectionType::User | ConnectionType::Friend
-        ) && !self.username.is_empty()
-    }
-}
-
-/// What the lines task knows of the configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Directory {
-    /// Each line's password by its username.
-    pub lines: HashMap<String, String>,
-    /// Each line's user id by its username.
-    pub users: HashMap<String, i64>,
-    pub plan: DialPlan,
-    pub trunks: Vec<TrunkDial>,
-    /// The toll-fraud guard's settings.
-    pub guard: GuardConfig,
-}
-
 /// The outcome for one INVITE.
-pub enum Decision {
+pub(super) enum Decision {
     Call(Box<NewCall>),
     Refuse(Box<Response>),
     /// Wrong credentials: the challenge again, and a failure for the
@@ -89,77 +29,13 @@ pub enum Decision {
     Unmatched(Box<Response>, UnmatchedCall),
 }
 
-async fn resolve(host: &str, port: u16) -> Vec<SocketAddr> {
-    match tokio::net::lookup_host((host, port)).await {
-        Ok(addrs) => addrs.collect(),
-        Err(error) => {
-            tracing::warn!(%host, %error, "trunk host does not resolve");
-            Vec::new()
-        }
-    }
-}
-
-/// Where each trunk is, resolved once per configuration change rather than
-/// on every INVITE: name lookups must not sit on the call path.
-#[derive(Clone, Debug, Default)]
-pub struct TrunkAddresses {
-    /// Where calls to the trunk go (its static host).
-    call: HashMap<i64, SocketAddr>,
-    /// Addresses whose INVITEs come from the trunk's provider: its host
-    /// and its registrar, matched with the port as chan_sip matches peers.
-    sources: HashMap<SocketAddr, i64>,
-}
-
-impl TrunkAddresses {
-    /// Whether `source` is a trunk's provider.
-    pub fn is_trunk(&self, source: SocketAddr) -> bool {
-        self.sources.contains_key(&source)
-    }
-
-    /// Every address a trunk's provider sends from.
-    pub fn sources(&self) -> impl Iterator<Item = SocketAddr> + '_ {
-        self.sources.keys().copied()
-    }
-
-    pub async fn resolve(directory: &Directory) -> Self {
-        let mut out = Self::default();
-        for trunk in &directory.trunks {
-            // A dynamic trunk has no host to call, through a proxy or not.
-            if let (Some(_), Some((proxy, port))) = (&trunk.host, &trunk.outbound_proxy) {
-                if let Some(first) = resolve(proxy, *port).await.first() {
-                    out.call.insert(trunk.id, *first);
-                }
-            }
-            if let Some(host) = &trunk.host {
-                let addrs = resolve(host, trunk.port).await;
-                if let Some(first) = addrs.first() {
-                    out.call.entry(trunk.id).or_insert(*first);
-                }
-                for a in addrs.into_iter().filter(|_| trunk.matched_by_address()) {
-                    out.sources.entry(a).or_insert(trunk.id);
-                }
-            }
-            if !trunk.matched_by_address() {
-                continue;
-            }
-            if let Some((host, port)) = &trunk.registrar {
-                for a in resolve(host, *port).await {
-                    out.sources.entry(a).or_insert(trunk.id);
-                }
-            }
-        }
-        out
-    }
-}
-
 /// The trunk whose provider sent this.
 fn trunk_of<'a>(
     directory: &'a Directory,
     addresses: &TrunkAddresses,
     source: SocketAddr,
 ) -> Option<&'a TrunkDial> {
-    let id = addresses.sources.get(&source)?;
-    directory.trunks.iter().find(|t| t.id == *id)
+    directory.trunk(addresses.trunk_at(source)?)
 }
 
 fn refuse(request: &Request, status: u16, reason: &str) -> Decision {
@@ -182,23 +58,36 @@ fn seconds(ring: u16) -> Option<Duration> {
     (ring > 0).then(|| Duration::from_secs(u64::from(ring)))
 }
 
-/// Decides what to do with a new INVITE.
-pub fn decide(
-    directory: &Directory,
-    addresses: &TrunkAddresses,
-    registrar: &Registrar,
-    auth: &mut DigestServer,
-    now: Instant,
-    request: &Request,
-    source: SocketAddr,
-) -> Decision {
+/// What one new INVITE is about, and what it is checked against.
+pub(super) struct Invite<'a> {
+    pub directory: &'a Directory,
+    pub addresses: &'a TrunkAddresses,
+    pub registrar: &'a Registrar,
+    pub request: &'a Request,
+    pub source: SocketAddr,
+    /// Unix seconds, for what is recorded.
+    pub wall: u64,
+}
+
+/// Decides what to do with a new INVITE: a trunk's provider is known by
+/// its address (or its trunk's credentials), anyone else must prove a
+/// line with digest before the dial plan is asked.
+pub(super) fn decide(invite: &Invite<'_>, auth: &mut DigestServer, now: Instant) -> Decision {
+    let Invite {
+        directory,
+        addresses,
+        registrar,
+        request,
+        source,
+        wall,
+    } = *invite;
     let dialed = uri_user(&request.uri.to_string())
         .or_else(|| uri_user(request.headers.to.uri()))
         .unwrap_or("")
         .to_owned();
     let us = request.uri.host_with_port.to_string();
     if let Some(trunk) = trunk_of(directory, addresses, source) {
-        return incoming(directory, registrar, trunk, request, &dialed, &us);
+        return incoming(directory, registrar, trunk, request, &dialed, &us, wall);
     }
     // Anyone else must be one of our phones, or a provider whose trunk
     // authenticates it (`user`, `friend`): no unauthenticated call goes
@@ -230,7 +119,7 @@ pub fn decide(
     let Some(&user_id) = directory.users.get(&username) else {
         if let Some(trunk) = by_name(&username).filter(|_| !directory.lines.contains_key(&username))
         {
-            return incoming(directory, registrar, trunk, request, &dialed, &us);
+            return incoming(directory, registrar, trunk, request, &dialed, &us, wall);
         }
         return refuse(request, 403, "Forbidden");
     };
@@ -246,13 +135,14 @@ fn incoming(
     request: &Request,
     dialed: &str,
     us: &str,
+    wall: u64,
 ) -> Decision {
     let unmatched = |reason: String| {
         tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call: 404");
         Decision::Unmatched(
             Box::new(Response::for_request(request, 404, "Not Found")),
             UnmatchedCall {
-                at: app::ssr::unix_now(),
+                at: i64::try_from(wall).unwrap_or(i64::MAX),
                 trunk: trunk.name.clone(),
                 did: dialed.to_owned(),
                 reason,
@@ -387,11 +277,11 @@ fn outgoing(
         } => {
             let mut targets = Vec::with_capacity(trunks.len());
             for attempt in &trunks {
-                let Some(trunk) = directory.trunks.iter().find(|t| t.id == attempt.trunk_id) else {
+                let Some(trunk) = directory.trunk(attempt.trunk_id) else {
                     continue;
                 };
                 let host = trunk.host.clone().unwrap_or_default();
-                let dest = addresses.call.get(&trunk.id).copied();
+                let dest = addresses.call_address(trunk.id);
                 let skipped = attempt
                     .skipped
                     .clone()

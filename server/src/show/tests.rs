@@ -8,7 +8,7 @@ fn example_row() -> RegistryRow {
         dnsmgr: false,
         username: "provider_user".into(),
         refresh: 105,
-        state: "Registered".into(),
+        state: RegistrationState::Registered,
         reg_time: Some(1_547_460_000),
     }
 }
@@ -38,7 +38,7 @@ fn registry_truncates_pads_and_blanks_time_until_registered() {
         dnsmgr: true,
         username: "u".into(),
         refresh: 123_456_789,
-        state: "No Authentication".into(),
+        state: RegistrationState::NoAuthentication,
         reg_time: None,
     };
     let out = show_registry(&[row, example_row()]);

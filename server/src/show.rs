@@ -1,10 +1,10 @@
-//! Console layer (pure): `sip show registry` and `sip show peers` text exactly as chan_sip prints
-//! them (REFERENCE.md §7, printf `FORMAT`/`FORMAT2`), and the `%a, %d %b %Y %T` date from UTC
-//! seconds (civil calendar, proleptic Gregorian); and `sip show stats`. Must not read the clock or
-//! the engine: rows in, text out.
+//! The Asterisk CLI's words for the model's status (pure): `sip show registry` and `sip show
+//! peers` text exactly as chan_sip prints them (REFERENCE.md §7, printf `FORMAT`/`FORMAT2`), the
+//! `%a, %d %b %Y %T` date from UTC seconds (civil calendar, proleptic Gregorian), and `sip show
+//! stats`. Formatting for people, not SIP: it lives outside `sip::proto`. Must not read the clock
+//! or the engine: rows in, text out.
 
-use super::qualify::PeerStatus;
-use app::model::registry::SipStats;
+use app::model::registry::{PeerStatus, RegistrationState, SipStats};
 
 /// One `sip show registry` row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +16,7 @@ pub struct RegistryRow {
     pub username: String,
     /// Refresh interval in seconds.
     pub refresh: i64,
-    /// State string (`Registered`...).
-    pub state: String,
+    pub state: RegistrationState,
     /// Time of the last 200, UTC seconds since the epoch; blank when never registered.
     pub reg_time: Option<i64>,
 }
@@ -88,7 +87,7 @@ pub fn show_registry(rows: &[RegistryRow]) -> String {
             dns,
             &r.username,
             &refresh,
-            &r.state,
+            r.state.as_str(),
             &time,
         ));
     }
