@@ -73,12 +73,5 @@ pub async fn delete_user(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
 /// column (the registrar's live bindings).
 #[server(prefix = "/api", endpoint = "line_statuses")]
 pub async fn line_statuses() -> Result<Vec<crate::model::lines::LineStatus>, ServerFnError> {
-    let state = super::server::state()?;
-    let users = state.core.config.borrow().users.clone();
-    let bindings = state.engine.lines.borrow().clone();
-    Ok(crate::model::lines::line_statuses(
-        &users,
-        &bindings,
-        crate::ssr::unix_now(),
-    ))
+    Ok(crate::ssr::service::status::lines(&super::server::state()?))
 }

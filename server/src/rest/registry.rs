@@ -4,12 +4,13 @@
 
 use super::ApiError;
 use crate::show::{show_peers, show_registry, show_stats, PeerRow, RegistryRow};
-use app::model::lines::{line_statuses, LineBinding, LineStatus};
+use app::model::lines::{LineBinding, LineStatus};
 use app::model::registry::PeerStatus;
 use app::model::registry::{RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
 use app::model::user::User;
 use app::ssr::board::Board;
+use app::ssr::service::status;
 use app::ssr::state::{sorted_rows, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -22,7 +23,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
-    Json(state.engine.registry_rows())
+    Json(status::registry(&state))
 }
 
 /// Sends every row at once (`event: registry`), then after each change
@@ -96,14 +97,7 @@ pub async fn qualify_now(
 }
 
 fn act(state: &AppState, id: i64, action: RegistryAction) -> Result<StatusCode, ApiError> {
-    if !state.core.config.borrow().trunks.iter().any(|t| t.id == id) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            None,
-            format!("Trunk {id} does not exist."),
-        ));
-    }
-    state.engine.act(id, action);
+    status::registry_act(state, id, action)?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -203,13 +197,7 @@ fn line_row(user: &User, bindings: &[LineBinding]) -> PeerRow {
 
 /// Where the users' lines are registered, with whose line each is.
 pub async fn lines(State(state): State<AppState>) -> Json<Vec<LineStatus>> {
-    let config = state.core.config.borrow().clone();
-    let bindings = state.engine.lines.borrow().clone();
-    Json(line_statuses(
-        &config.users,
-        &bindings,
-        app::ssr::unix_now(),
-    ))
+    Json(status::lines(&state))
 }
 
 fn yes_no(on: bool) -> String {

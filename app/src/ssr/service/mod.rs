@@ -12,6 +12,7 @@ pub mod nat;
 pub mod outcalls;
 pub mod routing;
 pub mod security;
+pub mod status;
 pub mod trunks;
 pub mod users;
 
