@@ -1,10 +1,23 @@
 //! A form's state and its input widgets, bound to one `RwSignal` of the
-//! form's input type so every keystroke is kept, whatever the outcome.
-//! Every screen with a form (trunks, users, contexts, calls) uses it.
+//! form's input type so every keystroke is kept, whatever the outcome;
+//! the Save cycle every form shares (start, send, show the outcome); and
+//! the frame of an edit screen, which shows the form once its data has
+//! loaded. Every screen with a form (trunks, users, contexts, calls,
+//! settings) uses it.
 
+use crate::api::FormOutcome;
 use crate::model::FieldErrors;
 use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashSet;
+
+/// The message above a form: why the last Save was refused or failed, or
+/// what it did (the settings screens stay put after saving).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Banner {
+    Error(String),
+    Notice(String),
+}
 
 /// Reads and writes one text field of the form.
 pub struct Lens<T> {
@@ -43,6 +56,7 @@ pub struct FormState<T: Send + Sync + 'static> {
     pub checked: Memo<FieldErrors>,
     /// What the server said at the last Save (e.g. a duplicate name).
     pub server_errors: RwSignal<FieldErrors>,
+    pub banner: RwSignal<Option<Banner>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for FormState<T> {
@@ -63,6 +77,50 @@ impl<T: Send + Sync + 'static> FormState<T> {
             submitted: RwSignal::new(false),
             checked: Memo::new(move |_| input.with(|i| check(i))),
             server_errors: RwSignal::new(FieldErrors::new()),
+            banner: RwSignal::new(None),
+        }
+    }
+
+    /// Starts a Save: from now on every error shows, and the last Save's
+    /// messages go. Returns the browser's errors: the Save is sent only
+    /// when there are none, so a mistake is shown without a round trip.
+    pub fn begin_save(self) -> FieldErrors {
+        self.submitted.set(true);
+        self.server_errors.set(FieldErrors::new());
+        self.banner.set(None);
+        self.checked.get_untracked()
+    }
+
+    /// Follows a Save's outcome (`outcome` reads the action's value): the
+    /// server's field errors go under their fields, a conflict or a failure
+    /// into the banner, and what was saved to `done`.
+    pub fn follow<V: 'static>(
+        self,
+        outcome: impl Fn() -> Option<Result<FormOutcome<V>, ServerFnError>> + 'static,
+        done: impl Fn(V) + 'static,
+    ) {
+        Effect::new(move |_| match outcome() {
+            Some(Ok(FormOutcome::Done(saved))) => done(saved),
+            Some(Ok(FormOutcome::Invalid(errors))) => self.server_errors.set(errors),
+            Some(Ok(FormOutcome::Conflict(message))) => {
+                self.banner.set(Some(Banner::Error(message)))
+            }
+            Some(Err(e)) => self.banner.set(Some(Banner::Error(e.to_string()))),
+            None => {}
+        });
+    }
+
+    /// The banner, where the screen puts it (tests find it by its id).
+    pub fn banner_view(self) -> impl IntoView {
+        let banner = self.banner;
+        move || {
+            banner.get().map(|b| {
+                let (class, text) = match b {
+                    Banner::Error(text) => ("error banner", text),
+                    Banner::Notice(text) => ("notice banner", text),
+                };
+                view! { <p class=class id="banner" role="alert">{text}</p> }
+            })
         }
     }
 
@@ -219,4 +277,35 @@ pub fn words(all: &[&'static str]) -> Vec<(String, String)> {
     all.iter()
         .map(|w| ((*w).to_owned(), (*w).to_owned()))
         .collect()
+}
+
+/// The record id in an edit screen's address (`/…/:id`); `None` on an add
+/// screen. A malformed id asks for record 0, which does not exist, so the
+/// screen says "not found" rather than offering a blank form.
+pub fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)))
+}
+
+/// An edit screen's body: "Loading…", then the form `form` builds from the
+/// loaded data, or why the data could not be loaded (e.g. the record was
+/// deleted meanwhile).
+pub fn loaded<D, V>(
+    data: Resource<Result<D, ServerFnError>>,
+    form: impl Fn(D) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    D: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => form(data).into_any(),
+                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
 }

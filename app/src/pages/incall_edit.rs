@@ -4,31 +4,21 @@
 //! since an office has more users than a select can comfortably show.
 
 use crate::api::incalls::{incall_form, IncallFormData, SaveIncall};
-use crate::api::FormOutcome;
 use crate::components::field::Field;
-use crate::components::form::{lens, FormState};
+use crate::components::form::{id_param, lens, loaded, FormState};
 use crate::model::incall::{CallerIdNameMode, IncallInput, IncallRules};
-use crate::model::{ContextKind, FieldErrors};
+use crate::model::ContextKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn IncallEdit() -> impl IntoView {
-    let params = use_params_map();
-    // A malformed id asks for incoming call 0, which does not exist.
-    let id = move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)));
+    let id = id_param();
     let data = Resource::new(id, incall_form);
     view! {
         <p class="crumbs">"Services › IPBX › Call management › "<a href="/ipbx/incalls">"Incoming calls"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <IncallForm data/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |data| view! { <IncallForm data/> })}
     }
 }
 
@@ -50,25 +40,17 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
-    let banner = RwSignal::new(None::<String>);
     let save = ServerAction::<SaveIncall>::new();
     let navigate = use_navigate();
-
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => navigate("/ipbx/incalls", Default::default()),
-        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
-        Some(Err(e)) => banner.set(Some(e.to_string())),
-        None => {}
-    });
+    form.follow(
+        move || save.value().get(),
+        move |_| navigate("/ipbx/incalls", Default::default()),
+    );
 
     let (id, version) = (data.id, data.version);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        if !form.checked.get_untracked().is_empty() {
+        if !form.begin_save().is_empty() {
             return;
         }
         save.dispatch(SaveIncall {
@@ -100,7 +82,7 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {form.banner_view()}
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="did" label="DID" error=form.error("did")
                 help="The public number as the provider sends it; a leading + is ignored">

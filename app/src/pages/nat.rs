@@ -6,11 +6,9 @@
 //! the running one is never mistaken for it.
 
 use crate::api::nat::{sip_nat, SaveSipNat, SipNatScreen};
-use crate::api::FormOutcome;
 use crate::components::field::Field;
-use crate::components::form::{lens, FormState};
+use crate::components::form::{lens, loaded, Banner, FormState};
 use crate::model::nat::{SipNatInput, SipNatView};
-use crate::model::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,16 +26,9 @@ pub fn NatPage() -> impl IntoView {
             "Started with "<code>"--sip"</code>" or "<code>"--sip-external-address"</code>
             ", Trunkline uses that address instead of the SIP bind or External address saved here."
         </p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(SipNatScreen { view, listening }) => {
-                        view! { <SettingsForm view listening/> }.into_any()
-                    }
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(settings, |SipNatScreen { view, listening }| {
+            view! { <SettingsForm view listening/> }
+        })}
     }
 }
 
@@ -74,31 +65,23 @@ fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
         i.validate().err().unwrap_or_default()
     });
     let version = RwSignal::new(view.version);
-    let banner = RwSignal::new(None::<(bool, String)>);
     let save = ServerAction::<SaveSipNat>::new();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => {
+    form.follow(
+        move || save.value().get(),
+        move |saved| {
             version.set(saved.version);
             stored.set(saved.settings.bind_address.clone());
             // Show the networks as stored (one per line, reduced to their
             // network address), so what is on screen is what applies.
             form.input.set(saved.settings.to_input());
-            banner.set(Some((
-                false,
+            form.banner.set(Some(Banner::Notice(
                 "Saved: the next SIP message carries the new addresses; a new SIP bind waits for the next start.".into(),
             )));
-        }
-        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some((true, message))),
-        Some(Err(e)) => banner.set(Some((true, e.to_string()))),
-        None => {}
-    });
+        },
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        if !form.checked.get_untracked().is_empty() {
+        if !form.begin_save().is_empty() {
             return;
         }
         save.dispatch(SaveSipNat {
@@ -108,9 +91,7 @@ fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
     };
     view! {
         <Listening stored=stored.into() listening/>
-        {move || banner.get().map(|(error, m)| view! {
-            <p class=if error { "error banner" } else { "notice banner" } id="banner" role="alert">{m}</p>
-        })}
+        {form.banner_view()}
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="external_address" label="External address" error=form.error("external_address")
                 help="The public address (host name or IP, with :port if the router forwards another port) written in Via and Contact toward destinations outside the local networks — Asterisk's externaddr. Leave empty to use what the provider reports seeing (received/rport).">

@@ -4,13 +4,11 @@
 //! with "Lift block". The list refreshes every five seconds.
 
 use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSecurity};
-use crate::api::FormOutcome;
 use crate::components::field::Field;
-use crate::components::form::{lens, FormState};
+use crate::components::form::{lens, loaded, Banner, FormState};
 use crate::components::poll::ticker;
 use crate::model::security::{SipSecurityInput, SipSecurityView, WatchedAddress, FREE_TRIES};
 use crate::model::time::clock;
-use crate::model::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,14 +26,7 @@ pub fn SecurityPage() -> impl IntoView {
             {FREE_TRIES}
             " failures an address must wait before each new attempt (1 s, then 2 s, 4 s… up to a minute); after Max retry failures within Find time it is blocked for Ban time: nothing it sends is answered."
         </p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(view) => view! { <SettingsForm view/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(settings, |view| view! { <SettingsForm view/> })}
         <h2>"Addresses"</h2>
         <WatchedList/>
     }
@@ -47,27 +38,19 @@ fn SettingsForm(view: SipSecurityView) -> impl IntoView {
         i.validate().err().unwrap_or_default()
     });
     let version = RwSignal::new(view.version);
-    let banner = RwSignal::new(None::<(bool, String)>);
     let save = ServerAction::<SaveSipSecurity>::new();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => {
+    form.follow(
+        move || save.value().get(),
+        move |saved| {
             version.set(saved.version);
-            banner.set(Some((
-                false,
+            form.banner.set(Some(Banner::Notice(
                 "Saved: the new settings apply to the next failure.".into(),
             )));
-        }
-        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some((true, message))),
-        Some(Err(e)) => banner.set(Some((true, e.to_string()))),
-        None => {}
-    });
+        },
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        if !form.checked.get_untracked().is_empty() {
+        if !form.begin_save().is_empty() {
             return;
         }
         save.dispatch(SaveSipSecurity {
@@ -76,9 +59,7 @@ fn SettingsForm(view: SipSecurityView) -> impl IntoView {
         });
     };
     view! {
-        {move || banner.get().map(|(error, m)| view! {
-            <p class=if error { "error banner" } else { "notice banner" } id="banner" role="alert">{m}</p>
-        })}
+        {form.banner_view()}
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="max_retry" label="Max retry" error=form.error("max_retry")
                 help="Failed authentications within Find time that block the address (3 to 1000).">

@@ -4,32 +4,21 @@
 //! here once, so the screen stays put until it has been copied.
 
 use crate::api::users::{user_form, SaveUser, UserFormData};
-use crate::api::FormOutcome;
 use crate::components::field::Field;
-use crate::components::form::{lens, FormState};
+use crate::components::form::{id_param, lens, loaded, FormState};
 use crate::model::context::ContextKind;
 use crate::model::user::{UserInput, UserRules};
-use crate::model::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn UserEdit() -> impl IntoView {
-    let params = use_params_map();
-    // A malformed id asks for user 0, which does not exist: "not found".
-    let id = move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)));
+    let id = id_param();
     let data = Resource::new(id, user_form);
     view! {
         <p class="crumbs">"Services › IPBX › PBX settings › "<a href="/ipbx/users">"Users"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <UserForm data/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |data| view! { <UserForm data/> })}
     }
 }
 
@@ -48,30 +37,22 @@ fn UserForm(data: UserFormData) -> impl IntoView {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
-    let banner = RwSignal::new(None::<String>);
     // (extension, password) once the server has generated a line password.
     let generated = RwSignal::new(None::<(String, String)>);
     let save = ServerAction::<SaveUser>::new();
     let navigate = use_navigate();
-
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => match saved.generated_password {
+    form.follow(
+        move || save.value().get(),
+        move |saved| match saved.generated_password {
             Some(password) => generated.set(Some((saved.view.user.exten, password))),
             None => navigate("/ipbx/users", Default::default()),
         },
-        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
-        Some(Err(e)) => banner.set(Some(e.to_string())),
-        None => {}
-    });
+    );
 
     let (id, version) = (data.id, data.version);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        if !form.checked.get_untracked().is_empty() {
+        if !form.begin_save().is_empty() {
             return;
         }
         save.dispatch(SaveUser {
@@ -103,7 +84,7 @@ fn UserForm(data: UserFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {form.banner_view()}
         {move || generated.get().map(|(exten, password)| view! {
             <div class="notice" id="generated-password" role="status">
                 <p>

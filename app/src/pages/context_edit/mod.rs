@@ -7,11 +7,9 @@ mod includes;
 mod ranges;
 
 use crate::api::contexts::{context_form, ContextFormData, SaveContext};
-use crate::api::FormOutcome;
 use crate::components::field::Field;
-use crate::components::form::{lens, FormState};
+use crate::components::form::{lens, loaded, FormState};
 use crate::model::context::{ContextInput, ContextKind, ContextRules};
-use crate::model::FieldErrors;
 use includes::IncludeList;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,24 +23,17 @@ pub fn ContextEdit() -> impl IntoView {
     let data = Resource::new(name, context_form);
     view! {
         <p class="crumbs">"Services › IPBX › PBX settings › "<a href="/ipbx/contexts">"Contexts"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let asked = name();
-                match data.await {
-                    // The server answers an unknown name with a blank form;
-                    // offering "Add" at an edit address would mislead.
-                    Ok(data) if asked.is_some() && data.editing.is_none() => {
-                        let message = format!(
-                            "Context \u{201c}{}\u{201d} does not exist (it may have been deleted).",
-                            asked.unwrap_or_default()
-                        );
-                        view! { <p class="error banner">{message}</p> }.into_any()
-                    }
-                    Ok(data) => view! { <ContextForm data/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |data| match name() {
+            // The server answers an unknown name with a blank form;
+            // offering "Add" at an edit address would mislead.
+            Some(asked) if data.editing.is_none() => {
+                let message = format!(
+                    "Context \u{201c}{asked}\u{201d} does not exist (it may have been deleted)."
+                );
+                view! { <p class="error banner">{message}</p> }.into_any()
+            }
+            _ => view! { <ContextForm data/> }.into_any(),
+        })}
     }
 }
 
@@ -56,25 +47,17 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
-    let banner = RwSignal::new(None::<String>);
     let save = ServerAction::<SaveContext>::new();
     let navigate = use_navigate();
-
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => navigate("/ipbx/contexts", Default::default()),
-        Some(Ok(FormOutcome::Invalid(errors))) => form.server_errors.set(errors),
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
-        Some(Err(e)) => banner.set(Some(e.to_string())),
-        None => {}
-    });
+    form.follow(
+        move || save.value().get(),
+        move |_| navigate("/ipbx/contexts", Default::default()),
+    );
 
     let (name, version) = (data.editing.clone(), data.version);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        if !form.checked.get_untracked().is_empty() {
+        if !form.begin_save().is_empty() {
             return;
         }
         save.dispatch(SaveContext {
@@ -104,7 +87,7 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {form.banner_view()}
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="name" label="Name" error=form.error("name")
                 help="Letters, digits, - and _; it cannot change once created.">

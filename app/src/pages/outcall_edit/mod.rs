@@ -7,8 +7,7 @@ mod exten;
 mod general;
 
 use crate::api::outcalls::{outcall_form, OutcallFormData, SaveOutcall};
-use crate::api::FormOutcome;
-use crate::components::form::FormState;
+use crate::components::form::{id_param, loaded, FormState};
 use crate::components::tabs::TabBar;
 use crate::model::outcall::{warnings, OutcallInput, OutcallRules};
 use crate::model::FieldErrors;
@@ -16,7 +15,7 @@ use exten::ExtenTab;
 use general::GeneralTab;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::HashSet;
 
 const TABS: &[&str] = &["General", "Exten"];
@@ -28,20 +27,11 @@ fn tab_of(field: &str) -> usize {
 
 #[component]
 pub fn OutcallEdit() -> impl IntoView {
-    let params = use_params_map();
-    // A malformed id asks for outgoing call 0, which does not exist.
-    let id = move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)));
+    let id = id_param();
     let data = Resource::new(id, outcall_form);
     view! {
         <p class="crumbs">"Services › IPBX › Call management › "<a href="/ipbx/outcalls">"Outgoing calls"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <OutcallForm data/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |data| view! { <OutcallForm data/> })}
     }
 }
 
@@ -64,7 +54,6 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
         })
     });
     let active = RwSignal::new(0usize);
-    let banner = RwSignal::new(None::<String>);
     // Warnings of a save that went through; the page stays so they are read.
     let saved = RwSignal::new(None::<Vec<String>>);
     // After a first save the form edits what was created, not a new one.
@@ -95,30 +84,24 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
         }
     };
 
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(done))) if done.warnings.is_empty() => {
-            navigate("/ipbx/outcalls", Default::default());
-        }
-        Some(Ok(FormOutcome::Done(done))) => {
-            ident.set((Some(done.view.id), Some(done.view.version)));
-            saved.set(Some(done.warnings));
-        }
-        Some(Ok(FormOutcome::Invalid(errors))) => {
-            open_first_error(&errors);
-            form.server_errors.set(errors);
-        }
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
-        Some(Err(e)) => banner.set(Some(e.to_string())),
-        None => {}
-    });
+    form.follow(
+        move || save.value().get(),
+        move |done| {
+            if done.warnings.is_empty() {
+                navigate("/ipbx/outcalls", Default::default());
+            } else {
+                ident.set((Some(done.view.id), Some(done.view.version)));
+                saved.set(Some(done.warnings));
+            }
+        },
+    );
+    // The server's errors open the tab of the first, as the browser's do.
+    Effect::new(move |_| form.server_errors.with(open_first_error));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
         saved.set(None);
-        let errors = form.checked.get_untracked();
+        let errors = form.begin_save();
         if !errors.is_empty() {
             open_first_error(&errors);
             return;
@@ -138,7 +121,7 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {form.banner_view()}
         {move || saved.get().map(|list| view! {
             <div class="notice" id="saved" role="status">
                 <p>"Saved."</p>

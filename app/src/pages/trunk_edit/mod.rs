@@ -7,15 +7,14 @@ mod register;
 mod signalling;
 
 use crate::api::trunks::{trunk_form, SaveTrunk, TrunkFormData};
-use crate::api::FormOutcome;
-use crate::components::form::FormState;
+use crate::components::form::{id_param, loaded, FormState};
 use crate::components::tabs::TabBar;
 use crate::model::trunk::{TrunkInput, ValidationContext};
 use crate::model::FieldErrors;
 use general::GeneralTab;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use register::RegisterTab;
 use signalling::SignallingTab;
 use std::collections::HashSet;
@@ -34,20 +33,11 @@ fn tab_of(field: &str) -> usize {
 
 #[component]
 pub fn TrunkEdit() -> impl IntoView {
-    let params = use_params_map();
-    // A malformed id asks for trunk 0, which does not exist: "not found".
-    let id = move || params.with(|p| p.get("id").map(|s| s.parse::<i64>().unwrap_or(0)));
+    let id = id_param();
     let data = Resource::new(id, trunk_form);
     view! {
         <p class="crumbs">"Services › IPBX › Trunk management › "<a href="/ipbx/trunks">"SIP Protocol"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(data) => view! { <TrunkForm data/> }.into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |data| view! { <TrunkForm data/> })}
     }
 }
 
@@ -67,7 +57,6 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
     });
     let input = form.input;
     let active = RwSignal::new(0usize);
-    let banner = RwSignal::new(None::<String>);
     let save = ServerAction::<SaveTrunk>::new();
     let navigate = use_navigate();
 
@@ -88,24 +77,17 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         }
     };
 
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => navigate("/ipbx/trunks", Default::default()),
-        Some(Ok(FormOutcome::Invalid(errors))) => {
-            open_first_error(&errors);
-            form.server_errors.set(errors);
-        }
-        Some(Ok(FormOutcome::Conflict(message))) => banner.set(Some(message)),
-        Some(Err(e)) => banner.set(Some(e.to_string())),
-        None => {}
-    });
+    form.follow(
+        move || save.value().get(),
+        move |_| navigate("/ipbx/trunks", Default::default()),
+    );
+    // The server's errors open the tab of the first, as the browser's do.
+    Effect::new(move |_| form.server_errors.with(open_first_error));
 
     let (id, version) = (data.id, data.version);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        form.server_errors.set(FieldErrors::new());
-        banner.set(None);
-        let errors = form.checked.get_untracked();
+        let errors = form.begin_save();
         if !errors.is_empty() {
             open_first_error(&errors);
             return;
@@ -124,7 +106,7 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
-        {move || banner.get().map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        {form.banner_view()}
         <form class="tabbed" novalidate on:submit=on_submit>
             <TabBar tabs=TABS active badges/>
             <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone() has_secret=data.has_secret/></section>
