@@ -4,6 +4,7 @@ use super::ServiceError;
 use crate::model::admin::AdminInput;
 use crate::model::FieldErrors;
 use crate::ssr::auth::{self, LoginLimiter, SESSION_SECONDS};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store;
 use crate::ssr::unix_now;
@@ -30,7 +31,7 @@ pub async fn admin_exists(core: &Core) -> Result<bool, ServiceError> {
 pub async fn create_first_admin(core: &Core, input: &AdminInput) -> Result<String, ServiceError> {
     let username = input.validate().map_err(ServiceError::Invalid)?;
     let password_hash = hash(&input.password)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM admins")
         .fetch_one(&mut *tx)
         .await?;

@@ -2,6 +2,7 @@
 
 use super::ServiceError;
 use crate::model::calls::{CallLogEntry, UnmatchedCall};
+use crate::ssr::db;
 use crate::ssr::state::{Core, EngineCommand, EngineLink};
 use crate::ssr::store;
 use sqlx::SqlitePool;
@@ -68,7 +69,7 @@ pub async fn persist(pool: SqlitePool, mut ended: mpsc::UnboundedReceiver<CallLo
 }
 
 async fn write_batch(pool: &SqlitePool, batch: &[CallLogEntry]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::write(pool).await?;
     store::call_log::insert(&mut tx, batch).await?;
     tx.commit().await
 }

@@ -3,6 +3,7 @@
 
 use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::context::{ContextInput, ContextRules, ContextView};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store;
 
@@ -46,7 +47,7 @@ pub async fn create(core: &Core, input: &ContextInput) -> Result<ContextView, Se
     let context = input
         .validate(&rules(core, None).await?)
         .map_err(ServiceError::Invalid)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     store::contexts::insert(&mut tx, &context).await?;
     let view = store::contexts::get(&mut tx, &context.name)
         .await?
@@ -74,7 +75,7 @@ pub async fn update(
     let context = input
         .validate(&rules(core, Some(name)).await?)
         .map_err(ServiceError::Invalid)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::contexts::update(&mut tx, &context, version).await? {
         return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
     }
@@ -100,7 +101,7 @@ pub async fn delete(core: &Core, name: &str) -> Result<(), ServiceError> {
         .filter(|c| c.includes.iter().any(|i| i == name))
         .map(|c| format!("context {} (includes it)", c.name))
         .collect();
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let mut users = store::contexts::users_of(&mut tx, name).await?;
     users.extend(includers);
     if !users.is_empty() {

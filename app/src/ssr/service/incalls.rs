@@ -2,6 +2,7 @@
 
 use super::{config, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::incall::{Incall, IncallInput, IncallRules, IncallView};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, incalls::SqlIncall};
 use crate::ssr::unix_now;
@@ -74,7 +75,7 @@ async fn validate(
 pub async fn create(core: &Core, input: &IncallInput) -> Result<IncallView, ServiceError> {
     let incall = validate(core, input, None).await?;
     let settings = serde_json::to_string(&incall)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let id = store::incalls::insert(&mut tx, &incall, &settings, unix_now()).await?;
     let row = store::incalls::get(&mut tx, id)
         .await?
@@ -101,7 +102,7 @@ pub async fn update(
     }
     let incall = validate(core, input, Some(id)).await?;
     let settings = serde_json::to_string(&incall)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::incalls::update(&mut tx, id, version, &incall, &settings, unix_now()).await? {
         return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
     }
@@ -119,7 +120,7 @@ pub async fn update(
 /// # Errors
 /// `NotFound` when there is no such incoming call.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::incalls::delete(&mut tx, id).await? {
         return Err(not_found(id));
     }

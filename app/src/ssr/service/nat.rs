@@ -3,6 +3,7 @@
 
 use super::{config, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::nat::{SipNatInput, SipNatView};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store;
 use crate::ssr::unix_now;
@@ -27,7 +28,7 @@ pub async fn update(
     input: &SipNatInput,
 ) -> Result<SipNatView, ServiceError> {
     let settings = input.validate().map_err(ServiceError::Invalid)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::nat::update(&mut tx, version, &settings, unix_now()).await? {
         return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
     }

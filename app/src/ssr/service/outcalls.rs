@@ -3,6 +3,7 @@
 
 use super::{config, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::outcall::{self, Outcall, OutcallInput, OutcallRules, OutcallSaved, OutcallView};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, outcalls::SqlOutcall};
 use crate::ssr::unix_now;
@@ -85,7 +86,7 @@ async fn validate(
 pub async fn create(core: &Core, input: &OutcallInput) -> Result<OutcallSaved, ServiceError> {
     let (outcall, warnings) = validate(core, input, None).await?;
     let settings = store::outcalls::settings(&outcall)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let id = store::outcalls::insert(&mut tx, &outcall, &settings, unix_now()).await?;
     let row = store::outcalls::get(&mut tx, id)
         .await?
@@ -115,7 +116,7 @@ pub async fn update(
     }
     let (outcall, warnings) = validate(core, input, Some(id)).await?;
     let settings = store::outcalls::settings(&outcall)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::outcalls::update(&mut tx, id, version, &outcall, &settings, unix_now()).await? {
         return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
     }
@@ -136,7 +137,7 @@ pub async fn update(
 /// # Errors
 /// `NotFound` when there is no such outgoing call.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::outcalls::delete(&mut tx, id).await? {
         return Err(not_found(id));
     }

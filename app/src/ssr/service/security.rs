@@ -5,6 +5,7 @@
 use super::{config, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::security::{parse_address, SipSecurityInput, SipSecurityView, WatchedAddress};
 use crate::model::FieldErrors;
+use crate::ssr::db;
 use crate::ssr::state::{Core, EngineCommand, EngineLink};
 use crate::ssr::store;
 use crate::ssr::unix_now;
@@ -29,7 +30,7 @@ pub async fn update(
     input: &SipSecurityInput,
 ) -> Result<SipSecurityView, ServiceError> {
     let settings = input.validate().map_err(ServiceError::Invalid)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if !store::security::update(&mut tx, version, &settings, unix_now()).await? {
         return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
     }

@@ -3,6 +3,7 @@
 use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::trunk::{TrunkInput, TrunkView, ValidationContext};
 use crate::model::{ContextKind, FieldErrors};
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, trunks::SqlTrunk};
 use crate::ssr::unix_now;
@@ -84,7 +85,7 @@ pub async fn create(core: &Core, input: &TrunkInput) -> Result<TrunkView, Servic
     let ctx = validation_context(core, None).await?;
     let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
     let settings = serde_json::to_string(&trunk)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if store::trunks::name_owner(&mut tx, &trunk.name, None)
         .await?
         .is_some()
@@ -132,7 +133,7 @@ pub async fn update(
     let ctx = validation_context(core, Some(&current)).await?;
     let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
     // The UPDATE checks the version again: this read was only for the rules.
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     if store::trunks::name_owner(&mut tx, &trunk.name, Some(id))
         .await?
         .is_some()
@@ -170,7 +171,7 @@ pub async fn update(
 /// calls use it.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     let current = get(core, id).await?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let users: Vec<String> = store::outcalls::using_trunk(&mut tx, id)
         .await?
         .into_iter()

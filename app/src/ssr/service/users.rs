@@ -4,6 +4,7 @@
 use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
 use crate::model::user::{User, UserInput, UserRules, UserSaved, UserView};
 use crate::model::FieldErrors;
+use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, users::SqlUser};
 use crate::ssr::unix_now;
@@ -105,7 +106,7 @@ pub async fn create(core: &Core, input: &UserInput) -> Result<UserSaved, Service
         .then(|| Alphanumeric.sample_string(&mut rand::thread_rng(), GENERATED_LEN));
     let secret = password.or_else(|| generated.clone()).unwrap_or_default();
     let settings = serde_json::to_string(&user)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     check_free(&mut tx, &user, None).await?;
     let id = store::users::insert(&mut tx, &user, &settings, &secret, unix_now()).await?;
     let row = store::users::get(&mut tx, id)
@@ -137,7 +138,7 @@ pub async fn update(
     }
     let (user, password) = validate(core, input).await?;
     let settings = serde_json::to_string(&user)?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     check_free(&mut tx, &user, Some(id)).await?;
     let updated = store::users::update(
         &mut tx,
@@ -170,7 +171,7 @@ pub async fn update(
 /// `NotFound`; `Conflict` naming the incoming calls.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     let current = get(core, id).await?;
-    let mut tx = core.pool.begin().await?;
+    let mut tx = db::write(&core.pool).await?;
     let dids: Vec<String> = store::users::incalls_of(&mut tx, id)
         .await?
         .into_iter()

@@ -4,6 +4,7 @@
 
 use crate::model::lines::LineBinding;
 use crate::model::trunk::Transport;
+use crate::ssr::db;
 use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
@@ -64,7 +65,7 @@ pub async fn apply(
     upserts: &[LineBinding],
     removed: &[(String, String)],
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::write(pool).await?;
     for (line, contact) in removed {
         sqlx::query("DELETE FROM line_bindings WHERE line_username = ? AND contact = ?")
             .bind(line)
