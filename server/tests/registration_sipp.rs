@@ -48,7 +48,7 @@ async fn engine() -> (RegistrationsHandle, oneshot::Sender<()>) {
     };
     let (rt, handle, events) = Runtime::new(cfg, 42, Some(udp), None);
     let local = HostPort::new("127.0.0.1", addr.port());
-    let (regs, regs_handle, _rest) = Registrations::new(handle, events, local, 7);
+    let (regs, regs_handle) = Registrations::new(handle, events, local, 7);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let (stop2_tx, stop2_rx) = oneshot::channel::<()>();
     tokio::spawn(rt.run(async move {

@@ -149,9 +149,9 @@ async fn serve(
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
     let (requests, incoming) = mpsc::channel(REQUEST_BACKLOG);
     let runtime = runtime.with_call_feeds(lines.feeds).with_requests(requests);
-    // The manager sees only answers to requests: those of no trunk are
-    // strays, dropped with the returned stream.
-    let (manager, registrations, _strays) = Registrations::new(
+    // The manager sees only answers to requests; those of no trunk are
+    // dropped there.
+    let (manager, registrations) = Registrations::new(
         handle.clone(),
         events,
         HostPort::new(host, local.port()),

@@ -100,7 +100,6 @@ impl RegistrationsHandle {
 pub struct Registrations {
     runtime: RuntimeHandle,
     events: mpsc::UnboundedReceiver<Event>,
-    passthrough: mpsc::UnboundedSender<Event>,
     commands: mpsc::UnboundedReceiver<ManagerCommand>,
     resolved_tx: mpsc::UnboundedSender<Resolved>,
     resolved_rx: mpsc::UnboundedReceiver<Resolved>,
@@ -126,15 +125,16 @@ pub struct Registrations {
 
 impl Registrations {
     /// Takes the runtime's handle and its event stream; events that belong to no registration
-    /// or qualify transaction come out of the returned receiver unchanged. `local` is the
-    /// address our socket is reachable at (written in Via/Contact when no external address).
+    /// or qualify transaction (a server transaction's Timer H, an answer to a trunk deleted
+    /// meanwhile) are dropped: nothing else reads them, and a queue kept for them grew with
+    /// every unanswered INVITE. `local` is the address our socket is reachable at (written in
+    /// Via/Contact when no external address).
     pub fn new(
         runtime: RuntimeHandle,
         events: mpsc::UnboundedReceiver<Event>,
         local: HostPort,
         seed: u64,
-    ) -> (Self, RegistrationsHandle, mpsc::UnboundedReceiver<Event>) {
-        let (passthrough, rest) = mpsc::unbounded_channel();
+    ) -> (Self, RegistrationsHandle) {
         let (cmd_tx, commands) = mpsc::unbounded_channel();
         let (resolved_tx, resolved_rx) = mpsc::unbounded_channel();
         let (status, status_rx) = watch::channel(Board::default());
@@ -145,7 +145,6 @@ impl Registrations {
         let me = Self {
             runtime,
             events,
-            passthrough,
             commands,
             resolved_tx,
             resolved_rx,
@@ -162,7 +161,7 @@ impl Registrations {
             seed,
             next_id: 0,
         };
-        (me, handle, rest)
+        (me, handle)
     }
 
     /// The socket's bound address and the local networks (without them every registrar
@@ -203,13 +202,9 @@ impl Registrations {
             Event::Response { tx, .. } | Event::Timeout { tx } | Event::TransportError { tx } => {
                 *tx
             }
-            _ => {
-                let _ = self.passthrough.send(ev);
-                return;
-            }
+            _ => return,
         };
         let Some(owner) = self.owners.get(&tx).copied() else {
-            let _ = self.passthrough.send(ev);
             return;
         };
         if ev.status().is_some_and(|s| s >= 200) {
