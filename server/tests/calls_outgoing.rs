@@ -4,7 +4,9 @@
 
 mod common;
 
+use common::net::free_port;
 use common::pbx::*;
+use common::sipp::wires;
 use std::time::Duration;
 
 #[tokio::test]
@@ -166,7 +168,7 @@ async fn unauthenticated_invite_reaches_no_trunk() {
 async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
     use app::ssr::service::trunks;
     let dir = Pbx::fresh_dir("outgoing-fromuser");
-    let (provider_port, backup_port) = (common::serve::free_port(), common::serve::free_port());
+    let (provider_port, backup_port) = (free_port(), free_port());
     let db = dir.join("t.db");
     prepare(&db, provider_port, backup_port).await;
     {
@@ -186,7 +188,7 @@ async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
         // Registers to a port nobody answers: only the credentials matter here.
         input.register = true;
         input.reg_server = "127.0.0.1".into();
-        input.reg_port = common::serve::free_port().to_string();
+        input.reg_port = free_port().to_string();
         input.reg_username = "provider_username".into();
         input.reg_secret = "provider_password".into();
         let id = trunk.id;
@@ -201,7 +203,7 @@ async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
             .expect("general password cleared");
         pool.close().await;
     }
-    let mut pbx = Pbx::launch(dir, common::serve::free_port()).await;
+    let mut pbx = Pbx::launch(dir, free_port()).await;
     pbx.provider_port = provider_port;
     let mut provider = pbx
         .provider("provider-fromuser", "call_provider_fromuser_uas.xml", false)

@@ -13,7 +13,7 @@ use app::model::trunk::TrunkInput;
 use app::model::user::UserInput;
 use app::ssr::state::Core;
 use common::lab::*;
-use common::pbx::Sipp;
+use common::sipp::Sipp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -106,7 +106,7 @@ async fn provider_ok(p: &mut Problems, provider: &mut Sipp, what: &str) {
         ok,
         format!(
             "provider SIPp `{}` failed: {what} (its errors below)",
-            provider.name
+            provider.name()
         ),
     );
 }
