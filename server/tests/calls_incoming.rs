@@ -54,6 +54,8 @@ async fn did_call_from_another_port_than_the_trunks_is_challenged() {
         .args(["-s", "4185550000"])
         .spawn();
     let caller_ok = caller.finish().await;
+    // An INVITE leaked to the desk would arrive within this; an absence
+    // can only be waited out, not polled for.
     tokio::time::sleep(Duration::from_millis(500)).await;
     desk.stop().await;
     let all = [&caller, &desk];

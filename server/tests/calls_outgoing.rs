@@ -81,7 +81,9 @@ async fn busy_provider_gives_the_phone_486() {
     let mut desk = pbx.desk_dials("call_phone_dial_busy.xml", "4185551234");
     let phone_ok = desk.finish().await;
     let provider_ok = provider.finish().await;
-    // Busy is the callee's answer: no failover to the backup trunk.
+    // Busy is the callee's answer: no failover to the backup trunk. A
+    // failover INVITE would arrive within this wait (an absence cannot be
+    // polled for).
     tokio::time::sleep(Duration::from_millis(500)).await;
     backup.stop().await;
     let all = [&desk, &provider, &backup];
@@ -138,7 +140,8 @@ async fn unauthenticated_invite_reaches_no_trunk() {
         "4185551234",
     );
     let wrong_ok = wrong.finish().await;
-    // Give a leaked INVITE time to arrive, then look.
+    // Give a leaked INVITE time to arrive, then look (an absence cannot be
+    // polled for).
     tokio::time::sleep(Duration::from_secs(1)).await;
     provider.stop().await;
     backup.stop().await;

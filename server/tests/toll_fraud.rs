@@ -124,6 +124,8 @@ async fn repeated_wrong_passwords_slow_down_then_block_an_address_until_lifted()
     );
 
     // After the wait (1 s, then 2 s), two more failures reach Max retry.
+    // The sleeps wait out the guard's Retry-After on purpose: sooner, the
+    // attempt would be slowed down again instead of counted.
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let (ok, challenged, _, mut second) = wrong_password(&pbx, "scanner-2", 1, free_port()).await;
     assert!(ok && challenged == 2, "{}", second.wire());
