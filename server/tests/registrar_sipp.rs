@@ -68,11 +68,7 @@ async fn phone_registers_with_digest_and_the_binding_survives_a_restart() {
         ok,
         "the phone did not get 200 after its digest answer: {errors}"
     );
-    let (wrong, _) = Sipp::scenario("phone_register_uac.xml")
-        .remote(format!("127.0.0.1:{port}"))
-        .args(["1000", "not-the-password"])
-        .run()
-        .await;
+    let (wrong, _) = phone("phone_register_uac.xml", port, "not-the-password").await;
     assert!(!wrong, "a wrong password must not register");
 
     // Written within a second (changes are coalesced for half a second).
