@@ -4,8 +4,9 @@
 
 mod common;
 
+use common::net::free_port;
 use common::pbx::*;
-use common::serve::free_port;
+use common::sipp::wires;
 use std::time::Duration;
 
 /// The provider sends `did` from the port of trunk `provider_username`
@@ -20,13 +21,11 @@ async fn did_rings_front_desk(label: &str, from_backup: bool, did: &str) {
     } else {
         pbx.provider_port
     };
-    let mut provider = pbx.sipp(
-        "provider-calls",
-        "call_provider_invite_uac.xml",
-        port,
-        true,
-        &["-s", did],
-    );
+    let mut provider = pbx
+        .sipp_client("provider-calls", "call_provider_invite_uac.xml")
+        .local_port(port)
+        .args(["-s", did])
+        .spawn();
     pbx.expect_all_ok(
         "the DID call to the front desk",
         &mut [&mut provider, &mut desk],
@@ -50,14 +49,13 @@ async fn did_call_from_another_port_than_the_trunks_is_challenged() {
     let mut desk = pbx
         .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
         .await;
-    let mut caller = pbx.sipp(
-        "not-the-trunk",
-        "call_provider_invite_challenged_uac.xml",
-        free_port(),
-        true,
-        &["-s", "4185550000"],
-    );
+    let mut caller = pbx
+        .sipp_client("not-the-trunk", "call_provider_invite_challenged_uac.xml")
+        .args(["-s", "4185550000"])
+        .spawn();
     let caller_ok = caller.finish().await;
+    // An INVITE leaked to the desk would arrive within this; an absence
+    // can only be waited out, not polled for.
     tokio::time::sleep(Duration::from_millis(500)).await;
     desk.stop().await;
     let all = [&caller, &desk];
@@ -80,13 +78,11 @@ async fn did_call_from_another_port_than_the_trunks_is_challenged() {
 #[tokio::test]
 async fn unknown_did_is_refused_with_404() {
     let pbx = Pbx::start("incoming-404").await;
-    let mut provider = pbx.sipp(
-        "provider-calls",
-        "call_provider_invite_refused_uac.xml",
-        pbx.provider_port,
-        true,
-        &["-s", "4185559999"],
-    );
+    let mut provider = pbx
+        .sipp_client("provider-calls", "call_provider_invite_refused_uac.xml")
+        .local_port(pbx.provider_port)
+        .args(["-s", "4185559999"])
+        .spawn();
     let provider_ok = provider.finish().await;
     assert!(
         provider_ok,
@@ -149,13 +145,14 @@ async fn a_user_trunk_is_known_by_its_credentials_not_its_address() {
     prepare(&dir.join("t.db"), provider_port, backup_port).await;
     set_connection_type(&dir.join("t.db"), "provider_username", "user").await;
     let pbx = Pbx::launch(dir, free_port()).await;
-    let mut unauthenticated = pbx.sipp(
-        "trunk-address-without-credentials",
-        "call_provider_invite_challenged_uac.xml",
-        provider_port,
-        true,
-        &["-s", "4185550000"],
-    );
+    let mut unauthenticated = pbx
+        .sipp_client(
+            "trunk-address-without-credentials",
+            "call_provider_invite_challenged_uac.xml",
+        )
+        .local_port(provider_port)
+        .args(["-s", "4185550000"])
+        .spawn();
     assert!(
         unauthenticated.finish().await,
         "a user trunk's address alone must get 407 (dir {:?})\n{}",
@@ -165,23 +162,11 @@ async fn a_user_trunk_is_known_by_its_credentials_not_its_address() {
     let mut desk = pbx
         .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
         .await;
-    let mut provider = pbx.sipp(
-        "provider-with-credentials",
-        "call_phone_dial.xml",
-        free_port(),
-        true,
-        &[
-            "-s",
-            "4185550000",
-            "-key",
-            "caller",
-            "5145550199",
-            "-au",
-            "provider_username",
-            "-ap",
-            "provider_password",
-        ],
-    );
+    let mut provider = pbx
+        .sipp_client("provider-with-credentials", "call_phone_dial.xml")
+        .args(["-s", "4185550000", "-key", "caller", "5145550199"])
+        .args(["-au", "provider_username", "-ap", "provider_password"])
+        .spawn();
     pbx.expect_all_ok(
         "the authenticated provider's DID call to the front desk",
         &mut [&mut provider, &mut desk, &mut unauthenticated],

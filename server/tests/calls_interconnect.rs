@@ -4,8 +4,9 @@
 
 mod common;
 
+use common::net::free_port;
 use common::pbx::*;
-use common::serve::free_port;
+use common::sipp::wires;
 
 const ALICE_PASSWORD: &str = "alice-line-secret";
 const BOB_PASSWORD: &str = "bob-line-secret";

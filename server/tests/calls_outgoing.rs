@@ -4,7 +4,9 @@
 
 mod common;
 
+use common::net::free_port;
 use common::pbx::*;
+use common::sipp::wires;
 use std::time::Duration;
 
 #[tokio::test]
@@ -79,7 +81,9 @@ async fn busy_provider_gives_the_phone_486() {
     let mut desk = pbx.desk_dials("call_phone_dial_busy.xml", "4185551234");
     let phone_ok = desk.finish().await;
     let provider_ok = provider.finish().await;
-    // Busy is the callee's answer: no failover to the backup trunk.
+    // Busy is the callee's answer: no failover to the backup trunk. A
+    // failover INVITE would arrive within this wait (an absence cannot be
+    // polled for).
     tokio::time::sleep(Duration::from_millis(500)).await;
     backup.stop().await;
     let all = [&desk, &provider, &backup];
@@ -136,7 +140,8 @@ async fn unauthenticated_invite_reaches_no_trunk() {
         "4185551234",
     );
     let wrong_ok = wrong.finish().await;
-    // Give a leaked INVITE time to arrive, then look.
+    // Give a leaked INVITE time to arrive, then look (an absence cannot be
+    // polled for).
     tokio::time::sleep(Duration::from_secs(1)).await;
     provider.stop().await;
     backup.stop().await;
@@ -166,7 +171,7 @@ async fn unauthenticated_invite_reaches_no_trunk() {
 async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
     use app::ssr::service::trunks;
     let dir = Pbx::fresh_dir("outgoing-fromuser");
-    let (provider_port, backup_port) = (common::serve::free_port(), common::serve::free_port());
+    let (provider_port, backup_port) = (free_port(), free_port());
     let db = dir.join("t.db");
     prepare(&db, provider_port, backup_port).await;
     {
@@ -186,7 +191,7 @@ async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
         // Registers to a port nobody answers: only the credentials matter here.
         input.register = true;
         input.reg_server = "127.0.0.1".into();
-        input.reg_port = common::serve::free_port().to_string();
+        input.reg_port = free_port().to_string();
         input.reg_username = "provider_username".into();
         input.reg_secret = "provider_password".into();
         let id = trunk.id;
@@ -201,7 +206,7 @@ async fn from_user_and_the_register_tabs_credentials_reach_the_provider() {
             .expect("general password cleared");
         pool.close().await;
     }
-    let mut pbx = Pbx::launch(dir, common::serve::free_port()).await;
+    let mut pbx = Pbx::launch(dir, free_port()).await;
     pbx.provider_port = provider_port;
     let mut provider = pbx
         .provider("provider-fromuser", "call_provider_fromuser_uas.xml", false)

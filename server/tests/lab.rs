@@ -13,7 +13,7 @@ use app::model::trunk::TrunkInput;
 use app::model::user::UserInput;
 use app::ssr::state::Core;
 use common::lab::*;
-use common::pbx::Sipp;
+use common::sipp::Sipp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -106,7 +106,7 @@ async fn provider_ok(p: &mut Problems, provider: &mut Sipp, what: &str) {
         ok,
         format!(
             "provider SIPp `{}` failed: {what} (its errors below)",
-            provider.name
+            provider.name()
         ),
     );
 }
@@ -221,7 +221,8 @@ async fn lab_harness_nat_works() {
 
     // What reaches the provider's dead Contact port is counted.
     pbx.send_to(b"ack", "198.51.100.20:5070").expect("send");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let counted = || lab.sent_to_dead_contact() > 0;
+    common::net::wait_until("the 5070 counter counting", 3 * SECOND, counted).await;
     assert_eq!(lab.sent_to_dead_contact(), 1, "the 5070 counter");
 
     // Stateful: nothing comes in that the LAN did not start, not even on
@@ -342,6 +343,8 @@ async fn outgoing_call(test: &str, who: HangsUp, proxy: Option<&str>) {
     if dial(&mut p, &mut phone, "4185551234").await {
         let ended = match who {
             HangsUp::Phone | HangsUp::PhoneViaOfficeAccount => {
+                // The call lasts a while before the phone hangs up, as a
+                // real one does: the sleep is the conversation.
                 tokio::time::sleep(2 * SECOND).await;
                 phone.command("/hangup").await;
                 phone.wait_for("terminated", 5 * SECOND).await
@@ -536,6 +539,7 @@ async fn lab_default_bind_never_writes_loopback() {
         .wait_for("Call established: sip:4185551234", 15 * SECOND)
         .await
     {
+        // A second of conversation before the phone hangs up.
         tokio::time::sleep(SECOND).await;
         phone.command("/hangup").await;
     }

@@ -7,8 +7,10 @@ mod common;
 
 use app::model::user::UserInput;
 use app::ssr::state::Core;
+use common::net::free_port;
 use common::rest::http;
-use common::serve::{free_port, run_cli, sipp_client, start_server, start_server_on};
+use common::serve::{run_cli, start_server, start_server_on};
+use common::sipp::Sipp;
 use std::path::Path;
 use std::time::Duration;
 
@@ -31,9 +33,14 @@ async fn database_with_front_desk(path: &Path) {
     pool.close().await;
 }
 
-/// SIPp as the phone of line 1000 with `password`.
-fn phone(password: &str) -> [&str; 6] {
-    ["-s", "1000", "-au", "1000", "-ap", password]
+/// SIPp as the phone of line 1000 (password `password`) playing
+/// `scenario` against 127.0.0.1:`port`: (it succeeded, its wire).
+async fn phone(scenario: &str, port: u16, password: &str) -> (bool, String) {
+    Sipp::scenario(scenario)
+        .remote(format!("127.0.0.1:{port}"))
+        .args(["-s", "1000", "-au", "1000", "-ap", password])
+        .run()
+        .await
 }
 
 async fn stored_bindings(path: &Path) -> Vec<String> {
@@ -56,18 +63,12 @@ async fn phone_registers_with_digest_and_the_binding_survives_a_restart() {
 
     let http_port = free_port();
     let mut server = start_server_on(&db, port, http_port).await;
-    let (ok, errors) = sipp_client("phone_register_uac.xml", port, "u1", &phone(PASSWORD)).await;
+    let (ok, errors) = phone("phone_register_uac.xml", port, PASSWORD).await;
     assert!(
         ok,
         "the phone did not get 200 after its digest answer: {errors}"
     );
-    let (wrong, _) = sipp_client(
-        "phone_register_uac.xml",
-        port,
-        "u1",
-        &["1000", "not-the-password"],
-    )
-    .await;
+    let (wrong, _) = phone("phone_register_uac.xml", port, "not-the-password").await;
     assert!(!wrong, "a wrong password must not register");
 
     // Written within a second (changes are coalesced for half a second).
@@ -124,7 +125,7 @@ async fn phone_registers_with_digest_and_the_binding_survives_a_restart() {
     let _ = server.wait().await;
 
     let mut server = start_server(&db, port).await;
-    let (ok, errors) = sipp_client("phone_query_uac.xml", port, "u1", &phone(PASSWORD)).await;
+    let (ok, errors) = phone("phone_query_uac.xml", port, PASSWORD).await;
     assert!(
         ok,
         "after a restart the 200 must still list the phone's contact: {errors}"

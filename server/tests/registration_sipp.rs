@@ -1,13 +1,15 @@
 //! Registration manager + runtime against real SIPp providers on 127.0.0.1 (REFERENCE.md §6):
 //! 401 then 200 with refreshes, 403, and a provider that goes away and comes back.
 
+mod common;
+
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::Duration;
 
 use app::ssr::board::Board;
+use common::net::free_port;
+use common::sipp::Sipp;
 use tokio::net::UdpSocket;
-use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, watch};
 use trunkline::sip::proto::registration::{HostPort, RegistrationConfig, RegistrationState};
 use trunkline::sip::proto::EndpointConfig;
@@ -15,27 +17,14 @@ use trunkline::sip::runtime::{Registrations, RegistrationsHandle, Runtime, Trunk
 
 type Status = watch::Receiver<Board<TrunkStatus>>;
 
-fn free_udp_port() -> u16 {
-    let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
-    s.local_addr().expect("addr").port()
-}
-
-fn sipp(scenario: &str, port: u16, calls: u32) -> Child {
-    Command::new("sipp")
-        .arg("-sf")
-        .arg(format!(
-            "{}/tests/sipp/{scenario}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-t", "u1"])
-        .args(["-m", &calls.to_string(), "-timeout", "30s", "-nostdin"])
-        .args(["-default_behaviors", "all,-bye", "-trace_err"])
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("sipp (sip-tester) is required")
+/// A provider SIPp playing `scenario` on 127.0.0.1:`port`; returns once it listens.
+async fn provider(scenario: &str, port: u16) -> Sipp {
+    Sipp::scenario(scenario)
+        .local_port(port)
+        .timeout(Duration::from_secs(30))
+        .args(["-default_behaviors", "all,-bye"])
+        .spawn_listening()
+        .await
 }
 
 async fn engine() -> (RegistrationsHandle, oneshot::Sender<()>) {
@@ -114,9 +103,8 @@ fn registered_count(st: &Status) -> usize {
 
 #[tokio::test]
 async fn challenged_then_registered_and_refreshed_before_expiry() {
-    let port = free_udp_port();
-    let child = sipp("reg_challenge_uas.xml", port, 1);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let port = free_port();
+    let mut sipp = provider("reg_challenge_uas.xml", port).await;
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
@@ -150,20 +138,14 @@ async fn challenged_then_registered_and_refreshed_before_expiry() {
         "{:?}",
         st.borrow().get(1).expect("trunk 1")
     );
-    let out = child.wait_with_output().await.expect("sipp ran");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(sipp.finish().await, "{}", sipp.wire());
     let _ = stop.send(());
 }
 
 #[tokio::test]
 async fn forbidden_gives_no_authentication() {
-    let port = free_udp_port();
-    let child = sipp("reg_403_uas.xml", port, 1);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let port = free_port();
+    let mut sipp = provider("reg_403_uas.xml", port).await;
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
@@ -183,20 +165,14 @@ async fn forbidden_gives_no_authentication() {
         .as_ref()
         .and_then(|r| r.last_response.clone());
     assert_eq!(last.as_deref(), Some("403 Forbidden"));
-    let out = child.wait_with_output().await.expect("sipp ran");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(sipp.finish().await, "{}", sipp.wire());
     let _ = stop.send(());
 }
 
 #[tokio::test]
 async fn recovers_after_the_provider_comes_back() {
-    let port = free_udp_port();
-    let first = sipp("reg_ok_uas.xml", port, 1);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let port = free_port();
+    let mut first = provider("reg_ok_uas.xml", port).await;
     let (h, stop) = engine().await;
     let mut st = h.status();
     h.apply(vec![(1, Some(trunk(port)), None)]);
@@ -210,15 +186,11 @@ async fn recovers_after_the_provider_comes_back() {
     );
     // The provider answers the refresh, then is gone: the next refresh goes unanswered, the
     // trunk leaves Registered (Unregistered, then at once Request Sent for the retry).
-    let out = first.wait_with_output().await.expect("sipp ran");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(first.finish().await, "{}", first.wire());
     let gone = |s: Option<RegistrationState>| s.is_some_and(|s| s != RegistrationState::Registered);
     assert!(wait_until(&mut st, gone, Duration::from_secs(8)).await);
-    let timed_out = |st: &Status| {
+    // That refresh times out after register_timeout (2 s) as a 408.
+    let last_response = |st: &Status| {
         st.borrow()
             .get(1)
             .expect("trunk 1")
@@ -226,9 +198,18 @@ async fn recovers_after_the_provider_comes_back() {
             .as_ref()
             .and_then(|r| r.last_response.clone())
     };
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(timed_out(&st).as_deref(), Some("408 Request Timeout"));
-    let second = sipp("reg_once_uas.xml", port, 1);
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        for _ in 0..100 {
+            if last_response(&st).is_some_and(|r| r.starts_with("408"))
+                || st.changed().await.is_err()
+            {
+                return;
+            }
+        }
+    })
+    .await;
+    assert_eq!(last_response(&st).as_deref(), Some("408 Request Timeout"));
+    let mut second = provider("reg_once_uas.xml", port).await;
     let back = wait_for(
         &mut st,
         RegistrationState::Registered,
@@ -237,10 +218,8 @@ async fn recovers_after_the_provider_comes_back() {
     .await;
     if !back {
         let status = format!("{:#?}", st.borrow().get(1).expect("trunk 1"));
-        let mut second = second;
-        let _ = second.start_kill();
-        let out = second.wait_with_output().await.expect("sipp ran");
-        panic!("{status}\nsipp: {}", String::from_utf8_lossy(&out.stderr));
+        second.stop().await;
+        panic!("{status}\nsipp: {}", second.wire());
     }
     let attempts_reset = st
         .borrow()

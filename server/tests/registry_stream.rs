@@ -7,9 +7,10 @@
 mod common;
 
 use app::model::registry::{RegistryDelta, RegistryEntry};
+use common::net::free_port;
 use common::registrar::provider;
 use common::rest::http;
-use common::serve::{free_port, start_server_on};
+use common::serve::start_server_on;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

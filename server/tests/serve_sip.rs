@@ -4,9 +4,18 @@
 
 mod common;
 
-use common::serve::{
-    free_port, run_cli, sipp_client, start_server, start_server_on, start_server_with,
-};
+use common::net::{free_port, Proto};
+use common::serve::{run_cli, start_server, start_server_on, start_server_with};
+use common::sipp::Sipp;
+
+/// A SIPp OPTIONS to 127.0.0.1:`port` over `proto`: (got 200, its wire).
+async fn options(port: u16, proto: Proto) -> (bool, String) {
+    Sipp::scenario("options_uac.xml")
+        .remote(format!("127.0.0.1:{port}"))
+        .transport(proto)
+        .run()
+        .await
+}
 
 #[tokio::test]
 async fn serve_answers_options_over_udp_and_tcp() {
@@ -14,9 +23,12 @@ async fn serve_answers_options_over_udp_and_tcp() {
     let dir =
         std::env::temp_dir().join(format!("trunkline-serve-sip-{}-{port}", std::process::id()));
     let mut server = start_server(&dir.join("t.db"), port).await;
-    for transport in ["u1", "t1"] {
-        let (ok, errors) = sipp_client("options_uac.xml", port, transport, &[]).await;
-        assert!(ok, "sipp got no 200 to OPTIONS over {transport}: {errors}");
+    for transport in [Proto::Udp, Proto::Tcp] {
+        let (ok, errors) = options(port, transport).await;
+        assert!(
+            ok,
+            "sipp got no 200 to OPTIONS over {transport:?}: {errors}"
+        );
     }
     let _ = server.kill().await;
 }
@@ -49,7 +61,7 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
         junk.send_to(datagram.as_bytes(), ("127.0.0.1", sip_port))
             .expect("send");
     }
-    let (ok, errors) = sipp_client("options_uac.xml", sip_port, "u1", &[]).await;
+    let (ok, errors) = options(sip_port, Proto::Udp).await;
     assert!(ok, "sipp got no 200 to OPTIONS: {errors}");
 
     let after = run_cli(&db, &["sip", "show", "stats", "--http", &http]).await;
@@ -97,21 +109,21 @@ async fn the_saved_sip_bind_is_where_sip_listens_from_the_next_start() {
     });
     let (status, body) = http(http_port, "PUT", "/api/v1/nat", token, &put.to_string()).await;
     assert_eq!(status, 200, "{body}");
-    let (ok, errors) = sipp_client("options_uac.xml", first, "u1", &[]).await;
+    let (ok, errors) = options(first, Proto::Udp).await;
     assert!(ok, "SIP moved before the restart: {errors}");
     let _ = server.kill().await;
     let _ = server.wait().await;
 
     let mut server = start_server_with(&db, None, http_port).await;
-    for transport in ["u1", "t1"] {
-        let (ok, errors) = sipp_client("options_uac.xml", saved, transport, &[]).await;
-        assert!(ok, "no 200 on the saved bind over {transport}: {errors}");
+    for transport in [Proto::Udp, Proto::Tcp] {
+        let (ok, errors) = options(saved, transport).await;
+        assert!(ok, "no 200 on the saved bind over {transport:?}: {errors}");
     }
     let _ = server.kill().await;
     let _ = server.wait().await;
 
     let mut server = start_server_on(&db, forced, http_port).await;
-    let (ok, errors) = sipp_client("options_uac.xml", forced, "u1", &[]).await;
+    let (ok, errors) = options(forced, Proto::Udp).await;
     assert!(ok, "--sip did not override the saved bind: {errors}");
     let _ = server.kill().await;
     let _ = server.wait().await;

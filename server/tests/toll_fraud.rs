@@ -8,9 +8,10 @@ mod common;
 
 use app::model::security::SipSecurityInput;
 use app::ssr::state::Core;
+use common::net::free_port;
 use common::pbx::*;
 use common::rest::{admin_token, http};
-use common::serve::free_port;
+use common::sipp::Sipp;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -22,29 +23,24 @@ async fn wrong_password(
     count: u32,
     from_port: u16,
 ) -> (bool, usize, usize, Sipp) {
-    let count = count.to_string();
-    let mut sipp = pbx.sipp(
-        name,
-        "phone_register_wrong_uac.xml",
-        from_port,
-        true,
-        &[
+    let mut sipp = pbx
+        .sipp_client(name, "phone_register_wrong_uac.xml")
+        .local_port(from_port)
+        .count(count)
+        .timeout(Duration::from_secs(5))
+        .args([
             "-s",
             "1000",
             "-au",
             "1000",
             "-ap",
             "not-the-password",
-            "-m",
-            &count,
             "-l",
             "1",
-            "-timeout",
-            "5s",
-        ],
-    );
+        ])
+        .spawn();
     let ok = sipp.finish().await;
-    let log = std::fs::read_to_string(pbx.dir.join(format!("{name}.log"))).unwrap_or_default();
+    let log = sipp.messages();
     let (challenged, throttled) = (
         log.matches("SIP/2.0 401").count(),
         log.matches("SIP/2.0 503").count(),
@@ -54,22 +50,10 @@ async fn wrong_password(
 
 /// The right password, from a fresh port.
 fn right_password(pbx: &Pbx, name: &str) -> Sipp {
-    pbx.sipp(
-        name,
-        "phone_register_uac.xml",
-        free_port(),
-        true,
-        &[
-            "-s",
-            "1000",
-            "-au",
-            "1000",
-            "-ap",
-            PASSWORD_1000,
-            "-timeout",
-            "3s",
-        ],
-    )
+    pbx.sipp_client(name, "phone_register_uac.xml")
+        .timeout(Duration::from_secs(3))
+        .args(["-s", "1000", "-au", "1000", "-ap", PASSWORD_1000])
+        .spawn()
 }
 
 /// The guard's list, once `ready` holds for it (within 3 s: the list is
@@ -140,6 +124,8 @@ async fn repeated_wrong_passwords_slow_down_then_block_an_address_until_lifted()
     );
 
     // After the wait (1 s, then 2 s), two more failures reach Max retry.
+    // The sleeps wait out the guard's Retry-After on purpose: sooner, the
+    // attempt would be slowed down again instead of counted.
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let (ok, challenged, _, mut second) = wrong_password(&pbx, "scanner-2", 1, free_port()).await;
     assert!(ok && challenged == 2, "{}", second.wire());
@@ -193,13 +179,11 @@ async fn failures_forged_with_a_trunks_address_are_not_counted() {
     let mut desk = pbx
         .ringing_phone("phone-1000", "1000", PASSWORD_1000, "call_phone_answer.xml")
         .await;
-    let mut provider = pbx.sipp(
-        "provider-calls",
-        "call_provider_invite_uac.xml",
-        pbx.provider_port,
-        true,
-        &["-s", "4185550000"],
-    );
+    let mut provider = pbx
+        .sipp_client("provider-calls", "call_provider_invite_uac.xml")
+        .local_port(pbx.provider_port)
+        .args(["-s", "4185550000"])
+        .spawn();
     pbx.expect_all_ok(
         "the provider's call after forged failures",
         &mut [&mut provider, &mut desk, &mut forged],

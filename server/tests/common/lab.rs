@@ -17,10 +17,8 @@ pub use super::pbx::call_log;
 pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
 pub use phone::Baresip;
-#[allow(unused_imports)]
-pub use probe::udp_listening;
 
-use super::pbx::Sipp;
+use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -315,29 +313,16 @@ impl Lab {
         )
     }
 
-    /// SIPp `scenario` in `ns`, bound to that namespace's address and
-    /// `port`, as a client of `remote` or (None) a server; bounded by the
-    /// `-timeout` of [`Sipp::start_with`].
-    pub fn sipp(
-        &self,
-        ns: Ns,
-        name: &str,
-        scenario: &str,
-        port: u16,
-        remote: Option<&str>,
-        args: &[&str],
-    ) -> Sipp {
-        let args = [&["-bind_local"][..], args].concat();
-        let sipp = self.cmd(ns, "sipp");
-        Sipp::start_with(
-            sipp,
-            &self.dir,
-            name,
-            scenario,
-            (ns.ip(), port),
-            remote,
-            &args,
-        )
+    /// SIPp `scenario` named `name` in `ns`, bound to that namespace's
+    /// address and `port` alone, its logs in the lab's directory.
+    pub fn sipp(&self, ns: Ns, name: &str, scenario: &str, port: u16) -> SippBuilder {
+        Sipp::scenario(scenario)
+            .name(name)
+            .dir(&self.dir)
+            .in_netns(&self.ns(ns))
+            .local_ip(ns.ip())
+            .local_port(port)
+            .arg("-bind_local")
     }
 
     /// The provider: SIPp `scenario` serving 198.51.100.20:5060 in `inet`,
@@ -345,19 +330,10 @@ impl Lab {
     /// `received`/`rport` it writes. Returns once it listens.
     pub async fn provider(&self, name: &str, scenario: &str) -> Sipp {
         let port = PBX_NAT_PORT.to_string();
-        let keys = ["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port];
-        let sipp = self.sipp(Ns::Inet, name, scenario, 5060, None, &keys);
-        let pid = sipp.child.id().unwrap_or_default();
-        for _ in 0..100 {
-            if udp_listening(pid, PROVIDER_IP, 5060) {
-                return sipp;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "provider SIPp does not listen on {PROVIDER_IP}:5060:\n{}",
-            sipp.wire()
-        );
+        self.sipp(Ns::Inet, name, scenario, 5060)
+            .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+            .spawn_listening()
+            .await
     }
 
     /// Everything a failure message needs: each SIPp's wire, the phone's

@@ -2,10 +2,12 @@
 #![allow(dead_code)]
 
 pub mod lab;
+pub mod net;
 pub mod pbx;
 pub mod registrar;
 pub mod rest;
 pub mod serve;
+pub mod sipp;
 
 use std::time::Instant;
 

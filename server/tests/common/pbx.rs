@@ -2,7 +2,9 @@
 //! users, outgoing and incoming calls of the seed) and SIPp peers with
 //! bounded lifetimes, their wire logs kept for a failing test.
 
-use super::serve::{free_port, start_server_on};
+use super::net::free_port;
+use super::serve::start_server_on;
+use super::sipp::{wires, Sipp, SippBuilder};
 use app::model::calls::CallLogEntry;
 use app::model::incall::IncallInput;
 use app::model::outcall::{ExtenInput, OutcallInput};
@@ -10,166 +12,11 @@ use app::model::trunk::TrunkInput;
 use app::model::user::UserInput;
 use app::ssr::state::Core;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 pub const PASSWORD_1000: &str = "phone-secret-1000";
 pub const PASSWORD_1001: &str = "phone-secret-1001";
-/// Longest any SIPp of these tests may run.
-pub const SIPP_LIMIT: Duration = Duration::from_secs(25);
-
-/// One SIPp process of a test, tracing its messages to `<dir>/<name>.log`.
-pub struct Sipp {
-    pub name: String,
-    pub child: Child,
-    pub dir: PathBuf,
-    pub status: Option<bool>,
-}
-
-impl Sipp {
-    /// Starts `tests/sipp/<scenario>` from 127.0.0.1:`local_port`, as a
-    /// client of 127.0.0.1:`remote` or (None) as a server.
-    pub fn start(
-        dir: &Path,
-        name: &str,
-        scenario: &str,
-        local_port: u16,
-        remote: Option<u16>,
-        args: &[&str],
-    ) -> Self {
-        let remote = remote.map(|port| format!("127.0.0.1:{port}"));
-        let local = ("127.0.0.1", local_port);
-        let sipp = Command::new("sipp");
-        Self::start_with(sipp, dir, name, scenario, local, remote.as_deref(), args)
-    }
-
-    /// Like [`Sipp::start`], through `command` (`sipp`, or a prefix that
-    /// ends with it, as `ip netns exec <ns> sipp` for the network lab),
-    /// bound to `local` (ip, port), as a client of `remote` (`ip:port`)
-    /// or (None) as a server.
-    pub fn start_with(
-        mut command: Command,
-        dir: &Path,
-        name: &str,
-        scenario: &str,
-        (local_ip, local_port): (&str, u16),
-        remote: Option<&str>,
-        args: &[&str],
-    ) -> Self {
-        let stderr = std::fs::File::create(dir.join(format!("{name}.stderr"))).expect("stderr");
-        command
-            .arg("-sf")
-            .arg(format!(
-                "{}/tests/sipp/{scenario}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .args(["-i", local_ip, "-p", &local_port.to_string(), "-t", "u1"])
-            .args(["-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"])
-            .arg("-trace_msg")
-            .arg("-message_file")
-            .arg(dir.join(format!("{name}.log")))
-            .arg("-trace_err")
-            .arg("-error_file")
-            .arg(dir.join(format!("{name}.err")))
-            .args(args);
-        if let Some(remote) = remote {
-            command.arg(remote);
-        }
-        let child = command
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(stderr))
-            .kill_on_drop(true)
-            .spawn()
-            .expect("sipp (Debian package sip-tester) must be installed");
-        Self {
-            name: name.to_owned(),
-            child,
-            dir: dir.to_owned(),
-            status: None,
-        }
-    }
-
-    /// Waits (at most `SIPP_LIMIT`) for SIPp to end; true when it exited 0.
-    /// Killed (and false) when it outlives the limit.
-    pub async fn finish(&mut self) -> bool {
-        if let Some(ok) = self.status {
-            return ok;
-        }
-        let ok = match tokio::time::timeout(SIPP_LIMIT, self.child.wait()).await {
-            Ok(Ok(status)) => status.success(),
-            _ => {
-                let _ = self.child.kill().await;
-                false
-            }
-        };
-        self.status = Some(ok);
-        ok
-    }
-
-    /// Ends a SIPp that is still waiting for something.
-    pub async fn stop(&mut self) {
-        if self.status.is_none() {
-            let _ = self.child.kill().await;
-            let _ = self.child.wait().await;
-            self.status = Some(false);
-        }
-    }
-
-    /// Everything this SIPp sent and received, and what it complained of.
-    pub fn wire(&self) -> String {
-        let read = |ext: &str| {
-            std::fs::read_to_string(self.dir.join(format!("{}.{ext}", self.name)))
-                .unwrap_or_default()
-        };
-        format!(
-            "==== {} messages ====\n{}\n==== {} errors ====\n{}{}\n",
-            self.name,
-            read("log"),
-            self.name,
-            read("err"),
-            read("stderr")
-        )
-    }
-
-    /// How many SIP messages this SIPp received.
-    pub fn received(&self) -> usize {
-        std::fs::read_to_string(self.dir.join(format!("{}.log", self.name)))
-            .unwrap_or_default()
-            .matches("message received")
-            .count()
-    }
-}
-
-/// The wire of every SIPp, for assertion messages.
-pub fn wires(all: &[&Sipp]) -> String {
-    all.iter().map(|s| s.wire()).collect()
-}
-
-/// True once something listens on UDP 127.0.0.1:`port` (read from
-/// /proc/net/udp, so the probe never takes the port itself).
-pub fn udp_bound(port: u16) -> bool {
-    let needle = format!("0100007F:{port:04X}");
-    std::fs::read_to_string("/proc/net/udp")
-        .map(|t| {
-            t.lines()
-                .any(|l| l.split_whitespace().nth(1) == Some(&needle))
-        })
-        .unwrap_or(false)
-}
-
-/// Waits (at most 5 s) for a SIPp server to listen on `port`.
-pub async fn listening(port: u16) {
-    for _ in 0..100 {
-        if udp_bound(port) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing listens on udp 127.0.0.1:{port}");
-}
 
 /// A running PBX with its database, and the ports of its two providers.
 pub struct Pbx {
@@ -230,20 +77,20 @@ impl Pbx {
         call_log(&self.dir.join("t.db"), count).await
     }
 
-    pub fn sipp(
-        &self,
-        name: &str,
-        scenario: &str,
-        local_port: u16,
-        client: bool,
-        args: &[&str],
-    ) -> Sipp {
-        let remote = client.then_some(self.sip_port);
-        Sipp::start(&self.dir, name, scenario, local_port, remote, args)
+    /// SIPp `scenario` named `name`, its logs in this PBX's directory.
+    pub fn sipp(&self, name: &str, scenario: &str) -> SippBuilder {
+        Sipp::scenario(scenario).name(name).dir(&self.dir)
+    }
+
+    /// SIPp `scenario` named `name` as a client of this PBX's SIP port.
+    pub fn sipp_client(&self, name: &str, scenario: &str) -> SippBuilder {
+        self.sipp(name, scenario)
+            .remote(format!("127.0.0.1:{}", self.sip_port))
     }
 
     /// Registers `line` from a fresh port and starts `scenario` as a UAS
     /// there, named `name`: a phone that rings when `line` is called.
+    /// Returns once it listens.
     pub async fn ringing_phone(
         &self,
         name: &str,
@@ -252,44 +99,45 @@ impl Pbx {
         scenario: &str,
     ) -> Sipp {
         let port = free_port();
-        let mut register = self.sipp(
-            &format!("register-{name}"),
-            "phone_register_uac.xml",
-            port,
-            true,
-            &["-s", line, "-au", line, "-ap", password],
-        );
+        let mut register = self
+            .sipp_client(&format!("register-{name}"), "phone_register_uac.xml")
+            .local_port(port)
+            .args(["-s", line, "-au", line, "-ap", password])
+            .spawn();
         assert!(
             register.finish().await,
             "line {line} did not register (dir {:?}):\n{}",
             self.dir,
             register.wire()
         );
-        let phone = self.sipp(name, scenario, port, false, &["-s", line]);
-        listening(port).await;
-        phone
+        self.sipp(name, scenario)
+            .local_port(port)
+            .args(["-s", line])
+            .spawn_listening()
+            .await
     }
 
     /// A provider UAS on the port of trunk `provider_username` (or, when
-    /// `backup`, of trunk `backup`).
+    /// `backup`, of trunk `backup`); returns once it listens.
     pub async fn provider(&self, name: &str, scenario: &str, backup: bool) -> Sipp {
         let port = if backup {
             self.backup_port
         } else {
             self.provider_port
         };
-        let provider = self.sipp(name, scenario, port, false, &[]);
-        listening(port).await;
-        provider
+        self.sipp(name, scenario)
+            .local_port(port)
+            .spawn_listening()
+            .await
     }
 
-    /// Phone `caller` (password `password`) dialing `number` with
-    /// `scenario`, from a fresh port.
     /// The front desk (1000) dials `number` with `scenario`.
     pub fn desk_dials(&self, scenario: &str, number: &str) -> Sipp {
         self.dial("dial-1000", scenario, "1000", PASSWORD_1000, number)
     }
 
+    /// Phone `caller` (password `password`) dialing `number` with
+    /// `scenario`, from a fresh port.
     pub fn dial(
         &self,
         name: &str,
@@ -298,26 +146,19 @@ impl Pbx {
         password: &str,
         number: &str,
     ) -> Sipp {
-        self.sipp(
-            name,
-            scenario,
-            free_port(),
-            true,
-            &[
-                "-s", number, "-key", "caller", caller, "-au", caller, "-ap", password,
-            ],
-        )
+        self.sipp_client(name, scenario)
+            .args(["-s", number, "-key", "caller", caller])
+            .args(["-au", caller, "-ap", password])
+            .spawn()
     }
 
-    /// Stops the server; removes the directory when the test passed
-    /// (unless `TRUNKLINE_KEEP_SIPP_LOGS` is set).
     /// Waits for every SIPp, fails the test naming those that failed
     /// (with every wire), then ends the PBX.
     pub async fn expect_all_ok(self, what: &str, sipps: &mut [&mut Sipp]) {
         let mut failed = Vec::new();
         for s in sipps.iter_mut() {
             if !s.finish().await {
-                failed.push(s.name.clone());
+                failed.push(s.name().to_owned());
             }
         }
         let wire = wires(&sipps.iter().map(|s| &**s).collect::<Vec<_>>());
@@ -329,6 +170,8 @@ impl Pbx {
         self.end(sipps).await;
     }
 
+    /// Stops every SIPp and the server; removes the directory when the
+    /// test passed (unless `TRUNKLINE_KEEP_SIPP_LOGS` is set).
     pub async fn end(mut self, sipps: &mut [&mut Sipp]) {
         for s in sipps.iter_mut() {
             s.stop().await;

@@ -1,16 +1,12 @@
-//! The real `trunkline serve` binary and real SIPp, for tests that check
-//! what a phone or a provider sees on the wire.
+//! The real `trunkline serve` binary, started on a database and waited
+//! for, and its command line, for tests that check what an administrator
+//! or (with SIPp, see sipp.rs) a phone or a provider sees.
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
-
-pub fn free_port() -> u16 {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
-    socket.local_addr().expect("addr").port()
-}
 
 /// Starts the binary on `database` with SIP on `sip_port` (0: any) and
 /// the console on `http_port` (0: any), and waits until both listen.
@@ -76,45 +72,4 @@ pub async fn run_cli(database: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Runs one SIPp client scenario from `tests/sipp/` against
-/// 127.0.0.1:`sip_port` over `transport` (`u1`, `t1`), with `args` added
-/// to SIPp's command line (`-s 1000 -au 1000 -ap secret`). Returns SIPp's
-/// success and its error output.
-pub async fn sipp_client(
-    scenario: &str,
-    sip_port: u16,
-    transport: &str,
-    args: &[&str],
-) -> (bool, String) {
-    let dir = std::env::temp_dir();
-    let scenario = format!("{}/tests/sipp/{scenario}", env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("sipp");
-    command.args([
-        "-sf",
-        &scenario,
-        "-i",
-        "127.0.0.1",
-        "-m",
-        "1",
-        "-timeout",
-        "15s",
-        "-nostdin",
-    ]);
-    command.args(["-t", transport, "-p", &free_port().to_string()]);
-    command.args(args);
-    let output = command
-        .arg(format!("127.0.0.1:{sip_port}"))
-        .current_dir(&dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("sipp (Debian package sip-tester) must be installed");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }

@@ -1,7 +1,7 @@
 //! What the lab's processes said: their output (file and memory), SIPp's
 //! message traces, and the PBX's call log.
 
-use super::super::pbx::Sipp;
+use super::super::sipp::Sipp;
 use super::{Baresip, Lab};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -87,9 +87,7 @@ pub(super) fn strip_ansi(s: &str) -> String {
 
 /// The SIP messages a SIPp received, from its `-trace_msg` file.
 pub fn sipp_received(sipp: &Sipp) -> Vec<String> {
-    let trace =
-        std::fs::read_to_string(sipp.dir.join(format!("{}.log", sipp.name))).unwrap_or_default();
-    trace
+    sipp.messages()
         .split("-----------------------------------------------")
         .filter_map(|block| {
             let (head, message) = block.split_once(" bytes :\n")?;

@@ -67,16 +67,3 @@ impl Lab {
         }
     }
 }
-
-/// True once process `pid`'s namespace has a UDP socket on `ip`:`port`
-/// (read from /proc/<pid>/net/udp, which shows that process's namespace).
-pub fn udp_listening(pid: u32, ip: &str, port: u16) -> bool {
-    let ip: std::net::Ipv4Addr = ip.parse().expect("IPv4");
-    let needle = format!("{:08X}:{port:04X}", u32::from_le_bytes(ip.octets()));
-    std::fs::read_to_string(format!("/proc/{pid}/net/udp"))
-        .map(|t| {
-            t.lines()
-                .any(|l| l.split_whitespace().nth(1) == Some(&needle))
-        })
-        .unwrap_or(false)
-}
