@@ -20,6 +20,13 @@ pub enum PatternError {
     /// Longer than Asterisk accepts.
     #[error("the pattern has {length} characters; Asterisk accepts at most {MAX_PATTERN_LEN}")]
     TooLong { length: usize },
+    /// Fits as typed, but not with the `_` the console adds (`418.` is
+    /// stored as `_418.`): what is stored must read back.
+    #[error(
+        "the pattern has {typed} characters and is stored with a `_` in front, {}; Asterisk accepts at most {MAX_PATTERN_LEN}: remove a character",
+        typed + 1
+    )]
+    TooLongWithUnderscore { typed: usize },
     /// A character that is neither dialable nor pattern syntax.
     #[error("invalid character `{found}` at position {position}: {}", invalid_hint(*.found, *.in_literal))]
     InvalidCharacter {

@@ -68,6 +68,10 @@ impl DialPattern {
         if typed.starts_with('_') || !typed.contains(XIVO_PATTERN_CHARS) {
             return DialPattern::parse(text);
         }
+        let typed_len = typed.chars().count();
+        if typed_len + 1 > MAX_PATTERN_LEN {
+            return Err(PatternError::TooLongWithUnderscore { typed: typed_len });
+        }
         DialPattern::pattern(format!("_{typed}"), typed, lead)
     }
 

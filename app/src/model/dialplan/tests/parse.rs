@@ -4,7 +4,7 @@
 use serde::de::value::{Error as DeError, StringDeserializer};
 use serde::Deserialize;
 
-use super::super::{DialPattern, PatternError, Tail};
+use super::super::{DialPattern, PatternError, Tail, MAX_PATTERN_LEN};
 use super::pat;
 
 fn parse_err(text: &str) -> PatternError {
@@ -142,6 +142,30 @@ fn empty_and_too_long() {
     }
     let long = format!("_{}", "X".repeat(80));
     assert_eq!(parse_err(&long), PatternError::TooLong { length: 81 });
+}
+
+/// What the console accepts must read back once stored: typed without
+/// its `_`, a pattern may have 79 characters, since the stored form gains one.
+#[test]
+fn a_typed_pattern_fits_with_the_underscore_it_gains() {
+    let fits = format!("{}.", "4".repeat(78));
+    let stored = DialPattern::from_user_input(&fits).expect("79 typed characters fit");
+    assert_eq!(stored.as_asterisk().chars().count(), MAX_PATTERN_LEN);
+    assert_eq!(DialPattern::parse(stored.as_asterisk()), Ok(stored.clone()));
+
+    let over = format!("{}.", "4".repeat(79));
+    let refused = DialPattern::from_user_input(&over);
+    assert_eq!(
+        refused,
+        Err(PatternError::TooLongWithUnderscore { typed: 80 })
+    );
+    let message = refused.map(|_| ()).unwrap_err().to_string();
+    assert!(
+        message.contains("80 characters") && message.contains("81"),
+        "{message}"
+    );
+    // Already written with its `_`, 80 characters are Asterisk's own limit.
+    assert!(DialPattern::from_user_input(&format!("_{}", "4".repeat(79))).is_ok());
 }
 
 #[test]
