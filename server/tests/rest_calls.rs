@@ -474,3 +474,149 @@ async fn openapi_document_lists_the_call_management_routes() {
     assert!(schemas["UserSaved"]["properties"]["generated_password"].is_object());
     assert!(schemas["OutcallSaved"]["properties"]["warnings"].is_object());
 }
+
+/// 600 ended calls from Front Desk, one a second; the oldest went through
+/// trunk "backup" to 4185550123, the others through provider_username.
+async fn log_600_calls(api: &Server) {
+    let calls: Vec<app::model::calls::CallLogEntry> = (0..600)
+        .map(|n| app::model::calls::CallLogEntry {
+            started_at: 1_800_000_000 + n,
+            answered_at: None,
+            ended_at: 1_800_000_000 + n + 20,
+            caller: "Front Desk (1000)".into(),
+            callee: format!("callee {n}"),
+            dialed: if n == 0 { "4185550123" } else { "4185551234" }.into(),
+            trunk: Some(
+                if n == 0 {
+                    "backup"
+                } else {
+                    "provider_username"
+                }
+                .into(),
+            ),
+            cause: "NoAnswer".into(),
+            side: None,
+            status: Some(480),
+            attempts: Vec::new(),
+        })
+        .collect();
+    let mut conn = api.core.pool.acquire().await.expect("connection");
+    app::ssr::store::call_log::insert(&mut conn, &calls)
+        .await
+        .expect("calls logged");
+}
+
+fn callees(page: &Value) -> Vec<String> {
+    page["calls"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no calls in {page}"))
+        .iter()
+        .filter_map(|c| c["callee"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_call_log_is_searched_and_paged_over_every_call() {
+    let api = Server::start("rest-call-log").await;
+    log_600_calls(&api).await;
+
+    // The oldest call, behind 599 newer ones, is found by any column.
+    for search in ["BACKUP", "0123", "backup&limit=1"] {
+        let (status, page, text) = api
+            .call("GET", &format!("/api/v1/calls?search={search}"), None, true)
+            .await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(callees(&page), ["callee 0"], "{search}");
+        assert_eq!(page["older"], Value::Null, "one match, one page");
+    }
+
+    // Without a limit, 100 newest first; then pages of 250 with `older`.
+    let (_, first, _) = api.call("GET", "/api/v1/calls", None, true).await;
+    assert_eq!(callees(&first).len(), 100);
+    assert_eq!(callees(&first)[0], "callee 599");
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/calls?search=Front%20Desk&limit=250".to_owned();
+    loop {
+        let (status, page, text) = api.call("GET", &path, None, true).await;
+        assert_eq!(status, 200, "{text}");
+        seen.extend(callees(&page));
+        match page["older"].as_str() {
+            Some(older) => {
+                path = format!("/api/v1/calls?search=Front%20Desk&limit=250&before={older}")
+            }
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..600).rev().map(|n| format!("callee {n}")).collect();
+    assert_eq!(seen, expected, "three pages, newest first, none twice");
+
+    for (query, field) in [
+        ("limit=501", "limit"),
+        ("limit=0", "limit"),
+        ("before=yesterday", "before"),
+    ] {
+        let (status, answer, text) = api
+            .call("GET", &format!("/api/v1/calls?{query}"), None, true)
+            .await;
+        assert_eq!(status, 422, "{query}: {text}");
+        assert_eq!(answer["error"]["field"], field, "{query}");
+        assert!(message(&answer).len() > 20, "a sentence: {text}");
+    }
+
+    let (_, doc, _) = api.call("GET", "/api/v1/openapi.json", None, true).await;
+    let parameters: Vec<&str> = doc["paths"]["/api/v1/calls"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(parameters, ["search", "before", "limit"]);
+}
+
+/// Status → Calls as the server renders it: the page and its search come
+/// from the address, and "Older calls" is a link to the next page.
+#[tokio::test]
+async fn the_console_renders_one_page_of_the_log_and_a_link_to_the_next() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let api = Server::start("console-call-log").await;
+    log_600_calls(&api).await;
+    let session = app::ssr::service::auth::login(
+        &api.core,
+        &app::ssr::auth::LoginLimiter::default(),
+        std::net::Ipv4Addr::LOCALHOST.into(),
+        "admin",
+        "rest-password",
+    )
+    .await
+    .expect("logged in");
+    let render = |path: &str| {
+        let request = Request::get(path)
+            .header(
+                header::COOKIE,
+                format!("{}={session}", app::ssr::auth::SESSION_COOKIE),
+            )
+            .body(Body::empty())
+            .expect("request");
+        let app = common::rest::router(api.core.clone());
+        async move {
+            let response = app.oneshot(request).await.expect("response");
+            assert_eq!(response.status(), 200);
+            let body = response.into_body().collect().await.expect("body");
+            String::from_utf8_lossy(&body.to_bytes()).into_owned()
+        }
+    };
+    let html = render("/status/calls?search=front%20desk&limit=250").await;
+    assert!(html.contains(">callee 599<") && html.contains(">callee 350<"));
+    assert!(!html.contains(">callee 349<"), "one page only");
+    assert!(
+        html.contains("id=\"call-log-older\""),
+        "a link to older calls"
+    );
+    let html = render("/status/calls?search=backup").await;
+    assert!(html.contains(">callee 0<"), "found behind 599 newer calls");
+    assert!(!html.contains("call-log-older"), "one match, no older page");
+}

@@ -1,13 +1,14 @@
 //! Status → Calls' server functions.
 
-use crate::model::calls::{CallLogEntry, LiveCall};
+use crate::model::call_log::{CallLogPage, CallLogQuery};
+use crate::model::calls::LiveCall;
 use leptos::prelude::*;
 
-/// The latest ended calls matching `search`, newest first.
+/// One page of the ended calls `query` searches for, newest first.
 #[server(prefix = "/api", endpoint = "call_log")]
-pub async fn call_log(search: String) -> Result<Vec<CallLogEntry>, ServerFnError> {
+pub async fn call_log(query: CallLogQuery) -> Result<CallLogPage, ServerFnError> {
     use super::server::{core, read};
-    read(crate::ssr::service::calls::log(&core()?, &search).await)
+    read(crate::ssr::service::calls::log(&core()?, &query).await)
 }
 
 /// The calls in progress.

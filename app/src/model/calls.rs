@@ -36,18 +36,6 @@ impl CallLogEntry {
     pub fn talk_seconds(&self) -> i64 {
         self.answered_at.map_or(0, |a| (self.ended_at - a).max(0))
     }
-
-    /// Whether the log's search box should show this call.
-    pub fn matches(&self, needle: &str) -> bool {
-        needle.is_empty()
-            || [&self.caller, &self.callee, &self.dialed, &self.cause]
-                .iter()
-                .any(|s| s.to_lowercase().contains(needle))
-            || self
-                .trunk
-                .as_ref()
-                .is_some_and(|t| t.to_lowercase().contains(needle))
-    }
 }
 
 /// A call in progress, as Status → Calls lists it.

@@ -3,6 +3,7 @@
 //! sides. Pure: no I/O, no clock, no database.
 
 pub mod admin;
+pub mod call_log;
 pub mod calls;
 pub mod config;
 pub mod context;

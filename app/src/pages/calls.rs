@@ -1,14 +1,17 @@
 //! Status → Calls: the calls in progress (refreshed every two seconds, no
-//! reload) and the searchable call log, newest first, with the trunk each
-//! call left through and what every trunk attempt answered. Any call in
-//! progress can be hung up from here.
+//! reload) and the searchable call log, newest first, a page at a time,
+//! with the trunk each call left through and what every trunk attempt
+//! answered. Any call in progress can be hung up from here.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
 use crate::components::poll::ticker;
+use crate::model::call_log::{CallLogPage, CallLogQuery};
 use crate::model::calls::{CallLogEntry, LiveCall};
 use crate::model::time::clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 /// How often the live list asks again.
 const REFRESH_MS: u64 = 2000;
@@ -16,14 +19,41 @@ const REFRESH_MS: u64 = 2000;
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let tick = ticker(REFRESH_MS);
-    let search = RwSignal::new(String::new());
+    // The log's search and page live in the address, so "Older calls" is
+    // a plain link that works before hydration and Back returns to the
+    // newer page.
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        CallLogQuery {
+            search: p.get("search").unwrap_or_default(),
+            before: p.get("before").unwrap_or_default(),
+            limit: p.get("limit").unwrap_or_default(),
+        }
+    });
+    let path = use_location().pathname;
+    let navigate = use_navigate();
+    // A new search starts again from the newest calls.
+    let on_search = move |ev| {
+        let next = CallLogQuery {
+            search: event_target_value(&ev),
+            before: String::new(),
+            ..query.get_untracked()
+        };
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        navigate(&format!("{}{}", path.get_untracked(), next.href()), options);
+    };
     let hang_up = ServerAction::<HangUpCall>::new();
     // A hang-up refreshes the list at once rather than at the next tick.
     let live = Resource::new(
         move || (tick.get(), hang_up.version().get()),
         |_| live_calls(),
     );
-    let log = Resource::new(move || (tick.get(), search.get()), |(_, s)| call_log(s));
+    let log = Resource::new(move || (tick.get(), query.get()), |(_, q)| call_log(q));
     view! {
         <Title text="Calls"/>
         <p class="crumbs">"Status"</p>
@@ -51,23 +81,55 @@ pub fn CallsPage() -> impl IntoView {
         <div class="toolbar">
             <input type="search" id="call-search" placeholder="Search caller, callee, number, trunk or cause"
                 aria-label="Search the call log"
-                prop:value=move || search.get()
-                on:input=move |ev| search.set(event_target_value(&ev))/>
+                prop:value=move || query.get().search
+                on:input=on_search/>
         </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match log.await {
                     Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No call in the log yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="list" id="call-log">
-                            <thead><tr><th>"Start"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"Trunk"</th><th>"Talk"</th><th>"End"</th><th>"Attempts"</th></tr></thead>
-                            <tbody>{list.into_iter().map(log_row).collect_view()}</tbody>
-                        </table>
-                    }.into_any(),
+                    Ok(page) => log_page(page, &query.get_untracked()).into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+fn log_page(page: CallLogPage, query: &CallLogQuery) -> impl IntoView {
+    let paged = !query.before.trim().is_empty();
+    let empty = if query.search.trim().is_empty() && !paged {
+        "No call in the log yet."
+    } else {
+        "No call matches."
+    };
+    let newest = paged.then(|| {
+        let href = CallLogQuery {
+            before: String::new(),
+            ..query.clone()
+        }
+        .href();
+        view! { <a href=href id="call-log-newest">"← Newest calls"</a> }
+    });
+    let older = page.older.map(|before| {
+        let href = CallLogQuery {
+            before,
+            ..query.clone()
+        }
+        .href();
+        view! { <a href=href id="call-log-older">"Older calls →"</a> }
+    });
+    let list = (!page.calls.is_empty()).then(|| {
+        view! {
+            <table class="list" id="call-log">
+                <thead><tr><th>"Start"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"Trunk"</th><th>"Talk"</th><th>"End"</th><th>"Attempts"</th></tr></thead>
+                <tbody>{page.calls.into_iter().map(log_row).collect_view()}</tbody>
+            </table>
+        }
+    });
+    view! {
+        {list.is_none().then(|| view! { <p class="empty">{empty}</p> })}
+        {list}
+        <nav class="pager" aria-label="Call log pages">{newest}{older}</nav>
     }
 }
 

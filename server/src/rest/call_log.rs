@@ -1,26 +1,24 @@
-//! `/api/v1/calls`: the call log (searchable) and the calls in progress,
-//! which DELETE hangs up.
+//! `/api/v1/calls`: the call log (searched and paged in SQL) and the
+//! calls in progress, which DELETE hangs up.
 
 use super::{ApiError, Key};
-use app::model::calls::{CallLogEntry, LiveCall, UnmatchedCall};
+use app::model::call_log::{CallLogPage, CallLogQuery};
+use app::model::calls::{LiveCall, UnmatchedCall};
 use app::ssr::state::AppState;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Search {
-    search: String,
-}
-
+/// `?search=&before=&limit=`: one page, newest first; `older` is the
+/// `before` of the next page.
 pub async fn log(
     State(state): State<AppState>,
-    Query(query): Query<Search>,
-) -> Result<Json<Vec<CallLogEntry>>, ApiError> {
+    query: Result<Query<CallLogQuery>, QueryRejection>,
+) -> Result<Json<CallLogPage>, ApiError> {
+    let Query(query) = query?;
     Ok(Json(
-        app::ssr::service::calls::log(&state.core, &query.search).await?,
+        app::ssr::service::calls::log(&state.core, &query).await?,
     ))
 }
 

@@ -188,9 +188,22 @@ pub fn spec() -> Value {
                 "get": { "summary": "The SIP engine's counters since it started: messages, retransmissions, what was not SIP, send errors, blocked, turned away with 503", "responses": { "200": { "description": "text/plain" } } }
             },
             "/api/v1/calls": {
-                "get": { "summary": "The call log, newest first (at most 500); `?search=` filters on caller, callee, number, trunk or cause", "responses": {
-                    "200": { "description": "Ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result",
-                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
+                "get": { "summary": "One page of the call log, newest first, searched over every call",
+                    "parameters": [
+                        { "name": "search", "in": "query", "required": false, "schema": { "type": "string" },
+                          "description": "Part of the caller, callee, dialed number, trunk or cause, in any case (1000, provider, NoAnswer)." },
+                        { "name": "before", "in": "query", "required": false, "schema": { "type": "string" },
+                          "description": "The `older` value of the previous page: this page holds the calls after it. Left out: the newest calls." },
+                        { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 100 },
+                          "description": "Calls per page." }
+                    ],
+                    "responses": {
+                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result; `older`: send it as `before` for the next page, null on the last page",
+                        "content": { "application/json": { "schema": { "type": "object", "properties": {
+                            "calls": { "type": "array", "items": { "type": "object" } },
+                            "older": { "type": ["string", "null"] } } } } } },
+                    "400": error_response("A malformed query string"),
+                    "422": error_response("`limit` or `before` cannot be read; `field` names it") } }
             },
             "/api/v1/calls/live": {
                 "get": { "summary": "The calls in progress", "responses": {

@@ -1,7 +1,7 @@
 //! The context form's rules, shared by the browser and the server.
 
 use super::{Context, ContextInput, ContextKind, NumberRange, RangeInput};
-use crate::model::text::free_text;
+use crate::model::text::{free_text, name, NameChars, NameRule};
 use crate::model::FieldErrors;
 use std::collections::BTreeSet;
 
@@ -15,7 +15,12 @@ pub struct ContextRules {
 
 /// Asterisk's limit for a context name (`AST_MAX_CONTEXT` is 80; chan_sip
 /// and XiVO keep to 39).
-const MAX_NAME: usize = 39;
+pub const CONTEXT_NAME: NameRule = NameRule {
+    max: 39,
+    required: true,
+    chars: NameChars::Ascii(&['-', '_']),
+    why: "as Asterisk requires",
+};
 const MAX_DIGITS: usize = 20;
 
 impl ContextInput {
@@ -103,8 +108,8 @@ impl ContextInput {
     }
 
     fn check_name(&self, rules: &ContextRules) -> Result<String, String> {
-        let value = self.name.trim();
         if let Some(editing) = &rules.editing {
+            let value = self.name.trim();
             if value != editing {
                 return Err(format!(
                     "The name of a context cannot change once created (users, trunks and calls refer to it); it stays \u{201c}{editing}\u{201d}."
@@ -112,30 +117,17 @@ impl ContextInput {
             }
             return Ok(value.to_owned());
         }
-        if value.is_empty() {
-            return Err("Name is required.".into());
-        }
-        if value.chars().count() > MAX_NAME {
-            return Err(format!("Name must be at most {MAX_NAME} characters long."));
-        }
-        if let Some(bad) = value
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-        {
-            return Err(format!(
-                "Name may contain only letters, digits, \u{2018}-\u{2019} and \u{2018}_\u{2019}, as Asterisk requires; \u{201c}{bad}\u{201d} is not allowed."
-            ));
-        }
+        let value = name("Name", &self.name, &CONTEXT_NAME)?;
         if rules
             .existing
             .iter()
-            .any(|c| c.name.eq_ignore_ascii_case(value))
+            .any(|c| c.name.eq_ignore_ascii_case(&value))
         {
             return Err(format!(
                 "A context named \u{201c}{value}\u{201d} already exists; choose another name."
             ));
         }
-        Ok(value.to_owned())
+        Ok(value)
     }
 
     fn check_kind(&self, rules: &ContextRules) -> Result<ContextKind, String> {

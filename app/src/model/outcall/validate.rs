@@ -5,6 +5,7 @@ use super::{ExtenInput, Outcall, OutcallExten, OutcallInput, MAX_RINGTIME, MAX_S
 use crate::model::context::{pick, Context, ContextKind};
 use crate::model::dialplan::{pattern_warnings, DialPattern, PatternEntry, WarningKind};
 use crate::model::net::parse_in_range;
+use crate::model::text::{name, NameChars, NameRule};
 use crate::model::user::caller_number;
 use crate::model::FieldErrors;
 
@@ -18,7 +19,14 @@ pub struct OutcallRules {
     pub others: Vec<Outcall>,
 }
 
-const MAX_NAME: usize = 64;
+/// Only the console shows an outgoing call's name (the dial plan refers
+/// to it by id), so any letters and spaces are fine.
+pub const OUTCALL_NAME: NameRule = NameRule {
+    max: 64,
+    required: true,
+    chars: NameChars::Words(&['-', '_', '.']),
+    why: "",
+};
 const MAX_PREFIX: usize = 20;
 
 impl OutcallInput {
@@ -73,31 +81,17 @@ impl OutcallInput {
     }
 
     fn check_name(&self, rules: &OutcallRules) -> Result<String, String> {
-        let value = self.name.trim();
-        if value.is_empty() {
-            return Err("Name is required.".into());
-        }
-        if value.chars().count() > MAX_NAME {
-            return Err(format!("Name must be at most {MAX_NAME} characters long."));
-        }
-        if let Some(bad) = value
-            .chars()
-            .find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ')))
-        {
-            return Err(format!(
-                "Name may contain only letters, digits, spaces and - _ .; \u{201c}{bad}\u{201d} is not allowed."
-            ));
-        }
+        let value = name("Name", &self.name, &OUTCALL_NAME)?;
         if rules
             .others
             .iter()
-            .any(|o| o.name.eq_ignore_ascii_case(value))
+            .any(|o| o.name.eq_ignore_ascii_case(&value))
         {
             return Err(format!(
                 "An outgoing call named \u{201c}{value}\u{201d} already exists; choose another name."
             ));
         }
-        Ok(value.to_owned())
+        Ok(value)
     }
 
     fn check_context(&self, rules: &OutcallRules) -> Result<String, String> {

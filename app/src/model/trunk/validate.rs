@@ -6,7 +6,7 @@ use super::{
     DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
 };
 use crate::model::net::{parse_host, parse_host_port, parse_in_range, parse_port};
-use crate::model::text::{free_text, password, sip_user};
+use crate::model::text::{free_text, name, password, sip_user, NameChars, NameRule};
 use crate::model::FieldErrors;
 
 /// The Monitoring select's values and labels, in the order XiVO lists them.
@@ -33,7 +33,14 @@ pub struct ValidationContext {
     pub has_stored_reg_secret: bool,
 }
 
-const MAX_NAME: usize = 40;
+/// A trunk's name is how `sip show peers`, the logs and XiVO exports
+/// (where it is the `sip.conf` peer) name it, so it keeps to plain ASCII.
+pub const TRUNK_NAME: NameRule = NameRule {
+    max: 40,
+    required: true,
+    chars: NameChars::Ascii(&['-', '_', '.']),
+    why: "",
+};
 
 impl TrunkInput {
     /// Checks every field and returns the trunk with its new secrets, or
@@ -41,7 +48,7 @@ impl TrunkInput {
     pub fn validate(&self, ctx: &ValidationContext) -> Result<(Trunk, TrunkSecrets), FieldErrors> {
         let mut e = FieldErrors::new();
 
-        let name = e.take("name", trunk_name(&self.name));
+        let name = e.take("name", name("Name", &self.name, &TRUNK_NAME));
         let auth_username = e.take(
             "auth_username",
             sip_user("Authentication username", &self.auth_username),
@@ -267,26 +274,6 @@ impl TrunkInput {
             );
         }
     }
-}
-
-fn trunk_name(raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return Err("Name is required.".into());
-    }
-    if value.chars().count() > MAX_NAME {
-        return Err(format!("Name must be at most {MAX_NAME} characters long."));
-    }
-    if let Some(bad) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-    {
-        return Err(format!(
-            "Name may contain only letters, digits, \u{2018}-\u{2019}, \u{2018}_\u{2019} and \u{2018}.\u{2019}; \u{201c}{}\u{201d} is not allowed.",
-            bad
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 fn language(raw: &str) -> Result<String, String> {

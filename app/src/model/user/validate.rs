@@ -5,7 +5,7 @@
 use super::{OutgoingCallerId, User, UserInput, DEFAULT_RINGTIME, MAX_RINGTIME};
 use crate::model::context::{pick, Context, ContextKind};
 use crate::model::net::parse_in_range;
-use crate::model::text::{free_text, password, sip_user};
+use crate::model::text::{name, password, sip_user, NameChars, NameRule};
 use crate::model::FieldErrors;
 
 /// What the rules need besides the form.
@@ -16,7 +16,14 @@ pub struct UserRules {
 
 /// A new line password is at least this long when typed.
 pub const MIN_PASSWORD: usize = 8;
-const MAX_NAME: usize = 64;
+/// First and last names go into the caller ID's display name, where a
+/// quote or angle bracket would end it early. Either may be blank.
+pub const PERSON_NAME: NameRule = NameRule {
+    max: 64,
+    required: false,
+    chars: NameChars::AnyBut(&['"', '<', '>']),
+    why: "which would break the caller ID shown on phones",
+};
 const MAX_EXTEN: usize = 20;
 
 impl UserInput {
@@ -24,8 +31,11 @@ impl UserInput {
     /// or generate one when there is none), or every problem by field.
     pub fn validate(&self, rules: &UserRules) -> Result<(User, Option<String>), FieldErrors> {
         let mut e = FieldErrors::new();
-        let firstname = e.take("firstname", name("First name", &self.firstname));
-        let lastname = e.take("lastname", name("Last name", &self.lastname));
+        let firstname = e.take(
+            "firstname",
+            name("First name", &self.firstname, &PERSON_NAME),
+        );
+        let lastname = e.take("lastname", name("Last name", &self.lastname, &PERSON_NAME));
         if firstname.as_deref() == Some("") && lastname.as_deref() == Some("") {
             e.push(
                 "firstname",
@@ -142,21 +152,6 @@ impl UserInput {
             )),
         }
     }
-}
-
-fn name(label: &str, raw: &str) -> Result<String, String> {
-    let value = free_text(label, raw)?;
-    if value.chars().count() > MAX_NAME {
-        return Err(format!(
-            "{label} must be at most {MAX_NAME} characters long."
-        ));
-    }
-    if value.contains(['"', '<', '>']) {
-        return Err(format!(
-            "{label} may not contain \" < or >, which would break the caller ID shown on phones."
-        ));
-    }
-    Ok(value)
 }
 
 fn exten(raw: &str) -> Result<String, String> {

@@ -1,6 +1,7 @@
 //! The call log: written as calls end, read by Status → Calls and REST.
 
 use super::ServiceError;
+use crate::model::call_log::{CallLogPage, CallLogQuery};
 use crate::model::calls::{CallLogEntry, UnmatchedCall};
 use crate::ssr::db;
 use crate::ssr::state::{Core, EngineCommand, EngineLink};
@@ -8,21 +9,23 @@ use crate::ssr::store;
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 
-/// Most calls the log screen and REST return at once.
+/// Most unmatched calls the incoming-calls screen and REST return.
 pub const SHOWN: i64 = 500;
 
-/// The latest calls matching `search` (caller, callee, number, trunk or
-/// cause), newest first.
+/// One page of the calls `query` searches for (part of the caller,
+/// callee, number, trunk or cause), newest first, searched in SQL over
+/// the whole log. Shared by Status → Calls and `GET /api/v1/calls`.
 ///
 /// # Errors
-/// When the database cannot be read.
-pub async fn log(core: &Core, search: &str) -> Result<Vec<CallLogEntry>, ServiceError> {
-    let needle = search.trim().to_lowercase();
-    Ok(store::call_log::latest(&core.pool, SHOWN)
-        .await?
-        .into_iter()
-        .filter(|c| c.matches(&needle))
-        .collect())
+/// `Invalid` naming `limit` or `before` when they cannot be read; when the
+/// database cannot be read.
+pub async fn log(core: &Core, query: &CallLogQuery) -> Result<CallLogPage, ServiceError> {
+    let filter = query.validate().map_err(ServiceError::Invalid)?;
+    let (calls, older) = store::call_log::page(&core.pool, &filter).await?;
+    Ok(CallLogPage {
+        calls,
+        older: older.map(|c| c.to_string()),
+    })
 }
 
 /// Ends call `id` at the administrator's request (Status → Calls, "Hang
@@ -140,12 +143,19 @@ mod tests {
             .expect("send");
         drop(tx);
         writer.await.expect("writer ends with the engine");
-        let all = log(&core, "").await.expect("log");
+        let all = log(&core, &CallLogQuery::default())
+            .await
+            .expect("log")
+            .calls;
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].caller, "Bob (1001)", "newest first");
         assert_eq!(all[1].attempts[0].result, "503");
         assert_eq!(all[1].talk_seconds(), 60);
-        let found = log(&core, "PROVIDER_user").await.expect("log");
+        let search = CallLogQuery {
+            search: "PROVIDER_user".into(),
+            ..CallLogQuery::default()
+        };
+        let found = log(&core, &search).await.expect("log").calls;
         assert_eq!(found.len(), 1);
         let (tx, rx) = mpsc::unbounded_channel();
         let writer = tokio::spawn(persist_unmatched(core.pool.clone(), rx));

@@ -1,10 +1,12 @@
 //! The call log table.
 
+use crate::model::call_log::{LogCursor, LogFilter};
 use crate::model::calls::{AttemptLog, CallLogEntry, UnmatchedCall};
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct SqlCall {
+    id: i64,
     started_at: i64,
     answered_at: Option<i64>,
     ended_at: i64,
@@ -53,31 +55,105 @@ pub async fn insert(
 }
 
 /// The latest `limit` calls, newest first.
-pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<CallLogEntry>, sqlx::Error> {
-    let rows: Vec<SqlCall> = sqlx::query_as(
-        "SELECT started_at, answered_at, ended_at, caller, callee, dialed, trunk, cause, side,
-             status, attempts
-         FROM call_log ORDER BY started_at DESC, id DESC LIMIT ?",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CallLogEntry {
-            started_at: r.started_at,
-            answered_at: r.answered_at,
-            ended_at: r.ended_at,
-            caller: r.caller,
-            callee: r.callee,
-            dialed: r.dialed,
-            trunk: r.trunk,
-            cause: r.cause,
-            side: r.side,
-            status: r.status.and_then(|s| u16::try_from(s).ok()),
-            attempts: serde_json::from_str::<Vec<AttemptLog>>(&r.attempts).unwrap_or_default(),
-        })
-        .collect())
+pub async fn latest(pool: &SqlitePool, limit: u32) -> Result<Vec<CallLogEntry>, sqlx::Error> {
+    let all = LogFilter {
+        search: String::new(),
+        before: None,
+        limit,
+    };
+    Ok(page(pool, &all).await?.0)
+}
+
+/// Searches shorter than a trigram cannot use the index (FTS5 finds
+/// nothing for them), so they scan from the newest call with LIKE: one or
+/// two characters usually match so many calls that a page fills after a
+/// few rows; one that matches nothing reads the table once.
+const TRIGRAM: usize = 3;
+
+/// The calls `filter` asks for, newest first, and where the next (older)
+/// page starts when there is one.
+pub async fn page(
+    pool: &SqlitePool,
+    filter: &LogFilter,
+) -> Result<(Vec<CallLogEntry>, Option<LogCursor>), sqlx::Error> {
+    let mut query = sqlx::QueryBuilder::new(
+        "SELECT id, started_at, answered_at, ended_at, caller, callee, dialed, trunk, cause,
+             side, status, attempts
+         FROM call_log WHERE 1 = 1",
+    );
+    let search = filter.search.as_str();
+    if search.chars().count() >= TRIGRAM {
+        // One FTS5 string: the trigrams of `search` in a row, that is the
+        // text anywhere in one of the columns. Quotes are doubled to stay
+        // inside the string.
+        query
+            .push(" AND id IN (SELECT rowid FROM call_log_search WHERE call_log_search MATCH ")
+            .push_bind(format!("\"{}\"", search.replace('"', "\"\"")))
+            .push(")");
+    } else if !search.is_empty() {
+        let like = format!(
+            "%{}%",
+            search
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query.push(" AND (");
+        for (n, column) in ["caller", "callee", "dialed", "trunk", "cause"]
+            .iter()
+            .enumerate()
+        {
+            if n > 0 {
+                query.push(" OR ");
+            }
+            query
+                .push(*column)
+                .push(" LIKE ")
+                .push_bind(like.clone())
+                .push(" ESCAPE '\\'");
+        }
+        query.push(")");
+    }
+    if let Some(before) = filter.before {
+        query
+            .push(" AND (started_at < ")
+            .push_bind(before.started_at)
+            .push(" OR (started_at = ")
+            .push_bind(before.started_at)
+            .push(" AND id < ")
+            .push_bind(before.id)
+            .push("))");
+    }
+    // One row past the page says whether an older page exists.
+    query
+        .push(" ORDER BY started_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(filter.limit) + 1);
+    let mut rows: Vec<SqlCall> = query.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() > filter.limit as usize;
+    rows.truncate(filter.limit as usize);
+    let older = rows.last().filter(|_| more).map(|r| LogCursor {
+        started_at: r.started_at,
+        id: r.id,
+    });
+    Ok((rows.into_iter().map(SqlCall::into_entry).collect(), older))
+}
+
+impl SqlCall {
+    fn into_entry(self) -> CallLogEntry {
+        CallLogEntry {
+            started_at: self.started_at,
+            answered_at: self.answered_at,
+            ended_at: self.ended_at,
+            caller: self.caller,
+            callee: self.callee,
+            dialed: self.dialed,
+            trunk: self.trunk,
+            cause: self.cause,
+            side: self.side,
+            status: self.status.and_then(|s| u16::try_from(s).ok()),
+            attempts: serde_json::from_str::<Vec<AttemptLog>>(&self.attempts).unwrap_or_default(),
+        }
+    }
 }
 
 pub async fn insert_unmatched(pool: &SqlitePool, call: &UnmatchedCall) -> Result<(), sqlx::Error> {
@@ -112,3 +188,6 @@ pub async fn latest_unmatched(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests;
