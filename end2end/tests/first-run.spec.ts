@@ -1,4 +1,5 @@
-import { test, expect, hydrated, OwnServer } from './support';
+import { test, expect, OwnServer } from './support';
+import { Login, Overview, TrunkList } from './pages';
 
 // A server of this test's own, on a new database: the first visit offers
 // "Create the administrator", and what is saved survives a restart.
@@ -6,21 +7,19 @@ test('first run creates the administrator; a trunk survives a restart', async ({
   const server = new OwnServer(3101);
   await server.start();
   try {
-    await page.goto(`${server.url}/ipbx/trunks`);
+    const login = new Login(page, server.url);
+    const trunks = new TrunkList(page, server.url);
+    const overview = new Overview(page, server.url);
+    await trunks.visit();
     await expect(page).toHaveURL(`${server.url}/login`);
-    await hydrated(page);
-    await expect(page.getByRole('heading', { name: 'Create the administrator' })).toBeVisible();
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill('short');
-    await page.getByLabel('Password again').fill('short');
-    await page.getByRole('button', { name: 'Create the administrator' }).click();
-    await expect(page.locator('#error-password')).toContainText('at least 8 characters');
-    await page.getByLabel('Password', { exact: true }).fill('first-run-pass');
-    await page.getByLabel('Password again').fill('first-run-pass');
-    await page.getByRole('button', { name: 'Create the administrator' }).click();
+    await login.hydrated();
+    await expect(login.heading('Create the administrator')).toBeVisible();
+    await login.createAdministrator({ username: 'admin', password: 'short', again: 'short' });
+    await expect(login.error('password')).toContainText('at least 8 characters');
+    await login.createAdministrator({ password: 'first-run-pass', again: 'first-run-pass' });
     await page.waitForURL(`${server.url}/`);
-    await hydrated(page);
-    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await overview.hydrated();
+    await expect(overview.heading(overview.title)).toBeVisible();
 
     // Creating another administrator is no longer possible.
     const again = await page.request.post(`${server.url}/api/create_admin`, {
@@ -37,9 +36,8 @@ test('first run creates the administrator; a trunk survives a restart', async ({
     await server.start();
 
     // The session is stored too, so the same browser goes straight in.
-    await page.goto(`${server.url}/ipbx/trunks`);
-    await hydrated(page);
-    await expect(page.locator('tr[data-trunk="persisted"]')).toContainText('sip.example.net');
+    await trunks.open();
+    await expect(trunks.row('persisted')).toContainText('sip.example.net');
   } finally {
     await server.stop();
   }

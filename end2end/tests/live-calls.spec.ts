@@ -1,4 +1,5 @@
-import { test, expect, hydrated, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { Calls, UserList } from './pages';
 import type { Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -66,30 +67,30 @@ test('a registered phone shows on Users; its call shows live, leaves after BYE, 
     server = setup.server;
 
     // The Users screen shows where the line is registered.
-    await page.goto(`${server.url}/ipbx/users`);
-    await hydrated(page);
-    await expect(page.locator('tr[data-exten="1000"] td.line-status')).toContainText(
+    const users = new UserList(page, server.url);
+    await users.open();
+    await expect(users.lineStatus('1000')).toContainText(
       `Registered at 127.0.0.1:${setup.phonePort} (SIPp phone`,
     );
 
-    await page.goto(`${server.url}/status/calls`);
-    await hydrated(page);
-    await expect(page.locator('#no-live-calls')).toBeVisible();
+    const calls = new Calls(page, server.url);
+    await calls.open();
+    await expect(calls.noLiveCalls).toBeVisible();
 
     const dialer = await dial(server, 'phone_dial_hold.xml', ['-d', '6000']);
     children.push(dialer);
 
-    const live = page.locator('#live-calls tr[data-live-call="4185551234"]');
+    const live = calls.live('4185551234');
     await expect(live).toBeVisible({ timeout: 10_000 });
     await expect(live).toContainText('provider_username');
     await expect(live).toContainText('answered');
 
     expect(await exited(dialer)).toBe(0);
     expect(await exited(setup.provider)).toBe(0);
-    await expect(page.locator('#no-live-calls')).toBeVisible({ timeout: 10_000 });
-    const logged = page.locator('#call-log tr[data-call="4185551234"]');
+    await expect(calls.noLiveCalls).toBeVisible({ timeout: 10_000 });
+    const logged = calls.logged('4185551234');
     await expect(logged).toBeVisible();
-    await expect(logged.locator('td.trunk')).toHaveText('provider_username');
+    await expect(calls.loggedTrunk('4185551234')).toHaveText('provider_username');
     await expect(logged).toContainText('Front Desk (1000)');
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
@@ -104,20 +105,20 @@ test('the administrator hangs up a call in progress: both phones get BYE and the
   try {
     const setup = await office(page, 3105, children);
     server = setup.server;
-    await page.goto(`${server.url}/status/calls`);
-    await hydrated(page);
+    const calls = new Calls(page, server.url);
+    await calls.open();
 
     const dialer = await dial(server, 'phone_dial_hung_up.xml', []);
     children.push(dialer);
-    const live = page.locator('#live-calls tr[data-live-call="4185551234"]');
+    const live = calls.live('4185551234');
     await expect(live).toContainText('answered', { timeout: 10_000 });
-    await live.getByRole('button', { name: 'Hang up the call from Front Desk (1000) to 4185551234' }).click();
+    await calls.hangUp('4185551234', 'Hang up the call from Front Desk (1000) to 4185551234');
 
     // The phone and the provider each got BYE and answered it.
     expect(await exited(dialer)).toBe(0);
     expect(await exited(setup.provider)).toBe(0);
-    await expect(page.locator('#no-live-calls')).toBeVisible({ timeout: 10_000 });
-    await expect(page.locator('#call-log tr[data-call="4185551234"]')).toContainText('Administrator');
+    await expect(calls.noLiveCalls).toBeVisible({ timeout: 10_000 });
+    await expect(calls.logged('4185551234')).toContainText('Administrator');
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
     await server?.stop();

@@ -1,16 +1,16 @@
-import { test, expect, login, hydrated, MAIN } from './support';
+import { test, expect, login, MAIN } from './support';
+import { Login, MainMenu, TrunkList } from './pages';
 
 test('every screen needs a login; a wrong password says so', async ({ page }) => {
-  await page.goto('/ipbx/trunks');
-  await expect(page).toHaveURL(/\/login$/);
-  await hydrated(page);
-  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  const screen = new Login(page);
+  await new TrunkList(page).visit();
+  await expect(page).toHaveURL(screen.url);
+  await screen.hydrated();
+  await expect(screen.heading('Log in')).toBeVisible();
 
-  await page.getByLabel('Username').fill(MAIN.user);
-  await page.getByLabel('Password').fill('not-the-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#error-password')).toHaveText('Wrong username or password.');
-  await expect(page).toHaveURL(/\/login$/);
+  await screen.logIn(MAIN.user, 'not-the-password');
+  await expect(screen.error('password')).toHaveText('Wrong username or password.');
+  await expect(page).toHaveURL(screen.url);
 
   // The REST API refuses too, in its JSON format.
   const res = await page.request.get('/api/v1/trunks', { headers: { cookie: '' } });
@@ -19,15 +19,17 @@ test('every screen needs a login; a wrong password says so', async ({ page }) =>
 });
 
 test('log in, see the menu, log out', async ({ page }) => {
+  const screen = new Login(page);
+  const trunks = new TrunkList(page);
   await login(page);
-  const menu = page.getByRole('navigation', { name: 'Main menu' });
-  await expect(menu).toContainText('Services');
-  await expect(menu).toContainText('Trunk management');
-  await menu.getByRole('link', { name: 'SIP Protocol' }).click();
-  await expect(page.getByRole('heading', { name: 'SIP Protocol' })).toBeVisible();
+  const menu = new MainMenu(page);
+  await expect(menu.nav).toContainText('Services');
+  await expect(menu.nav).toContainText('Trunk management');
+  await menu.go(trunks.title);
+  await expect(trunks.heading(trunks.title)).toBeVisible();
 
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await page.goto('/ipbx/trunks');
-  await expect(page).toHaveURL(/\/login$/);
+  await menu.logOut();
+  await expect(page).toHaveURL(screen.url);
+  await trunks.visit();
+  await expect(page).toHaveURL(screen.url);
 });

@@ -1,4 +1,5 @@
-import { test, expect, login, hydrated, freeUdpPort } from './support';
+import { test, expect, login, freeUdpPort } from './support';
+import { MainMenu, Registry } from './pages';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -16,9 +17,10 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
   );
   try {
     await login(page);
-    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'SIP registry' }).click();
-    await expect(page.getByRole('heading', { name: 'SIP registry' })).toBeVisible();
-    await hydrated(page);
+    const registry = new Registry(page);
+    await new MainMenu(page).go(registry.title);
+    await expect(registry.heading(registry.title)).toBeVisible();
+    await registry.hydrated();
 
     const created = await page.request.post('/api/v1/trunks', {
       data: {
@@ -30,16 +32,17 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
     expect(created.status()).toBe(201);
 
     // No reload: the row arrives over the event stream.
-    const row = page.locator('tbody[data-trunk="sipp_provider"]');
-    await expect(row.locator('td.state')).toHaveText('Registered', { timeout: 15_000 });
-    await expect(row.locator('td.last-response')).toHaveText('200 OK');
+    const entry = registry.trunk('sipp_provider');
+    const row = entry.block;
+    await expect(entry.state).toHaveText('Registered', { timeout: 15_000 });
+    await expect(entry.lastResponse).toHaveText('200 OK');
     await expect(row).toContainText(`127.0.0.1:${port}`);
-    await expect(row.locator('td.countdown')).toHaveText(/^in \d+ s$/);
+    await expect(entry.countdown).toHaveText(/^in \d+ s$/);
     // Monitoring is off for this trunk: nothing to send OPTIONS for.
-    await expect(row.locator('td.qualify')).toHaveText('Unmonitored');
-    await expect(row.getByRole('button', { name: 'Send OPTIONS now' })).toBeDisabled();
-    await row.getByText(/History of sipp_provider/).click();
-    await expect(row.locator('details li').first()).toContainText('Registered');
+    await expect(entry.qualify).toHaveText('Unmonitored');
+    await expect(entry.sendOptions).toBeDisabled();
+    await entry.openHistory();
+    await expect(entry.historyItems.first()).toContainText('Registered');
 
     const trunk = await created.json();
     await page.request.delete(`/api/v1/trunks/${trunk.id}`);
@@ -74,8 +77,9 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
     // Loopback is local by default (a LAN registrar is never given a learned
     // address): here it stands for the internet.
     await putNat('', ['10.0.0.0/8']);
-    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'SIP registry' }).click();
-    await hydrated(page);
+    const registry = new Registry(page);
+    await new MainMenu(page).go(registry.title);
+    await registry.hydrated();
     const created = await page.request.post('/api/v1/trunks', {
       data: {
         name: 'natted', secret: 'secret', host_type: 'static', host: '127.0.0.1', port,
@@ -84,14 +88,14 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
     });
     expect(created.status()).toBe(201);
     trunkId = (await created.json()).id;
-    const row = page.locator('tbody[data-trunk="natted"]');
-    await expect(row.locator('tr.nat-warning')).toHaveText(
+    const entry = registry.trunk('natted');
+    await expect(entry.natWarning).toHaveText(
       `127.0.0.1:${port} sees this PBX as 198.51.100.1:40000 but no external address is set: ` +
         'incoming calls and audio will fail — set External address (Services → IPBX → General settings → SIP (NAT))',
       { timeout: 15_000 },
     );
     await putNat('198.51.100.1', ['10.0.0.0/8']);
-    await expect(row.locator('tr.nat-warning')).toHaveCount(0);
+    await expect(entry.natWarning).toHaveCount(0);
   } finally {
     provider.kill();
     await putNat('', defaults);

@@ -1,4 +1,5 @@
-import { test, expect, hydrated, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { Security } from './pages';
 import path from 'node:path';
 
 // Services → IPBX → General settings → SIP security: the settings are
@@ -21,16 +22,16 @@ test('a blocked address is listed and its block lifted', async ({ page }) => {
     });
     expect(user.status()).toBe(201);
 
-    await page.getByRole('link', { name: 'SIP security' }).click();
-    await hydrated(page);
-    await expect(page.locator('#no-watched')).toBeVisible();
-    const ban = page.getByLabel('Ban time');
+    const security = new Security(page, server.url);
+    await security.follow();
+    await expect(security.noWatched).toBeVisible();
+    const ban = security.banTime;
     await ban.fill('10');
-    await expect(page.locator('#error-ban_time')).toContainText('Ban time must be a whole number from 60 to 604800');
+    await expect(security.error('ban_time')).toContainText('Ban time must be a whole number from 60 to 604800');
     await ban.fill('900');
-    await page.getByLabel('Max retry').fill('3');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.locator('#banner')).toContainText('Saved');
+    await security.maxRetry.fill('3');
+    await security.save();
+    await expect(security.banner).toContainText('Saved');
 
     // Three wrong passwords, one after the other, from one address.
     const scanner = sipp(['-sf', path.join(sippDir, 'phone_register_wrong_uac.xml'), '-s', '1000', '-au', '1000',
@@ -38,9 +39,8 @@ test('a blocked address is listed and its block lifted', async ({ page }) => {
       `127.0.0.1:${sipPort}`]);
     expect(await exited(scanner)).toBe(0);
 
-    const row = page.locator('#watched tr[data-address="127.0.0.1"]');
-    await expect(row.locator('td.state')).toContainText('Blocked until', { timeout: 10_000 });
-    await expect(row.locator('td').nth(2)).toHaveText('3');
+    await expect(security.watchedState('127.0.0.1')).toContainText('Blocked until', { timeout: 10_000 });
+    await expect(security.failures('127.0.0.1')).toHaveText('3');
 
     // The right password gets nothing while the block lasts…
     const phone = ['-sf', path.join(sippDir, 'phone_register_uac.xml'), '-s', '1000', '-au', '1000',
@@ -48,8 +48,8 @@ test('a blocked address is listed and its block lifted', async ({ page }) => {
     expect(await exited(sipp([...phone, '-p', String(await freeUdpPort())]))).not.toBe(0);
 
     // …and registers once the administrator lifts it.
-    await row.getByRole('button', { name: 'Lift block' }).click();
-    await expect(page.locator('#no-watched')).toBeVisible();
+    await security.liftBlock('127.0.0.1');
+    await expect(security.noWatched).toBeVisible();
     expect(await exited(sipp([...phone, '-p', String(await freeUdpPort())]))).toBe(0);
   } finally {
     await server.stop();

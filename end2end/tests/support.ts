@@ -1,4 +1,5 @@
-// Shared by the specs: the main server's address, logging in, a fixture that
+// Shared by the specs: the main server's address, logging in (through the
+// Login page object; the screens' own are in pages/), a fixture that
 // fails a test on any console error or hydration warning, and a way to run
 // a server of our own (fresh database) for first-run and restart tests.
 import { test as base, expect, Page } from '@playwright/test';
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { MAIN } from './env';
+import { hydrated } from './pages/screen';
+import { Login } from './pages/login';
 export { MAIN };
 
 // Every page must load without console errors or hydration warnings.
@@ -31,17 +34,12 @@ export const test = base.extend<{ consoleProblems: string[] }>({
 });
 export { expect };
 
-/** Waits until the WASM bundle has hydrated the page (the forms are live). */
-export async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]');
-}
+export { hydrated };
 
 export async function login(page: Page, base = MAIN.url, password = MAIN.password) {
-  await page.goto(`${base}/login`);
-  await hydrated(page);
-  await page.getByLabel('Username').fill(MAIN.user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  const screen = new Login(page, base);
+  await screen.open();
+  await screen.logIn(MAIN.user, password);
   await page.waitForURL(`${base}/`);
   await hydrated(page);
 }
@@ -116,3 +114,18 @@ export function exited(proc: ChildProcess): Promise<number | null> {
   if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
   return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
 }
+
+/** The seed's example trunk, as XiVO's guide tells to type it, tab by tab. */
+export const SEED_TRUNK = {
+  general: {
+    name: 'provider_username',
+    authUsername: 'provider_username',
+    password: 'provider_password',
+    connectionType: 'peer',
+    addressing: 'static',
+    host: 'voip.provider.example.com',
+    context: 'Incalls (from-extern)',
+  },
+  register: { register: true, transport: 'udp', password: 'provider_password' },
+  signalling: { monitoring: '2000' },
+};
