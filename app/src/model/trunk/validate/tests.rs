@@ -255,3 +255,58 @@ fn rest_numbers_accepted_as_json_numbers() {
     // Unsent fields take the form's defaults.
     assert_eq!(input.qualify_freq, "60");
 }
+
+#[test]
+fn host_with_a_port_is_split_when_port_agrees_and_refused_when_not() {
+    let mut input = seed();
+    input.host = "127.0.0.1:5080".into();
+    input.port = String::new();
+    input.reg_port = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("blank Port takes the host's");
+    assert_eq!(trunk.host.as_deref(), Some("127.0.0.1"));
+    assert_eq!(trunk.port, 5080);
+    assert_eq!(
+        trunk.reg_port, 5080,
+        "blank Register port is the General port"
+    );
+
+    input.port = "5080".into();
+    let (trunk, _) = input.validate(&ctx()).expect("the same port twice");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("127.0.0.1"), 5080)
+    );
+
+    input.port = "5060".into();
+    let message = error_of(&input, "host");
+    assert!(
+        message.contains("port 5080 while Port says 5060") && message.contains("Port field"),
+        "{message}"
+    );
+    input.host = "[2001:db8::1]:5070".into();
+    input.port = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("bracketed IPv6 and a port");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("2001:db8::1"), 5070)
+    );
+    input.host = "2001:db8::1".into();
+    let (trunk, _) = input
+        .validate(&ctx())
+        .expect("a bare IPv6 address has no port");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("2001:db8::1"), 5060)
+    );
+}
+
+#[test]
+fn blank_addressing_type_follows_the_host() {
+    let mut input = seed();
+    input.host_type = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("a host means static");
+    assert_eq!(trunk.host.as_deref(), Some("voip.provider.example.com"));
+    input.host = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("no host means dynamic");
+    assert_eq!(trunk.host, None);
+}
