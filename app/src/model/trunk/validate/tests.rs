@@ -310,3 +310,14 @@ fn blank_addressing_type_follows_the_host() {
     let (trunk, _) = input.validate(&ctx()).expect("no host means dynamic");
     assert_eq!(trunk.host, None);
 }
+
+#[test]
+fn number_fields_serialise_as_numbers_and_read_back() {
+    let input = seed();
+    let json = serde_json::to_value(&input).expect("json");
+    assert_eq!(json["port"], 5060);
+    assert_eq!(json["monitoring"], 2000);
+    assert_eq!(json["reg_expiry"], 120);
+    let back: TrunkInput = serde_json::from_value(json).expect("reads back");
+    assert_eq!(back, input);
+}
