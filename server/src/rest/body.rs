@@ -6,6 +6,8 @@
 //! the values are the model's to judge, as the console's forms are.
 
 use super::ApiError;
+use app::model::FieldErrors;
+use app::ssr::service::ServiceError;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -245,14 +247,15 @@ fn strip<T: Body>(body: &mut Map<String, Value>) {
     }
 }
 
-/// 422 naming the first field `T` does not have, at the top level or in
-/// the items of an array of objects (`extens.0.exten`).
+/// 422 naming every field `T` does not have, at the top level or in the
+/// items of an array of objects (`extens.0.exten`), the first in `field`.
 fn refuse_unknown<T: Body>(body: &Map<String, Value>) -> Result<(), ApiError> {
     let known = fields::<T>();
     let is_known =
         |k: &str| known.iter().any(|f| f == k) || k == "version" || T::READ_ONLY.contains(&k);
-    if let Some(key) = body.keys().find(|k| !is_known(k)) {
-        return Err(unknown::<T>(key, key, &known));
+    let mut errors = FieldErrors::new();
+    for key in body.keys().filter(|k| !is_known(k)) {
+        errors.push(key, unknown::<T>(key, &known));
     }
     for (array, item_fields) in T::items() {
         let Some(Value::Array(items)) = body.get(array) else {
@@ -260,28 +263,30 @@ fn refuse_unknown<T: Body>(body: &Map<String, Value>) -> Result<(), ApiError> {
         };
         for (i, item) in items.iter().enumerate() {
             let Value::Object(item) = item else { continue };
-            if let Some(key) = item.keys().find(|k| !item_fields.contains(k)) {
-                return Err(unknown::<T>(
+            for key in item.keys().filter(|k| !item_fields.contains(k)) {
+                errors.push(
                     &format!("{array}.{i}.{key}"),
-                    key,
-                    &item_fields,
-                ));
+                    unknown::<T>(key, &item_fields),
+                );
             }
         }
     }
-    Ok(())
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(errors).into())
+    }
 }
 
-fn unknown<T: Body>(path: &str, key: &str, known: &[String]) -> ApiError {
-    let message = match T::ALIASES.iter().find(|(alias, _)| *alias == key) {
+fn unknown<T: Body>(key: &str, known: &[String]) -> String {
+    match T::ALIASES.iter().find(|(alias, _)| *alias == key) {
         Some((_, instead)) => format!("{key} is not a field of {}: use {instead}.", T::ONE),
         None => format!(
             "{key} is not a field of {}; its fields are {}.",
             T::ONE,
             known.join(", ")
         ),
-    };
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Some(path), message)
+    }
 }
 
 /// The input, or 422 naming the field whose JSON type is wrong.
