@@ -62,6 +62,7 @@ impl Api {
             .expect("body")
             .to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        common::openapi::check(method, uri, status.as_u16(), &text);
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         (status, json, text)
     }
@@ -258,13 +259,33 @@ async fn openapi_document_lists_the_trunk_routes() {
     for method in ["get", "post"] {
         assert!(doc["paths"]["/api/v1/trunks"][method].is_object());
     }
-    for method in ["get", "put", "delete"] {
+    for method in ["get", "put", "patch", "delete"] {
         assert!(doc["paths"]["/api/v1/trunks/{id}"][method].is_object());
     }
-    assert_eq!(
-        doc["components"]["schemas"]["TrunkInput"]["properties"]["secret"]["writeOnly"],
-        true
+    let trunk = &doc["components"]["schemas"]["Trunk"];
+    assert_eq!(trunk["properties"]["secret"]["writeOnly"], true);
+    assert_eq!(trunk["additionalProperties"], false);
+    let item = &doc["paths"]["/api/v1/trunks/{id}"];
+    let required = &item["put"]["requestBody"]["content"]["application/json"]["schema"]["allOf"][1]
+        ["required"];
+    for field in ["version", "host_type", "port", "reg_port"] {
+        assert!(
+            required
+                .as_array()
+                .is_some_and(|r| r.contains(&json!(field))),
+            "{field}: {required}"
+        );
+    }
+    assert!(
+        !required
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("secret"))),
+        "secrets are write-only"
     );
+    assert!(item["patch"]["requestBody"]["content"]["application/merge-patch+json"].is_object());
+    for status in ["415", "422", "409"] {
+        assert!(item["patch"]["responses"][status].is_object(), "{status}");
+    }
     for path in ["/api/v1/registry", "/api/v1/registry/stream"] {
         assert!(doc["paths"][path]["get"].is_object(), "{path}");
     }

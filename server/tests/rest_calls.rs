@@ -440,7 +440,7 @@ async fn openapi_document_lists_the_call_management_routes() {
                 "{method} {collection}"
             );
         }
-        for method in ["get", "put", "delete"] {
+        for method in ["get", "put", "patch", "delete"] {
             assert!(paths[item][method].is_object(), "{method} {item}");
         }
         assert!(
@@ -467,7 +467,7 @@ async fn openapi_document_lists_the_call_management_routes() {
     }
     let schemas = &doc["components"]["schemas"];
     assert_eq!(
-        schemas["UserInput"]["properties"]["line_password"]["writeOnly"],
+        schemas["User"]["properties"]["line_password"]["writeOnly"],
         true
     );
     assert!(schemas["UserSaved"]["properties"]["generated_password"].is_object());

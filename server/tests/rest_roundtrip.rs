@@ -484,3 +484,44 @@ async fn patch_merges_into_what_get_shows() {
         "198.51.100.7"
     );
 }
+
+/// The check every REST test's answers go through is not a formality: a
+/// body outside its schema is caught.
+#[test]
+fn the_schema_check_refuses_what_the_document_does_not_promise() {
+    let refused = |method: &'static str, uri: &'static str, status: u16, body: &'static str| {
+        std::panic::catch_unwind(|| common::openapi::check(method, uri, status, body)).is_err()
+    };
+    let trunk = r#"{"id": 1, "version": 1, "name": "t", "username": "x"}"#;
+    assert!(
+        refused("GET", "/api/v1/trunks/1", 200, trunk),
+        "an unknown field"
+    );
+    assert!(
+        refused("GET", "/api/v1/users/1", 200, r#"{"id": "1"}"#),
+        "a wrong type"
+    );
+    assert!(
+        refused("PUT", "/api/v1/nat", 200, r#"{"error": {}}"#),
+        "not the settings"
+    );
+    assert!(
+        refused(
+            "POST",
+            "/api/v1/trunks",
+            422,
+            r#"{"error": {"message": 1}}"#
+        ),
+        "not the error format"
+    );
+    assert!(
+        refused("DELETE", "/api/v1/trunks/1", 200, "{}"),
+        "an undocumented status"
+    );
+    assert!(!refused(
+        "GET",
+        "/api/v1/security",
+        200,
+        r#"{"version": 1, "max_retry": 10, "find_time": 600, "ban_time": 1800}"#
+    ));
+}

@@ -77,6 +77,7 @@ pub async fn http_typed(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    super::openapi::check(method, path, status, body);
     (status, body.to_owned())
 }
 
