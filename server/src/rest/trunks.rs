@@ -56,11 +56,11 @@ impl Body for TrunkInput {
         ("commented", "disabled"),
     ];
 
-    /// Left out of a POST: the addressing type follows `host`, `port` may
-    /// come from `host:port`, and `reg_port` follows `port` (the model
-    /// reads blank so).
+    /// Left out of a POST: the addressing type follows `host`, and `port`
+    /// may come from `host:port` (the model reads blank so; `reg_port` is
+    /// blank by default, the General port).
     fn complete(body: &mut Map<String, Value>) {
-        for field in ["host_type", "port", "reg_port"] {
+        for field in ["host_type", "port"] {
             body.entry(field)
                 .or_insert_with(|| Value::String(String::new()));
         }

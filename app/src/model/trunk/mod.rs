@@ -104,7 +104,8 @@ impl Default for TrunkInput {
             reg_username: String::new(),
             reg_secret: String::new(),
             reg_server: String::new(),
-            reg_port: "5060".into(),
+            // Blank: the General tab's port.
+            reg_port: String::new(),
             reg_expiry: DEFAULT_EXPIRY.to_string(),
             reg_callback: String::new(),
             outbound_proxy: String::new(),

@@ -46,10 +46,12 @@ fn seed_example_is_valid() {
     assert_eq!(trunk.qualify_freq, 60);
     assert_eq!(secrets.secret.as_deref(), Some("provider_password"));
     assert_eq!(secrets.reg_secret.as_deref(), Some("provider_password"));
-    // The form's shape comes back unchanged but for the secrets.
+    // The form's shape comes back unchanged but for the secrets, and the
+    // blank Register port, which reads back as the General port it took.
     let mut back = seed();
     back.secret.clear();
     back.reg_secret.clear();
+    back.reg_port = "5060".into();
     assert_eq!(trunk.to_input(), back);
 }
 
