@@ -525,3 +525,38 @@ fn the_schema_check_refuses_what_the_document_does_not_promise() {
         r#"{"version": 1, "max_retry": 10, "find_time": 600, "ban_time": 1800}"#
     ));
 }
+
+/// The console's trunk form saves through the same service and model as
+/// REST: `host:port` there is split or refused the same way.
+#[tokio::test]
+async fn the_console_form_judges_host_and_port_as_rest_does() {
+    use app::model::trunk::TrunkInput;
+    use app::ssr::service::{trunks, ServiceError};
+    let server = Server::start("rest-roundtrip-console").await;
+    // The form as a new trunk opens, Host typed with a port.
+    let typed = TrunkInput {
+        name: "lab".into(),
+        host_type: "static".into(),
+        host: "127.0.0.1:5080".into(),
+        ..TrunkInput::default()
+    };
+    let Err(ServiceError::Invalid(errors)) = trunks::create(&server.core, &typed).await else {
+        panic!("the form's Port (5060) disagrees with the host's 5080");
+    };
+    let message = errors.get("host").unwrap_or_default();
+    assert!(message.contains("the Port field"), "{message}");
+
+    let agreed = TrunkInput {
+        port: "5080".into(),
+        ..typed
+    };
+    let view = trunks::create(&server.core, &agreed).await.expect("saved");
+    assert_eq!(
+        (view.trunk.host.as_deref(), view.trunk.port),
+        (Some("127.0.0.1"), 5080)
+    );
+    assert_eq!(
+        view.trunk.reg_port, 5080,
+        "blank Register port: the General port"
+    );
+}
