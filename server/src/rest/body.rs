@@ -84,7 +84,7 @@ pub fn represent<T: Body>(
     Value::Object(map)
 }
 
-/// A POST body: fields left out take the form's defaults.
+/// A POST body: fields left out (or null) take the form's defaults.
 ///
 /// # Errors
 /// 400 or 415 for a body that is not JSON; 422 naming an unknown field or
@@ -95,6 +95,8 @@ pub fn create<T: Body>(body: Result<Json<Value>, JsonRejection>) -> Result<T, Ap
     refuse_unknown::<T>(&body)?;
     strip::<T>(&mut body);
     body.remove("version");
+    // null is "left out": the form's default.
+    body.retain(|_, v| !v.is_null());
     T::complete(&mut body);
     decode(body)
 }

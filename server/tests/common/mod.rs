@@ -3,6 +3,7 @@
 
 pub mod lab;
 pub mod net;
+pub mod office;
 pub mod openapi;
 pub mod pbx;
 pub mod registrar;
