@@ -1,6 +1,8 @@
 //! REST API `/api/v1`: JSON in and out, errors as
 //! `{ "error": { "field": ..., "message": ... } }` with a fitting status.
 //! Handlers call the same services as the console's server functions.
+//! Each resource has one JSON shape, its form's fields, which GET shows
+//! and POST, PUT and PATCH take ([`body`]).
 
 mod body;
 mod call_log;
