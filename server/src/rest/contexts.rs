@@ -4,14 +4,9 @@
 //! deleted (409 naming who uses it).
 
 use super::body::{self, Body};
-use super::{created, reads_and_delete, replace_and_patch, ApiError};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::context::{ContextInput, ContextView, RangeInput};
 use app::ssr::service::contexts;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
 use serde_json::Value;
 
 impl Body for ContextInput {
@@ -55,16 +50,8 @@ fn named(input: &mut ContextInput, name: &String) {
 }
 
 reads_and_delete!(contexts, show, name: String => &name);
+create!(contexts, ContextInput, show, |v: &ContextView| format!(
+    "contexts/{}",
+    v.context.name
+));
 replace_and_patch!(contexts, ContextInput, show, show, named, name: String => &name);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let input = body::create::<ContextInput>(body)?;
-    let view = contexts::create(&state.core, &input).await?;
-    Ok(created(
-        &format!("contexts/{}", view.context.name),
-        show(&view),
-    ))
-}

@@ -1,14 +1,9 @@
 //! `/api/v1/incalls`: list, get, create, replace, patch, delete.
 
 use super::body::{self, Body};
-use super::{created, reads_and_delete, replace_and_patch, ApiError};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::incall::{IncallInput, IncallView};
 use app::ssr::service::incalls;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
 use serde_json::Value;
 
 impl Body for IncallInput {
@@ -35,13 +30,8 @@ fn show(view: &IncallView) -> Value {
 }
 
 reads_and_delete!(incalls, show, id: i64 => id);
+create!(incalls, IncallInput, show, |v: &IncallView| format!(
+    "incalls/{}",
+    v.id
+));
 replace_and_patch!(incalls, IncallInput, show, show, id: i64 => id);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let input = body::create::<IncallInput>(body)?;
-    let view = incalls::create(&state.core, &input).await?;
-    Ok(created(&format!("incalls/{}", view.id), show(&view)))
-}

@@ -304,6 +304,26 @@ macro_rules! replace_and_patch {
 }
 use replace_and_patch;
 
+/// The `create` (POST) handler of a resource: judge the body into
+/// `$input` ([`body::create`]), save through the service, answer 201 at
+/// the address `$at` gives the saved value, showing it with `$saved`.
+macro_rules! create {
+    ($service:ident, $input:ty, $saved:path, $at:expr) => {
+        pub async fn create(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            body: Result<
+                ::axum::Json<::serde_json::Value>,
+                ::axum::extract::rejection::JsonRejection,
+            >,
+        ) -> Result<::axum::response::Response, $crate::rest::ApiError> {
+            let input = $crate::rest::body::create::<$input>(body)?;
+            let saved = $service::create(&state.core, &input).await?;
+            Ok($crate::rest::created(&$at(&saved), $saved(&saved)))
+        }
+    };
+}
+use create;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = json!({ "error": { "field": self.field, "message": self.message } });

@@ -3,14 +3,9 @@
 //! (shadowed, catch-all, unreachable); they never block the save.
 
 use super::body::{self, Body};
-use super::{created, reads_and_delete, replace_and_patch, ApiError};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::outcall::{ExtenInput, OutcallInput, OutcallSaved, OutcallView};
 use app::ssr::service::outcalls;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
 use serde_json::Value;
 
 impl Body for OutcallInput {
@@ -52,16 +47,10 @@ fn show_saved(saved: &OutcallSaved) -> Value {
 }
 
 reads_and_delete!(outcalls, show, id: i64 => id);
+create!(
+    outcalls,
+    OutcallInput,
+    show_saved,
+    |s: &OutcallSaved| format!("outcalls/{}", s.view.id)
+);
 replace_and_patch!(outcalls, OutcallInput, show, show_saved, id: i64 => id);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let input = body::create::<OutcallInput>(body)?;
-    let saved = outcalls::create(&state.core, &input).await?;
-    Ok(created(
-        &format!("outcalls/{}", saved.view.id),
-        show_saved(&saved),
-    ))
-}

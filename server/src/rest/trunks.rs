@@ -4,14 +4,9 @@
 //! and a PUT or PATCH without `secret` / `reg_secret` keeps it.
 
 use super::body::{self, Body};
-use super::{created, reads_and_delete, replace_and_patch, ApiError};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::trunk::{TrunkInput, TrunkView};
 use app::ssr::service::trunks;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
 use serde_json::{Map, Value};
 
 impl Body for TrunkInput {
@@ -80,13 +75,8 @@ fn show(view: &TrunkView) -> Value {
 }
 
 reads_and_delete!(trunks, show, id: i64 => id);
+create!(trunks, TrunkInput, show, |v: &TrunkView| format!(
+    "trunks/{}",
+    v.id
+));
 replace_and_patch!(trunks, TrunkInput, show, show, id: i64 => id);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let input = body::create::<TrunkInput>(body)?;
-    let view = trunks::create(&state.core, &input).await?;
-    Ok(created(&format!("trunks/{}", view.id), show(&view)))
-}

@@ -5,14 +5,9 @@
 //! or PATCH without `line_password` keeps the stored one.
 
 use super::body::{self, Body};
-use super::{created, reads_and_delete, replace_and_patch, ApiError};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::user::{UserInput, UserSaved, UserView};
 use app::ssr::service::users;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
 use serde_json::Value;
 
 impl Body for UserInput {
@@ -58,16 +53,8 @@ fn show_saved(saved: &UserSaved) -> Value {
 }
 
 reads_and_delete!(users, show, id: i64 => id);
+create!(users, UserInput, show_saved, |s: &UserSaved| format!(
+    "users/{}",
+    s.view.id
+));
 replace_and_patch!(users, UserInput, show, show_saved, id: i64 => id);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let input = body::create::<UserInput>(body)?;
-    let saved = users::create(&state.core, &input).await?;
-    Ok(created(
-        &format!("users/{}", saved.view.id),
-        show_saved(&saved),
-    ))
-}
