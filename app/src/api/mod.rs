@@ -9,6 +9,7 @@ pub mod incalls;
 pub mod nat;
 pub mod outcalls;
 pub mod registry;
+pub mod repairs;
 pub mod routing;
 pub mod security;
 pub mod trunks;
@@ -48,6 +49,26 @@ pub(crate) mod server {
             Err(ServiceError::Invalid(errors)) => Ok(FormOutcome::Invalid(errors)),
             Err(ServiceError::Conflict(message)) => Ok(FormOutcome::Conflict(message)),
             Err(other) => Err(ServerFnError::new(other.public_message())),
+        }
+    }
+
+    /// What an edit form opens with: the input, the version it was read
+    /// at, and the repair to show when the stored row does not read.
+    pub fn editing<V, I>(
+        opened: crate::ssr::service::repair::Opened<V, I>,
+        input_of: impl FnOnce(&V) -> (I, i64),
+    ) -> (I, i64, Option<crate::model::repair::Repair>) {
+        use crate::ssr::service::repair::Opened;
+        match opened {
+            Opened::Readable(view) => {
+                let (input, version) = input_of(&view);
+                (input, version, None)
+            }
+            Opened::Repair {
+                version,
+                repair,
+                input,
+            } => (input, version, Some(repair)),
         }
     }
 

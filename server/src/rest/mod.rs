@@ -12,6 +12,7 @@ mod nat;
 pub mod openapi;
 mod outcalls;
 mod registry;
+mod repairs;
 mod route;
 mod security;
 mod trunks;
@@ -94,6 +95,7 @@ pub fn router() -> Router<AppState> {
                 .delete(incalls::delete),
         )
         .route("/route", get(route::resolve))
+        .route("/needs_repair", get(repairs::list))
         // A catch-all route, not a fallback: the console's `/api/{*fn_name}`
         // would otherwise claim unknown REST paths.
         .route("/{*rest}", any(no_such_route))
@@ -273,7 +275,13 @@ macro_rules! replace_and_patch {
                 ::axum::extract::rejection::JsonRejection,
             >,
         ) -> Result<::axum::Json<::serde_json::Value>, $crate::rest::ApiError> {
-            $service::get(&state.core, $arg).await?;
+            // Only whether it exists matters here: a stored row that needs
+            // repair (its GET answers 409) is replaced like any other.
+            if let Err(missing @ ::app::ssr::service::ServiceError::NotFound(_)) =
+                $service::get(&state.core, $arg).await
+            {
+                return Err(missing.into());
+            }
             let (version, mut input) = $crate::rest::body::replace::<$input>(body)?;
             $fix(&mut input, &$key);
             let saved = $service::update(&state.core, $arg, version, &input).await?;

@@ -1,0 +1,272 @@
+//! A stored row the model can no longer read (hand-edited, or written by
+//! an older release with looser checks) must not brick the PBX: the
+//! server starts, publishes every other row and every later change, and
+//! lists the bad row as needing repair until it is saved again.
+//! Real SQLite file, real router on 127.0.0.1.
+
+mod common;
+
+use app::ssr::state::Core;
+use common::rest::{admin_token, http, router};
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::path::Path;
+use tokio::net::TcpListener;
+
+/// The console's HTTP side over the database at `path`, as `trunkline
+/// serve` starts it (`Core::new` reads and publishes the configuration).
+struct Console {
+    port: u16,
+    token: String,
+}
+
+impl Console {
+    async fn start(path: &Path) -> (Self, Core) {
+        let pool = app::ssr::db::open(path).await.expect("database");
+        let core = Core::new(pool)
+            .await
+            .expect("the server starts whatever rows are stored");
+        let token = admin_token(&core).await;
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let app = router(core.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (Self { port, token }, core)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http(self.port, method, path, Some(&self.token), &body).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn create(&self, path: &str, body: Value) -> i64 {
+        let (status, created) = self.call("POST", path, Some(body)).await;
+        assert_eq!(status, 201, "POST {path}: {created}");
+        created["id"].as_i64().expect("id")
+    }
+
+    /// Where `number` dialed by 1000 goes: the outgoing call's name.
+    async fn outgoing_route(&self, number: &str) -> Value {
+        let (status, out) = self
+            .call(
+                "GET",
+                &format!("/api/v1/route?caller=1000&number={number}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{out}");
+        out["route"]["outcall"].clone()
+    }
+
+    async fn names(&self, path: &str, pick: impl Fn(&Value) -> Value) -> Vec<Value> {
+        let (status, list) = self.call("GET", path, None).await;
+        assert_eq!(status, 200, "GET {path}: {list}");
+        list.as_array().expect("a list").iter().map(pick).collect()
+    }
+}
+
+/// A working configuration: a trunk, Front Desk on 1000, an outgoing call
+/// for 418 numbers and an incoming call for 4185550000.
+async fn configure(console: &Console) -> i64 {
+    let trunk = console
+        .create(
+            "/api/v1/trunks",
+            json!({ "name": "provider", "host_type": "static", "host": "voip.provider.example.com",
+                    "context": "from-extern" }),
+        )
+        .await;
+    let user = console
+        .create(
+            "/api/v1/users",
+            json!({ "firstname": "Front", "lastname": "Desk", "exten": "1000" }),
+        )
+        .await;
+    console
+        .create(
+            "/api/v1/outcalls",
+            json!({ "name": "local", "trunks": [trunk], "extens": [{ "pattern": "418." }] }),
+        )
+        .await;
+    console
+        .create(
+            "/api/v1/incalls",
+            json!({ "did": "4185550000", "destination": "user", "user_id": user }),
+        )
+        .await;
+    trunk
+}
+
+/// Rows no release of the model accepts, written behind the server's
+/// back: a trunk with a port that is not a number, a user without a
+/// line, an outgoing call whose pattern has 81 characters (what the
+/// 80-character bug stored), an incoming call to a destination that
+/// does not exist. Returns the outgoing call's id.
+async fn write_bad_rows(pool: &SqlitePool, trunk: i64) -> i64 {
+    sqlx::query(
+        "INSERT INTO trunks (name, context, settings, updated_at)
+         VALUES ('broken_trunk', 'from-extern', '{\"name\":\"broken_trunk\",\"port\":\"five\"}', 0)",
+    )
+    .execute(pool)
+    .await
+    .expect("trunk");
+    sqlx::query(
+        "INSERT INTO users (context, exten, line_username, line_secret, settings, updated_at)
+         VALUES ('default', '1099', '1099', 'x', '{\"exten\":\"1099\"}', 0)",
+    )
+    .execute(pool)
+    .await
+    .expect("user");
+    let long = format!("_{}", "X".repeat(80));
+    let settings = json!({ "name": "long", "context": "to-extern", "trunks": [], "ringtime": 0,
+        "internal": false, "extens": [{ "pattern": long, "strip": 0, "prefix": "", "caller_id": "" }] });
+    let outcall: i64 = sqlx::query_scalar(
+        "INSERT INTO outcalls (name, context, settings, updated_at)
+         VALUES ('long', 'to-extern', ?, 0) RETURNING id",
+    )
+    .bind(settings.to_string())
+    .fetch_one(pool)
+    .await
+    .expect("outcall");
+    sqlx::query("INSERT INTO outcall_trunks (outcall_id, trunk_id, position) VALUES (?, ?, 0)")
+        .bind(outcall)
+        .bind(trunk)
+        .execute(pool)
+        .await
+        .expect("outcall trunk");
+    sqlx::query(
+        "INSERT INTO incalls (context, did, settings, updated_at)
+         VALUES ('from-extern', '4185559999',
+                 '{\"did\":\"4185559999\",\"context\":\"from-extern\",\"destination\":\"voicemail\"}', 0)",
+    )
+    .execute(pool)
+    .await
+    .expect("incall");
+    outcall
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
+    let dir = std::env::temp_dir().join(format!("trunkline-quarantine-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("trunkline.db");
+
+    let (first, core) = Console::start(&path).await;
+    let trunk = configure(&first).await;
+    let bad_outcall = write_bad_rows(&core.pool, trunk).await;
+
+    // A restart over the bad rows: it starts and runs the good ones.
+    let (console, _) = Console::start(&path).await;
+    assert_eq!(console.outgoing_route("4185551234").await, "local");
+    let (status, incoming) = console
+        .call("GET", "/api/v1/route?trunk=provider&did=4185550000", None)
+        .await;
+    assert_eq!(status, 200, "{incoming}");
+    assert_eq!(incoming["route"]["user"], "Front Desk (1000)", "{incoming}");
+
+    // Each bad row is listed as needing repair, once, with its stored text.
+    let (status, repairs) = console.call("GET", "/api/v1/needs_repair", None).await;
+    assert_eq!(status, 200, "{repairs}");
+    let mut listed: Vec<(String, String)> = repairs
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap_or_default().to_owned(),
+                r["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    listed.sort();
+    let expected = [
+        ("incall", "4185559999"),
+        ("outcall", "long"),
+        ("trunk", "broken_trunk"),
+        ("user", "1099"),
+    ]
+    .map(|(k, n)| (k.to_owned(), n.to_owned()));
+    assert_eq!(listed, expected, "{repairs}");
+    let long = repairs
+        .as_array()
+        .and_then(|list| list.iter().find(|r| r["kind"] == "outcall"))
+        .expect("the outgoing call")
+        .clone();
+    assert!(
+        long["stored"]
+            .as_str()
+            .is_some_and(|s| s.contains(&"X".repeat(80))),
+        "{long}"
+    );
+
+    // The lists show the readable rows; the bad one is answered with what
+    // to repair, not a 500.
+    assert_eq!(
+        console
+            .names("/api/v1/outcalls", |o| o["outcall"]["name"].clone())
+            .await,
+        [json!("local")]
+    );
+    assert_eq!(
+        console.names("/api/v1/trunks", |t| t["name"].clone()).await,
+        [json!("provider")]
+    );
+    let (status, answer) = console
+        .call("GET", &format!("/api/v1/outcalls/{bad_outcall}"), None)
+        .await;
+    assert_eq!(status, 409, "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Outgoing call long") && message.contains("open it to fix it"),
+        "{answer}"
+    );
+
+    // A later change is published: the route tester sees it at once.
+    console
+        .create(
+            "/api/v1/outcalls",
+            json!({ "name": "short", "trunks": [trunk], "extens": [{ "pattern": "5XX" }] }),
+        )
+        .await;
+    assert_eq!(console.outgoing_route("512").await, "short");
+
+    // Saving the bad row with a valid pattern repairs it: it routes, and
+    // it is no longer listed.
+    let fix = json!({ "version": long["version"], "name": "long", "trunks": [trunk],
+                      "extens": [{ "pattern": "6XX" }] });
+    let (status, saved) = console
+        .call("PUT", &format!("/api/v1/outcalls/{bad_outcall}"), Some(fix))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(console.outgoing_route("612").await, "long");
+    let (_, repairs) = console.call("GET", "/api/v1/needs_repair", None).await;
+    assert!(
+        repairs
+            .as_array()
+            .is_some_and(|list| list.iter().all(|r| r["kind"] != "outcall")),
+        "{repairs}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A SIP bind stored by hand that is not an address is not silently
+/// replaced: the server starts, and the bind is listed as needing repair.
+#[tokio::test]
+async fn an_unreadable_sip_bind_is_listed_for_repair() {
+    let dir =
+        std::env::temp_dir().join(format!("trunkline-quarantine-bind-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("trunkline.db");
+    let pool = app::ssr::db::open(&path).await.expect("database");
+    sqlx::query("UPDATE sip_nat SET bind_address = 'pbx.example.com' WHERE id = 1")
+        .execute(&pool)
+        .await
+        .expect("bind");
+    let (console, _) = Console::start(&path).await;
+    let (status, repairs) = console.call("GET", "/api/v1/needs_repair", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(repairs[0]["kind"], "nat", "{repairs}");
+    assert_eq!(repairs[0]["stored"], "pbx.example.com", "{repairs}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
