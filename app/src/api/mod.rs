@@ -48,6 +48,7 @@ pub(crate) mod server {
             Ok(value) => Ok(FormOutcome::Done(value)),
             Err(ServiceError::Invalid(errors)) => Ok(FormOutcome::Invalid(errors)),
             Err(ServiceError::Conflict(message)) => Ok(FormOutcome::Conflict(message)),
+            Err(stale @ ServiceError::Stale { .. }) => Ok(FormOutcome::Conflict(stale.to_string())),
             Err(other) => Err(ServerFnError::new(other.public_message())),
         }
     }

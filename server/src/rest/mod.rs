@@ -113,6 +113,8 @@ pub struct ApiError {
     message: String,
     /// Every field error, when there were several.
     errors: Option<FieldErrors>,
+    /// On a 409 for a stale `version`: the version stored now.
+    current_version: Option<i64>,
 }
 
 impl ApiError {
@@ -122,6 +124,7 @@ impl ApiError {
             field: field.map(str::to_owned),
             message: message.into(),
             errors: None,
+            current_version: None,
         }
     }
 
@@ -144,9 +147,18 @@ impl From<ServiceError> for ApiError {
                     field: first.as_ref().map(|e| e.field.clone()),
                     message: first.map(|e| e.message).unwrap_or_default(),
                     errors: Some(errors),
+                    current_version: None,
                 }
             }
             ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, None, message),
+            ServiceError::Stale { current } => Self {
+                current_version: current,
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    Some("version"),
+                    app::ssr::service::CHANGED_ELSEWHERE,
+                )
+            },
             ServiceError::NotFound(message) => Self::new(StatusCode::NOT_FOUND, None, message),
             other @ ServiceError::Internal(_) => Self::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -335,6 +347,9 @@ use create;
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = json!({ "error": { "field": self.field, "message": self.message } });
+        if let Some(version) = self.current_version {
+            body["error"]["current_version"] = json!(version);
+        }
         if let Some(errors) = self.errors.filter(|e| e.0.len() > 1) {
             body["errors"] = json!(errors.0);
         }

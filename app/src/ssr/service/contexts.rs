@@ -1,7 +1,7 @@
 //! Context changes. A context's name and type are fixed once created;
 //! a context something refers to cannot be deleted.
 
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, in_use, stale, ServiceError};
 use crate::model::context::{ContextInput, ContextRules, ContextView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
@@ -70,14 +70,16 @@ pub async fn update(
 ) -> Result<ContextView, ServiceError> {
     let current = get(core, name).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let context = input
         .validate(&rules(core, Some(name)).await?)
         .map_err(ServiceError::Invalid)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::contexts::update(&mut tx, &context, version).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "contexts", "name", name).await);
     }
     let view = store::contexts::get(&mut tx, name)
         .await?

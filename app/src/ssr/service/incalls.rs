@@ -1,7 +1,7 @@
 //! Incoming-call changes.
 
 use super::repair::{self, readable, readable_or_repair, Opened};
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, stale, ServiceError};
 use crate::model::incall::{Incall, IncallInput, IncallRules, IncallView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
@@ -111,13 +111,15 @@ pub async fn update(
 ) -> Result<IncallView, ServiceError> {
     let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let incall = validate(core, input, Some(id)).await?;
     let settings = serde_json::to_string(&incall)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::incalls::update(&mut tx, id, version, &incall, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "incalls", "id", &id.to_string()).await);
     }
     let row = store::incalls::get(&mut tx, id)
         .await?

@@ -2,7 +2,7 @@
 //! `.` for `!`, catch-all, unreachable); they never block the save.
 
 use super::repair::{self, readable, readable_or_repair, Opened};
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, stale, ServiceError};
 use crate::model::outcall::{self, Outcall, OutcallInput, OutcallRules, OutcallSaved, OutcallView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
@@ -137,13 +137,15 @@ pub async fn update(
 ) -> Result<OutcallSaved, ServiceError> {
     let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let (outcall, warnings) = validate(core, input, Some(id)).await?;
     let settings = store::outcalls::settings(&outcall)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::outcalls::update(&mut tx, id, version, &outcall, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "outcalls", "id", &id.to_string()).await);
     }
     let row = store::outcalls::get(&mut tx, id)
         .await?

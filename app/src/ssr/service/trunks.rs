@@ -1,7 +1,7 @@
 //! Trunk changes: create, update, delete, and the reads the screens need.
 
 use super::repair::{self, readable, readable_or_repair, Opened};
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, in_use, stale, ServiceError};
 use crate::model::repair::RepairKind;
 use crate::model::trunk::{Trunk, TrunkInput, TrunkView, ValidationContext};
 use crate::model::{ContextKind, FieldErrors};
@@ -154,7 +154,9 @@ pub async fn update(
 ) -> Result<TrunkView, ServiceError> {
     let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let ctx = validation_context(core, Some(&current)).await?;
     let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
@@ -179,7 +181,7 @@ pub async fn update(
     )
     .await?;
     if updated.is_none() {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "trunks", "id", &id.to_string()).await);
     }
     let row = store::trunks::get(&mut tx, id)
         .await?

@@ -2,7 +2,7 @@
 //! creation and returned once; it is never read back afterwards.
 
 use super::repair::{self, readable, readable_or_repair, Opened};
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, in_use, stale, ServiceError};
 use crate::model::user::{User, UserInput, UserRules, UserSaved, UserView};
 use crate::model::FieldErrors;
 use crate::ssr::db;
@@ -156,7 +156,9 @@ pub async fn update(
 ) -> Result<UserSaved, ServiceError> {
     let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let (user, password) = validate(core, input).await?;
     let settings = serde_json::to_string(&user)?;
@@ -173,7 +175,7 @@ pub async fn update(
     )
     .await?;
     if !updated {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "users", "id", &id.to_string()).await);
     }
     let row = store::users::get(&mut tx, id)
         .await?
