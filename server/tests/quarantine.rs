@@ -6,13 +6,18 @@
 
 mod common;
 
+use app::ssr::auth::{LoginLimiter, SESSION_COOKIE};
 use app::ssr::state::Core;
+use axum::body::Body;
+use axum::http::{header, Request};
 use common::rest::{admin_token, http, router};
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::path::Path;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// The console's HTTP side over the database at `path`, as `trunkline
 /// serve` starts it (`Core::new` reads and publishes the configuration).
@@ -65,6 +70,35 @@ impl Console {
         assert_eq!(status, 200, "GET {path}: {list}");
         list.as_array().expect("a list").iter().map(pick).collect()
     }
+}
+
+/// A console page as the server renders it for a logged-in administrator.
+async fn page(core: &Core, path: &str) -> String {
+    let session = app::ssr::service::auth::login(
+        core,
+        &LoginLimiter::default(),
+        "127.0.0.1".parse().expect("address"),
+        "admin",
+        "rest-password",
+    )
+    .await
+    .expect("login");
+    let request = Request::get(path)
+        .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+        .body(Body::empty())
+        .expect("request");
+    let response = router(core.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200, "GET {path}");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A working configuration: a trunk, Front Desk on 1000, an outgoing call
@@ -157,7 +191,7 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
     let bad_outcall = write_bad_rows(&core.pool, trunk).await;
 
     // A restart over the bad rows: it starts and runs the good ones.
-    let (console, _) = Console::start(&path).await;
+    let (console, restarted) = Console::start(&path).await;
     assert_eq!(console.outgoing_route("4185551234").await, "local");
     let (status, incoming) = console
         .call("GET", "/api/v1/route?trunk=provider&did=4185550000", None)
@@ -220,6 +254,34 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
     assert!(
         message.contains("Outgoing call long") && message.contains("open it to fix it"),
         "{answer}"
+    );
+
+    // The administrator is told: on the Overview and on the list, each bad
+    // row with a link to its form; the form shows the stored text.
+    let sentence = "Outgoing call long has settings that cannot be read (the pattern has 81 characters; Asterisk accepts at most 80): open it to fix it.";
+    let overview = page(&restarted, "/").await;
+    assert!(
+        overview.contains("needs-repair") && overview.contains(sentence),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("Trunk broken_trunk has settings that cannot be read"),
+        "{overview}"
+    );
+    let list = page(&restarted, "/ipbx/outcalls").await;
+    assert!(list.contains(sentence), "{list}");
+    assert!(
+        list.contains(&format!("/ipbx/outcalls/edit/{bad_outcall}")),
+        "{list}"
+    );
+    assert!(
+        !list.contains("Trunk broken_trunk"),
+        "only outgoing calls on their list: {list}"
+    );
+    let form = page(&restarted, &format!("/ipbx/outcalls/edit/{bad_outcall}")).await;
+    assert!(
+        form.contains("As stored:") && form.contains(&"X".repeat(80)),
+        "{form}"
     );
 
     // A later change is published: the route tester sees it at once.
