@@ -177,6 +177,13 @@ async fn write_bad_rows(pool: &SqlitePool, trunk: i64) -> i64 {
     .execute(pool)
     .await
     .expect("incall");
+    sqlx::query(
+        "INSERT INTO contexts (name, label, kind, settings)
+         VALUES ('broken_ctx', 'Broken', 'internal', '{\"user_ranges\":[{\"first\":\"2000\"}]}')",
+    )
+    .execute(pool)
+    .await
+    .expect("context");
     outcall
 }
 
@@ -215,6 +222,7 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
         .collect();
     listed.sort();
     let expected = [
+        ("context", "broken_ctx"),
         ("incall", "4185559999"),
         ("outcall", "long"),
         ("trunk", "broken_trunk"),
@@ -255,6 +263,19 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
         message.contains("Outgoing call long") && message.contains("open it to fix it"),
         "{answer}"
     );
+
+    // A context is repaired like the rest: a PUT with the listed version.
+    let (status, _) = console
+        .call("GET", "/api/v1/contexts/broken_ctx", None)
+        .await;
+    assert_eq!(status, 409);
+    let fix = json!({ "version": 1, "label": "Mended", "kind": "internal",
+                      "user_ranges": [{ "first": "2000", "last": "2099" }] });
+    let (status, mended) = console
+        .call("PUT", "/api/v1/contexts/broken_ctx", Some(fix))
+        .await;
+    assert_eq!(status, 200, "{mended}");
+    assert_eq!(mended["context"]["label"], "Mended", "{mended}");
 
     // The administrator is told: on the Overview and on the list, each bad
     // row with a link to its form; the form shows the stored text.

@@ -208,14 +208,16 @@ pub fn lenient_input<I: DeserializeOwned + Default>(stored: &str) -> I {
 }
 
 /// Logs the repairs that were not on the `previous` list: once per row
-/// and problem, not at every publication.
-pub fn log_new(previous: &[Repair], current: &[Repair]) {
+/// and stored text, not at every publication. Returns how many it logged.
+pub fn log_new(previous: &[Repair], current: &[Repair]) -> usize {
     let known: HashSet<(RepairKind, &str, &str)> = previous
         .iter()
         .map(|r| (r.kind, r.key.as_str(), r.stored.as_str()))
         .collect();
+    let mut logged = 0;
     for repair in current {
         if !known.contains(&(repair.kind, repair.key.as_str(), repair.stored.as_str())) {
+            logged += 1;
             tracing::warn!(
                 kind = ?repair.kind,
                 key = %repair.key,
@@ -225,6 +227,7 @@ pub fn log_new(previous: &[Repair], current: &[Repair]) {
             );
         }
     }
+    logged
 }
 
 #[cfg(test)]
@@ -244,6 +247,29 @@ mod tests {
         assert_eq!(r.problem, "the pattern has 81 characters");
         let garbled = of_json(RepairKind::User, ("9".into(), 1), "{", "EOF while parsing");
         assert_eq!(garbled.name, "9");
+    }
+
+    #[test]
+    fn a_repair_is_logged_when_it_appears_not_at_every_publication() {
+        let bad = of_json(
+            RepairKind::Trunk,
+            ("4".into(), 1),
+            r#"{"port":"x"}"#,
+            "invalid type",
+        );
+        assert_eq!(log_new(&[], std::slice::from_ref(&bad)), 1);
+        assert_eq!(
+            log_new(std::slice::from_ref(&bad), std::slice::from_ref(&bad)),
+            0
+        );
+        // Stored again, still unreadable: a new problem, logged again.
+        let changed = of_json(
+            RepairKind::Trunk,
+            ("4".into(), 2),
+            r#"{"port":"y"}"#,
+            "invalid type",
+        );
+        assert_eq!(log_new(std::slice::from_ref(&bad), &[changed]), 1);
     }
 
     #[test]
