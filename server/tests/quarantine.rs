@@ -72,6 +72,32 @@ impl Console {
     }
 }
 
+/// The status and the response head of `GET path` (lower-case names).
+async fn raw_head(console: &Console, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", console.port))
+        .await
+        .expect("connect");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        console.token
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.expect("read");
+    let head = raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
 /// A console page as the server renders it for a logged-in administrator.
 async fn page(core: &Core, path: &str) -> String {
     let session = app::ssr::service::auth::login(
@@ -241,6 +267,12 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
             .is_some_and(|s| s.contains(&"X".repeat(80))),
         "{long}"
     );
+
+    // A list that leaves rows out says how many, and where they are.
+    let (status, head) = raw_head(&console, "/api/v1/outcalls").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("x-needs-repair: 1"), "{head}");
+    assert!(head.contains("</api/v1/needs_repair>"), "{head}");
 
     // The lists show the readable rows; the bad one is answered with what
     // to repair, not a 500.

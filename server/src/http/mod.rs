@@ -19,7 +19,13 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
-        .nest("/api/v1", crate::rest::router())
+        .nest(
+            "/api/v1",
+            crate::rest::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::rest::mark_lists,
+            )),
+        )
         .leptos_routes_with_handler(routes, get(page))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

@@ -101,6 +101,8 @@ pub fn router() -> Router<AppState> {
         .route("/{*rest}", any(no_such_route))
 }
 
+pub use repairs::mark_lists;
+
 async fn no_such_route() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, None, "No such API route.")
 }
