@@ -365,10 +365,11 @@ async fn an_unreadable_row_is_set_aside_and_everything_else_keeps_working() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A SIP bind stored by hand that is not an address is not silently
-/// replaced: the server starts, and the bind is listed as needing repair.
+/// A SIP bind stored by hand that is not an address, or security settings
+/// out of range, are not silently replaced: the server starts on the
+/// defaults, and both are listed as needing repair.
 #[tokio::test]
-async fn an_unreadable_sip_bind_is_listed_for_repair() {
+async fn unreadable_general_settings_are_listed_for_repair() {
     let dir =
         std::env::temp_dir().join(format!("trunkline-quarantine-bind-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -378,10 +379,32 @@ async fn an_unreadable_sip_bind_is_listed_for_repair() {
         .execute(&pool)
         .await
         .expect("bind");
-    let (console, _) = Console::start(&path).await;
+    sqlx::query("UPDATE sip_security SET max_retry = -5 WHERE id = 1")
+        .execute(&pool)
+        .await
+        .expect("security");
+    let (console, core) = Console::start(&path).await;
     let (status, repairs) = console.call("GET", "/api/v1/needs_repair", None).await;
     assert_eq!(status, 200);
     assert_eq!(repairs[0]["kind"], "nat", "{repairs}");
     assert_eq!(repairs[0]["stored"], "pbx.example.com", "{repairs}");
+    assert_eq!(repairs[1]["kind"], "security", "{repairs}");
+    assert!(
+        repairs[1]["stored"]
+            .as_str()
+            .is_some_and(|s| s.contains("max retry -5")),
+        "{repairs}"
+    );
+    // The guard runs on the default rather than on nothing.
+    assert_eq!(
+        core.config.borrow().security.max_retry,
+        app::model::security::SipSecurity::default().max_retry
+    );
+    // Saving the screen mends it.
+    let fix = json!({ "version": repairs[1]["version"], "max_retry": 4, "find_time": 600, "ban_time": 3600 });
+    let (status, saved) = console.call("PUT", "/api/v1/security", Some(fix)).await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, repairs) = console.call("GET", "/api/v1/needs_repair", None).await;
+    assert_eq!(repairs.as_array().map(Vec::len), Some(1), "{repairs}");
     let _ = std::fs::remove_dir_all(&dir);
 }

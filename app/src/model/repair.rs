@@ -14,6 +14,7 @@ pub enum RepairKind {
     Outcall,
     Incall,
     Nat,
+    Security,
 }
 
 impl RepairKind {
@@ -26,6 +27,7 @@ impl RepairKind {
             RepairKind::Outcall => "Outgoing call",
             RepairKind::Incall => "Incoming call",
             RepairKind::Nat => "The SIP bind address under General settings → SIP (NAT)",
+            RepairKind::Security => "The settings under General settings → SIP security",
         }
     }
 
@@ -34,9 +36,11 @@ impl RepairKind {
         match self {
             RepairKind::User => "exten",
             RepairKind::Incall => "did",
-            RepairKind::Trunk | RepairKind::Context | RepairKind::Outcall | RepairKind::Nat => {
-                "name"
-            }
+            RepairKind::Trunk
+            | RepairKind::Context
+            | RepairKind::Outcall
+            | RepairKind::Nat
+            | RepairKind::Security => "name",
         }
     }
 }
@@ -68,6 +72,12 @@ impl Repair {
                 self.stored,
                 self.problem
             ),
+            RepairKind::Security => format!(
+                "{} ({}) cannot be read ({}); the toll-fraud guard uses its defaults for those until they are fixed: open them to fix them.",
+                self.kind.label(),
+                self.stored,
+                self.problem
+            ),
             kind => format!(
                 "{} {} has settings that cannot be read ({}): open it to fix it.",
                 kind.label(),
@@ -86,6 +96,7 @@ impl Repair {
             RepairKind::Outcall => format!("/ipbx/outcalls/edit/{}", self.key),
             RepairKind::Incall => format!("/ipbx/incalls/edit/{}", self.key),
             RepairKind::Nat => "/ipbx/nat".to_owned(),
+            RepairKind::Security => "/ipbx/security".to_owned(),
         }
     }
 }

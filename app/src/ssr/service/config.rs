@@ -62,6 +62,20 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<Loaded, ServiceE
             stored: nat.settings.bind_address.clone(),
         });
     }
+    let (security, refused) = store::security::get_checked(pool).await?;
+    if let Some((stored, problem)) = refused {
+        repairs.push(Repair {
+            kind: RepairKind::Security,
+            key: String::new(),
+            version: security.version,
+            name: String::new(),
+            problem,
+            stored: format!(
+                "max retry {}, find time {}, ban time {}",
+                stored.max_retry, stored.find_time, stored.ban_time
+            ),
+        });
+    }
     Ok(Loaded {
         config: PbxConfig {
             generation,
@@ -70,7 +84,7 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<Loaded, ServiceE
             users,
             outcalls,
             incalls,
-            security: store::security::get(pool).await?.settings,
+            security: security.settings,
             nat: nat.settings,
         },
         repairs,
