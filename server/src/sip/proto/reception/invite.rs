@@ -170,7 +170,13 @@ fn incoming(
             if targets.is_empty() {
                 return refuse(request, 480, "Temporarily Unavailable");
             }
-            let received = request.headers.from.0.display.clone().unwrap_or_default();
+            let received = request
+                .headers
+                .from
+                .0
+                .display_name()
+                .unwrap_or_default()
+                .into_owned();
             let shown = directory
                 .plan
                 .incalls
@@ -185,7 +191,7 @@ fn incoming(
                 .unwrap_or("")
                 .to_owned();
             let mut from = NameAddr::new(format!("sip:{caller}@{us}"));
-            from.display = (!shown.is_empty()).then_some(shown);
+            from.set_display_name(&shown);
             Decision::Call(Box::new(NewCall {
                 target: Target::Contacts(targets),
                 labels: CallLabels {
@@ -243,7 +249,9 @@ fn outgoing(
         "sip:{}@{us}",
         caller.map_or("", |u| u.value.exten.as_str())
     ));
-    from.display = caller.map(|u| u.value.full_name());
+    if let Some(u) = caller {
+        from.set_display_name(&u.value.full_name());
+    }
     match resolution.route {
         OutgoingRoute::Internal {
             user_id: callee,
