@@ -4,6 +4,7 @@
 //! Must not do I/O or read the clock: `now` and `wall` are arguments.
 
 use super::directory::{Directory, TrunkAddresses, TrunkDial};
+use super::unmatched::{clip, MAX_DID, MAX_REASON};
 use crate::sip::proto::auth::{DigestServer, Verdict};
 use crate::sip::proto::call::{
     CallLabels, CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget,
@@ -138,13 +139,17 @@ fn incoming(
     wall: u64,
 ) -> Decision {
     let unmatched = |reason: String| {
-        tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call: 404");
+        // Whatever the provider's address sends (or a forger using it) is cut to a readable
+        // length before it is logged or stored.
+        let did = clip(dialed, MAX_DID);
+        let reason = clip(&reason, MAX_REASON);
+        tracing::info!(trunk = %trunk.name, %did, %reason, "unmatched incoming call: 404");
         Decision::Unmatched(
             Box::new(Response::for_request(request, 404, "Not Found")),
             UnmatchedCall {
                 at: i64::try_from(wall).unwrap_or(i64::MAX),
-                trunk: trunk.name.clone(),
-                did: dialed.to_owned(),
+                trunk: clip(&trunk.name, MAX_DID),
+                did,
                 reason,
             },
         )

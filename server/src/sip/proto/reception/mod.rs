@@ -13,6 +13,7 @@ mod directory;
 mod invite;
 #[cfg(test)]
 mod tests;
+pub mod unmatched;
 
 pub use directory::{Directory, TrunkAddresses, TrunkDial};
 
@@ -88,6 +89,8 @@ pub struct Reception {
     pub registrar: Registrar,
     pub auth: DigestServer,
     pub guard: Guard,
+    /// Which unmatched calls are recorded, per source.
+    pub record_limit: unmatched::RecordLimit,
     rng: Rng,
 }
 
@@ -97,6 +100,7 @@ impl Reception {
             registrar,
             auth,
             guard,
+            record_limit: unmatched::RecordLimit::default(),
             rng,
         }
     }
@@ -171,7 +175,8 @@ impl Reception {
                     ..Outcome::respond(*response)
                 },
                 Decision::Unmatched(response, call) => Outcome {
-                    unmatched: Some(call),
+                    // Answered 404 all the same; only the record is limited.
+                    unmatched: self.record_limit.admit(now, source.ip()).then_some(call),
                     ..Outcome::respond(*response)
                 },
             };

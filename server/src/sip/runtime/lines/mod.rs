@@ -173,6 +173,9 @@ impl Lines {
         if let Some(call) = outcome.unmatched {
             let _ = self.unmatched.send(call);
         }
+        self.runtime
+            .counters
+            .unmatched_not_recorded(self.reception.record_limit.dropped);
         match outcome.guard {
             GuardNews::Unchanged => {}
             GuardNews::Counted => self.guard_dirty = true,
