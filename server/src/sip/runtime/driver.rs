@@ -11,12 +11,13 @@ use std::time::Instant;
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 
+use super::connect::{Connecting, Queued};
 use super::counters::Counters;
 use super::tcp::{spawn_connection, TcpEvent};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{Calls, Inbound};
 use crate::sip::proto::message::Method;
-use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport};
+use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport, TxId};
 
 pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 
@@ -53,6 +54,8 @@ pub struct Runtime {
     /// Where requests no call takes go, when not with the other events.
     requests: Option<mpsc::Sender<Event>>,
     conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
+    /// Connections being opened to peers, off the loop.
+    connecting: Connecting,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
 }
@@ -88,6 +91,7 @@ impl Runtime {
             events,
             requests: None,
             conns: HashMap::new(),
+            connecting: Connecting::default(),
             tcp_tx,
             tcp_rx,
         };
@@ -166,6 +170,7 @@ impl Runtime {
                         }
                     }
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
+                    TcpEvent::Connected(peer, result) => self.connected(peer, result),
                 },
                 Some(cmd) = self.commands.recv() => {
                     self.command(cmd);
@@ -375,18 +380,45 @@ impl Runtime {
                     if conn.send(t.payload.clone()).is_ok() {
                         return true;
                     }
+                    self.conns.remove(&t.dest);
                 }
-                // No live connection to reuse: open one (§18.1.1).
-                let Ok(stream) = TcpStream::connect(t.dest).await else {
-                    return false;
+                // No live connection to reuse: one is opened (§18.1.1) off the loop, and the
+                // message waits for it; a failure comes back as `TcpEvent::Connected`.
+                let msg = Queued {
+                    tx: t.tx,
+                    payload: t.payload.clone(),
                 };
-                let limits = self.endpoint.config().limits;
-                let conn = spawn_connection(stream, t.dest, limits, self.tcp_tx.clone());
-                let ok = conn.send(t.payload.clone()).is_ok();
-                self.conns.insert(t.dest, conn);
-                ok
+                self.connecting.queue(t.dest, msg, &self.tcp_tx)
             }
             _ => false,
+        }
+    }
+
+    /// A connection opened for queued messages is made (they go out) or failed (each one's
+    /// transaction learns of a transport error, §17.1.4: an INVITE's call fails over or ends).
+    fn connected(&mut self, peer: SocketAddr, result: io::Result<TcpStream>) {
+        let queued = self.connecting.done(peer);
+        let failed: Vec<Option<TxId>> = match result {
+            Ok(stream) => {
+                let limits = self.endpoint.config().limits;
+                let conn = spawn_connection(stream, peer, limits, self.tcp_tx.clone());
+                let failed = queued
+                    .into_iter()
+                    .filter_map(|q| conn.send(q.payload).is_err().then_some(q.tx))
+                    .collect();
+                self.conns.insert(peer, conn);
+                failed
+            }
+            Err(error) => {
+                tracing::debug!(%peer, %error, "TCP connection not made");
+                queued.into_iter().map(|q| q.tx).collect()
+            }
+        };
+        for tx in failed {
+            self.counters.send_error();
+            if let Some(tx) = tx {
+                self.endpoint.handle_transport_error(tx);
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::sip::proto::message::{stream_frame_len, Limits};
 pub(crate) enum TcpEvent {
     Frame(SocketAddr, Vec<u8>),
     Closed(SocketAddr),
+    /// A connection we opened is made, or could not be (`connect`).
+    Connected(SocketAddr, std::io::Result<TcpStream>),
 }
 
 /// Splits a connected stream into a reader task and a writer task; returns the writer's sender.
