@@ -10,7 +10,6 @@ use app::model::user::UserInput;
 use app::ssr::state::Core;
 use common::net::free_port;
 use common::pbx::*;
-use common::sipp::wires;
 use std::path::Path;
 
 /// Users 1002 (`Jean Dupont, Sales; x=1`) and 1003 (Carol), and DID
@@ -120,18 +119,7 @@ async fn display_names_reach_phones_as_one_quoted_string() {
         &mut overwritten,
         &mut jean,
     ];
-    let mut failed = Vec::new();
-    for s in all.iter_mut() {
-        if !s.finish().await {
-            failed.push(s.name().to_owned());
-        }
-    }
-    let wire = wires(&all.iter().map(|s| &**s).collect::<Vec<_>>());
-    assert!(
-        failed.is_empty(),
-        "{failed:?} failed (dir {:?})\n{wire}",
-        pbx.dir
-    );
+    let wire = pbx.expect_all_finished("the three calls", &mut all).await;
     // The phones are the first three.
     for (phone, from) in all.iter().zip([
         r#"From: "Sales:Caller" <sip:5145550199@"#,

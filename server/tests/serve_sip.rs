@@ -5,7 +5,7 @@
 mod common;
 
 use common::net::{free_port, Proto};
-use common::serve::{run_cli, start_server, start_server_on, start_server_with};
+use common::serve::{run_cli, start_server, start_server_on, start_server_with, stats_count};
 use common::sipp::Sipp;
 
 /// A SIPp OPTIONS to 127.0.0.1:`port` over `proto`: (got 200, its wire).
@@ -33,15 +33,6 @@ async fn serve_answers_options_over_udp_and_tcp() {
     let _ = server.kill().await;
 }
 
-/// The count after `label:` in `sip show stats`.
-fn count(stats: &str, label: &str) -> u64 {
-    stats
-        .lines()
-        .find_map(|line| line.strip_prefix(label)?.strip_prefix(':'))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {label:?} in {stats}"))
-}
-
 #[tokio::test]
 async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
     let (sip_port, http_port) = (free_port(), free_port());
@@ -53,7 +44,7 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
     let mut server = start_server_on(&db, sip_port, http_port).await;
     let http = format!("127.0.0.1:{http_port}");
     let before = run_cli(&db, &["sip", "show", "stats", "--http", &http]).await;
-    assert_eq!(count(&before, "Not SIP (answered 400 or dropped)"), 0);
+    assert_eq!(stats_count(&before, "Not SIP (answered 400 or dropped)"), 0);
 
     // Two datagrams that are not SIP, then a real OPTIONS exchange.
     let junk = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
@@ -66,14 +57,14 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
 
     let after = run_cli(&db, &["sip", "show", "stats", "--http", &http]).await;
     assert_eq!(
-        count(&after, "Not SIP (answered 400 or dropped)"),
+        stats_count(&after, "Not SIP (answered 400 or dropped)"),
         2,
         "{after}"
     );
-    assert!(count(&after, "SIP messages received") >= 3, "{after}");
-    assert!(count(&after, "SIP messages sent") >= 1, "{after}");
+    assert!(stats_count(&after, "SIP messages received") >= 3, "{after}");
+    assert!(stats_count(&after, "SIP messages sent") >= 1, "{after}");
     assert_eq!(
-        count(&after, "Turned away with 503 (overload)"),
+        stats_count(&after, "Turned away with 503 (overload)"),
         0,
         "{after}"
     );

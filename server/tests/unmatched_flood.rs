@@ -8,7 +8,7 @@
 mod common;
 
 use common::pbx::Pbx;
-use common::serve::run_cli;
+use common::serve::{run_cli, stats_count};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -35,15 +35,6 @@ fn invite(n: usize, sip_port: u16, provider_port: u16) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The count after `label:` in `sip show stats`.
-fn count(stats: &str, label: &str) -> u64 {
-    stats
-        .lines()
-        .find_map(|line| line.strip_prefix(label)?.strip_prefix(':'))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {label:?} in {stats}"))
-}
-
 async fn show_stats(db: &Path, http: &str) -> String {
     run_cli(db, &["sip", "show", "stats", "--http", http]).await
 }
@@ -64,7 +55,7 @@ async fn forged_provider_invites_do_not_fill_the_disk() {
     let http = format!("127.0.0.1:{}", pbx.http_port);
     let stats = || show_stats(&db, &http);
     let label = "Unmatched calls not recorded";
-    assert_eq!(count(&stats().await, label), 0);
+    assert_eq!(stats_count(&stats().await, label), 0);
     let before = database_bytes(&db);
 
     let forger = tokio::net::UdpSocket::bind(("127.0.0.1", pbx.provider_port))
@@ -87,13 +78,13 @@ async fn forged_provider_invites_do_not_fill_the_disk() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = count(&stats().await, label);
+        let now = stats_count(&stats().await, label);
         if now == last || Instant::now() > deadline {
             break;
         }
         last = now;
     }
-    let not_recorded = count(&stats().await, label);
+    let not_recorded = stats_count(&stats().await, label);
     let pool = app::ssr::db::open(&db).await.expect("database");
     let (rows, longest): (i64, Option<i64>) =
         sqlx::query_as("SELECT COUNT(*), MAX(LENGTH(did)) FROM unmatched_calls")

@@ -177,6 +177,13 @@ impl Pbx {
     /// Waits for every SIPp, fails the test naming those that failed
     /// (with every wire), then ends the PBX.
     pub async fn expect_all_ok(self, what: &str, sipps: &mut [&mut Sipp]) {
+        self.expect_all_finished(what, sipps).await;
+        self.end(sipps).await;
+    }
+
+    /// Waits for every SIPp and fails the test naming those that failed
+    /// (with every wire); returns every wire, for more checks.
+    pub async fn expect_all_finished(&self, what: &str, sipps: &mut [&mut Sipp]) -> String {
         let mut failed = Vec::new();
         for s in sipps.iter_mut() {
             if !s.finish().await {
@@ -189,7 +196,7 @@ impl Pbx {
             "{what}: {failed:?} failed (dir {:?})\n{wire}",
             self.dir
         );
-        self.end(sipps).await;
+        wire
     }
 
     /// Stops every SIPp and the server; removes the directory when the

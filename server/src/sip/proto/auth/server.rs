@@ -305,13 +305,23 @@ mod tests {
         assert_eq!(stranger.nonce_id(&nonce), None, "another secret's nonce");
     }
 
+    /// Alice's password, the only one there is.
+    fn password(u: &str) -> Option<String> {
+        (u == "alice").then(|| "secret".to_string())
+    }
+
+    /// A server whose nonces live 30 s from `t0`, and a client side.
+    fn parts(t0: Instant) -> (DigestServer, Endpoint, Rng) {
+        let life = Duration::from_secs(30);
+        let srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, life, Algorithm::Md5);
+        (srv, Endpoint::new(Default::default(), 1), Rng::new(2))
+    }
+
     #[test]
     fn replay_counters_live_as_long_as_their_nonce() {
         let t0 = Instant::now();
         let lifetime = Duration::from_secs(30);
-        let mut srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, lifetime, Algorithm::Md5);
-        let (mut ep, mut rng) = (Endpoint::new(Default::default(), 1), Rng::new(2));
-        let password = |u: &str| (u == "alice").then(|| "secret".to_string());
+        let (mut srv, mut ep, mut rng) = parts(t0);
         for i in 0..3 {
             let at = t0 + Duration::from_secs(i);
             let req = signed(&srv, at, &mut ep, &mut rng);
@@ -344,10 +354,7 @@ mod tests {
     #[test]
     fn credentials_for_one_number_do_not_call_another() {
         let t0 = Instant::now();
-        let life = Duration::from_secs(30);
-        let mut srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, life, Algorithm::Md5);
-        let (mut ep, mut rng) = (Endpoint::new(Default::default(), 1), Rng::new(2));
-        let password = |u: &str| (u == "alice").then(|| "secret".to_string());
+        let (mut srv, mut ep, mut rng) = parts(t0);
         let mut forged = signed_for(
             &srv,
             t0,
