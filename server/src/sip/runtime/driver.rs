@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::connect::{Connecting, Queued};
 use super::counters::Counters;
-use super::tcp::{spawn_connection, TcpEvent};
+use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{Calls, Inbound};
 use crate::sip::proto::message::Method;
@@ -53,7 +53,8 @@ pub struct Runtime {
     events: mpsc::UnboundedSender<Event>,
     /// Where requests no call takes go, when not with the other events.
     requests: Option<mpsc::Sender<Event>>,
-    conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
+    conns: HashMap<SocketAddr, Conn>,
+    tcp_limits: TcpLimits,
     /// Connections being opened to peers, off the loop.
     connecting: Connecting,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
@@ -91,6 +92,7 @@ impl Runtime {
             events,
             requests: None,
             conns: HashMap::new(),
+            tcp_limits: TcpLimits::default(),
             connecting: Connecting::default(),
             tcp_tx,
             tcp_rx,
@@ -118,6 +120,24 @@ impl Runtime {
     pub fn with_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.requests = Some(requests);
         self
+    }
+
+    /// How many TCP connections may be open and how long they may idle.
+    pub fn with_tcp_limits(mut self, limits: TcpLimits) -> Self {
+        self.tcp_limits = limits;
+        self
+    }
+
+    /// Whether a connection from `peer` would pass the limits: the total,
+    /// and the share of one address (which one scanner would otherwise
+    /// take whole).
+    fn room_for(&self, peer: SocketAddr) -> bool {
+        let limits = &self.tcp_limits;
+        if self.conns.len() >= limits.max {
+            return false;
+        }
+        let from_peer = self.conns.keys().filter(|a| a.ip() == peer.ip()).count();
+        from_peer < limits.per_source
     }
 
     /// Runs until `shutdown` completes, then returns; sockets close when the runtime drops.
@@ -157,9 +177,15 @@ impl Runtime {
                 }
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
-                        if !self.refused(peer) {
+                        if self.refused(peer) {
+                        } else if self.room_for(peer) {
                             let limits = self.endpoint.config().limits;
-                            self.conns.insert(peer, spawn_connection(stream, peer, limits, self.tcp_tx.clone()));
+                            let conn = spawn_connection(stream, peer, limits, self.tcp_limits, self.tcp_tx.clone());
+                            self.conns.insert(peer, conn);
+                        } else {
+                            // Closed at once (the stream drops): the peer
+                            // sees the connection end, nothing is held.
+                            tracing::debug!(%peer, "TCP connection refused: at the limit");
                         }
                     }
                 }
@@ -264,6 +290,12 @@ impl Runtime {
                 }
             }
             Command::Block(shield) => self.shield = shield,
+            Command::Registered(peer) => {
+                if let Some(conn) = self.conns.get(&peer) {
+                    conn.registered
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Command::Nat(nat) => {
                 let Some(bind) = self.udp.as_ref().and_then(|u| u.local_addr().ok()) else {
                     return;
@@ -377,7 +409,7 @@ impl Runtime {
             },
             Transport::Tcp => {
                 if let Some(conn) = self.conns.get(&t.dest) {
-                    if conn.send(t.payload.clone()).is_ok() {
+                    if conn.writer.send(t.payload.clone()).is_ok() {
                         return true;
                     }
                     self.conns.remove(&t.dest);
@@ -401,10 +433,11 @@ impl Runtime {
         let failed: Vec<Option<TxId>> = match result {
             Ok(stream) => {
                 let limits = self.endpoint.config().limits;
-                let conn = spawn_connection(stream, peer, limits, self.tcp_tx.clone());
+                let conn =
+                    spawn_connection(stream, peer, limits, self.tcp_limits, self.tcp_tx.clone());
                 let failed = queued
                     .into_iter()
-                    .filter_map(|q| conn.send(q.payload).is_err().then_some(q.tx))
+                    .filter_map(|q| conn.writer.send(q.payload).is_err().then_some(q.tx))
                     .collect();
                 self.conns.insert(peer, conn);
                 failed

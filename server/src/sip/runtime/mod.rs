@@ -20,3 +20,4 @@ pub use engine::{start, LinesSetup, SipServer};
 pub use lines::{Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
 pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};
+pub use tcp::TcpLimits;

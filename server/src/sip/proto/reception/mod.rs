@@ -58,6 +58,8 @@ pub struct Outcome {
     /// A trunk's call to a DID nothing answers, to record.
     pub unmatched: Option<UnmatchedCall>,
     pub guard: GuardNews,
+    /// A line registered (or refreshed) with this request.
+    pub registered: bool,
 }
 
 impl Outcome {
@@ -67,6 +69,7 @@ impl Outcome {
             bindings_changed: false,
             unmatched: None,
             guard: GuardNews::Unchanged,
+            registered: false,
         }
     }
 
@@ -146,6 +149,7 @@ impl Reception {
                 GuardNews::Unchanged
             };
             return Outcome {
+                registered: outcome.line.is_some(),
                 reply: Reply::Respond(Box::new(outcome.response)),
                 bindings_changed: outcome.changed,
                 unmatched: None,

@@ -17,7 +17,7 @@ use crate::sip::proto::reception::{
     Arrival, Directory, GuardNews, Reception, Reply, TrunkAddresses,
 };
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Rng};
+use crate::sip::proto::{Event, Rng, Transport};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
 use std::future::Future;
@@ -180,6 +180,9 @@ impl Lines {
         }
         if outcome.bindings_changed {
             self.bindings_changed();
+        }
+        if outcome.registered && transport == Transport::Tcp {
+            self.runtime.registered(source);
         }
         if let Some(call) = outcome.unmatched {
             let _ = self.unmatched.send(call);
