@@ -41,6 +41,8 @@ pub struct EngineOptions {
     /// `--sip-external-address`: overrides the stored External address
     /// (Services → IPBX → General settings → SIP (NAT)).
     pub external_address: Option<String>,
+    /// How many SIP TCP connections, and how long they may idle.
+    pub sip_tcp: crate::sip::runtime::TcpLimits,
 }
 
 /// Starts SIP and the tasks that follow the configuration.
@@ -72,6 +74,7 @@ pub async fn start(
             live: live_tx,
         },
         unmatched,
+        tcp: options.sip_tcp,
     };
     let configured = nat::configured(&config.borrow(), &options);
     let sip = crate::sip::runtime::start(options.sip_bind, configured, setup, stop).await?;

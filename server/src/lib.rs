@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod control;
 pub mod engine;
+pub mod fdlimit;
 pub mod http;
 pub mod rest;
 pub mod serve;

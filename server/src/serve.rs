@@ -34,9 +34,15 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
         .nat
         .bind()
         .unwrap_or(app::model::nat::SipNat::DEFAULT_BIND);
+    let nofile = crate::fdlimit::raise();
+    let default = crate::sip::runtime::TcpLimits::default();
     let options = EngineOptions {
         sip_bind: args.sip.unwrap_or(stored),
         external_address: args.sip_external_address.clone(),
+        sip_tcp: crate::sip::runtime::TcpLimits {
+            max: crate::fdlimit::sip_tcp_max(nofile, default.max),
+            ..default
+        },
     };
     let restored = app::ssr::service::lines::load(&core.pool)
         .await

@@ -191,6 +191,7 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Send errors", stats.send_errors),
         ("Dropped from blocked addresses", stats.blocked),
         ("Turned away with 503 (overload)", stats.turned_away),
+        ("Unmatched calls not recorded", stats.unmatched_not_recorded),
         ("Registry rows rebuilt", stats.registry_rows_built),
     ];
     let mut out = String::new();

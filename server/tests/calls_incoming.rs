@@ -186,6 +186,7 @@ async fn a_user_trunk_is_known_by_its_credentials_not_its_address() {
         .sipp_client("provider-with-credentials", "call_phone_dial.xml")
         .args(["-s", "4185550000", "-key", "caller", "5145550199"])
         .args(["-au", "provider_username", "-ap", "provider_password"])
+        .args(["-auth_uri", &pbx.auth_uri("4185550000")])
         .spawn();
     pbx.expect_all_ok(
         "the authenticated provider's DID call to the front desk",

@@ -164,6 +164,52 @@ async fn unauthenticated_invite_reaches_no_trunk() {
         .await;
 }
 
+/// Issue 17 item 5: the front desk's right password, but the digest
+/// computed for a call to 1001, on an INVITE to 4185551234 (a replayed or
+/// tampered request, RFC 2617 §3.2.2.5): challenged again, and the
+/// provider never sees the call.
+#[tokio::test]
+async fn credentials_for_another_uri_reach_no_trunk() {
+    let pbx = Pbx::start("auth-uri").await;
+    let mut provider = pbx
+        .provider("provider", "call_provider_challenge_uas.xml", false)
+        .await;
+    let mut forged = pbx.dial_signed_for(
+        "signed-for-1001",
+        "call_stranger_dial.xml",
+        "1000",
+        PASSWORD_1000,
+        "4185551234",
+        "1001",
+    );
+    let forged_ok = forged.finish().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    provider.stop().await;
+    let all = [&forged, &provider];
+    assert!(
+        forged_ok,
+        "expected 407, then 403 or 407 (dir {:?})\n{}",
+        pbx.dir,
+        wires(&all)
+    );
+    assert!(
+        forged
+            .messages()
+            .contains(&format!("uri=\"sip:{}\"", pbx.auth_uri("1001"))),
+        "SIPp did not sign for 1001 (dir {:?})\n{}",
+        pbx.dir,
+        wires(&all)
+    );
+    assert_eq!(
+        provider.received(),
+        0,
+        "the provider received the call (dir {:?})\n{}",
+        pbx.dir,
+        wires(&all)
+    );
+    pbx.end(&mut [&mut forged, &mut provider]).await;
+}
+
 /// The trunk's From user (chan_sip `fromuser`) reaches the provider in
 /// From, and a trunk whose credentials are only on its Register tab
 /// answers the provider's 407 with them.

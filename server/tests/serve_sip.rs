@@ -5,7 +5,7 @@
 mod common;
 
 use common::net::{free_port, Proto};
-use common::serve::{run_cli, start_server, start_server_on, start_server_with};
+use common::serve::{run_cli, start_server, start_server_on, start_server_with, stats_count};
 use common::sipp::Sipp;
 
 /// A SIPp OPTIONS to 127.0.0.1:`port` over `proto`: (got 200, its wire).
@@ -33,13 +33,23 @@ async fn serve_answers_options_over_udp_and_tcp() {
     let _ = server.kill().await;
 }
 
-/// The count after `label:` in `sip show stats`.
-fn count(stats: &str, label: &str) -> u64 {
-    stats
-        .lines()
-        .find_map(|line| line.strip_prefix(label)?.strip_prefix(':'))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {label:?} in {stats}"))
+/// Lowers this process's soft open-file limit to `soft` (its children
+/// start from it), as the usual default of 1,024 is.
+fn lower_open_files_soft_limit(soft: u64) {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is valid and writable; lowering the soft limit needs no privilege.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        assert!(
+            limit.rlim_max > soft,
+            "the hard limit is already {soft} or less"
+        );
+        limit.rlim_cur = soft;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
 }
 
 #[tokio::test]
@@ -50,10 +60,11 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
         std::process::id()
     ));
     let db = dir.join("t.db");
+    lower_open_files_soft_limit(1024);
     let mut server = start_server_on(&db, sip_port, http_port).await;
     let http = format!("127.0.0.1:{http_port}");
     let before = run_cli(&db, &["sip", "show", "stats", "--http", &http]).await;
-    assert_eq!(count(&before, "Not SIP (answered 400 or dropped)"), 0);
+    assert_eq!(stats_count(&before, "Not SIP (answered 400 or dropped)"), 0);
 
     // Two datagrams that are not SIP, then a real OPTIONS exchange.
     let junk = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
@@ -64,16 +75,30 @@ async fn sip_show_stats_counts_messages_and_what_was_not_sip() {
     let (ok, errors) = options(sip_port, Proto::Udp).await;
     assert!(ok, "sipp got no 200 to OPTIONS: {errors}");
 
+    // Every connection holds a descriptor: the soft limit was raised to the hard one at start.
+    let pid = server.id().expect("pid");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
+    let open_files: Vec<&str> = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("Max open files")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        open_files[3], open_files[4],
+        "soft and hard: {open_files:?}"
+    );
+
     let after = run_cli(&db, &["sip", "show", "stats", "--http", &http]).await;
     assert_eq!(
-        count(&after, "Not SIP (answered 400 or dropped)"),
+        stats_count(&after, "Not SIP (answered 400 or dropped)"),
         2,
         "{after}"
     );
-    assert!(count(&after, "SIP messages received") >= 3, "{after}");
-    assert!(count(&after, "SIP messages sent") >= 1, "{after}");
+    assert!(stats_count(&after, "SIP messages received") >= 3, "{after}");
+    assert!(stats_count(&after, "SIP messages sent") >= 1, "{after}");
     assert_eq!(
-        count(&after, "Turned away with 503 (overload)"),
+        stats_count(&after, "Turned away with 503 (overload)"),
         0,
         "{after}"
     );

@@ -77,6 +77,18 @@ async fn sipp_sends_options(transport: Transport) {
     let _ = stop.send(());
 }
 
+/// An OPTIONS from us to `user` at `dest`.
+fn options_to(user: &str, dest: SocketAddr) -> trunkline::sip::proto::Request {
+    let mut ep = Endpoint::new(EndpointConfig::default(), 9);
+    let uri = rsip::Uri::try_from(format!("sip:{user}@{dest}").as_str()).expect("uri");
+    ep.new_request(
+        Method::Options,
+        uri,
+        NameAddr::new("sip:trunkline@127.0.0.1"),
+        NameAddr::new(format!("sip:{user}@127.0.0.1")),
+    )
+}
+
 async fn we_send_options(transport: Transport) {
     let (_addr, handle, mut events, stop) = start().await;
     // Over UDP Timer E would cover a SIPp not yet listening; over TCP the connect would fail.
@@ -87,16 +99,8 @@ async fn we_send_options(transport: Transport) {
         .await;
     let port = sipp.port();
     let dest: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut ep = Endpoint::new(EndpointConfig::default(), 9);
-    let uri = rsip::Uri::try_from(format!("sip:sipp@127.0.0.1:{port}").as_str()).expect("uri");
-    let req = ep.new_request(
-        Method::Options,
-        uri,
-        NameAddr::new("sip:trunkline@127.0.0.1"),
-        NameAddr::new("sip:sipp@127.0.0.1"),
-    );
     let tx = handle
-        .send_request(req, dest, transport)
+        .send_request(options_to("sipp", dest), dest, transport)
         .await
         .expect("runtime")
         .expect("send");
@@ -138,4 +142,36 @@ async fn our_options_to_sipp_over_udp() {
 #[tokio::test]
 async fn our_options_to_sipp_over_tcp() {
     we_send_options(Transport::Tcp).await;
+}
+
+/// A connection that cannot be made is a transport error for the
+/// transaction that needed it (RFC 3261 §17.1.4: an INVITE's call then
+/// fails over or ends), reported by the connect task, not waited for on
+/// the loop.
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error_for_its_transaction() {
+    let (_addr, handle, mut events, stop) = start().await;
+    // A port that was just free: nothing listens, the connect is refused.
+    let closed = TcpListener::bind("127.0.0.1:0").await.expect("tcp");
+    let dest = closed.local_addr().expect("addr");
+    drop(closed);
+    let tx = handle
+        .send_request(options_to("gone", dest), dest, Transport::Tcp)
+        .await
+        .expect("runtime")
+        .expect("send");
+    let status = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(ev) = events.recv().await {
+            if let Event::TransportError { tx: got } = ev {
+                if got == tx {
+                    return ev.status();
+                }
+            }
+        }
+        None
+    })
+    .await;
+    assert_eq!(status, Ok(Some(503)));
+    assert_eq!(handle.counters.snapshot().send_errors, 1);
+    let _ = stop.send(());
 }

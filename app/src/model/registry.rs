@@ -229,6 +229,10 @@ pub struct SipStats {
     pub blocked: u64,
     /// Requests answered 503 because the registrar and dial plan were behind.
     pub turned_away: u64,
+    /// Unmatched incoming calls answered 404 but not recorded: their
+    /// source sent more than its share (forged datagrams fill no disk).
+    #[serde(default)]
+    pub unmatched_not_recorded: u64,
     /// Registry rows the engine built from trunk status: one per trunk
     /// whose status changed; every trunk only on a configuration change.
     #[serde(default)]

@@ -121,6 +121,7 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         send_errors: 0,
         blocked: 45,
         turned_away: 7,
+        unmatched_not_recorded: 19980,
         registry_rows_built: 12,
     };
     assert_eq!(
@@ -132,6 +133,7 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Send errors:                       0\n\
          Dropped from blocked addresses:    45\n\
          Turned away with 503 (overload):   7\n\
+         Unmatched calls not recorded:      19980\n\
          Registry rows rebuilt:             12\n"
     );
 }

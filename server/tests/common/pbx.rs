@@ -146,10 +146,32 @@ impl Pbx {
         password: &str,
         number: &str,
     ) -> Sipp {
+        self.dial_signed_for(name, scenario, caller, password, number, number)
+    }
+
+    /// As [`Pbx::dial`], the digest computed for a call to `signed_for`
+    /// (SIPp's own default `uri` is the server's address, which is no
+    /// Request-URI of an INVITE: RFC 3261 §22.4 wants the Request-URI).
+    pub fn dial_signed_for(
+        &self,
+        name: &str,
+        scenario: &str,
+        caller: &str,
+        password: &str,
+        number: &str,
+        signed_for: &str,
+    ) -> Sipp {
         self.sipp_client(name, scenario)
             .args(["-s", number, "-key", "caller", caller])
             .args(["-au", caller, "-ap", password])
+            .args(["-auth_uri", &self.auth_uri(signed_for)])
             .spawn()
+    }
+
+    /// SIPp's `-auth_uri` (it writes `sip:` before it) for an INVITE to
+    /// `number` at this PBX, as the dial scenarios address it.
+    pub fn auth_uri(&self, number: &str) -> String {
+        format!("{number}@127.0.0.1:{}", self.sip_port)
     }
 
     /// Waits for every SIPp, fails the test naming those that failed
@@ -160,8 +182,9 @@ impl Pbx {
     }
 
     /// Waits for every SIPp and fails the test naming those that failed
-    /// (with every wire); the PBX keeps running, to be asked what it did.
-    pub async fn expect_all_finished(&self, what: &str, sipps: &mut [&mut Sipp]) {
+    /// (with every wire), and returns every wire for more checks; the PBX
+    /// keeps running, to be asked what it did.
+    pub async fn expect_all_finished(&self, what: &str, sipps: &mut [&mut Sipp]) -> String {
         let mut failed = Vec::new();
         for s in sipps.iter_mut() {
             if !s.finish().await {
@@ -174,6 +197,7 @@ impl Pbx {
             "{what}: {failed:?} failed (dir {:?})\n{wire}",
             self.dir
         );
+        wire
     }
 
     /// `GET path` on the REST API with the CLI's token; (status, JSON).

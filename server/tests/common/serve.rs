@@ -73,3 +73,12 @@ pub async fn run_cli(database: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The count after `label:` in `sip show stats`.
+pub fn stats_count(stats: &str, label: &str) -> u64 {
+    stats
+        .lines()
+        .find_map(|line| line.strip_prefix(label)?.strip_prefix(':'))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {label:?} in {stats}"))
+}

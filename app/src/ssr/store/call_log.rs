@@ -157,14 +157,51 @@ impl SqlCall {
 }
 
 pub async fn insert_unmatched(pool: &SqlitePool, call: &UnmatchedCall) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO unmatched_calls (at, trunk, did, reason) VALUES (?, ?, ?, ?)")
-        .bind(call.at)
-        .bind(&call.trunk)
-        .bind(&call.did)
-        .bind(&call.reason)
-        .execute(pool)
+    insert_unmatched_keeping(pool, call, KEEP_UNMATCHED).await
+}
+
+/// Unmatched calls kept: the newest ones. Older rows are deleted as new
+/// ones come, so calls forged with a provider's address cannot fill the
+/// disk; how many went is [`unmatched_forgotten`].
+pub const KEEP_UNMATCHED: i64 = 10_000;
+
+/// [`insert_unmatched`] keeping the newest `keep` rows.
+async fn insert_unmatched_keeping(
+    pool: &SqlitePool,
+    call: &UnmatchedCall,
+    keep: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id =
+        sqlx::query("INSERT INTO unmatched_calls (at, trunk, did, reason) VALUES (?, ?, ?, ?)")
+            .bind(call.at)
+            .bind(&call.trunk)
+            .bind(&call.did)
+            .bind(&call.reason)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+    // Ids only grow (rows are deleted from the oldest end, so SQLite never
+    // reuses one): everything `keep` or more below the new id is older
+    // than the newest `keep`. One range delete on the primary key.
+    sqlx::query("DELETE FROM unmatched_calls WHERE id <= ?")
+        .bind(id - keep)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
+}
+
+/// Unmatched calls recorded and since deleted to keep the newest
+/// [`KEEP_UNMATCHED`]: ids count every row ever inserted.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn unmatched_forgotten(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    let (max, kept): (Option<i64>, i64) =
+        sqlx::query_as("SELECT MAX(id), COUNT(*) FROM unmatched_calls")
+            .fetch_one(pool)
+            .await?;
+    Ok(max.unwrap_or(0) - kept)
 }
 
 /// The latest `limit` unmatched calls, newest first.

@@ -17,6 +17,8 @@ pub struct Counters {
     blocked: AtomicU64,
     /// Requests turned away (503) because their handler's backlog was full.
     overloaded: AtomicU64,
+    /// Unmatched incoming calls not recorded (per-source rate limit).
+    unmatched_not_recorded: AtomicU64,
 }
 
 impl Counters {
@@ -29,6 +31,11 @@ impl Counters {
             .store(stats.parse_errors, Ordering::Relaxed);
         self.retransmissions
             .store(stats.retransmissions, Ordering::Relaxed);
+    }
+
+    /// The reception's total of unmatched calls it did not record.
+    pub(crate) fn unmatched_not_recorded(&self, total: u64) {
+        self.unmatched_not_recorded.store(total, Ordering::Relaxed);
     }
 
     pub(crate) fn send_error(&self) {
@@ -54,6 +61,7 @@ impl Counters {
             send_errors: self.send_errors.load(Ordering::Relaxed),
             blocked: self.blocked.load(Ordering::Relaxed),
             turned_away: self.overloaded.load(Ordering::Relaxed),
+            unmatched_not_recorded: self.unmatched_not_recorded.load(Ordering::Relaxed),
             // Counted by the engine, not by SIP: `engine::start` adds it.
             registry_rows_built: 0,
         }

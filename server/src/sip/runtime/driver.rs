@@ -11,12 +11,13 @@ use std::time::Instant;
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 
+use super::connect::{Connecting, Queued};
 use super::counters::Counters;
-use super::tcp::{spawn_connection, TcpEvent};
+use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{Calls, Inbound};
 use crate::sip::proto::message::Method;
-use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport};
+use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport, TxId};
 
 pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 
@@ -52,7 +53,10 @@ pub struct Runtime {
     events: mpsc::UnboundedSender<Event>,
     /// Where requests no call takes go, when not with the other events.
     requests: Option<mpsc::Sender<Event>>,
-    conns: HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>,
+    conns: HashMap<SocketAddr, Conn>,
+    tcp_limits: TcpLimits,
+    /// Connections being opened to peers, off the loop.
+    connecting: Connecting,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
 }
@@ -88,6 +92,8 @@ impl Runtime {
             events,
             requests: None,
             conns: HashMap::new(),
+            tcp_limits: TcpLimits::default(),
+            connecting: Connecting::default(),
             tcp_tx,
             tcp_rx,
         };
@@ -114,6 +120,24 @@ impl Runtime {
     pub fn with_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.requests = Some(requests);
         self
+    }
+
+    /// How many TCP connections may be open and how long they may idle.
+    pub fn with_tcp_limits(mut self, limits: TcpLimits) -> Self {
+        self.tcp_limits = limits;
+        self
+    }
+
+    /// Whether a connection from `peer` would pass the limits: the total,
+    /// and the share of one address (which one scanner would otherwise
+    /// take whole).
+    fn room_for(&self, peer: SocketAddr) -> bool {
+        let limits = &self.tcp_limits;
+        if self.conns.len() >= limits.max {
+            return false;
+        }
+        let from_peer = self.conns.keys().filter(|a| a.ip() == peer.ip()).count();
+        from_peer < limits.per_source
     }
 
     /// Runs until `shutdown` completes, then returns; sockets close when the runtime drops.
@@ -153,9 +177,15 @@ impl Runtime {
                 }
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
-                        if !self.refused(peer) {
+                        if self.refused(peer) {
+                        } else if self.room_for(peer) {
                             let limits = self.endpoint.config().limits;
-                            self.conns.insert(peer, spawn_connection(stream, peer, limits, self.tcp_tx.clone()));
+                            let conn = spawn_connection(stream, peer, limits, self.tcp_limits, self.tcp_tx.clone());
+                            self.conns.insert(peer, conn);
+                        } else {
+                            // Closed at once (the stream drops): the peer
+                            // sees the connection end, nothing is held.
+                            tracing::debug!(%peer, "TCP connection refused: at the limit");
                         }
                     }
                 }
@@ -166,6 +196,7 @@ impl Runtime {
                         }
                     }
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
+                    TcpEvent::Connected(peer, result) => self.connected(peer, result),
                 },
                 Some(cmd) = self.commands.recv() => {
                     self.command(cmd);
@@ -259,6 +290,12 @@ impl Runtime {
                 }
             }
             Command::Block(shield) => self.shield = shield,
+            Command::Registered(peer) => {
+                if let Some(conn) = self.conns.get(&peer) {
+                    conn.registered
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Command::Nat(nat) => {
                 let Some(bind) = self.udp.as_ref().and_then(|u| u.local_addr().ok()) else {
                     return;
@@ -372,21 +409,49 @@ impl Runtime {
             },
             Transport::Tcp => {
                 if let Some(conn) = self.conns.get(&t.dest) {
-                    if conn.send(t.payload.clone()).is_ok() {
+                    if conn.writer.send(t.payload.clone()).is_ok() {
                         return true;
                     }
+                    self.conns.remove(&t.dest);
                 }
-                // No live connection to reuse: open one (§18.1.1).
-                let Ok(stream) = TcpStream::connect(t.dest).await else {
-                    return false;
+                // No live connection to reuse: one is opened (§18.1.1) off the loop, and the
+                // message waits for it; a failure comes back as `TcpEvent::Connected`.
+                let msg = Queued {
+                    tx: t.tx,
+                    payload: t.payload.clone(),
                 };
-                let limits = self.endpoint.config().limits;
-                let conn = spawn_connection(stream, t.dest, limits, self.tcp_tx.clone());
-                let ok = conn.send(t.payload.clone()).is_ok();
-                self.conns.insert(t.dest, conn);
-                ok
+                self.connecting.queue(t.dest, msg, &self.tcp_tx)
             }
             _ => false,
+        }
+    }
+
+    /// A connection opened for queued messages is made (they go out) or failed (each one's
+    /// transaction learns of a transport error, §17.1.4: an INVITE's call fails over or ends).
+    fn connected(&mut self, peer: SocketAddr, result: io::Result<TcpStream>) {
+        let queued = self.connecting.done(peer);
+        let failed: Vec<Option<TxId>> = match result {
+            Ok(stream) => {
+                let limits = self.endpoint.config().limits;
+                let conn =
+                    spawn_connection(stream, peer, limits, self.tcp_limits, self.tcp_tx.clone());
+                let failed = queued
+                    .into_iter()
+                    .filter_map(|q| conn.writer.send(q.payload).is_err().then_some(q.tx))
+                    .collect();
+                self.conns.insert(peer, conn);
+                failed
+            }
+            Err(error) => {
+                tracing::debug!(%peer, %error, "TCP connection not made");
+                queued.into_iter().map(|q| q.tx).collect()
+            }
+        };
+        for tx in failed {
+            self.counters.send_error();
+            if let Some(tx) = tx {
+                self.endpoint.handle_transport_error(tx);
+            }
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct LinesSetup {
     pub unmatched: tokio::sync::mpsc::UnboundedSender<app::model::calls::UnmatchedCall>,
     /// Bindings kept from before a restart.
     pub restored: Vec<Binding>,
+    /// How many TCP connections SIP holds, and how long they may idle.
+    pub tcp: super::TcpLimits,
 }
 
 /// Binds UDP and TCP on `bind` (the same port for both) and serves until
@@ -148,7 +150,10 @@ async fn serve(
         ^ u64::from(std::process::id());
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
     let (requests, incoming) = mpsc::channel(REQUEST_BACKLOG);
-    let runtime = runtime.with_call_feeds(lines.feeds).with_requests(requests);
+    let runtime = runtime
+        .with_call_feeds(lines.feeds)
+        .with_requests(requests)
+        .with_tcp_limits(lines.tcp);
     // The manager sees only answers to requests; those of no trunk are
     // dropped there.
     let (manager, registrations) = Registrations::new(

@@ -47,6 +47,9 @@ pub enum Command {
     Learned(IpAddr, Option<SentBy>),
     /// The administrator changed the External address or the Local networks.
     Nat(NatSettings),
+    /// A phone registered over the TCP connection from this address: it
+    /// may stay quiet as long as a registration lasts.
+    Registered(SocketAddr),
 }
 
 /// What the driver drops: packets from blocked addresses, except from a
@@ -127,5 +130,9 @@ impl RuntimeHandle {
 
     pub fn learned(&self, provider: IpAddr, us: Option<SentBy>) {
         let _ = self.commands.send(Command::Learned(provider, us));
+    }
+
+    pub fn registered(&self, peer: SocketAddr) {
+        let _ = self.commands.send(Command::Registered(peer));
     }
 }

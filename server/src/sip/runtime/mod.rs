@@ -2,6 +2,7 @@
 //! and connections, the single timer, and the trunk registrations manager. It is the only SIP code doing I/O; the logic stays in `proto`.
 
 pub mod addresses;
+mod connect;
 mod counters;
 mod driver;
 mod engine;
@@ -19,3 +20,4 @@ pub use engine::{start, LinesSetup, SipServer};
 pub use lines::{Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
 pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};
+pub use tcp::TcpLimits;

@@ -1,9 +1,10 @@
 //! The log's search and pages on a migrated SQLite database, with more
 //! calls than the old in-memory search ever looked at.
 
-use super::{insert, page};
+use super::{insert, insert_unmatched_keeping, latest_unmatched, page, unmatched_forgotten};
 use crate::model::call_log::{LogCursor, LogFilter};
 use crate::model::calls::CallLogEntry;
+use crate::model::calls::UnmatchedCall;
 use crate::ssr::db;
 use sqlx::SqlitePool;
 
@@ -109,4 +110,25 @@ async fn pages_cover_the_log_once_newest_first() {
         "newest first across pages"
     );
     assert_eq!(seen.last().map(|s| s.1.as_str()), Some("4185550123"));
+}
+
+#[tokio::test]
+async fn only_the_newest_unmatched_calls_are_kept_and_the_rest_counted() {
+    let pool = db::open_in_memory().await.expect("database");
+    for n in 0..130 {
+        let call = UnmatchedCall {
+            at: 1_700_000_000 + n,
+            trunk: "provider".into(),
+            did: format!("41855{n:05}"),
+            reason: "no incoming call".into(),
+        };
+        insert_unmatched_keeping(&pool, &call, 100)
+            .await
+            .expect("insert");
+    }
+    let kept = latest_unmatched(&pool, 1000).await.expect("list");
+    assert_eq!(kept.len(), 100);
+    assert_eq!(kept[0].did, "4185500129", "newest first");
+    assert_eq!(kept[99].did, "4185500030", "the oldest kept");
+    assert_eq!(unmatched_forgotten(&pool).await.expect("count"), 30);
 }

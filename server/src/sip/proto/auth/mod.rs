@@ -4,6 +4,7 @@
 pub mod client;
 pub mod digest;
 pub mod server;
+pub mod uri_match;
 
 pub use client::{AuthError, DigestClient};
 pub use server::{DigestServer, Verdict};

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use super::digest::{self, Input};
+use super::uri_match;
 use crate::sip::proto::header::{Algorithm, Challenge, Credentials, Qop};
 use crate::sip::proto::message::{Request, Response};
 
@@ -178,6 +179,15 @@ impl DigestServer {
         if !self.response_matches(request, creds, &secret) || known.is_none() {
             return Verdict::Refused(self.challenge(now, false));
         }
+        if !uri_match::names_request_uri(&request.uri, &creds.uri) {
+            // Right password, but computed for another request: a replay or a tampered
+            // Request-URI (RFC 2617 §3.2.2.5). Asterisk's chan_sip hashes with whatever
+            // `uri` it is given and never compares; we refuse with a fresh challenge, and
+            // do not count a failed password: the password was proven, and a phone whose
+            // `uri` is merely odd must not be locked out for it.
+            tracing::debug!(user = %creds.username, uri = %creds.uri, "digest uri is not the Request-URI");
+            return refuse(self, false);
+        }
         if age > self.lifetime {
             // Right password, old nonce: stale=true lets the client retry silently.
             return refuse(self, true);
@@ -254,9 +264,21 @@ mod tests {
 
     /// A REGISTER answering a fresh challenge of `srv` issued at `at`.
     fn signed(srv: &DigestServer, at: Instant, ep: &mut Endpoint, rng: &mut Rng) -> Request {
+        signed_for(srv, at, ep, rng, Method::Register, "sip:pbx.test")
+    }
+
+    /// A `method` to `uri` answering a fresh challenge of `srv` issued at `at`.
+    fn signed_for(
+        srv: &DigestServer,
+        at: Instant,
+        ep: &mut Endpoint,
+        rng: &mut Rng,
+        method: Method,
+        uri: &str,
+    ) -> Request {
         let mut req = ep.new_request(
-            Method::Register,
-            rsip::Uri::try_from("sip:pbx.test").expect("uri"),
+            method,
+            rsip::Uri::try_from(uri).expect("uri"),
             NameAddr::new("sip:alice@pbx.test"),
             NameAddr::new("sip:alice@pbx.test"),
         );
@@ -283,13 +305,23 @@ mod tests {
         assert_eq!(stranger.nonce_id(&nonce), None, "another secret's nonce");
     }
 
+    /// Alice's password, the only one there is.
+    fn password(u: &str) -> Option<String> {
+        (u == "alice").then(|| "secret".to_string())
+    }
+
+    /// A server whose nonces live 30 s from `t0`, and a client side.
+    fn parts(t0: Instant) -> (DigestServer, Endpoint, Rng) {
+        let life = Duration::from_secs(30);
+        let srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, life, Algorithm::Md5);
+        (srv, Endpoint::new(Default::default(), 1), Rng::new(2))
+    }
+
     #[test]
     fn replay_counters_live_as_long_as_their_nonce() {
         let t0 = Instant::now();
         let lifetime = Duration::from_secs(30);
-        let mut srv = DigestServer::new("pbx.test", b"k".to_vec(), t0, lifetime, Algorithm::Md5);
-        let (mut ep, mut rng) = (Endpoint::new(Default::default(), 1), Rng::new(2));
-        let password = |u: &str| (u == "alice").then(|| "secret".to_string());
+        let (mut srv, mut ep, mut rng) = parts(t0);
         for i in 0..3 {
             let at = t0 + Duration::from_secs(i);
             let req = signed(&srv, at, &mut ep, &mut rng);
@@ -317,5 +349,39 @@ mod tests {
             .keys()
             .all(|&(stamp, _)| nonce_age(t0, later, stamp) <= lifetime);
         assert!(all_young);
+    }
+
+    #[test]
+    fn credentials_for_one_number_do_not_call_another() {
+        let t0 = Instant::now();
+        let (mut srv, mut ep, mut rng) = parts(t0);
+        let mut forged = signed_for(
+            &srv,
+            t0,
+            &mut ep,
+            &mut rng,
+            Method::Invite,
+            "sip:1001@pbx.test",
+        );
+        forged.uri = rsip::Uri::try_from("sip:4185557777@pbx.test").expect("uri");
+        assert!(
+            matches!(srv.verify(t0, &forged, password), Verdict::Challenge(_)),
+            "a digest uri naming another number gets a new challenge, not a failure count"
+        );
+        // The same phone's own request, its Request-URI written with a parameter and the
+        // default port where the digest has neither, goes through.
+        let mut own = signed_for(
+            &srv,
+            t0,
+            &mut ep,
+            &mut rng,
+            Method::Invite,
+            "sip:1001@pbx.test",
+        );
+        own.uri = rsip::Uri::try_from("sip:1001@pbx.test:5060;user=phone").expect("uri");
+        assert!(matches!(
+            srv.verify(t0, &own, password),
+            Verdict::Accepted { .. }
+        ));
     }
 }

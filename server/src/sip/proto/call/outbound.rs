@@ -9,7 +9,7 @@ use super::leg::{self, BLeg, LegState};
 use super::state::{Call, Plan, Shared, TxRole};
 use super::{Attempt, AttemptResult, ContactTarget, HangupCause, TrunkTarget};
 use crate::sip::proto::auth::DigestClient;
-use crate::sip::proto::header::{params::quote, Contact, MaxForwards, NameAddr};
+use crate::sip::proto::header::{name_addr::quoted_display, Contact, MaxForwards, NameAddr};
 use crate::sip::proto::message::{parse_request_uri, ExtraHeader, Method, Request, Transport};
 use crate::sip::proto::Endpoint;
 
@@ -229,7 +229,7 @@ fn trunk_from(
     domain: &str,
 ) -> (NameAddr, Vec<ExtraHeader>) {
     let number = cid.number.as_deref().unwrap_or("anonymous");
-    let display = cid.name.as_deref().map(quote);
+    let display = cid.name.as_deref().and_then(quoted_display);
     let real = NameAddr {
         display: display.clone(),
         ..NameAddr::new(format!("sip:{number}@{domain}"))
@@ -245,7 +245,7 @@ fn trunk_from(
         return (real, Vec::new());
     }
     let from = NameAddr {
-        display: Some(quote("Anonymous")),
+        display: quoted_display("Anonymous"),
         ..NameAddr::new("sip:anonymous@anonymous.invalid")
     };
     let extra = vec![

@@ -1,6 +1,7 @@
 //! Message layer: `name-addr / addr-spec` shared by From, To, Contact, Route (RFC 3261 §20.10, §25.1).
 //! Must not parse URI internals beyond the scheme check; header params are split from URI params here.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use super::params::{self, Param};
@@ -77,6 +78,17 @@ impl NameAddr {
         })
     }
 
+    /// Sets the display name to `name`, quoted (see [`quoted_display`]); an empty name (or one
+    /// of control characters only) leaves none.
+    pub fn set_display_name(&mut self, name: &str) {
+        self.display = quoted_display(name);
+    }
+
+    /// The display name as text: a quoted one unquoted, a token one as written.
+    pub fn display_name(&self) -> Option<Cow<'_, str>> {
+        self.display.as_deref().and_then(params::unquote_borrowed)
+    }
+
     pub fn param(&self, name: &str) -> Option<&str> {
         params::find(&self.params, name).and_then(|p| p.value.as_deref())
     }
@@ -91,6 +103,21 @@ impl NameAddr {
             None => self.params.push(Param::new(name, value)),
         }
     }
+}
+
+/// `name` as a display name Trunkline writes: always a §25.1 `quoted-string`, so a name such as
+/// `Jean Dupont, Sales; x=1` stays one name instead of ending the header value or adding a
+/// parameter. `"` and `\` are escaped; control characters (CR and LF above all, which would
+/// split the header) are dropped, as `quoted-pair` cannot carry CR or LF and a name has no use
+/// for the others. `None` when nothing printable is left.
+pub fn quoted_display(name: &str) -> Option<String> {
+    let clean: Cow<'_, str> = if name.chars().any(char::is_control) {
+        Cow::Owned(name.chars().filter(|c| !c.is_control()).collect())
+    } else {
+        Cow::Borrowed(name)
+    };
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| params::quote(clean))
 }
 
 /// Position of the `<` that opens the address, skipping a quoted display name.
@@ -169,6 +196,44 @@ mod tests {
         assert_eq!(b.uri, "sip:alice@atlanta.com");
         assert_eq!(b.param("tag"), Some("88sja8x"));
         assert_eq!(b.to_string(), "<sip:alice@atlanta.com>;tag=88sja8x");
+    }
+
+    #[test]
+    fn display_names_written_are_one_quoted_string() {
+        let mut a = NameAddr::new("sip:1031@pbx.test");
+        for (name, wire) in [
+            (
+                "Jean Dupont, Sales; x=1",
+                r#""Jean Dupont, Sales; x=1" <sip:1031@pbx.test>"#,
+            ),
+            (
+                r#"Sales:"Alice""#,
+                r#""Sales:\"Alice\"" <sip:1031@pbx.test>"#,
+            ),
+            ("back\\slash", r#""back\\slash" <sip:1031@pbx.test>"#),
+            ("Evil\r\nVia: x\t", r#""EvilVia: x" <sip:1031@pbx.test>"#),
+            ("Zoë <ops>", r#""Zoë <ops>" <sip:1031@pbx.test>"#),
+        ] {
+            a.set_display_name(name);
+            let printed = a.to_string();
+            assert_eq!(printed, wire, "{name:?}");
+            // What a strict peer reads back is the one name, without parameters.
+            let back = NameAddr::parse(&printed, "From").expect("parses back");
+            assert!(
+                back.params.is_empty(),
+                "{name:?} injected {:?}",
+                back.params
+            );
+            assert_eq!(back.uri, "sip:1031@pbx.test");
+            let text: String = name.chars().filter(|c| !c.is_control()).collect();
+            assert_eq!(back.display_name().as_deref(), Some(text.trim()));
+        }
+        a.set_display_name(" \r\n ");
+        assert_eq!(
+            a.to_string(),
+            "<sip:1031@pbx.test>",
+            "nothing printable: no name"
+        );
     }
 
     #[test]

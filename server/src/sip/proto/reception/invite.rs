@@ -4,6 +4,7 @@
 //! Must not do I/O or read the clock: `now` and `wall` are arguments.
 
 use super::directory::{Directory, TrunkAddresses, TrunkDial};
+use super::unmatched::{clip, MAX_DID, MAX_REASON};
 use crate::sip::proto::auth::{DigestServer, Verdict};
 use crate::sip::proto::call::{
     CallLabels, CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget,
@@ -138,13 +139,17 @@ fn incoming(
     wall: u64,
 ) -> Decision {
     let unmatched = |reason: String| {
-        tracing::info!(trunk = %trunk.name, did = %dialed, %reason, "unmatched incoming call: 404");
+        // Whatever the provider's address sends (or a forger using it) is cut to a readable
+        // length before it is logged or stored.
+        let did = clip(dialed, MAX_DID);
+        let reason = clip(&reason, MAX_REASON);
+        tracing::info!(trunk = %trunk.name, %did, %reason, "unmatched incoming call: 404");
         Decision::Unmatched(
             Box::new(Response::for_request(request, 404, "Not Found")),
             UnmatchedCall {
                 at: i64::try_from(wall).unwrap_or(i64::MAX),
-                trunk: trunk.name.clone(),
-                did: dialed.to_owned(),
+                trunk: clip(&trunk.name, MAX_DID),
+                did,
                 reason,
             },
         )
@@ -170,7 +175,13 @@ fn incoming(
             if targets.is_empty() {
                 return refuse(request, 480, "Temporarily Unavailable");
             }
-            let received = request.headers.from.0.display.clone().unwrap_or_default();
+            let received = request
+                .headers
+                .from
+                .0
+                .display_name()
+                .unwrap_or_default()
+                .into_owned();
             let shown = directory
                 .plan
                 .incalls
@@ -185,7 +196,7 @@ fn incoming(
                 .unwrap_or("")
                 .to_owned();
             let mut from = NameAddr::new(format!("sip:{caller}@{us}"));
-            from.display = (!shown.is_empty()).then_some(shown);
+            from.set_display_name(&shown);
             Decision::Call(Box::new(NewCall {
                 target: Target::Contacts(targets),
                 labels: CallLabels {
@@ -244,7 +255,9 @@ fn outgoing(
         "sip:{}@{us}",
         caller.map_or("", |u| u.value.exten.as_str())
     ));
-    from.display = caller.map(|u| u.value.full_name());
+    if let Some(u) = caller {
+        from.set_display_name(&u.value.full_name());
+    }
     match resolution.route {
         OutgoingRoute::Internal {
             user_id: callee,

@@ -13,6 +13,7 @@ mod directory;
 mod invite;
 #[cfg(test)]
 mod tests;
+pub mod unmatched;
 
 pub use directory::{Directory, TrunkAddresses, TrunkDial};
 
@@ -57,6 +58,8 @@ pub struct Outcome {
     /// A trunk's call to a DID nothing answers, to record.
     pub unmatched: Option<UnmatchedCall>,
     pub guard: GuardNews,
+    /// A line registered (or refreshed) with this request.
+    pub registered: bool,
 }
 
 impl Outcome {
@@ -66,6 +69,7 @@ impl Outcome {
             bindings_changed: false,
             unmatched: None,
             guard: GuardNews::Unchanged,
+            registered: false,
         }
     }
 
@@ -88,6 +92,8 @@ pub struct Reception {
     pub registrar: Registrar,
     pub auth: DigestServer,
     pub guard: Guard,
+    /// Which unmatched calls are recorded, per source.
+    pub record_limit: unmatched::RecordLimit,
     rng: Rng,
 }
 
@@ -97,6 +103,7 @@ impl Reception {
             registrar,
             auth,
             guard,
+            record_limit: unmatched::RecordLimit::default(),
             rng,
         }
     }
@@ -142,6 +149,7 @@ impl Reception {
                 GuardNews::Unchanged
             };
             return Outcome {
+                registered: outcome.line.is_some(),
                 reply: Reply::Respond(Box::new(outcome.response)),
                 bindings_changed: outcome.changed,
                 unmatched: None,
@@ -171,7 +179,8 @@ impl Reception {
                     ..Outcome::respond(*response)
                 },
                 Decision::Unmatched(response, call) => Outcome {
-                    unmatched: Some(call),
+                    // Answered 404 all the same; only the record is limited.
+                    unmatched: self.record_limit.admit(now, source.ip()).then_some(call),
                     ..Outcome::respond(*response)
                 },
             };

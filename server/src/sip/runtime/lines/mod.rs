@@ -8,7 +8,7 @@
 mod guard;
 
 use super::driver::Shield;
-use super::resolve::trunk_addresses;
+use super::resolve::{known_now, trunk_addresses};
 use super::RuntimeHandle;
 use crate::sip::proto::auth::DigestServer;
 use crate::sip::proto::guard::Guard;
@@ -17,7 +17,7 @@ use crate::sip::proto::reception::{
     Arrival, Directory, GuardNews, Reception, Reply, TrunkAddresses,
 };
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
-use crate::sip::proto::{Event, Rng};
+use crate::sip::proto::{Event, Rng, Transport};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
 use std::future::Future;
@@ -68,6 +68,13 @@ pub struct Lines {
     /// Bindings changed since they were last published.
     bindings_dirty: bool,
     bindings_published: Instant,
+    /// Trunk addresses looked up off the task, tagged with the directory
+    /// generation they were asked for: a name that does not resolve must
+    /// not hold REGISTERs and calls back (issue 17).
+    resolved_tx: mpsc::UnboundedSender<(u64, TrunkAddresses)>,
+    resolved: mpsc::UnboundedReceiver<(u64, TrunkAddresses)>,
+    /// Bumped on each directory change; older lookups are dropped.
+    generation: u64,
 }
 
 impl Lines {
@@ -86,6 +93,7 @@ impl Lines {
         let (published, bindings) = watch::channel(Arc::new(registrar.all().cloned().collect()));
         let (watched, watched_rx) = watch::channel(Arc::new(Vec::new()));
         let (lift_tx, lift) = mpsc::unbounded_channel();
+        let (resolved_tx, resolved) = mpsc::unbounded_channel();
         let guard = Guard::new(directory.borrow().guard);
         let auth = DigestServer::new(
             REALM,
@@ -111,6 +119,9 @@ impl Lines {
                 bindings_published: Instant::now()
                     .checked_sub(Duration::from_secs(1))
                     .unwrap_or_else(Instant::now),
+                resolved_tx,
+                resolved,
+                generation: 0,
             },
             LinesHandle {
                 bindings,
@@ -170,9 +181,15 @@ impl Lines {
         if outcome.bindings_changed {
             self.bindings_changed();
         }
+        if outcome.registered && transport == Transport::Tcp {
+            self.runtime.registered(source);
+        }
         if let Some(call) = outcome.unmatched {
             let _ = self.unmatched.send(call);
         }
+        self.runtime
+            .counters
+            .unmatched_not_recorded(self.reception.record_limit.dropped);
         match outcome.guard {
             GuardNews::Unchanged => {}
             GuardNews::Counted => self.guard_dirty = true,
@@ -181,10 +198,27 @@ impl Lines {
         }
     }
 
+    /// Looks the trunks of `directory` up in a task of their own; the
+    /// answer comes back on `resolved`.
+    fn resolve(&mut self, directory: Arc<Directory>) {
+        self.generation += 1;
+        // Trunks given by address (most, and every test's) need no DNS:
+        // they apply at once, the named ones when their lookups are done.
+        let (known, complete) = known_now(&directory);
+        self.addresses = known;
+        if complete {
+            return;
+        }
+        let (generation, tx) = (self.generation, self.resolved_tx.clone());
+        tokio::spawn(async move {
+            let _ = tx.send((generation, trunk_addresses(&directory).await));
+        });
+    }
+
     pub async fn run(mut self, mut events: mpsc::Receiver<Event>, stop: impl Future<Output = ()>) {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
-        self.addresses = trunk_addresses(&first).await;
+        self.resolve(first);
         self.publish_guard(Instant::now());
         // Lapsed bindings, ended blocks and the guard's list are looked at
         // once a second: a timer recomputed per event would never fire
@@ -216,8 +250,14 @@ impl Lines {
                     self.reception.guard.configure(directory.guard);
                     // Trunks may have moved: look their hosts up again now,
                     // once, rather than on each call.
-                    self.addresses = trunk_addresses(&directory).await;
+                    self.resolve(directory);
                     self.publish_guard(Instant::now());
+                }
+                Some((generation, addresses)) = self.resolved.recv() => {
+                    if generation == self.generation {
+                        self.addresses = addresses;
+                        self.publish_guard(Instant::now());
+                    }
                 }
                 Some(address) = self.lift.recv() => {
                     if self.reception.guard.lift(address) {

@@ -284,9 +284,10 @@ impl Registrations {
                 .trim_start_matches('[')
                 .trim_end_matches(']')
                 .to_string();
-            let result = match tokio::net::lookup_host((name.as_str(), host.port)).await {
-                Ok(mut addrs) => addrs
-                    .next()
+            let result = match super::resolve::lookup_bounded(name.as_str(), host.port).await {
+                Ok(addrs) => addrs
+                    .first()
+                    .copied()
                     .ok_or_else(|| format!("DNS: no address for {}", host.host)),
                 Err(e) => Err(format!("DNS: {}: {e}", host.host)),
             };
