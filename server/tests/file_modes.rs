@@ -24,6 +24,16 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// What must be readable by Trunkline's user only, next to `database`.
+fn private_files(database: &Path) -> [PathBuf; 4] {
+    [
+        database.to_path_buf(),
+        with_suffix(database, "-wal"),
+        with_suffix(database, "-shm"),
+        database.with_file_name("cli.token"),
+    ]
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("trunkline-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -37,12 +47,7 @@ async fn a_new_data_directory_and_database_are_private() {
     let database = data.join("trunkline.db");
     let mut server = start_server_with(&database, Some(0), 0).await;
     assert_eq!(mode(&data), 0o700, "data directory");
-    for file in [
-        database.clone(),
-        with_suffix(&database, "-wal"),
-        with_suffix(&database, "-shm"),
-        data.join("cli.token"),
-    ] {
+    for file in private_files(&database) {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     server.kill().await.expect("stop");
@@ -59,23 +64,13 @@ async fn files_an_older_version_left_readable_are_narrowed() {
     // version (or a careless copy) would have left them.
     let mut server = start_server_with(&database, Some(0), 0).await;
     server.kill().await.expect("stop");
-    for file in [
-        database.clone(),
-        with_suffix(&database, "-wal"),
-        with_suffix(&database, "-shm"),
-        data.join("cli.token"),
-    ] {
+    for file in private_files(&database) {
         if file.exists() {
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         }
     }
     let mut server = start_server_with(&database, Some(0), 0).await;
-    for file in [
-        database.clone(),
-        with_suffix(&database, "-wal"),
-        with_suffix(&database, "-shm"),
-        data.join("cli.token"),
-    ] {
+    for file in private_files(&database) {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     // A directory the administrator chose keeps its mode (it may be shared).

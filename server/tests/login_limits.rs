@@ -5,27 +5,9 @@
 mod common;
 
 use app::ssr::login_limiter::FREE_ATTEMPTS;
-use axum::http::StatusCode;
-use common::console::{Answer, Console, PASSWORD};
+use common::console::{shown, Console, PASSWORD, WAIT, WRONG};
 use std::sync::Arc;
 use std::time::Duration;
-
-const WRONG: &str = "Wrong username or password.";
-const WAIT: &str = "Too many login attempts";
-
-/// What the login form shows for an answer.
-fn shown(answer: &Answer) -> &'static str {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    if answer.body.contains(WRONG) {
-        WRONG
-    } else if answer.body.contains(WAIT) {
-        WAIT
-    } else if answer.body.contains("Done") {
-        "logged in"
-    } else {
-        panic!("unexpected answer: {}", answer.body)
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_guesses_beyond_the_limit_are_refused_unchecked() {

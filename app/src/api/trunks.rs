@@ -1,5 +1,6 @@
 //! The SIP trunk screens' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::trunk::{TrunkInput, TrunkView};
 use crate::model::Context;
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_trunks")]
+#[server(prefix = "/api", endpoint = "list_trunks", client = ConsoleClient)]
 pub async fn list_trunks() -> Result<Vec<TrunkView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::trunks::list(&core()?).await)
@@ -25,7 +26,7 @@ pub struct TrunkFormData {
     pub incall_contexts: Vec<Context>,
 }
 
-#[server(prefix = "/api", endpoint = "trunk_form")]
+#[server(prefix = "/api", endpoint = "trunk_form", client = ConsoleClient)]
 pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError> {
     use super::server::{core, read};
     use crate::model::ContextKind;
@@ -62,7 +63,7 @@ pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError>
 }
 
 /// Creates (no `id`) or updates the trunk opened at `version`.
-#[server(prefix = "/api", endpoint = "save_trunk", input = Json)]
+#[server(prefix = "/api", endpoint = "save_trunk", input = Json, client = ConsoleClient)]
 pub async fn save_trunk(
     id: Option<i64>,
     version: Option<i64>,
@@ -77,7 +78,7 @@ pub async fn save_trunk(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_trunk")]
+#[server(prefix = "/api", endpoint = "delete_trunk", client = ConsoleClient)]
 pub async fn delete_trunk(id: i64) -> Result<(), ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::trunks::delete(&core()?, id).await)

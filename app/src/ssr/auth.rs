@@ -1,6 +1,6 @@
 //! Authentication primitives: argon2id password hashes, random tokens
-//! stored as SHA-256 digests and the session cookie. The login limiter is
-//! in `login_limiter`.
+//! stored as SHA-256 digests, the session cookie and the session's CSRF
+//! token. The login limiter is in `login_limiter`.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -9,6 +9,7 @@ use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+pub use crate::api::client::{CSRF_COOKIE, CSRF_HEADER};
 pub use crate::ssr::login_limiter::LoginLimiter;
 
 pub const SESSION_COOKIE: &str = "trunkline_session";
@@ -80,6 +81,11 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
 }
 
+/// The CSRF token a request's `Cookie` headers carry, if any.
+pub fn csrf_cookie_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie(headers, CSRF_COOKIE)
+}
+
 fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
@@ -90,6 +96,43 @@ fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
         .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The session's CSRF token: derived from the session token, which only
+/// the browser holding the session has (HttpOnly), so the server needs
+/// to store nothing and a token cannot be carried to another session. The
+/// label keeps it apart from the digest the database stores.
+pub fn csrf_token(session: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"trunkline csrf token\0");
+    hasher.update(session.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// True when `given` is the session's CSRF token; compares in constant
+/// time, so the answer's timing does not reveal how much of it was right.
+pub fn csrf_token_matches(session: &str, given: &str) -> bool {
+    let expected = csrf_token(session);
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// The `Set-Cookie` value that hands the session's CSRF token to the
+/// page's script: readable by it (no HttpOnly), sent to no other site.
+pub fn csrf_cookie(session: &str) -> String {
+    format!(
+        "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; Max-Age={SESSION_SECONDS}",
+        csrf_token(session)
+    )
+}
+
+/// The `Set-Cookie` value that removes it.
+pub fn cleared_csrf_cookie() -> String {
+    format!("{CSRF_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0")
 }
 
 /// The token of an `Authorization: Bearer` header, if any.
@@ -127,6 +170,16 @@ mod tests {
             "argon2's defaults changed: make a new DUMMY_HASH"
         );
         assert!(!verify_password_or_dummy("any", None));
+    }
+
+    #[test]
+    fn csrf_token_belongs_to_its_session() {
+        let token = csrf_token("session-a");
+        assert!(csrf_token_matches("session-a", &token));
+        assert!(!csrf_token_matches("session-b", &token));
+        assert!(!csrf_token_matches("session-a", ""));
+        assert_ne!(token, token_digest("session-a"));
+        assert!(!csrf_cookie("session-a").contains("HttpOnly"));
     }
 
     #[test]

@@ -50,6 +50,25 @@ impl Session {
     }
 }
 
+/// What the login form shows for a wrong password…
+pub const WRONG: &str = "Wrong username or password.";
+/// …and while the limiter makes the address or the username wait.
+pub const WAIT: &str = "Too many login attempts";
+
+/// What the login form shows for a `/api/login` answer.
+pub fn shown(answer: &Answer) -> &'static str {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    if answer.body.contains(WRONG) {
+        WRONG
+    } else if answer.body.contains(WAIT) {
+        WAIT
+    } else if answer.body.contains("Done") {
+        "logged in"
+    } else {
+        panic!("unexpected answer: {}", answer.body)
+    }
+}
+
 /// A request to the console at [`HOST`].
 pub fn request(method: &str, path: &str) -> axum::http::request::Builder {
     Request::builder()
