@@ -52,9 +52,10 @@ pub fn refuse(path: &str, status: StatusCode, message: impl Into<String>) -> Res
 pub fn cross_site(request: &Request) -> Option<Response> {
     let path = request.uri().path();
     let headers = request.headers();
-    let sent_by = header_text(headers, header::ORIGIN)
-        .filter(|origin| *origin != "null")
-        .or_else(|| header_text(headers, header::REFERER));
+    // An `Origin: null` (sandboxed frame, cross-site redirect) is refused
+    // as any other foreign origin, not excused by a Referer.
+    let sent_by =
+        header_text(headers, header::ORIGIN).or_else(|| header_text(headers, header::REFERER));
     let Some(sent_by) = sent_by else {
         return Some(refuse(
             path,
