@@ -114,10 +114,10 @@ test('saving over someone else’s change is refused and keeps the input', async
     await page.request.post('/api/v1/trunks', { headers: await consoleHeaders(page), data: { name: 'shared', host_type: 'dynamic' } })
   ).json();
   await edit.open(created.id);
-  // Someone else saves first, through the API.
-  const other = await page.request.put(`/api/v1/trunks/${created.id}`, {
-    headers: await consoleHeaders(page),
-    data: { name: 'shared', host_type: 'dynamic', caller_id: 'theirs', version: created.version },
+  // Someone else saves first, through the API: a merge patch of one field.
+  const other = await page.request.patch(`/api/v1/trunks/${created.id}`, {
+    headers: { ...(await consoleHeaders(page)), 'Content-Type': 'application/merge-patch+json' },
+    data: JSON.stringify({ caller_id: 'theirs', version: created.version }),
   });
   expect(other.status()).toBe(200);
   await edit.general.fill({ callerId: 'mine' });

@@ -26,7 +26,14 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// When a port cannot be bound.
 pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), CliError> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let stored = core.config.borrow().nat.bind();
+    // An unreadable stored bind is on the repair list (logged when the
+    // configuration was read, shown on the Overview): listen on the default.
+    let stored = core
+        .config
+        .borrow()
+        .nat
+        .bind()
+        .unwrap_or(app::model::nat::SipNat::DEFAULT_BIND);
     let options = EngineOptions {
         sip_bind: args.sip.unwrap_or(stored),
         external_address: args.sip_external_address.clone(),

@@ -26,11 +26,31 @@ async fn did_rings_front_desk(label: &str, from_backup: bool, did: &str) {
         .local_port(port)
         .args(["-s", did])
         .spawn();
-    pbx.expect_all_ok(
+    pbx.expect_all_finished(
         "the DID call to the front desk",
         &mut [&mut provider, &mut desk],
     )
     .await;
+    // The call log names the trunk the call came in on, in REST as on
+    // Status → Calls (both read the same rows).
+    let trunk = if from_backup {
+        "backup"
+    } else {
+        "provider_username"
+    };
+    let mut logged = serde_json::Value::Null;
+    for _ in 0..30 {
+        let (status, page) = pbx.rest("/api/v1/calls").await;
+        assert_eq!(status, 200, "{page}");
+        logged = page["calls"][0].clone();
+        if !logged.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(logged["trunk"], trunk, "{logged}");
+    assert_eq!(logged["callee"], "Front Desk (1000)", "{logged}");
+    pbx.end(&mut [&mut provider, &mut desk]).await;
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ async fn a_user_of_one_office_calls_a_user_of_the_other() {
     );
 
     // Each office logged its half: A sent it through its trunk to B, B
-    // received it from A's Alice and rang Bob.
+    // received it on its trunk from A, from Alice, and rang Bob.
     let sent = office_a.call_log(1).await;
     let received = office_b.call_log(1).await;
     assert_eq!(sent.len(), 1, "office A's log: {sent:?}");
@@ -75,8 +75,12 @@ async fn a_user_of_one_office_calls_a_user_of_the_other() {
     );
     assert!(sent.answered_at.is_some(), "{sent:?}");
     assert_eq!(
-        (received.caller.as_str(), received.dialed.as_str()),
-        ("1001", "1501"),
+        (
+            received.caller.as_str(),
+            received.dialed.as_str(),
+            received.trunk.as_deref()
+        ),
+        ("1001", "1501", Some("office-a")),
         "{received:?}"
     );
     assert!(received.callee.contains("Bob"), "{received:?}");

@@ -62,6 +62,7 @@ impl Api {
             .expect("body")
             .to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        common::openapi::check(method, uri, status.as_u16(), &text);
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         (status, json, text)
     }
@@ -131,7 +132,7 @@ async fn create_get_list_update_delete() {
     assert_eq!(status, StatusCode::CREATED, "{text}");
     assert!(!text.contains("provider_password"), "secret leaked: {text}");
     assert_eq!(created["has_secret"], true);
-    assert_eq!(created["monitoring"], 2000);
+    assert_eq!(created["monitoring"], 2000, "{text}");
     let id = created["id"].as_i64().expect("id");
 
     let (status, got, text) = api
@@ -145,10 +146,9 @@ async fn create_get_list_update_delete() {
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert!(!text.contains("provider_password"));
 
-    let mut change = seed();
-    change["secret"] = json!("");
+    // What GET shows is what PUT takes: the secrets left out are kept.
+    let mut change = got.clone();
     change["host"] = json!("sip2.provider.example.com");
-    change["version"] = got["version"].clone();
     let (status, updated, text) = api
         .call("PUT", &format!("/api/v1/trunks/{id}"), Some(change), true)
         .await;
@@ -229,8 +229,7 @@ async fn stale_version_is_409() {
     let api = api().await;
     let (_, created, _) = api.call("POST", "/api/v1/trunks", Some(seed()), true).await;
     let id = created["id"].as_i64().expect("id");
-    let mut first = seed();
-    first["version"] = json!(1);
+    let mut first = created.clone();
     first["caller_id"] = json!("first");
     let (status, _, _) = api
         .call(
@@ -260,13 +259,33 @@ async fn openapi_document_lists_the_trunk_routes() {
     for method in ["get", "post"] {
         assert!(doc["paths"]["/api/v1/trunks"][method].is_object());
     }
-    for method in ["get", "put", "delete"] {
+    for method in ["get", "put", "patch", "delete"] {
         assert!(doc["paths"]["/api/v1/trunks/{id}"][method].is_object());
     }
-    assert_eq!(
-        doc["components"]["schemas"]["TrunkInput"]["properties"]["secret"]["writeOnly"],
-        true
+    let trunk = &doc["components"]["schemas"]["Trunk"];
+    assert_eq!(trunk["properties"]["secret"]["writeOnly"], true);
+    assert_eq!(trunk["additionalProperties"], false);
+    let item = &doc["paths"]["/api/v1/trunks/{id}"];
+    let required = &item["put"]["requestBody"]["content"]["application/json"]["schema"]["allOf"][1]
+        ["required"];
+    for field in ["version", "host_type", "port", "reg_port"] {
+        assert!(
+            required
+                .as_array()
+                .is_some_and(|r| r.contains(&json!(field))),
+            "{field}: {required}"
+        );
+    }
+    assert!(
+        !required
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("secret"))),
+        "secrets are write-only"
     );
+    assert!(item["patch"]["requestBody"]["content"]["application/merge-patch+json"].is_object());
+    for status in ["415", "422", "409"] {
+        assert!(item["patch"]["responses"][status].is_object(), "{status}");
+    }
     for path in ["/api/v1/registry", "/api/v1/registry/stream"] {
         assert!(doc["paths"][path]["get"].is_object(), "{path}");
     }

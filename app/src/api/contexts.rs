@@ -3,6 +3,7 @@
 use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::context::{ContextInput, ContextView};
+use crate::model::repair::Repair;
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -23,15 +24,42 @@ pub struct ContextFormData {
     pub version: Option<i64>,
     pub editing: Option<String>,
     pub contexts: Vec<Context>,
+    /// Set when the stored context does not read (see `OutcallFormData`).
+    #[serde(default)]
+    pub repair: Option<Repair>,
 }
 
 #[server(prefix = "/api", endpoint = "context_form", client = ConsoleClient)]
 pub async fn context_form(name: Option<String>) -> Result<ContextFormData, ServerFnError> {
     use super::server::{core, read};
     use crate::ssr::service::contexts;
+    use crate::ssr::service::repair::lenient_input;
     let core = core()?;
     let all = read(contexts::list(&core).await)?;
-    let editing = name.and_then(|n| all.iter().find(|v| v.context.name == n).cloned());
+    let editing = name
+        .as_ref()
+        .and_then(|n| all.iter().find(|v| &v.context.name == n).cloned());
+    // A context the model cannot read is not in the list: open its repair.
+    let repair = match (&name, &editing) {
+        (Some(n), None) => crate::ssr::service::config::repairs_of(
+            &core,
+            crate::model::repair::RepairKind::Context,
+        )
+        .into_iter()
+        .find(|r| &r.key == n),
+        _ => None,
+    };
+    if let Some(repair) = repair {
+        let mut input: ContextInput = lenient_input(&repair.stored);
+        input.name.clone_from(&repair.key);
+        return Ok(ContextFormData {
+            input,
+            version: Some(repair.version),
+            editing: Some(repair.key.clone()),
+            contexts: all.into_iter().map(|v| v.context).collect(),
+            repair: Some(repair),
+        });
+    }
     Ok(ContextFormData {
         input: editing
             .as_ref()
@@ -39,6 +67,7 @@ pub async fn context_form(name: Option<String>) -> Result<ContextFormData, Serve
         version: editing.as_ref().map(|v| v.version),
         editing: editing.map(|v| v.context.name),
         contexts: all.into_iter().map(|v| v.context).collect(),
+        repair: None,
     })
 }
 

@@ -3,6 +3,7 @@
 use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::incall::{Incall, IncallInput, IncallView};
+use crate::model::repair::Repair;
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -24,16 +25,24 @@ pub struct IncallFormData {
     /// Every user, by id and "Front Desk (1000)", for Redirect to.
     pub users: Vec<(i64, String)>,
     pub others: Vec<Incall>,
+    /// Set when the stored incoming call does not read (see `OutcallFormData`).
+    #[serde(default)]
+    pub repair: Option<Repair>,
 }
 
 #[server(prefix = "/api", endpoint = "incall_form", client = ConsoleClient)]
 pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnError> {
-    use super::server::{core, read};
+    use super::server::{core, editing, read};
     use crate::ssr::service::{contexts, incalls, users};
     let core = core()?;
-    let editing = match id {
-        Some(id) => Some(read(incalls::get(&core, id).await)?),
-        None => None,
+    let (input, version, repair) = match id {
+        Some(id) => {
+            let opened = read(incalls::open(&core, id).await)?;
+            let (input, version, repair) =
+                editing(opened, |v: &IncallView| (v.incall.to_input(), v.version));
+            (input, Some(version), repair)
+        }
+        None => (IncallInput::default(), None, None),
     };
     let others = read(incalls::list(&core).await)?
         .into_iter()
@@ -41,11 +50,9 @@ pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnErro
         .map(|v| v.incall)
         .collect();
     Ok(IncallFormData {
-        input: editing
-            .as_ref()
-            .map_or_else(IncallInput::default, |v| v.incall.to_input()),
-        id: editing.as_ref().map(|v| v.id),
-        version: editing.as_ref().map(|v| v.version),
+        input,
+        id,
+        version,
         contexts: read(contexts::list(&core).await)?
             .into_iter()
             .map(|v| v.context)
@@ -55,6 +62,7 @@ pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnErro
             .map(|v| (v.id, v.user.display()))
             .collect(),
         others,
+        repair,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod incalls;
 pub mod nat;
 pub mod outcalls;
 pub mod registry;
+pub mod repairs;
 pub mod routing;
 pub mod security;
 pub mod trunks;
@@ -48,7 +49,28 @@ pub(crate) mod server {
             Ok(value) => Ok(FormOutcome::Done(value)),
             Err(ServiceError::Invalid(errors)) => Ok(FormOutcome::Invalid(errors)),
             Err(ServiceError::Conflict(message)) => Ok(FormOutcome::Conflict(message)),
+            Err(stale @ ServiceError::Stale { .. }) => Ok(FormOutcome::Conflict(stale.to_string())),
             Err(other) => Err(ServerFnError::new(other.public_message())),
+        }
+    }
+
+    /// What an edit form opens with: the input, the version it was read
+    /// at, and the repair to show when the stored row does not read.
+    pub fn editing<V, I>(
+        opened: crate::ssr::service::repair::Opened<V, I>,
+        input_of: impl FnOnce(&V) -> (I, i64),
+    ) -> (I, i64, Option<crate::model::repair::Repair>) {
+        use crate::ssr::service::repair::Opened;
+        match opened {
+            Opened::Readable(view) => {
+                let (input, version) = input_of(&view);
+                (input, version, None)
+            }
+            Opened::Repair {
+                version,
+                repair,
+                input,
+            } => (input, version, Some(repair)),
         }
     }
 
@@ -109,6 +131,7 @@ fn input_table() -> Vec<(&'static str, &'static str)> {
         input::<outcalls::DeleteOutcall, _, _>(),
         input::<registry::Registry, _, _>(),
         input::<registry::RegistryAct, _, _>(),
+        input::<repairs::NeedsRepair, _, _>(),
         input::<routing::RoutePlan, _, _>(),
         input::<security::SipSecurity, _, _>(),
         input::<security::SaveSipSecurity, _, _>(),

@@ -3,6 +3,7 @@
 use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::outcall::{Outcall, OutcallInput, OutcallSaved, OutcallView};
+use crate::model::repair::Repair;
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -26,27 +27,35 @@ pub struct OutcallFormData {
     pub trunks: Vec<(i64, String)>,
     /// The other outgoing calls, for duplicate patterns and warnings.
     pub others: Vec<Outcall>,
+    /// Set when the stored outgoing call does not read: the form then
+    /// holds what still fits and says what to fix.
+    #[serde(default)]
+    pub repair: Option<Repair>,
 }
 
 #[server(prefix = "/api", endpoint = "outcall_form", client = ConsoleClient)]
 pub async fn outcall_form(id: Option<i64>) -> Result<OutcallFormData, ServerFnError> {
-    use super::server::{core, read};
+    use super::server::{core, editing, read};
     use crate::ssr::service::outcalls;
     let core = core()?;
     let rules = read(outcalls::rules(&core, id).await)?;
-    let editing = match id {
-        Some(id) => Some(read(outcalls::get(&core, id).await)?),
-        None => None,
+    let (input, version, repair) = match id {
+        Some(id) => {
+            let opened = read(outcalls::open(&core, id).await)?;
+            let (input, version, repair) =
+                editing(opened, |v: &OutcallView| (v.outcall.to_input(), v.version));
+            (input, Some(version), repair)
+        }
+        None => (OutcallInput::default(), None, None),
     };
     Ok(OutcallFormData {
-        input: editing
-            .as_ref()
-            .map_or_else(OutcallInput::default, |v| v.outcall.to_input()),
-        id: editing.as_ref().map(|v| v.id),
-        version: editing.as_ref().map(|v| v.version),
+        input,
+        id,
+        version,
         contexts: rules.contexts,
         trunks: rules.trunks,
         others: rules.others,
+        repair,
     })
 }
 

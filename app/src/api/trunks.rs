@@ -2,6 +2,7 @@
 
 use super::client::ConsoleClient;
 use super::FormOutcome;
+use crate::model::repair::Repair;
 use crate::model::trunk::{TrunkInput, TrunkView};
 use crate::model::Context;
 use leptos::prelude::*;
@@ -24,12 +25,16 @@ pub struct TrunkFormData {
     pub has_secret: bool,
     pub has_reg_secret: bool,
     pub incall_contexts: Vec<Context>,
+    /// Set when the stored trunk does not read (see `OutcallFormData`).
+    #[serde(default)]
+    pub repair: Option<Repair>,
 }
 
 #[server(prefix = "/api", endpoint = "trunk_form", client = ConsoleClient)]
 pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError> {
-    use super::server::{core, read};
+    use super::server::{core, editing, read};
     use crate::model::ContextKind;
+    use crate::ssr::service::repair::Opened;
     let core = core()?;
     let incall_contexts = read(
         crate::ssr::store::contexts::list(&core.pool)
@@ -47,16 +52,28 @@ pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError>
             has_secret: false,
             has_reg_secret: false,
             incall_contexts,
+            repair: None,
         },
         Some(id) => {
-            let view = read(crate::ssr::service::trunks::get(&core, id).await)?;
+            let opened = read(crate::ssr::service::trunks::open(&core, id).await)?;
+            // A trunk under repair keeps its stored passwords too, so
+            // the form must know of them as it does for a readable one.
+            let stored = match &opened {
+                Opened::Readable(view) => (view.has_secret, view.has_reg_secret),
+                Opened::Repair { .. } => {
+                    read(crate::ssr::service::trunks::stored_secrets(&core, id).await)?
+                }
+            };
+            let (input, version, repair) =
+                editing(opened, |v: &TrunkView| (v.trunk.to_input(), v.version));
             TrunkFormData {
-                input: view.trunk.to_input(),
-                id: Some(view.id),
-                version: Some(view.version),
-                has_secret: view.has_secret,
-                has_reg_secret: view.has_reg_secret,
+                input,
+                id: Some(id),
+                version: Some(version),
+                has_secret: stored.0,
+                has_reg_secret: stored.1,
                 incall_contexts,
+                repair,
             }
         }
     })

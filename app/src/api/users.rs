@@ -2,6 +2,7 @@
 
 use super::client::ConsoleClient;
 use super::FormOutcome;
+use crate::model::repair::Repair;
 use crate::model::user::{UserInput, UserSaved, UserView};
 use crate::model::Context;
 use leptos::prelude::*;
@@ -23,28 +24,35 @@ pub struct UserFormData {
     /// Every context: the internal ones are the choices, and the ranges
     /// let the browser check the extension as it is typed.
     pub contexts: Vec<Context>,
+    /// Set when the stored user does not read (see `OutcallFormData`).
+    #[serde(default)]
+    pub repair: Option<Repair>,
 }
 
 #[server(prefix = "/api", endpoint = "user_form", client = ConsoleClient)]
 pub async fn user_form(id: Option<i64>) -> Result<UserFormData, ServerFnError> {
-    use super::server::{core, read};
+    use super::server::{core, editing, read};
     use crate::ssr::service::{contexts, users};
     let core = core()?;
     let contexts = read(contexts::list(&core).await)?
         .into_iter()
         .map(|v| v.context)
         .collect();
-    let editing = match id {
-        Some(id) => Some(read(users::get(&core, id).await)?),
-        None => None,
+    let (input, version, repair) = match id {
+        Some(id) => {
+            let opened = read(users::open(&core, id).await)?;
+            let (input, version, repair) =
+                editing(opened, |v: &UserView| (v.user.to_input(), v.version));
+            (input, Some(version), repair)
+        }
+        None => (UserInput::default(), None, None),
     };
     Ok(UserFormData {
-        input: editing
-            .as_ref()
-            .map_or_else(UserInput::default, |v| v.user.to_input()),
-        id: editing.as_ref().map(|v| v.id),
-        version: editing.as_ref().map(|v| v.version),
+        input,
+        id,
+        version,
         contexts,
+        repair,
     })
 }
 

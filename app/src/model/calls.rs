@@ -22,6 +22,8 @@ pub struct CallLogEntry {
     pub caller: String,
     pub callee: String,
     pub dialed: String,
+    /// The trunk an incoming call came in on, or the one an outgoing call
+    /// left through; `None` for calls between phones.
     pub trunk: Option<String>,
     /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck.
     pub cause: String,

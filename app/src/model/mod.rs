@@ -17,6 +17,7 @@ pub mod nat;
 pub mod net;
 pub mod outcall;
 pub mod registry;
+pub mod repair;
 pub mod routing;
 pub mod security;
 pub mod text;

@@ -192,13 +192,20 @@ impl SipNat {
         }
     }
 
-    /// The stored bind as an address; the default should a stored value not parse
-    /// (it was validated on the way in, so only a hand-edited row gets here).
-    pub fn bind(&self) -> SocketAddr {
-        self.bind_address
-            .parse()
-            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 5060)))
+    /// The stored bind as an address. It was validated on the way in, so
+    /// only a hand-edited row fails here; the caller then listens on
+    /// [`SipNat::DEFAULT_BIND`] and the row is on the repair list, said
+    /// in the log and on the Overview rather than silently replaced.
+    ///
+    /// # Errors
+    /// When the stored text is not an address and a port.
+    pub fn bind(&self) -> Result<SocketAddr, std::net::AddrParseError> {
+        self.bind_address.parse()
     }
+
+    /// Where SIP listens when nothing else is said: every IPv4 address, 5060.
+    pub const DEFAULT_BIND: SocketAddr =
+        SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), 5060);
 }
 
 #[cfg(test)]

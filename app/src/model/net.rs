@@ -55,10 +55,7 @@ pub fn parse_host_port(label: &str, raw: &str) -> Result<String, String> {
     if value.is_empty() {
         return Ok(String::new());
     }
-    let (host, port) = match value.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (h, Some(p)),
-        _ => (value, None),
-    };
+    let (host, port) = split_port(value);
     let host = parse_host(label, host)?;
     match port {
         Some(p) => {
@@ -70,6 +67,15 @@ pub fn parse_host_port(label: &str, raw: &str) -> Result<String, String> {
             }
         }
         None => Ok(host),
+    }
+}
+
+/// `host:port` as the host and the port's text; a bare IPv6 address
+/// (colons, no brackets) has no port.
+pub fn split_port(value: &str) -> (&str, Option<&str>) {
+    match value.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (h, Some(p)),
+        _ => (value, None),
     }
 }
 

@@ -36,11 +36,20 @@ impl Default for SipSecurity {
 /// The form as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SipSecurityInput {
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub max_retry: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub find_time: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub ban_time: String,
 }
 

@@ -172,6 +172,19 @@ fn either(chars: &[char]) -> String {
     }
 }
 
+/// Writes a number field the form keeps as text as a JSON number when it is
+/// one (`"5060"` → `5060`), so REST clients read numbers; anything else
+/// (`"no"`, blank, `"050"`) stays text. [`lenient_string`] reads both back.
+pub fn number_when_whole<S: serde::Serializer>(
+    value: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value.parse::<u64>() {
+        Ok(n) if n.to_string() == value => serializer.serialize_u64(n),
+        _ => serializer.serialize_str(value),
+    }
+}
+
 /// Accepts a JSON string, number or null for a field the form keeps as text.
 pub fn lenient_string<'de, D: serde::Deserializer<'de>>(
     deserializer: D,

@@ -1,6 +1,6 @@
 //! Status → Calls: the calls in progress (refreshed every two seconds, no
 //! reload) and the searchable call log, newest first, a page at a time,
-//! with the trunk each call left through and what every trunk attempt
+//! with the trunk each call came in on or left through and what every trunk attempt
 //! answered. Any call in progress can be hung up from here.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};

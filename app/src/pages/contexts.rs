@@ -5,7 +5,9 @@
 
 use crate::api::contexts::{list_contexts, DeleteContext};
 use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::repair::RepairList;
 use crate::model::context::{ContextKind, ContextView};
+use crate::model::repair::RepairKind;
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,6 +45,7 @@ pub fn ContextList() -> impl IntoView {
         <Title text="Contexts"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
         <h1>"Contexts"</h1>
+        <RepairList kind=RepairKind::Context/>
         <div class="toolbar">
             <a class="button primary" href="/ipbx/contexts/new">"Add a context"</a>
         </div>

@@ -1,6 +1,7 @@
 //! The landing screen after login: where to start.
 
 use crate::api::trunks::list_trunks;
+use crate::components::repair::RepairList;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
+        <RepairList/>
         <p>
             "Connect the office to a VoIP provider: create a SIP trunk with the account "
             "your provider gave you under Services → IPBX → Trunk management."

@@ -6,6 +6,7 @@
 use crate::api::incalls::{incall_form, IncallFormData, SaveIncall};
 use crate::components::field::Field;
 use crate::components::form::{id_param, lens, loaded, FormState};
+use crate::components::repair::RepairNotice;
 use crate::model::incall::{CallerIdNameMode, IncallInput, IncallRules};
 use crate::model::ContextKind;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn IncallEdit() -> impl IntoView {
 
 #[component]
 fn IncallForm(data: IncallFormData) -> impl IntoView {
+    let repair = data.repair.clone();
     let context_options = data
         .contexts
         .iter()
@@ -83,6 +85,7 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
+        <RepairNotice repair=repair/>
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="did" label="DID" error=form.error("did")
                 help="The public number as the provider sends it; a leading + is ignored">

@@ -5,9 +5,11 @@
 use crate::api::incalls::{list_incalls, DeleteIncall};
 use crate::api::users::list_users;
 use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::repair::RepairList;
 use crate::components::route_tester::IncomingRouteTester;
 use crate::components::unmatched_calls::UnmatchedCalls;
 use crate::model::incall::{CallerIdNameMode, IncallDestination, IncallView};
+use crate::model::repair::RepairKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
@@ -33,6 +35,7 @@ pub fn IncallList() -> impl IntoView {
         <Title text="Incoming calls"/>
         <p class="crumbs">"Services › IPBX › Call management"</p>
         <h1>"Incoming calls"</h1>
+        <RepairList kind=RepairKind::Incall/>
         <div class="toolbar">
             <a class="button primary" href="/ipbx/incalls/new">"Add an incoming call"</a>
         </div>

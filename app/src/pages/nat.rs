@@ -8,7 +8,9 @@
 use crate::api::nat::{sip_nat, SaveSipNat, SipNatScreen};
 use crate::components::field::Field;
 use crate::components::form::{lens, loaded, Banner, FormState};
+use crate::components::repair::RepairList;
 use crate::model::nat::{SipNatInput, SipNatView};
+use crate::model::repair::RepairKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,6 +21,7 @@ pub fn NatPage() -> impl IntoView {
         <Title text="SIP (NAT)"/>
         <p class="crumbs">"Services › IPBX › General settings"</p>
         <h1>"SIP (NAT)"</h1>
+        <RepairList kind=RepairKind::Nat/>
         <p class="intro">
             "When Trunkline sits behind a router that translates addresses, providers must be told the router's public address, while phones on the office network keep talking to the PBX directly."
         </p>

@@ -5,8 +5,10 @@
 use crate::api::outcalls::{list_outcalls, DeleteOutcall};
 use crate::api::trunks::list_trunks;
 use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::repair::RepairList;
 use crate::components::route_tester::OutgoingRouteTester;
 use crate::model::outcall::OutcallView;
+use crate::model::repair::RepairKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ pub fn OutcallList() -> impl IntoView {
         <Title text="Outgoing calls"/>
         <p class="crumbs">"Services › IPBX › Call management"</p>
         <h1>"Outgoing calls"</h1>
+        <RepairList kind=RepairKind::Outcall/>
         <div class="toolbar">
             <a class="button primary" href="/ipbx/outcalls/new">"Add an outgoing call"</a>
         </div>

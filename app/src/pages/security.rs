@@ -7,6 +7,8 @@ use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSe
 use crate::components::field::Field;
 use crate::components::form::{lens, loaded, Banner, FormState};
 use crate::components::poll::ticker;
+use crate::components::repair::RepairList;
+use crate::model::repair::RepairKind;
 use crate::model::security::{SipSecurityInput, SipSecurityView, WatchedAddress, FREE_TRIES};
 use crate::model::time::clock;
 use leptos::prelude::*;
@@ -21,6 +23,7 @@ pub fn SecurityPage() -> impl IntoView {
         <Title text="SIP security"/>
         <p class="crumbs">"Services › IPBX › General settings"</p>
         <h1>"SIP security"</h1>
+        <RepairList kind=RepairKind::Security/>
         <p class="intro">
             "Phones and anyone else who send a wrong password are counted per address. After "
             {FREE_TRIES}

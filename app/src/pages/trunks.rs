@@ -3,6 +3,8 @@
 
 use crate::api::trunks::{list_trunks, DeleteTrunk};
 use crate::components::delete_cell::DeleteCell;
+use crate::components::repair::RepairList;
+use crate::model::repair::RepairKind;
 use crate::model::trunk::TrunkView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,6 +30,7 @@ pub fn TrunkList() -> impl IntoView {
         <Title text="SIP trunks"/>
         <p class="crumbs">"Services › IPBX › Trunk management"</p>
         <h1>"SIP Protocol"</h1>
+        <RepairList kind=RepairKind::Trunk/>
         <div class="toolbar">
             <input type="search" id="filter" placeholder="Filter by name, host or context"
                 aria-label="Filter trunks"

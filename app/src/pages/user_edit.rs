@@ -6,6 +6,7 @@
 use crate::api::users::{user_form, SaveUser, UserFormData};
 use crate::components::field::Field;
 use crate::components::form::{id_param, lens, loaded, FormState};
+use crate::components::repair::RepairNotice;
 use crate::model::context::ContextKind;
 use crate::model::user::{UserInput, UserRules};
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn UserEdit() -> impl IntoView {
 
 #[component]
 fn UserForm(data: UserFormData) -> impl IntoView {
+    let repair = data.repair.clone();
     let context_options = data
         .contexts
         .iter()
@@ -85,6 +87,7 @@ fn UserForm(data: UserFormData) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
+        <RepairNotice repair=repair/>
         {move || generated.get().map(|(exten, password)| view! {
             <div class="notice" id="generated-password" role="status">
                 <p>

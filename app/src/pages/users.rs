@@ -4,7 +4,9 @@
 
 use crate::api::users::{line_statuses, list_users, DeleteUser};
 use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::repair::RepairList;
 use crate::model::lines::LineStatus;
+use crate::model::repair::RepairKind;
 use crate::model::user::{OutgoingCallerId, UserView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,6 +70,7 @@ pub fn UserList() -> impl IntoView {
         <Title text="Users"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
         <h1>"Users"</h1>
+        <RepairList kind=RepairKind::User/>
         <div class="toolbar">
             <input type="search" id="filter" placeholder="Filter by name, extension or line"
                 aria-label="Filter users"

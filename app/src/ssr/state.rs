@@ -3,6 +3,7 @@
 use crate::model::calls::LiveCall;
 use crate::model::lines::LineBinding;
 use crate::model::registry::{sort_rows, RegistryAction, RegistryEntry, SipStats};
+use crate::model::repair::Repair;
 use crate::model::security::WatchedAddress;
 use crate::model::PbxConfig;
 use crate::ssr::auth::LoginLimiter;
@@ -22,6 +23,9 @@ pub struct Core {
     /// Serialises publications so the last snapshot sent is never older
     /// than the last commit.
     pub publish_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Stored rows left out of the last snapshot because the model cannot
+    /// read them (see `service::repair`). A std mutex: held only to copy.
+    repairs: Arc<std::sync::Mutex<Vec<Repair>>>,
 }
 
 impl Core {
@@ -31,13 +35,35 @@ impl Core {
     /// # Errors
     /// When the configuration cannot be read.
     pub async fn new(pool: SqlitePool) -> Result<Self, crate::ssr::service::ServiceError> {
-        let snapshot = crate::ssr::service::config::load(&pool, 0).await?;
-        let (config, _) = watch::channel(Arc::new(snapshot));
-        Ok(Self {
+        let loaded = crate::ssr::service::config::load(&pool, 0).await?;
+        let (config, _) = watch::channel(Arc::new(loaded.config));
+        let core = Self {
             pool,
             config,
             publish_lock: Arc::default(),
-        })
+            repairs: Arc::default(),
+        };
+        core.set_repairs(loaded.repairs);
+        Ok(core)
+    }
+
+    /// The rows that need repair, as of the last snapshot.
+    pub fn repairs(&self) -> Vec<Repair> {
+        self.repairs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the repair list, logging the rows that were not on it
+    /// before: once per row, not at every publication.
+    pub fn set_repairs(&self, current: Vec<Repair>) {
+        let mut repairs = self
+            .repairs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::ssr::service::repair::log_new(&repairs, &current);
+        *repairs = current;
     }
 }
 

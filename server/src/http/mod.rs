@@ -24,7 +24,13 @@ pub fn router(state: AppState) -> Router {
     // then the body bound, then login and CSRF.
     Router::new()
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
-        .nest("/api/v1", crate::rest::router())
+        .nest(
+            "/api/v1",
+            crate::rest::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::rest::mark_lists,
+            )),
+        )
         .leptos_routes_with_handler(routes, get(page))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -1,32 +1,37 @@
-//! `/api/v1/incalls`: list, get, create, update, delete.
+//! `/api/v1/incalls`: list, get, create, replace, patch, delete.
 
-use super::{created, reads_and_delete, versioned, ApiError, Key, Versioned};
+use super::body::{self, Body};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::incall::{IncallInput, IncallView};
 use app::ssr::service::incalls;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
+use serde_json::Value;
 
-reads_and_delete!(incalls, IncallView, id: i64 => id);
-
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<IncallInput>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(input) = body?;
-    let view = incalls::create(&state.core, &input).await?;
-    Ok(created(&format!("incalls/{}", view.id), view))
+impl Body for IncallInput {
+    const ONE: &'static str = "an incoming call";
+    const OPTIONAL: &'static [&'static str] = &["user_id", "caller_id_text"];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[
+        (
+            "incall",
+            "the fields at the top level (did, destination…), as GET shows them",
+        ),
+        ("exten", "did"),
+        ("number", "did"),
+        ("user", "user_id, with destination user"),
+        ("callerid", "caller_id_mode and caller_id_text"),
+    ];
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    Key(id): Key<i64>,
-    body: Result<Json<Versioned<IncallInput>>, JsonRejection>,
-) -> Result<Json<IncallView>, ApiError> {
-    let (version, input) = versioned(body)?;
-    Ok(Json(
-        incalls::update(&state.core, id, version, &input).await?,
-    ))
+fn show(view: &IncallView) -> Value {
+    body::represent(
+        &view.incall.to_input(),
+        view.version,
+        [("id", view.id.into())],
+    )
 }
+
+reads_and_delete!(incalls, show, id: i64 => id);
+create!(incalls, IncallInput, show, |v: &IncallView| format!(
+    "incalls/{}",
+    v.id
+));
+replace_and_patch!(incalls, IncallInput, show, show, id: i64 => id);

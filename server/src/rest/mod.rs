@@ -1,14 +1,18 @@
 //! REST API `/api/v1`: JSON in and out, errors as
 //! `{ "error": { "field": ..., "message": ... } }` with a fitting status.
 //! Handlers call the same services as the console's server functions.
+//! Each resource has one JSON shape, its form's fields, which GET shows
+//! and POST, PUT and PATCH take ([`body`]).
 
+mod body;
 mod call_log;
 mod contexts;
 mod incalls;
 mod nat;
-mod openapi;
+pub mod openapi;
 mod outcalls;
 mod registry;
+mod repairs;
 mod route;
 mod security;
 mod trunks;
@@ -23,7 +27,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -40,33 +44,46 @@ pub fn router() -> Router<AppState> {
         .route("/calls", get(call_log::log))
         .route("/calls/live", get(call_log::live))
         .route("/calls/live/{id}", delete(call_log::hang_up))
-        .route("/security", get(security::get).put(security::update))
+        .route(
+            "/security",
+            get(security::get)
+                .put(security::update)
+                .patch(security::patch),
+        )
         .route("/security/addresses", get(security::addresses))
         .route("/security/addresses/{address}", delete(security::lift))
-        .route("/nat", get(nat::get).put(nat::update))
+        .route("/nat", get(nat::get).put(nat::update).patch(nat::patch))
         .route("/calls/unmatched", get(call_log::unmatched))
         .route("/trunks", get(trunks::list).post(trunks::create))
         .route(
             "/trunks/{id}",
-            get(trunks::get).put(trunks::update).delete(trunks::delete),
+            get(trunks::get)
+                .put(trunks::update)
+                .patch(trunks::patch)
+                .delete(trunks::delete),
         )
         .route("/contexts", get(contexts::list).post(contexts::create))
         .route(
             "/contexts/{name}",
             get(contexts::get)
                 .put(contexts::update)
+                .patch(contexts::patch)
                 .delete(contexts::delete),
         )
         .route("/users", get(users::list).post(users::create))
         .route(
             "/users/{id}",
-            get(users::get).put(users::update).delete(users::delete),
+            get(users::get)
+                .put(users::update)
+                .patch(users::patch)
+                .delete(users::delete),
         )
         .route("/outcalls", get(outcalls::list).post(outcalls::create))
         .route(
             "/outcalls/{id}",
             get(outcalls::get)
                 .put(outcalls::update)
+                .patch(outcalls::patch)
                 .delete(outcalls::delete),
         )
         .route("/incalls", get(incalls::list).post(incalls::create))
@@ -74,13 +91,17 @@ pub fn router() -> Router<AppState> {
             "/incalls/{id}",
             get(incalls::get)
                 .put(incalls::update)
+                .patch(incalls::patch)
                 .delete(incalls::delete),
         )
         .route("/route", get(route::resolve))
+        .route("/needs_repair", get(repairs::list))
         // A catch-all route, not a fallback: the console's `/api/{*fn_name}`
         // would otherwise claim unknown REST paths.
         .route("/{*rest}", any(no_such_route))
 }
+
+pub use repairs::mark_lists;
 
 async fn no_such_route() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, None, "No such API route.")
@@ -94,6 +115,8 @@ pub struct ApiError {
     message: String,
     /// Every field error, when there were several.
     errors: Option<FieldErrors>,
+    /// On a 409 for a stale `version`: the version stored now.
+    current_version: Option<i64>,
 }
 
 impl ApiError {
@@ -103,6 +126,7 @@ impl ApiError {
             field: field.map(str::to_owned),
             message: message.into(),
             errors: None,
+            current_version: None,
         }
     }
 
@@ -125,9 +149,18 @@ impl From<ServiceError> for ApiError {
                     field: first.as_ref().map(|e| e.field.clone()),
                     message: first.map(|e| e.message).unwrap_or_default(),
                     errors: Some(errors),
+                    current_version: None,
                 }
             }
             ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, None, message),
+            ServiceError::Stale { current } => Self {
+                current_version: current,
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    Some("version"),
+                    app::ssr::service::CHANGED_ELSEWHERE,
+                )
+            },
             ServiceError::NotFound(message) => Self::new(StatusCode::NOT_FOUND, None, message),
             other @ ServiceError::Internal(_) => Self::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -140,6 +173,13 @@ impl From<ServiceError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if let JsonRejection::MissingJsonContentType(_) = rejection {
+            return Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                None,
+                "Send the body as JSON, with `Content-Type: application/json`.",
+            );
+        }
         Self::new(
             StatusCode::BAD_REQUEST,
             None,
@@ -183,31 +223,6 @@ impl From<QueryRejection> for ApiError {
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Key<T>(pub T);
 
-/// An update names the version it was based on, so that two
-/// administrators cannot silently overwrite each other.
-#[derive(Deserialize)]
-pub struct Versioned<T> {
-    version: Option<i64>,
-    #[serde(flatten)]
-    input: T,
-}
-
-/// The version an update started from, and its input.
-///
-/// # Errors
-/// 400 when the body is not JSON; 422 naming `version` when it is missing.
-pub fn versioned<T>(body: Result<Json<Versioned<T>>, JsonRejection>) -> Result<(i64, T), ApiError> {
-    let Json(update) = body?;
-    let Some(version) = update.version else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("version"),
-            "version is required: send the version you read, so a change made since is not overwritten.",
-        ));
-    };
-    Ok((version, update.input))
-}
-
 /// 201 Created, with the new resource's address (`path` is relative to
 /// `/api/v1`, e.g. `users/7`) and its JSON.
 pub fn created(path: &str, body: impl Serialize) -> Response {
@@ -220,22 +235,31 @@ pub fn created(path: &str, body: impl Serialize) -> Response {
 }
 
 /// The `list`, `get` and `delete` handlers of a resource, which only pass
-/// the key to the service: `reads_and_delete!(users, UserView, id: i64 => id)`
-/// for `/users/{id}`, `…(contexts, ContextView, name: String => &name)`
-/// where the service borrows the key.
+/// the key to the service and show what it answers with `$show`:
+/// `reads_and_delete!(users, show, id: i64 => id)` for `/users/{id}`,
+/// `…(contexts, show, name: String => &name)` where the service borrows
+/// the key.
 macro_rules! reads_and_delete {
-    ($service:ident, $view:ty, $key:ident : $key_type:ty => $arg:expr) => {
+    ($service:ident, $show:path, $key:ident : $key_type:ty => $arg:expr) => {
         pub async fn list(
             ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
-        ) -> Result<::axum::Json<Vec<$view>>, $crate::rest::ApiError> {
-            Ok(::axum::Json($service::list(&state.core).await?))
+        ) -> Result<::axum::Json<Vec<::serde_json::Value>>, $crate::rest::ApiError> {
+            Ok(::axum::Json(
+                $service::list(&state.core)
+                    .await?
+                    .iter()
+                    .map($show)
+                    .collect(),
+            ))
         }
 
         pub async fn get(
             ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
             $crate::rest::Key($key): $crate::rest::Key<$key_type>,
-        ) -> Result<::axum::Json<$view>, $crate::rest::ApiError> {
-            Ok(::axum::Json($service::get(&state.core, $arg).await?))
+        ) -> Result<::axum::Json<::serde_json::Value>, $crate::rest::ApiError> {
+            Ok(::axum::Json($show(
+                &$service::get(&state.core, $arg).await?,
+            )))
         }
 
         pub async fn delete(
@@ -249,9 +273,85 @@ macro_rules! reads_and_delete {
 }
 use reads_and_delete;
 
+/// The `update` (PUT) and `patch` (PATCH) handlers of a resource: both
+/// read the stored resource first (404 before any judgement of the body),
+/// judge the body into `$input` ([`body::replace`], [`body::patched`]),
+/// let `$fix` complete it from the path, and save through the service;
+/// `$saved` shows what the save answers.
+macro_rules! replace_and_patch {
+    ($service:ident, $input:ty, $show:path, $saved:path, $fix:expr,
+     $key:ident : $key_type:ty => $arg:expr) => {
+        pub async fn update(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            $crate::rest::Key($key): $crate::rest::Key<$key_type>,
+            body: Result<
+                ::axum::Json<::serde_json::Value>,
+                ::axum::extract::rejection::JsonRejection,
+            >,
+        ) -> Result<::axum::Json<::serde_json::Value>, $crate::rest::ApiError> {
+            // Only whether it exists matters here: a stored row that needs
+            // repair (its GET answers 409) is replaced like any other.
+            if let Err(missing @ ::app::ssr::service::ServiceError::NotFound(_)) =
+                $service::get(&state.core, $arg).await
+            {
+                return Err(missing.into());
+            }
+            let (version, mut input) = $crate::rest::body::replace::<$input>(body)?;
+            $fix(&mut input, &$key);
+            let saved = $service::update(&state.core, $arg, version, &input).await?;
+            Ok(::axum::Json($saved(&saved)))
+        }
+
+        pub async fn patch(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            $crate::rest::Key($key): $crate::rest::Key<$key_type>,
+            headers: ::axum::http::HeaderMap,
+            body: ::axum::body::Bytes,
+        ) -> Result<::axum::Json<::serde_json::Value>, $crate::rest::ApiError> {
+            let current = $show(&$service::get(&state.core, $arg).await?);
+            let (version, mut input) =
+                $crate::rest::body::patched::<$input>(current, &headers, &body)?;
+            $fix(&mut input, &$key);
+            let saved = $service::update(&state.core, $arg, version, &input).await?;
+            Ok(::axum::Json($saved(&saved)))
+        }
+    };
+    // Nothing in the path completes the body.
+    ($service:ident, $input:ty, $show:path, $saved:path, $key:ident : $key_type:ty => $arg:expr) => {
+        $crate::rest::replace_and_patch!(
+            $service, $input, $show, $saved, |_: &mut $input, _: &$key_type| {},
+            $key: $key_type => $arg
+        );
+    };
+}
+use replace_and_patch;
+
+/// The `create` (POST) handler of a resource: judge the body into
+/// `$input` ([`body::create`]), save through the service, answer 201 at
+/// the address `$at` gives the saved value, showing it with `$saved`.
+macro_rules! create {
+    ($service:ident, $input:ty, $saved:path, $at:expr) => {
+        pub async fn create(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            body: Result<
+                ::axum::Json<::serde_json::Value>,
+                ::axum::extract::rejection::JsonRejection,
+            >,
+        ) -> Result<::axum::response::Response, $crate::rest::ApiError> {
+            let input = $crate::rest::body::create::<$input>(body)?;
+            let saved = $service::create(&state.core, &input).await?;
+            Ok($crate::rest::created(&$at(&saved), $saved(&saved)))
+        }
+    };
+}
+use create;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = json!({ "error": { "field": self.field, "message": self.message } });
+        if let Some(version) = self.current_version {
+            body["error"]["current_version"] = json!(version);
+        }
         if let Some(errors) = self.errors.filter(|e| e.0.len() > 1) {
             body["errors"] = json!(errors.0);
         }

@@ -1,54 +1,56 @@
-//! `/api/v1/outcalls`: list, get, create, update, delete. Saving answers
-//! the outgoing call with the warnings its patterns raise (shadowed,
-//! catch-all, unreachable); they never block the save.
+//! `/api/v1/outcalls`: list, get, create, replace, patch, delete. Saving
+//! answers the outgoing call with the warnings its patterns raise
+//! (shadowed, catch-all, unreachable); they never block the save.
 
-use super::{created, reads_and_delete, versioned, ApiError, Key, Versioned};
-use app::model::outcall::{OutcallInput, OutcallSaved, OutcallView};
+use super::body::{self, Body};
+use super::{create, reads_and_delete, replace_and_patch};
+use app::model::outcall::{ExtenInput, OutcallInput, OutcallSaved, OutcallView};
 use app::ssr::service::outcalls;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
-use serde::Serialize;
+use serde_json::Value;
 
-reads_and_delete!(outcalls, OutcallView, id: i64 => id);
+impl Body for OutcallInput {
+    const ONE: &'static str = "an outgoing call";
+    const READ_ONLY: &'static [&'static str] = &["id", "warnings"];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[
+        (
+            "outcall",
+            "the fields at the top level (name, extens…), as GET shows them",
+        ),
+        ("trunk", "trunks (trunk ids, in the order they are tried)"),
+        ("patterns", "extens (one object per pattern)"),
+        ("exten", "extens (one object per pattern)"),
+        ("ring_seconds", "ringtime"),
+        ("ringseconds", "ringtime"),
+        ("stripnum", "strip, in each item of extens"),
+        ("externprefix", "prefix, in each item of extens"),
+        ("callerid", "caller_id, in each item of extens"),
+    ];
 
-/// The outgoing call as `GET` shows it, plus `warnings` (often empty).
-#[derive(Serialize)]
-pub struct Saved {
-    #[serde(flatten)]
-    view: OutcallView,
-    warnings: Vec<String>,
-}
-
-impl From<OutcallSaved> for Saved {
-    fn from(saved: OutcallSaved) -> Self {
-        Self {
-            view: saved.view,
-            warnings: saved.warnings,
-        }
+    fn items() -> Vec<(&'static str, Vec<String>)> {
+        vec![("extens", body::fields::<ExtenInput>())]
     }
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<OutcallInput>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(input) = body?;
-    let saved = outcalls::create(&state.core, &input).await?;
-    Ok(created(
-        &format!("outcalls/{}", saved.view.id),
-        Saved::from(saved),
-    ))
+fn show(view: &OutcallView) -> Value {
+    body::represent(
+        &view.outcall.to_input(),
+        view.version,
+        [("id", view.id.into())],
+    )
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    Key(id): Key<i64>,
-    body: Result<Json<Versioned<OutcallInput>>, JsonRejection>,
-) -> Result<Json<Saved>, ApiError> {
-    let (version, input) = versioned(body)?;
-    let saved = outcalls::update(&state.core, id, version, &input).await?;
-    Ok(Json(saved.into()))
+/// The outgoing call as `GET` shows it, plus `warnings` (often empty).
+fn show_saved(saved: &OutcallSaved) -> Value {
+    let mut shown = show(&saved.view);
+    shown["warnings"] = saved.warnings.clone().into();
+    shown
 }
+
+reads_and_delete!(outcalls, show, id: i64 => id);
+create!(
+    outcalls,
+    OutcallInput,
+    show_saved,
+    |s: &OutcallSaved| format!("outcalls/{}", s.view.id)
+);
+replace_and_patch!(outcalls, OutcallInput, show, show_saved, id: i64 => id);

@@ -1,55 +1,60 @@
-//! `/api/v1/users`: list, get, create, update, delete. The line password
-//! is never returned, except once: the answer to the save that generated
-//! it (a blank `line_password` on creation) carries `generated_password`.
+//! `/api/v1/users`: list, get, create, replace, patch, delete. A user is
+//! shown with the fields of its form. The line password is never
+//! returned, except once: the answer to the save that generated it (a
+//! blank `line_password` on creation) carries `generated_password`; a PUT
+//! or PATCH without `line_password` keeps the stored one.
 
-use super::{created, reads_and_delete, versioned, ApiError, Key, Versioned};
+use super::body::{self, Body};
+use super::{create, reads_and_delete, replace_and_patch};
 use app::model::user::{UserInput, UserSaved, UserView};
 use app::ssr::service::users;
-use app::ssr::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::response::Response;
-use axum::Json;
-use serde::Serialize;
+use serde_json::Value;
 
-reads_and_delete!(users, UserView, id: i64 => id);
+impl Body for UserInput {
+    const ONE: &'static str = "a user";
+    const OPTIONAL: &'static [&'static str] =
+        &["firstname", "lastname", "line_username", "caller_id_number"];
+    const WRITE_ONLY: &'static [&'static str] = &["line_password"];
+    const READ_ONLY: &'static [&'static str] = &["id", "generated_password"];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[
+        (
+            "user",
+            "the fields at the top level (firstname, exten…), as GET shows them",
+        ),
+        ("name", "firstname and lastname"),
+        ("password", "line_password (write-only)"),
+        ("secret", "line_password (write-only)"),
+        ("username", "line_username"),
+        ("extension", "exten"),
+        ("number", "exten"),
+        ("callerid", "caller_id_mode and caller_id_number"),
+        ("caller_id", "caller_id_mode and caller_id_number"),
+        ("outgoing_caller_id", "caller_id_mode and caller_id_number"),
+        ("ring_seconds", "ringtime"),
+        ("ringseconds", "ringtime"),
+    ];
+}
+
+fn show(view: &UserView) -> Value {
+    body::represent(
+        &view.user.to_input(),
+        view.version,
+        [("id", view.id.into())],
+    )
+}
 
 /// The user as `GET` shows it, plus the generated password when there is one.
-#[derive(Serialize)]
-pub struct Saved {
-    #[serde(flatten)]
-    view: UserView,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    generated_password: Option<String>,
-}
-
-impl From<UserSaved> for Saved {
-    fn from(saved: UserSaved) -> Self {
-        Self {
-            view: saved.view,
-            generated_password: saved.generated_password,
-        }
+fn show_saved(saved: &UserSaved) -> Value {
+    let mut shown = show(&saved.view);
+    if let Some(password) = &saved.generated_password {
+        shown["generated_password"] = password.clone().into();
     }
+    shown
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    body: Result<Json<UserInput>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(input) = body?;
-    let saved = users::create(&state.core, &input).await?;
-    Ok(created(
-        &format!("users/{}", saved.view.id),
-        Saved::from(saved),
-    ))
-}
-
-pub async fn update(
-    State(state): State<AppState>,
-    Key(id): Key<i64>,
-    body: Result<Json<Versioned<UserInput>>, JsonRejection>,
-) -> Result<Json<Saved>, ApiError> {
-    let (version, input) = versioned(body)?;
-    let saved = users::update(&state.core, id, version, &input).await?;
-    Ok(Json(saved.into()))
-}
+reads_and_delete!(users, show, id: i64 => id);
+create!(users, UserInput, show_saved, |s: &UserSaved| format!(
+    "users/{}",
+    s.view.id
+));
+replace_and_patch!(users, UserInput, show, show_saved, id: i64 => id);

@@ -4,6 +4,8 @@
 pub mod console;
 pub mod lab;
 pub mod net;
+pub mod office;
+pub mod openapi;
 pub mod pbx;
 pub mod registrar;
 pub mod rest;

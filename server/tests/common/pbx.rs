@@ -155,6 +155,13 @@ impl Pbx {
     /// Waits for every SIPp, fails the test naming those that failed
     /// (with every wire), then ends the PBX.
     pub async fn expect_all_ok(self, what: &str, sipps: &mut [&mut Sipp]) {
+        self.expect_all_finished(what, sipps).await;
+        self.end(sipps).await;
+    }
+
+    /// Waits for every SIPp and fails the test naming those that failed
+    /// (with every wire); the PBX keeps running, to be asked what it did.
+    pub async fn expect_all_finished(&self, what: &str, sipps: &mut [&mut Sipp]) {
         let mut failed = Vec::new();
         for s in sipps.iter_mut() {
             if !s.finish().await {
@@ -167,7 +174,15 @@ impl Pbx {
             "{what}: {failed:?} failed (dir {:?})\n{wire}",
             self.dir
         );
-        self.end(sipps).await;
+    }
+
+    /// `GET path` on the REST API with the CLI's token; (status, JSON).
+    pub async fn rest(&self, path: &str) -> (u16, serde_json::Value) {
+        let token = std::fs::read_to_string(trunkline::control::token_path(&self.dir.join("t.db")))
+            .expect("cli token written by serve");
+        let (status, body) =
+            super::rest::http(self.http_port, "GET", path, Some(token.trim()), "").await;
+        (status, serde_json::from_str(&body).unwrap_or_default())
     }
 
     /// Stops every SIPp and the server; removes the directory when the

@@ -36,12 +36,25 @@ pub fn router(core: Core) -> Router {
     trunkline::http::router(AppState::new(options, core, EngineLink::detached()))
 }
 
-/// One HTTP/1.1 request, `Connection: close`; returns (status, body).
+/// One HTTP/1.1 request with a JSON body, `Connection: close`; returns
+/// (status, body).
 pub async fn http(
     port: u16,
     method: &str,
     path: &str,
     token: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    http_typed(port, method, path, token, "application/json", body).await
+}
+
+/// As [`http`], with the body's `Content-Type`.
+pub async fn http_typed(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: &str,
     body: &str,
 ) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port))
@@ -52,7 +65,7 @@ pub async fn http(
         .unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.expect("write");
@@ -64,6 +77,7 @@ pub async fn http(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    super::openapi::check(method, path, status, body);
     (status, body.to_owned())
 }
 
@@ -107,9 +121,34 @@ impl Server {
         body: Option<Value>,
         auth: bool,
     ) -> (u16, Value, String) {
+        self.call_typed(method, path, "application/json", body, auth)
+            .await
+    }
+
+    /// `PATCH path` with `patch` as a JSON Merge Patch (RFC 7396).
+    pub async fn patch(&self, path: &str, patch: Value) -> (u16, Value, String) {
+        self.call_typed(
+            "PATCH",
+            path,
+            "application/merge-patch+json",
+            Some(patch),
+            true,
+        )
+        .await
+    }
+
+    /// As [`Server::call`], with the body's `Content-Type`.
+    pub async fn call_typed(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Option<Value>,
+        auth: bool,
+    ) -> (u16, Value, String) {
         let token = auth.then_some(self.token.as_str());
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let (status, text) = http(self.port, method, path, token, &body).await;
+        let (status, text) = http_typed(self.port, method, path, token, content_type, &body).await;
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         (status, json, text)
     }

@@ -236,6 +236,10 @@ pub struct ContextInput {
     pub kind: String,
     pub user_ranges: Vec<RangeInput>,
     pub did_ranges: Vec<RangeInput>,
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub did_length: String,
     /// "10, 11": lengths of numbers dialed out (outgoing-call contexts).
     pub number_lengths: String,

@@ -85,7 +85,10 @@ impl Outcall {
 #[serde(default)]
 pub struct ExtenInput {
     pub pattern: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub strip: String,
     pub prefix: String,
     pub caller_id: String,
@@ -109,7 +112,10 @@ pub struct OutcallInput {
     pub name: String,
     pub context: String,
     pub trunks: Vec<i64>,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub ringtime: String,
     pub internal: bool,
     pub extens: Vec<ExtenInput>,

@@ -34,11 +34,17 @@ pub struct TrunkInput {
     /// `dynamic` or `static`.
     pub host_type: String,
     pub host: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub port: String,
     pub context: String,
     pub nat: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub call_limit: String,
     pub language: String,
     pub register: bool,
@@ -47,9 +53,15 @@ pub struct TrunkInput {
     /// Blank keeps the stored one, or uses the General password.
     pub reg_secret: String,
     pub reg_server: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub reg_port: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub reg_expiry: String,
     pub reg_callback: String,
     pub outbound_proxy: String,
@@ -58,9 +70,15 @@ pub struct TrunkInput {
     pub codecs: Vec<String>,
     pub dtmf_mode: String,
     /// `no`, `yes` (2000 ms) or a threshold in ms (500-4000).
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub monitoring: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub qualify_freq: String,
     pub disabled: bool,
 }
@@ -86,7 +104,8 @@ impl Default for TrunkInput {
             reg_username: String::new(),
             reg_secret: String::new(),
             reg_server: String::new(),
-            reg_port: "5060".into(),
+            // Blank: the General tab's port.
+            reg_port: String::new(),
             reg_expiry: DEFAULT_EXPIRY.to_string(),
             reg_callback: String::new(),
             outbound_proxy: String::new(),

@@ -5,7 +5,7 @@ use super::{
     Codec, ConnectionType, DtmfMode, Nat, Transport, Trunk, TrunkInput, TrunkSecrets,
     DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
 };
-use crate::model::net::{parse_host, parse_host_port, parse_in_range, parse_port};
+use crate::model::net::{parse_host, parse_host_port, parse_in_range, parse_port, split_port};
 use crate::model::text::{free_text, name, password, sip_user, NameChars, NameRule};
 use crate::model::FieldErrors;
 
@@ -59,18 +59,7 @@ impl TrunkInput {
             "connection_type",
             ConnectionType::parse(&self.connection_type),
         );
-        let host = match self.host_type.trim() {
-            "dynamic" => Some(None),
-            "static" => e.take("host", parse_host("Host", &self.host).map(Some)),
-            other => {
-                e.push(
-                    "host_type",
-                    format!("IP addressing type must be dynamic or static; \u{201c}{other}\u{201d} is not."),
-                );
-                None
-            }
-        };
-        let port = e.take("port", parse_port("Port", &self.port, 5060));
+        let (host, port) = self.host_and_port(&mut e);
         let context = e.take("context", self.check_context(ctx));
         let nat = e.take("nat", Nat::parse(&self.nat));
         let call_limit = e.take(
@@ -102,7 +91,9 @@ impl TrunkInput {
         };
         let reg_port = e.take(
             "reg_port",
-            parse_port("Register port", &self.reg_port, 5060),
+            // Blank: the General tab's port, where the provider usually
+            // also takes registrations.
+            parse_port("Register port", &self.reg_port, port.unwrap_or(5060)),
         );
         let reg_expiry = e.take(
             "reg_expiry",
@@ -231,6 +222,57 @@ impl TrunkInput {
             disabled: self.disabled,
         };
         Ok((trunk, TrunkSecrets { secret, reg_secret }))
+    }
+
+    /// IP addressing type, Host and Port together. A blank type follows
+    /// Host (static when one is given), as a REST client that sends only a
+    /// host means. A Host typed as `host:port`, the way providers' sheets
+    /// write it, is split when Port is blank or says the same port, and
+    /// refused pointing at Port when they disagree: the trunk must not call
+    /// a port the administrator did not choose.
+    fn host_and_port(&self, e: &mut FieldErrors) -> (Option<Option<String>>, Option<u16>) {
+        let port = e.take("port", parse_port("Port", &self.port, 5060));
+        let raw = self.host.trim();
+        let host_type = match self.host_type.trim() {
+            "" if raw.is_empty() => "dynamic",
+            "" => "static",
+            other => other,
+        };
+        match host_type {
+            "dynamic" => (Some(None), port),
+            "static" => {
+                let (name, in_host) = split_port(raw);
+                let host = e.take("host", parse_host("Host", name).map(Some));
+                let Some(in_host) = in_host else {
+                    return (host, port);
+                };
+                let Some(in_host) = e.take("host", parse_port("The port in Host", in_host, 5060))
+                else {
+                    return (None, port);
+                };
+                match port {
+                    _ if self.port.trim().is_empty() => (host, Some(in_host)),
+                    Some(typed) if typed != in_host => {
+                        e.push(
+                            "host",
+                            format!(
+                                "Host \u{201c}{raw}\u{201d} carries port {in_host} while Port says {typed}: \
+                                 write the host alone here and the port in the Port field."
+                            ),
+                        );
+                        (None, port)
+                    }
+                    _ => (host, port),
+                }
+            }
+            other => {
+                e.push(
+                    "host_type",
+                    format!("IP addressing type must be dynamic or static; \u{201c}{other}\u{201d} is not."),
+                );
+                (None, port)
+            }
+        }
     }
 
     fn check_context(&self, ctx: &ValidationContext) -> Result<String, String> {

@@ -102,7 +102,10 @@ pub struct UserInput {
     /// `default`, `anonymous` or `custom`.
     pub caller_id_mode: String,
     pub caller_id_number: String,
-    #[serde(deserialize_with = "crate::model::text::lenient_string")]
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
     pub ringtime: String,
 }
 

@@ -9,6 +9,7 @@ mod ranges;
 use crate::api::contexts::{context_form, ContextFormData, SaveContext};
 use crate::components::field::Field;
 use crate::components::form::{lens, loaded, FormState};
+use crate::components::repair::RepairNotice;
 use crate::model::context::{ContextInput, ContextKind, ContextRules};
 use includes::IncludeList;
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ pub fn ContextEdit() -> impl IntoView {
 
 #[component]
 fn ContextForm(data: ContextFormData) -> impl IntoView {
+    let repair = data.repair.clone();
     let rules = ContextRules {
         existing: data.contexts.clone(),
         editing: data.editing.clone(),
@@ -88,6 +90,7 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
+        <RepairNotice repair=repair/>
         <form class="panel single" novalidate on:submit=on_submit>
             <Field name="name" label="Name" error=form.error("name")
                 help="Letters, digits, - and _; it cannot change once created.">

@@ -8,6 +8,7 @@ mod general;
 
 use crate::api::outcalls::{outcall_form, OutcallFormData, SaveOutcall};
 use crate::components::form::{id_param, loaded, FormState};
+use crate::components::repair::RepairNotice;
 use crate::components::tabs::TabBar;
 use crate::model::outcall::{warnings, OutcallInput, OutcallRules};
 use crate::model::FieldErrors;
@@ -37,6 +38,7 @@ pub fn OutcallEdit() -> impl IntoView {
 
 #[component]
 fn OutcallForm(data: OutcallFormData) -> impl IntoView {
+    let repair = data.repair.clone();
     let rules = StoredValue::new(OutcallRules {
         contexts: data.contexts.clone(),
         trunks: data.trunks.clone(),
@@ -122,6 +124,7 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
+        <RepairNotice repair=repair/>
         {move || saved.get().map(|list| view! {
             <div class="notice" id="saved" role="status">
                 <p>"Saved."</p>

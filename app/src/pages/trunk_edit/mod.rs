@@ -8,6 +8,7 @@ mod signalling;
 
 use crate::api::trunks::{trunk_form, SaveTrunk, TrunkFormData};
 use crate::components::form::{id_param, loaded, FormState};
+use crate::components::repair::RepairNotice;
 use crate::components::tabs::TabBar;
 use crate::model::trunk::{TrunkInput, ValidationContext};
 use crate::model::FieldErrors;
@@ -43,6 +44,7 @@ pub fn TrunkEdit() -> impl IntoView {
 
 #[component]
 fn TrunkForm(data: TrunkFormData) -> impl IntoView {
+    let repair = data.repair.clone();
     let rules = ValidationContext {
         incall_contexts: data
             .incall_contexts
@@ -107,6 +109,7 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
+        <RepairNotice repair=repair/>
         <form class="tabbed" novalidate on:submit=on_submit>
             <TabBar tabs=TABS active badges/>
             <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone() has_secret=data.has_secret/></section>

@@ -57,7 +57,8 @@ pub fn RegisterTab(form: FormState<TrunkInput>, has_reg_secret: bool) -> impl In
         <Field name="reg_server" label="Remote server" error=form.error("reg_server")>
             {form.text("reg_server", lens!(reg_server), "text", "voip.provider.example.com")}
         </Field>
-        <Field name="reg_port" label="Port" error=form.error("reg_port")>
+        <Field name="reg_port" label="Port" error=form.error("reg_port")
+            help="Blank: the General tab's Port.">
             {form.number("reg_port", lens!(reg_port))}
         </Field>
         <Field name="reg_expiry" label="Expiry" error=form.error("reg_expiry")

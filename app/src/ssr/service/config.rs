@@ -1,61 +1,93 @@
-//! Building and publishing the `PbxConfig` snapshot.
+//! Building and publishing the `PbxConfig` snapshot. A stored row the model
+//! no longer reads is left out of the snapshot and put on the repair list
+//! instead: one bad row must never stop publication or start-up.
 
+use super::repair::split;
 use super::ServiceError;
 use crate::model::config::{Secret, TrunkConfig, UserConfig};
+use crate::model::repair::{Repair, RepairKind};
 use crate::model::{Entry, PbxConfig};
 use crate::ssr::state::Core;
 use crate::ssr::store;
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
+/// The configuration as read, and the rows that could not be.
+pub struct Loaded {
+    pub config: PbxConfig,
+    pub repairs: Vec<Repair>,
+}
+
 /// Reads the whole configuration from the database.
 ///
 /// # Errors
-/// When the database cannot be read or a stored row no longer parses.
-pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, ServiceError> {
-    let contexts = store::contexts::list(pool).await?;
-    let mut trunks = Vec::new();
-    for row in store::trunks::list(pool).await? {
-        trunks.push(TrunkConfig {
+/// When the database cannot be read (an unreadable row is not an error).
+pub async fn load(pool: &SqlitePool, generation: u64) -> Result<Loaded, ServiceError> {
+    let (contexts, mut repairs) = store::contexts::list_readable(pool).await?;
+    let (trunks, bad) = split(&store::trunks::list(pool).await?, |row, trunk| {
+        TrunkConfig {
             id: row.id,
             version: row.version,
-            trunk: row.trunk()?,
-            secret: Secret::new(row.secret),
-            reg_secret: Secret::new(row.reg_secret),
+            trunk,
+            secret: Secret::new(row.secret.clone()),
+            reg_secret: Secret::new(row.reg_secret.clone()),
+        }
+    });
+    repairs.extend(bad);
+    let (users, bad) = split(&store::users::list(pool).await?, |row, user| UserConfig {
+        id: row.id,
+        version: row.version,
+        user,
+        secret: Secret::new(row.line_secret.clone()),
+    });
+    repairs.extend(bad);
+    let (outcalls, bad) = split(&store::outcalls::list(pool).await?, |row, value| Entry {
+        id: row.id,
+        value,
+    });
+    repairs.extend(bad);
+    let (incalls, bad) = split(&store::incalls::list(pool).await?, |row, value| Entry {
+        id: row.id,
+        value,
+    });
+    repairs.extend(bad);
+    let nat = store::nat::get(pool).await?;
+    if let Err(error) = nat.settings.bind() {
+        repairs.push(Repair {
+            kind: RepairKind::Nat,
+            key: String::new(),
+            version: nat.version,
+            name: String::new(),
+            problem: error.to_string(),
+            stored: nat.settings.bind_address.clone(),
         });
     }
-    let mut users = Vec::new();
-    for row in store::users::list(pool).await? {
-        users.push(UserConfig {
-            id: row.id,
-            version: row.version,
-            user: row.user()?,
-            secret: Secret::new(row.line_secret),
+    let (security, refused) = store::security::get_checked(pool).await?;
+    if let Some((stored, problem)) = refused {
+        repairs.push(Repair {
+            kind: RepairKind::Security,
+            key: String::new(),
+            version: security.version,
+            name: String::new(),
+            problem,
+            stored: format!(
+                "max retry {}, find time {}, ban time {}",
+                stored.max_retry, stored.find_time, stored.ban_time
+            ),
         });
     }
-    let mut outcalls = Vec::new();
-    for row in store::outcalls::list(pool).await? {
-        outcalls.push(Entry {
-            id: row.id,
-            value: row.outcall()?,
-        });
-    }
-    let mut incalls = Vec::new();
-    for row in store::incalls::list(pool).await? {
-        incalls.push(Entry {
-            id: row.id,
-            value: row.incall()?,
-        });
-    }
-    Ok(PbxConfig {
-        generation,
-        contexts,
-        trunks,
-        users,
-        outcalls,
-        incalls,
-        security: store::security::get(pool).await?.settings,
-        nat: store::nat::get(pool).await?.settings,
+    Ok(Loaded {
+        config: PbxConfig {
+            generation,
+            contexts: contexts.into_iter().map(|v| v.context).collect(),
+            trunks,
+            users,
+            outcalls,
+            incalls,
+            security: security.settings,
+            nat: nat.settings,
+        },
+        repairs,
     })
 }
 
@@ -67,7 +99,20 @@ pub async fn load(pool: &SqlitePool, generation: u64) -> Result<PbxConfig, Servi
 pub async fn publish(core: &Core) -> Result<(), ServiceError> {
     let _guard = core.publish_lock.lock().await;
     let generation = core.config.borrow().generation + 1;
-    let snapshot = load(&core.pool, generation).await?;
-    core.config.send_replace(Arc::new(snapshot));
+    let loaded = load(&core.pool, generation).await?;
+    core.config.send_replace(Arc::new(loaded.config));
+    core.set_repairs(loaded.repairs);
     Ok(())
+}
+
+/// The stored rows that need repair, as of the last publication.
+pub fn repairs(core: &Core) -> Vec<Repair> {
+    core.repairs()
+}
+
+/// The repairs of one kind: what a list screen marks.
+pub fn repairs_of(core: &Core, kind: RepairKind) -> Vec<Repair> {
+    let mut all = core.repairs();
+    all.retain(|r| r.kind == kind);
+    all
 }

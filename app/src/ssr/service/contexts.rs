@@ -1,8 +1,10 @@
 //! Context changes. A context's name and type are fixed once created;
 //! a context something refers to cannot be deleted.
 
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use super::repair::of_json;
+use super::{config, in_use, stale, ServiceError};
 use crate::model::context::{ContextInput, ContextRules, ContextView};
+use crate::model::repair::RepairKind;
 use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store;
@@ -27,9 +29,18 @@ pub async fn list(core: &Core) -> Result<Vec<ContextView>, ServiceError> {
 /// `NotFound` when there is no such context.
 pub async fn get(core: &Core, name: &str) -> Result<ContextView, ServiceError> {
     let mut conn = core.pool.acquire().await?;
-    store::contexts::get(&mut conn, name)
-        .await?
-        .ok_or_else(|| not_found(name))
+    match store::contexts::get(&mut conn, name).await {
+        Err(store::contexts::ReadError::Json(error)) => {
+            let repair = of_json(
+                RepairKind::Context,
+                (name.to_owned(), 0),
+                "",
+                &error.to_string(),
+            );
+            Err(ServiceError::Conflict(repair.sentence()))
+        }
+        read => read?.ok_or_else(|| not_found(name)),
+    }
 }
 
 async fn rules(core: &Core, editing: Option<&str>) -> Result<ContextRules, ServiceError> {
@@ -68,16 +79,24 @@ pub async fn update(
     version: i64,
     input: &ContextInput,
 ) -> Result<ContextView, ServiceError> {
-    let current = get(core, name).await?;
-    if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+    // The version alone: a context that needs repair is updated like any other.
+    let current = {
+        let mut conn = core.pool.acquire().await?;
+        store::version_of(&mut conn, "contexts", "name", name)
+            .await?
+            .ok_or_else(|| not_found(name))?
+    };
+    if current != version {
+        return Err(ServiceError::Stale {
+            current: Some(current),
+        });
     }
     let context = input
         .validate(&rules(core, Some(name)).await?)
         .map_err(ServiceError::Invalid)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::contexts::update(&mut tx, &context, version).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "contexts", "name", name).await);
     }
     let view = store::contexts::get(&mut tx, name)
         .await?

@@ -1,18 +1,23 @@
 //! Incoming-call changes.
 
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::repair::{self, readable, readable_or_repair, Opened};
+use super::{config, stale, ServiceError};
 use crate::model::incall::{Incall, IncallInput, IncallRules, IncallView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, incalls::SqlIncall};
 use crate::ssr::unix_now;
 
-fn view(row: &SqlIncall) -> Result<IncallView, ServiceError> {
-    Ok(IncallView {
+fn view_of(row: &SqlIncall, incall: Incall) -> IncallView {
+    IncallView {
         id: row.id,
         version: row.version,
-        incall: row.incall()?,
-    })
+        incall,
+    }
+}
+
+fn view(row: &SqlIncall) -> Result<IncallView, ServiceError> {
+    Ok(view_of(row, row.incall()?))
 }
 
 fn not_found(id: i64) -> ServiceError {
@@ -21,28 +26,37 @@ fn not_found(id: i64) -> ServiceError {
     ))
 }
 
-/// Every incoming call, by context and DID.
+/// Every incoming call, by context and DID. (those that do not read
+/// are on the repair list).
 ///
 /// # Errors
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<IncallView>, ServiceError> {
-    store::incalls::list(&core.pool)
+    Ok(readable(&store::incalls::list(&core.pool).await?, view_of))
+}
+
+async fn row(core: &Core, id: i64) -> Result<SqlIncall, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    store::incalls::get(&mut conn, id)
         .await?
-        .iter()
-        .map(view)
-        .collect()
+        .ok_or_else(|| not_found(id))
+}
+
+/// One incoming call, or what its form needs to repair it when it does not read.
+///
+/// # Errors
+/// `NotFound` when there is no such incoming call.
+pub async fn open(core: &Core, id: i64) -> Result<Opened<IncallView, IncallInput>, ServiceError> {
+    Ok(repair::open(&row(core, id).await?, view_of))
 }
 
 /// One incoming call.
 ///
 /// # Errors
-/// `NotFound` when there is no such incoming call.
+/// `NotFound` when there is no such incoming call; `Conflict` saying
+/// what to repair when it does not read.
 pub async fn get(core: &Core, id: i64) -> Result<IncallView, ServiceError> {
-    let mut conn = core.pool.acquire().await?;
-    let row = store::incalls::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    view(&row)
+    readable_or_repair(open(core, id).await?)
 }
 
 async fn validate(
@@ -50,10 +64,9 @@ async fn validate(
     input: &IncallInput,
     editing: Option<i64>,
 ) -> Result<Incall, ServiceError> {
-    let mut users = Vec::new();
-    for row in store::users::list(&core.pool).await? {
-        users.push((row.id, row.user()?.display()));
-    }
+    let users = readable(&store::users::list(&core.pool).await?, |row, user| {
+        (row.id, user.display())
+    });
     let others = list(core)
         .await?
         .into_iter()
@@ -96,15 +109,17 @@ pub async fn update(
     version: i64,
     input: &IncallInput,
 ) -> Result<IncallView, ServiceError> {
-    let current = get(core, id).await?;
+    let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let incall = validate(core, input, Some(id)).await?;
     let settings = serde_json::to_string(&incall)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::incalls::update(&mut tx, id, version, &incall, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "incalls", "id", &id.to_string()).await);
     }
     let row = store::incalls::get(&mut tx, id)
         .await?

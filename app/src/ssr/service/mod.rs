@@ -10,6 +10,7 @@ pub mod incalls;
 pub mod lines;
 pub mod nat;
 pub mod outcalls;
+pub mod repair;
 pub mod routing;
 pub mod security;
 pub mod status;
@@ -29,6 +30,11 @@ pub enum ServiceError {
     Invalid(FieldErrors),
     #[error("{0}")]
     Conflict(String),
+    /// An update named a version that is no longer the stored one:
+    /// someone saved in between. `current` is the stored version, so a
+    /// client can read again and decide (`None` when the row is gone).
+    #[error("{}", CHANGED_ELSEWHERE)]
+    Stale { current: Option<i64> },
     #[error("{0}")]
     NotFound(String),
     #[error("internal error: {0}")]
@@ -73,6 +79,21 @@ impl ServiceError {
 /// The sentence shown when an edit started from an older version.
 pub const CHANGED_ELSEWHERE: &str =
     "This was changed by someone else since you opened it. Reload to see their version; your input is kept below.";
+
+/// The refusal of an update whose `UPDATE … WHERE version = ?` matched
+/// nothing, with the version now stored (read in the same transaction, so
+/// it is the one that won).
+pub async fn stale(
+    conn: &mut sqlx::SqliteConnection,
+    table: &'static str,
+    key_column: &'static str,
+    key: &str,
+) -> ServiceError {
+    match crate::ssr::store::version_of(conn, table, key_column, key).await {
+        Ok(current) => ServiceError::Stale { current },
+        Err(error) => error.into(),
+    }
+}
 
 /// Who still refers to something being deleted, as one sentence:
 /// "Context “sales” is used by user 2001 and trunk acme; change them first."

@@ -1,7 +1,7 @@
 //! SIP behind NAT: the External address and Local networks, a configuration change
 //! published to the engine like any other (the engine rewrites its addresses from it).
 
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, stale, ServiceError};
 use crate::model::nat::{SipNatInput, SipNatView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
@@ -30,7 +30,7 @@ pub async fn update(
     let settings = input.validate().map_err(ServiceError::Invalid)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::nat::update(&mut tx, version, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "sip_nat", "id", "1").await);
     }
     tx.commit().await?;
     tracing::info!(
@@ -63,7 +63,10 @@ mod tests {
         assert_eq!(saved.settings.bind_address, "192.168.77.2:5060");
         assert_eq!(core.config.borrow().nat, saved.settings);
         let stale = update(&core, before.version, &input).await;
-        assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
+        assert!(
+            matches!(stale, Err(ServiceError::Stale { current: Some(v) }) if v == saved.version),
+            "{stale:?}"
+        );
         let bad = SipNatInput {
             external_address: String::new(),
             local_networks: "192.168.1/24".into(),

@@ -1,19 +1,24 @@
 //! Outgoing-call changes. Saving returns the pattern warnings (shadowed,
 //! `.` for `!`, catch-all, unreachable); they never block the save.
 
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::repair::{self, readable, readable_or_repair, Opened};
+use super::{config, stale, ServiceError};
 use crate::model::outcall::{self, Outcall, OutcallInput, OutcallRules, OutcallSaved, OutcallView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, outcalls::SqlOutcall};
 use crate::ssr::unix_now;
 
-fn view(row: &SqlOutcall) -> Result<OutcallView, ServiceError> {
-    Ok(OutcallView {
+fn view_of(row: &SqlOutcall, outcall: Outcall) -> OutcallView {
+    OutcallView {
         id: row.id,
         version: row.version,
-        outcall: row.outcall()?,
-    })
+        outcall,
+    }
+}
+
+fn view(row: &SqlOutcall) -> Result<OutcallView, ServiceError> {
+    Ok(view_of(row, row.outcall()?))
 }
 
 fn not_found(id: i64) -> ServiceError {
@@ -22,28 +27,49 @@ fn not_found(id: i64) -> ServiceError {
     ))
 }
 
-/// Every outgoing call, by context and name.
+/// Every outgoing call, by context and name. (those that do not read
+/// are on the repair list).
 ///
 /// # Errors
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<OutcallView>, ServiceError> {
-    store::outcalls::list(&core.pool)
+    Ok(readable(&store::outcalls::list(&core.pool).await?, view_of))
+}
+
+async fn row(core: &Core, id: i64) -> Result<SqlOutcall, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    store::outcalls::get(&mut conn, id)
         .await?
-        .iter()
-        .map(view)
-        .collect()
+        .ok_or_else(|| not_found(id))
+}
+
+/// One outgoing call, or what its form needs to repair it when it does not read.
+///
+/// # Errors
+/// `NotFound` when there is no such outgoing call.
+pub async fn open(core: &Core, id: i64) -> Result<Opened<OutcallView, OutcallInput>, ServiceError> {
+    let row = row(core, id).await?;
+    let mut opened: Opened<_, OutcallInput> = repair::open(&row, view_of);
+    if let Opened::Repair { input, .. } = &mut opened {
+        // The trunks live in their own table and still read; the form
+        // shows patterns without the `_` the store adds.
+        input.trunks = row.trunk_ids();
+        for exten in &mut input.extens {
+            if let Some(typed) = exten.pattern.strip_prefix('_') {
+                exten.pattern = typed.to_owned();
+            }
+        }
+    }
+    Ok(opened)
 }
 
 /// One outgoing call.
 ///
 /// # Errors
-/// `NotFound` when there is no such outgoing call.
+/// `NotFound` when there is no such outgoing call; `Conflict` saying
+/// what to repair when it does not read.
 pub async fn get(core: &Core, id: i64) -> Result<OutcallView, ServiceError> {
-    let mut conn = core.pool.acquire().await?;
-    let row = store::outcalls::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    view(&row)
+    readable_or_repair(open(core, id).await?)
 }
 
 /// What the rules need: contexts, trunks, and the other outgoing calls.
@@ -51,10 +77,9 @@ pub async fn get(core: &Core, id: i64) -> Result<OutcallView, ServiceError> {
 /// # Errors
 /// When the database cannot be read.
 pub async fn rules(core: &Core, editing: Option<i64>) -> Result<OutcallRules, ServiceError> {
-    let mut trunks = Vec::new();
-    for row in store::trunks::list(&core.pool).await? {
-        trunks.push((row.id, row.trunk()?.name));
-    }
+    let trunks = readable(&store::trunks::list(&core.pool).await?, |row, trunk| {
+        (row.id, trunk.name)
+    });
     let others = list(core)
         .await?
         .into_iter()
@@ -110,15 +135,17 @@ pub async fn update(
     version: i64,
     input: &OutcallInput,
 ) -> Result<OutcallSaved, ServiceError> {
-    let current = get(core, id).await?;
+    let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let (outcall, warnings) = validate(core, input, Some(id)).await?;
     let settings = store::outcalls::settings(&outcall)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::outcalls::update(&mut tx, id, version, &outcall, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "outcalls", "id", &id.to_string()).await);
     }
     let row = store::outcalls::get(&mut tx, id)
         .await?

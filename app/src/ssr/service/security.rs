@@ -2,7 +2,7 @@
 //! published to the engine like any other) and lifting a block (a command
 //! to the running engine, like hanging up a call).
 
-use super::{config, ServiceError, CHANGED_ELSEWHERE};
+use super::{config, stale, ServiceError};
 use crate::model::security::{parse_address, SipSecurityInput, SipSecurityView, WatchedAddress};
 use crate::model::FieldErrors;
 use crate::ssr::db;
@@ -32,7 +32,7 @@ pub async fn update(
     let settings = input.validate().map_err(ServiceError::Invalid)?;
     let mut tx = db::write(&core.pool).await?;
     if !store::security::update(&mut tx, version, &settings, unix_now()).await? {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "sip_security", "id", "1").await);
     }
     tx.commit().await?;
     tracing::info!(
@@ -107,7 +107,7 @@ mod tests {
         // Saving over the old version is refused, the newer one kept.
         assert!(matches!(
             update(&core, stored.version, &SipSecurityInput::default()).await,
-            Err(ServiceError::Conflict(_))
+            Err(ServiceError::Stale { current: Some(_) })
         ));
         assert_eq!(get(&core).await.expect("settings").settings.max_retry, 5);
     }

@@ -1,21 +1,27 @@
 //! Trunk changes: create, update, delete, and the reads the screens need.
 
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
-use crate::model::trunk::{TrunkInput, TrunkView, ValidationContext};
+use super::repair::{self, readable, readable_or_repair, Opened};
+use super::{config, in_use, stale, ServiceError};
+use crate::model::repair::RepairKind;
+use crate::model::trunk::{Trunk, TrunkInput, TrunkView, ValidationContext};
 use crate::model::{ContextKind, FieldErrors};
 use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, trunks::SqlTrunk};
 use crate::ssr::unix_now;
 
-fn view(row: &SqlTrunk) -> Result<TrunkView, ServiceError> {
-    Ok(TrunkView {
+fn view_of(row: &SqlTrunk, trunk: Trunk) -> TrunkView {
+    TrunkView {
         id: row.id,
         version: row.version,
-        trunk: row.trunk()?,
+        trunk,
         has_secret: !row.secret.is_empty(),
         has_reg_secret: !row.reg_secret.is_empty(),
-    })
+    }
+}
+
+fn view(row: &SqlTrunk) -> Result<TrunkView, ServiceError> {
+    Ok(view_of(row, row.trunk()?))
 }
 
 fn not_found(id: i64) -> ServiceError {
@@ -24,28 +30,53 @@ fn not_found(id: i64) -> ServiceError {
     ))
 }
 
-/// Every trunk, by name.
+/// Every trunk that reads, by name (the others are on the repair list).
 ///
 /// # Errors
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<TrunkView>, ServiceError> {
-    store::trunks::list(&core.pool)
+    Ok(readable(&store::trunks::list(&core.pool).await?, view_of))
+}
+
+async fn row(core: &Core, id: i64) -> Result<SqlTrunk, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    store::trunks::get(&mut conn, id)
         .await?
-        .iter()
-        .map(view)
-        .collect()
+        .ok_or_else(|| not_found(id))
+}
+
+/// One trunk, or what its form needs to repair it when it does not read.
+///
+/// # Errors
+/// `NotFound` when there is no such trunk.
+pub async fn open(core: &Core, id: i64) -> Result<Opened<TrunkView, TrunkInput>, ServiceError> {
+    let mut opened: Opened<_, TrunkInput> = repair::open(&row(core, id).await?, view_of);
+    if let Opened::Repair { input, .. } = &mut opened {
+        // A stored host is a static one; the form would otherwise drop it.
+        if !input.host.is_empty() {
+            "static".clone_into(&mut input.host_type);
+        }
+    }
+    Ok(opened)
+}
+
+/// Whether trunk `id` has a stored password and register password, read
+/// from the row itself (it may not read as a trunk).
+///
+/// # Errors
+/// `NotFound` when there is no such trunk.
+pub async fn stored_secrets(core: &Core, id: i64) -> Result<(bool, bool), ServiceError> {
+    let row = row(core, id).await?;
+    Ok((!row.secret.is_empty(), !row.reg_secret.is_empty()))
 }
 
 /// One trunk.
 ///
 /// # Errors
-/// `NotFound` when there is no such trunk.
+/// `NotFound` when there is no such trunk; `Conflict` saying what to
+/// repair when it does not read.
 pub async fn get(core: &Core, id: i64) -> Result<TrunkView, ServiceError> {
-    let mut conn = core.pool.acquire().await?;
-    let row = store::trunks::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    view(&row)
+    readable_or_repair(open(core, id).await?)
 }
 
 /// What the rules need from the database: the incoming-call contexts and
@@ -121,14 +152,11 @@ pub async fn update(
     version: i64,
     input: &TrunkInput,
 ) -> Result<TrunkView, ServiceError> {
-    let current = {
-        let mut conn = core.pool.acquire().await?;
-        store::trunks::get(&mut conn, id)
-            .await?
-            .ok_or_else(|| not_found(id))?
-    };
+    let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let ctx = validation_context(core, Some(&current)).await?;
     let (trunk, secrets) = input.validate(&ctx).map_err(ServiceError::Invalid)?;
@@ -153,7 +181,7 @@ pub async fn update(
     )
     .await?;
     if updated.is_none() {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "trunks", "id", &id.to_string()).await);
     }
     let row = store::trunks::get(&mut tx, id)
         .await?
@@ -170,7 +198,15 @@ pub async fn update(
 /// `NotFound` when there is no such trunk; `Conflict` when outgoing
 /// calls use it.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
-    let current = get(core, id).await?;
+    // Named from the raw row: a trunk that needs repair can be deleted too.
+    let current = row(core, id).await?;
+    let name = repair::of_json(
+        RepairKind::Trunk,
+        (id.to_string(), 0),
+        &current.settings,
+        "",
+    )
+    .name;
     let mut tx = db::write(&core.pool).await?;
     let users: Vec<String> = store::outcalls::using_trunk(&mut tx, id)
         .await?
@@ -178,7 +214,7 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
         .map(|name| format!("outgoing call \u{201c}{name}\u{201d}"))
         .collect();
     if !users.is_empty() {
-        return Err(in_use(&format!("Trunk {}", current.trunk.name), &users));
+        return Err(in_use(&format!("Trunk {name}"), &users));
     }
     if !store::trunks::delete(&mut tx, id).await? {
         return Err(not_found(id));

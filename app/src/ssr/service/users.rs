@@ -1,7 +1,8 @@
 //! User changes. The line password is generated when left blank on
 //! creation and returned once; it is never read back afterwards.
 
-use super::{config, in_use, ServiceError, CHANGED_ELSEWHERE};
+use super::repair::{self, readable, readable_or_repair, Opened};
+use super::{config, in_use, stale, ServiceError};
 use crate::model::user::{User, UserInput, UserRules, UserSaved, UserView};
 use crate::model::FieldErrors;
 use crate::ssr::db;
@@ -13,12 +14,16 @@ use rand::distributions::{Alphanumeric, DistString};
 /// Generated line passwords: 16 letters and digits, about 95 bits.
 const GENERATED_LEN: usize = 16;
 
-fn view(row: &SqlUser) -> Result<UserView, ServiceError> {
-    Ok(UserView {
+fn view_of(row: &SqlUser, user: User) -> UserView {
+    UserView {
         id: row.id,
         version: row.version,
-        user: row.user()?,
-    })
+        user,
+    }
+}
+
+fn view(row: &SqlUser) -> Result<UserView, ServiceError> {
+    Ok(view_of(row, row.user()?))
 }
 
 fn not_found(id: i64) -> ServiceError {
@@ -27,28 +32,45 @@ fn not_found(id: i64) -> ServiceError {
     ))
 }
 
-/// Every user, by context and extension.
+/// Every user that reads, by context and extension (the others are on
+/// the repair list).
 ///
 /// # Errors
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<UserView>, ServiceError> {
-    store::users::list(&core.pool)
+    Ok(readable(&store::users::list(&core.pool).await?, view_of))
+}
+
+async fn row(core: &Core, id: i64) -> Result<SqlUser, ServiceError> {
+    let mut conn = core.pool.acquire().await?;
+    store::users::get(&mut conn, id)
         .await?
-        .iter()
-        .map(view)
-        .collect()
+        .ok_or_else(|| not_found(id))
+}
+
+/// One user, or what their form needs to repair them when they do not read.
+///
+/// # Errors
+/// `NotFound` when there is no such user.
+pub async fn open(core: &Core, id: i64) -> Result<Opened<UserView, UserInput>, ServiceError> {
+    Ok(repair::open(&row(core, id).await?, view_of))
 }
 
 /// One user.
 ///
 /// # Errors
-/// `NotFound` when there is no such user.
+/// `NotFound` when there is no such user; `Conflict` saying what to
+/// repair when they do not read.
 pub async fn get(core: &Core, id: i64) -> Result<UserView, ServiceError> {
-    let mut conn = core.pool.acquire().await?;
-    let row = store::users::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    view(&row)
+    readable_or_repair(open(core, id).await?)
+}
+
+/// How a refusal names another user: by name, or by id when their
+/// stored row does not read.
+fn named(owner: &SqlUser, name: impl Fn(&User) -> String) -> String {
+    owner
+        .user()
+        .map_or_else(|_| format!("user {}", owner.id), |u| name(&u))
 }
 
 async fn validate(core: &Core, input: &UserInput) -> Result<(User, Option<String>), ServiceError> {
@@ -73,7 +95,7 @@ async fn check_free(
             format!(
                 "Extension {} is already assigned to {} in context \u{201c}{}\u{201d}; choose another number.",
                 user.exten,
-                owner.user()?.full_name(),
+                named(&owner, User::full_name),
                 user.context
             ),
         );
@@ -84,7 +106,7 @@ async fn check_free(
             format!(
                 "Line username \u{201c}{}\u{201d} is already the line of {}; phones must authenticate as different names.",
                 user.line_username,
-                owner.user()?.display()
+                named(&owner, User::display)
             ),
         );
     }
@@ -132,9 +154,11 @@ pub async fn update(
     version: i64,
     input: &UserInput,
 ) -> Result<UserSaved, ServiceError> {
-    let current = get(core, id).await?;
+    let current = row(core, id).await?;
     if current.version != version {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(ServiceError::Stale {
+            current: Some(current.version),
+        });
     }
     let (user, password) = validate(core, input).await?;
     let settings = serde_json::to_string(&user)?;
@@ -151,7 +175,7 @@ pub async fn update(
     )
     .await?;
     if !updated {
-        return Err(ServiceError::Conflict(CHANGED_ELSEWHERE.into()));
+        return Err(stale(&mut tx, "users", "id", &id.to_string()).await);
     }
     let row = store::users::get(&mut tx, id)
         .await?
@@ -170,7 +194,7 @@ pub async fn update(
 /// # Errors
 /// `NotFound`; `Conflict` naming the incoming calls.
 pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
-    let current = get(core, id).await?;
+    let current = row(core, id).await?;
     let mut tx = db::write(&core.pool).await?;
     let dids: Vec<String> = store::users::incalls_of(&mut tx, id)
         .await?
@@ -178,7 +202,10 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
         .map(|d| format!("incoming call {d}"))
         .collect();
     if !dids.is_empty() {
-        return Err(in_use(&format!("User {}", current.user.display()), &dids));
+        return Err(in_use(
+            &format!("User {}", named(&current, User::display)),
+            &dids,
+        ));
     }
     if !store::users::delete(&mut tx, id).await? {
         return Err(not_found(id));

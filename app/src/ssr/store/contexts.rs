@@ -26,6 +26,21 @@ struct Settings {
 }
 
 impl SqlContext {
+    /// The row as one JSON object (name, label and kind with the settings),
+    /// as a repair shows it and the form is filled from; the settings
+    /// alone when they are not an object.
+    fn as_stored(&self) -> String {
+        match serde_json::from_str::<serde_json::Value>(&self.settings) {
+            Ok(serde_json::Value::Object(mut fields)) => {
+                fields.insert("name".into(), self.name.clone().into());
+                fields.insert("label".into(), self.label.clone().into());
+                fields.insert("kind".into(), self.kind.clone().into());
+                serde_json::Value::Object(fields).to_string()
+            }
+            _ => self.settings.clone(),
+        }
+    }
+
     fn view(self) -> Result<ContextView, serde_json::Error> {
         let s: Settings = serde_json::from_str(&self.settings)?;
         let kind = ContextKind::parse(&self.kind).ok_or_else(|| {
@@ -68,14 +83,35 @@ pub enum ReadError {
 
 const COLUMNS: &str = "name, label, kind, settings, version";
 
-pub async fn list_views(pool: &SqlitePool) -> Result<Vec<ContextView>, ReadError> {
+/// Every context that reads, and the repairs of those that do not (a
+/// context written by hand or by an older release).
+pub async fn list_readable(
+    pool: &SqlitePool,
+) -> Result<(Vec<ContextView>, Vec<crate::model::repair::Repair>), sqlx::Error> {
     let rows: Vec<SqlContext> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM contexts ORDER BY name"))
             .fetch_all(pool)
             .await?;
-    rows.into_iter()
-        .map(|r| r.view().map_err(ReadError::from))
-        .collect()
+    let mut good = Vec::with_capacity(rows.len());
+    let mut bad = Vec::new();
+    for row in rows {
+        let (key, stored) = ((row.name.clone(), row.version), row.as_stored());
+        match row.view() {
+            Ok(view) => good.push(view),
+            Err(error) => bad.push(crate::ssr::service::repair::of_json(
+                crate::model::repair::RepairKind::Context,
+                key,
+                &stored,
+                &error.to_string(),
+            )),
+        }
+    }
+    Ok((good, bad))
+}
+
+/// Every context that reads; the others are on the repair list.
+pub async fn list_views(pool: &SqlitePool) -> Result<Vec<ContextView>, ReadError> {
+    Ok(list_readable(pool).await?.0)
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Context>, ReadError> {

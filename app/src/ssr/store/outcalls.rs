@@ -18,14 +18,18 @@ impl SqlOutcall {
     /// The stored outgoing call with its trunks in order.
     pub fn outcall(&self) -> Result<Outcall, serde_json::Error> {
         let mut outcall: Outcall = serde_json::from_str(&self.settings)?;
-        outcall.trunks = self
-            .trunk_ids
+        outcall.trunks = self.trunk_ids();
+        Ok(outcall)
+    }
+
+    /// The trunks' ids, in order.
+    pub fn trunk_ids(&self) -> Vec<i64> {
+        self.trunk_ids
             .as_deref()
             .unwrap_or("")
             .split(',')
             .filter_map(|id| id.parse().ok())
-            .collect();
-        Ok(outcall)
+            .collect()
     }
 }
 

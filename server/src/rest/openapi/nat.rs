@@ -1,10 +1,12 @@
 //! SIP (NAT) in the OpenAPI document.
 
+use super::resource::{closed, names, patch, required, updated};
 use super::{error_response, json_body, schema};
+use crate::rest::nat::NatBody;
 use serde_json::{json, Map, Value};
 
 pub fn paths(paths: &mut Map<String, Value>) {
-    let update = json!({ "type": "object", "required": ["version", "external_address", "local_networks", "bind_address"], "properties": {
+    let update = json!({ "type": "object", "required": required::<NatBody>(), "additionalProperties": false, "properties": {
         "version": { "type": "integer", "description": "The version you read." },
         "external_address": { "type": ["string", "null"], "description": "Host name or IP, with :port when the router forwards another port, written in Via and Contact toward destinations outside local_networks (Asterisk's externaddr). Empty or null: use what the provider reports seeing (received/rport). The server's --sip-external-address flag, when given, takes precedence." },
         "local_networks": {
@@ -16,16 +18,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
         },
         "bind_address": { "type": ["string", "null"], "description": "IP address of this machine (0.0.0.0 or :: for all) with :port when not 5060, where SIP listens on UDP and TCP (chan_sip's udpbindaddr). Read when Trunkline starts, so a change takes effect at the next start; the server's --sip flag, when given, takes precedence. Empty or null: 0.0.0.0:5060." }
     } });
+    let missing = error_response("Not found");
     paths.insert("/api/v1/nat".into(), json!({
         "get": { "summary": "SIP behind NAT: the External address, Local networks and SIP bind (Services → IPBX → General settings → SIP (NAT))", "responses": {
-            "200": json_body("The settings and their version", schema("SipNat")) } },
-        "put": { "summary": "Change them; the next SIP message the PBX sends carries the new addresses",
+            "200": json_body("The settings and their version: exactly what PUT takes", schema("SipNat")) } },
+        "put": { "summary": "Replace them (every field); the next SIP message the PBX sends carries the new addresses",
             "requestBody": { "required": true, "content": { "application/json": { "schema": update } } },
-            "responses": {
-                "200": json_body("Saved, as normalised", schema("SipNat")),
-                "400": error_response("Body is not JSON, or a field is missing or of the wrong type"),
-                "409": error_response("Changed by someone else since you read it"),
-                "422": error_response("The external address, a network or the SIP bind does not parse; `field` names it") } }
+            "responses": updated("SipNat", &missing) },
+        "patch": patch("SIP (NAT) settings", &names::<NatBody>(), "SipNat", &missing)
     }));
 }
 
@@ -33,11 +33,11 @@ pub fn schemas() -> Map<String, Value> {
     let mut map = Map::new();
     map.insert(
         "SipNat".into(),
-        json!({ "type": "object", "properties": {
+        closed("The SIP (NAT) settings", json!({
             "version": { "type": "integer" },
             "external_address": { "type": "string", "description": "Empty when none is set." },
             "local_networks": { "type": "array", "items": { "type": "string" }, "description": "address/prefix, in the administrator's order." },
-            "bind_address": { "type": "string", "description": "address:port SIP binds at start-up, for example 0.0.0.0:5060." } } }),
+            "bind_address": { "type": "string", "description": "address:port SIP binds at start-up, for example 0.0.0.0:5060." } })),
     );
     map
 }

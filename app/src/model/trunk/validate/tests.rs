@@ -46,10 +46,12 @@ fn seed_example_is_valid() {
     assert_eq!(trunk.qualify_freq, 60);
     assert_eq!(secrets.secret.as_deref(), Some("provider_password"));
     assert_eq!(secrets.reg_secret.as_deref(), Some("provider_password"));
-    // The form's shape comes back unchanged but for the secrets.
+    // The form's shape comes back unchanged but for the secrets, and the
+    // blank Register port, which reads back as the General port it took.
     let mut back = seed();
     back.secret.clear();
     back.reg_secret.clear();
+    back.reg_port = "5060".into();
     assert_eq!(trunk.to_input(), back);
 }
 
@@ -254,4 +256,70 @@ fn rest_numbers_accepted_as_json_numbers() {
     assert_eq!(input.call_limit, "");
     // Unsent fields take the form's defaults.
     assert_eq!(input.qualify_freq, "60");
+}
+
+#[test]
+fn host_with_a_port_is_split_when_port_agrees_and_refused_when_not() {
+    let mut input = seed();
+    input.host = "127.0.0.1:5080".into();
+    input.port = String::new();
+    input.reg_port = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("blank Port takes the host's");
+    assert_eq!(trunk.host.as_deref(), Some("127.0.0.1"));
+    assert_eq!(trunk.port, 5080);
+    assert_eq!(
+        trunk.reg_port, 5080,
+        "blank Register port is the General port"
+    );
+
+    input.port = "5080".into();
+    let (trunk, _) = input.validate(&ctx()).expect("the same port twice");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("127.0.0.1"), 5080)
+    );
+
+    input.port = "5060".into();
+    let message = error_of(&input, "host");
+    assert!(
+        message.contains("port 5080 while Port says 5060") && message.contains("Port field"),
+        "{message}"
+    );
+    input.host = "[2001:db8::1]:5070".into();
+    input.port = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("bracketed IPv6 and a port");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("2001:db8::1"), 5070)
+    );
+    input.host = "2001:db8::1".into();
+    let (trunk, _) = input
+        .validate(&ctx())
+        .expect("a bare IPv6 address has no port");
+    assert_eq!(
+        (trunk.host.as_deref(), trunk.port),
+        (Some("2001:db8::1"), 5060)
+    );
+}
+
+#[test]
+fn blank_addressing_type_follows_the_host() {
+    let mut input = seed();
+    input.host_type = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("a host means static");
+    assert_eq!(trunk.host.as_deref(), Some("voip.provider.example.com"));
+    input.host = String::new();
+    let (trunk, _) = input.validate(&ctx()).expect("no host means dynamic");
+    assert_eq!(trunk.host, None);
+}
+
+#[test]
+fn number_fields_serialise_as_numbers_and_read_back() {
+    let input = seed();
+    let json = serde_json::to_value(&input).expect("json");
+    assert_eq!(json["port"], 5060);
+    assert_eq!(json["monitoring"], 2000);
+    assert_eq!(json["reg_expiry"], 120);
+    let back: TrunkInput = serde_json::from_value(json).expect("reads back");
+    assert_eq!(back, input);
 }

@@ -48,8 +48,10 @@ async fn create_update_publish_and_conflict() {
         (2, "Sales team")
     );
     match update(&core, "sales", 1, &edit).await {
-        Err(ServiceError::Conflict(m)) => assert!(m.contains("changed by someone else")),
-        other => panic!("expected Conflict, got {other:?}"),
+        Err(stale @ ServiceError::Stale { current: Some(2) }) => {
+            assert!(stale.to_string().contains("changed by someone else"))
+        }
+        other => panic!("expected Stale at version 2, got {other:?}"),
     }
     match create(&core, &sales()).await {
         Err(ServiceError::Invalid(e)) => {

@@ -111,10 +111,12 @@ async fn stale_version_is_a_conflict() {
     let mut second = created.trunk.to_input();
     second.caller_id = "second".into();
     match update(&core, created.id, created.version, &second).await {
-        Err(ServiceError::Conflict(message)) => {
-            assert!(message.contains("changed by someone else since you opened it"))
+        Err(stale @ ServiceError::Stale { current: Some(_) }) => {
+            assert!(stale
+                .to_string()
+                .contains("changed by someone else since you opened it"))
         }
-        other => panic!("expected Conflict, got {other:?}"),
+        other => panic!("expected Stale, got {other:?}"),
     }
     assert_eq!(
         get(&core, created.id).await.expect("get").trunk.caller_id,

@@ -118,7 +118,7 @@ impl Calls {
             from: call.from,
             ring_deadline: call.ring_time.map(|d| now + d),
             attempts: Vec::new(),
-            trunk: None,
+            trunk: call.from_trunk,
             relay: None,
             pending_ack: None,
             ok_retx: None,

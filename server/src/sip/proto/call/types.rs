@@ -102,6 +102,10 @@ pub struct NewCall {
     /// Contact says (chan_sip `nat=force_rport`). A provider is answered by the route set and
     /// its Contact (RFC 3261 §12.2.1.1).
     pub caller_is_phone: bool,
+    /// The trunk an incoming call arrived on, for the call log and the live
+    /// calls; `None` for a phone's call (whose trunk, if any, is the one
+    /// that answers).
+    pub from_trunk: Option<String>,
 }
 
 /// Which leg.

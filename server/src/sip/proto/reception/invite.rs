@@ -196,6 +196,7 @@ fn incoming(
                 from,
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: false,
+                from_trunk: Some(trunk.name.clone()),
             }))
         }
         IncomingRoute::Hangup { .. } => refuse(request, 603, "Decline"),
@@ -267,6 +268,7 @@ fn outgoing(
                 from,
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: true,
+                from_trunk: None,
             }))
         }
         OutgoingRoute::External {
@@ -321,6 +323,7 @@ fn outgoing(
                 from,
                 ring_time: seconds(ringtime),
                 caller_is_phone: true,
+                from_trunk: None,
             }))
         }
         OutgoingRoute::NoMatch(no) => {

@@ -59,6 +59,7 @@ fn call(target: Target) -> NewCall {
         from: NameAddr::new("sip:1000@pbx.example.com"),
         ring_time: None,
         caller_is_phone: true,
+        from_trunk: None,
     }
 }
 
