@@ -15,7 +15,7 @@ test.beforeAll(async () => {
   await server.start();
   const res = await fetch(at('/api/create_admin'), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ input: { username: 'admin', password: PASSWORD, confirm: PASSWORD } }),
   });
   expect(res.ok).toBe(true);

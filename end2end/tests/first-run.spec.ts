@@ -1,4 +1,4 @@
-import { test, expect, OwnServer } from './support';
+import { test, expect, OwnServer, consoleHeaders } from './support';
 import { Login, Overview, TrunkList } from './pages';
 
 // A server of this test's own, on a new database: the first visit offers
@@ -23,11 +23,13 @@ test('first run creates the administrator; a trunk survives a restart', async ({
 
     // Creating another administrator is no longer possible.
     const again = await page.request.post(`${server.url}/api/create_admin`, {
+      headers: await consoleHeaders(page, server.url),
       data: { input: { username: 'intruder', password: 'intruder-pass', confirm: 'intruder-pass' } },
     });
     expect(await again.text()).toContain('already exists');
 
     const created = await page.request.post(`${server.url}/api/v1/trunks`, {
+      headers: await consoleHeaders(page, server.url),
       data: { name: 'persisted', host_type: 'static', host: 'sip.example.net', port: 5080 },
     });
     expect(created.status()).toBe(201);

@@ -1,4 +1,4 @@
-import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited, consoleHeaders } from './support';
 import { Calls, UserList } from './pages';
 import type { Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
@@ -24,6 +24,7 @@ async function office(page: Page, port: number, children: ChildProcess[]) {
 
   const providerPort = await freeUdpPort();
   const trunk = await page.request.post(`${server.url}/api/v1/trunks`, {
+    headers: await consoleHeaders(page, server.url),
     data: {
       name: 'provider_username', auth_username: 'provider_username', secret: 'provider_password',
       host_type: 'static', host: '127.0.0.1', port: providerPort, monitoring: 'no',
@@ -32,10 +33,12 @@ async function office(page: Page, port: number, children: ChildProcess[]) {
   expect(trunk.status()).toBe(201);
   const trunkId = (await trunk.json()).id;
   const user = await page.request.post(`${server.url}/api/v1/users`, {
+    headers: await consoleHeaders(page, server.url),
     data: { firstname: 'Front', lastname: 'Desk', exten: '1000', line_password: LINE_PASSWORD },
   });
   expect(user.status()).toBe(201);
   const outcall = await page.request.post(`${server.url}/api/v1/outcalls`, {
+    headers: await consoleHeaders(page, server.url),
     data: { name: 'provider', trunks: [trunkId], extens: [{ pattern: '418.' }] },
   });
   expect(outcall.status()).toBe(201);

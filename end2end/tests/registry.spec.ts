@@ -1,4 +1,4 @@
-import { test, expect, login, freeUdpPort } from './support';
+import { test, expect, login, freeUdpPort, consoleHeaders } from './support';
 import { MainMenu, Registry } from './pages';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -23,6 +23,7 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
     await registry.hydrated();
 
     const created = await page.request.post('/api/v1/trunks', {
+      headers: await consoleHeaders(page),
       data: {
         name: 'sipp_provider', host_type: 'static', host: '127.0.0.1', port,
         register: true, reg_username: 'provider_user', reg_secret: 'secret',
@@ -45,7 +46,7 @@ test('a new trunk appears in the SIP registry and turns Registered live', async 
     await expect(entry.historyItems.first()).toContainText('Registered');
 
     const trunk = await created.json();
-    await page.request.delete(`/api/v1/trunks/${trunk.id}`);
+    await page.request.delete(`/api/v1/trunks/${trunk.id}`, { headers: await consoleHeaders(page) });
     await expect(row).toHaveCount(0);
   } finally {
     provider.kill();
@@ -66,6 +67,7 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
   const putNat = async (external: string, networks: string[]) => {
     const current = await (await page.request.get('/api/v1/nat')).json();
     const put = await page.request.put('/api/v1/nat', {
+      headers: await consoleHeaders(page),
       data: { version: current.version, external_address: external, local_networks: networks, bind_address: current.bind_address },
     });
     expect(put.status()).toBe(200);
@@ -81,6 +83,7 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
     await new MainMenu(page).go(registry.title);
     await registry.hydrated();
     const created = await page.request.post('/api/v1/trunks', {
+      headers: await consoleHeaders(page),
       data: {
         name: 'natted', secret: 'secret', host_type: 'static', host: '127.0.0.1', port,
         register: true, reg_username: 'provider_user', reg_server: '127.0.0.1', reg_port: port, reg_expiry: 60,
@@ -99,6 +102,6 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
   } finally {
     provider.kill();
     await putNat('', defaults);
-    if (trunkId !== undefined) await page.request.delete(`/api/v1/trunks/${trunkId}`);
+    if (trunkId !== undefined) await page.request.delete(`/api/v1/trunks/${trunkId}`, { headers: await consoleHeaders(page) });
   }
 });

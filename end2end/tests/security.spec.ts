@@ -1,4 +1,4 @@
-import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited } from './support';
+import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited, consoleHeaders } from './support';
 import { Security } from './pages';
 import path from 'node:path';
 
@@ -18,6 +18,7 @@ test('a blocked address is listed and its block lifted', async ({ page }) => {
   try {
     await server.adminLogin(page, PASSWORD);
     const user = await page.request.post(`${server.url}/api/v1/users`, {
+      headers: await consoleHeaders(page, server.url),
       data: { firstname: 'Front', lastname: 'Desk', exten: '1000', line_password: LINE_PASSWORD },
     });
     expect(user.status()).toBe(201);

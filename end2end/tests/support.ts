@@ -36,6 +36,19 @@ export { expect };
 
 export { hydrated };
 
+/**
+ * What the console's own page adds to a change made with its session: its
+ * origin and the session's CSRF token (the server hands it to the page in
+ * the `trunkline_csrf` cookie). Playwright's API requests share the
+ * browser's cookies but add neither, so the specs that change things
+ * through the REST API with the session pass these.
+ */
+export async function consoleHeaders(page: Page, base = MAIN.url): Promise<Record<string, string>> {
+  const cookies = await page.context().cookies(base);
+  const csrf = cookies.find((c) => c.name === 'trunkline_csrf')?.value ?? '';
+  return { origin: base, 'x-csrf-token': csrf };
+}
+
 export async function login(page: Page, base = MAIN.url, password = MAIN.password) {
   const screen = new Login(page, base);
   await screen.open();
@@ -77,7 +90,7 @@ export class OwnServer {
   async adminLogin(page: Page, password: string) {
     const admin = await fetch(`${this.url}/api/create_admin`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: this.url },
       body: JSON.stringify({ input: { username: MAIN.user, password, confirm: password } }),
     });
     expect(admin.ok).toBe(true);

@@ -1,4 +1,4 @@
-import { test, expect, login, SEED_TRUNK } from './support';
+import { test, expect, login, SEED_TRUNK, consoleHeaders } from './support';
 import { TrunkEdit, TrunkList } from './pages';
 
 /** The seed's example, typed exactly as XiVO's guide tells. */
@@ -98,7 +98,7 @@ test('a bad host and an out-of-range port show field errors and keep the input',
 test('a duplicate name is refused by the server next to the Name field', async ({ page }) => {
   const edit = new TrunkEdit(page);
   await login(page);
-  const res = await page.request.post('/api/v1/trunks', { data: { name: 'dup', host_type: 'dynamic' } });
+  const res = await page.request.post('/api/v1/trunks', { headers: await consoleHeaders(page), data: { name: 'dup', host_type: 'dynamic' } });
   expect(res.status()).toBe(201);
   await edit.open();
   await edit.general.fill({ name: 'DUP' });
@@ -111,12 +111,12 @@ test('saving over someone else’s change is refused and keeps the input', async
   const edit = new TrunkEdit(page);
   await login(page);
   const created = await (
-    await page.request.post('/api/v1/trunks', { data: { name: 'shared', host_type: 'dynamic' } })
+    await page.request.post('/api/v1/trunks', { headers: await consoleHeaders(page), data: { name: 'shared', host_type: 'dynamic' } })
   ).json();
   await edit.open(created.id);
   // Someone else saves first, through the API: a merge patch of one field.
   const other = await page.request.patch(`/api/v1/trunks/${created.id}`, {
-    headers: { 'Content-Type': 'application/merge-patch+json' },
+    headers: { ...(await consoleHeaders(page)), 'Content-Type': 'application/merge-patch+json' },
     data: JSON.stringify({ caller_id: 'theirs', version: created.version }),
   });
   expect(other.status()).toBe(200);

@@ -26,12 +26,16 @@ pub fn token_path(database: &Path) -> PathBuf {
 pub async fn write_token(core: &Core, database: &Path) -> Result<(), CliError> {
     let token = service::auth::replace_token(core, LABEL).await?;
     let path = token_path(database);
-    std::fs::write(&path, format!("{token}\n"))?;
+    // Created 0600, and a file left by an older version narrowed before
+    // the token is written: never readable by others, even for a moment.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    }
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())?;
     Ok(())
 }
 

@@ -1,19 +1,20 @@
 //! Login, first administrator, logout.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::admin::AdminInput;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 /// Public: the login screen asks whether to offer "Create the administrator".
-#[server(prefix = "/api", endpoint = "admin_exists")]
+#[server(prefix = "/api", endpoint = "admin_exists", client = ConsoleClient)]
 pub async fn admin_exists() -> Result<bool, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::auth::admin_exists(&core()?).await)
 }
 
 /// Public while no administrator exists; opens a session on success.
-#[server(prefix = "/api", endpoint = "create_admin", input = Json)]
+#[server(prefix = "/api", endpoint = "create_admin", input = Json, client = ConsoleClient)]
 pub async fn create_admin(input: AdminInput) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome, state};
     use crate::ssr::service::auth;
@@ -36,7 +37,7 @@ pub async fn create_admin(input: AdminInput) -> Result<FormOutcome<()>, ServerFn
 }
 
 /// Public: checks the password and sets the session cookie.
-#[server(prefix = "/api", endpoint = "login", input = Json)]
+#[server(prefix = "/api", endpoint = "login", input = Json, client = ConsoleClient)]
 pub async fn login(username: String, password: String) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{outcome, state};
     let state = state()?;
@@ -52,7 +53,7 @@ pub async fn login(username: String, password: String) -> Result<FormOutcome<()>
     outcome(token.map(|t| start_session(&t)))
 }
 
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", client = ConsoleClient)]
 pub async fn logout() -> Result<(), ServerFnError> {
     use super::server::{core, read};
     use crate::ssr::auth::{cleared_cookie, session_token};
@@ -61,12 +62,13 @@ pub async fn logout() -> Result<(), ServerFnError> {
         read(crate::ssr::service::auth::logout(&core()?, &token).await)?;
     }
     set_cookie(&cleared_cookie());
+    set_cookie(&crate::ssr::auth::cleared_csrf_cookie());
     leptos_axum::redirect("/login");
     Ok(())
 }
 
 /// The logged-in administrator's name, for the header.
-#[server(prefix = "/api", endpoint = "whoami")]
+#[server(prefix = "/api", endpoint = "whoami", client = ConsoleClient)]
 pub async fn whoami() -> Result<String, ServerFnError> {
     use crate::ssr::auth::session_token;
     let headers: http::HeaderMap = leptos_axum::extract().await?;
@@ -83,6 +85,7 @@ pub async fn whoami() -> Result<String, ServerFnError> {
 #[cfg(feature = "ssr")]
 fn start_session(token: &str) {
     set_cookie(&crate::ssr::auth::session_cookie(token));
+    set_cookie(&crate::ssr::auth::csrf_cookie(token));
 }
 
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! PBX settings → Contexts' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::context::{ContextInput, ContextView};
 use crate::model::repair::Repair;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_contexts")]
+#[server(prefix = "/api", endpoint = "list_contexts", client = ConsoleClient)]
 pub async fn list_contexts() -> Result<Vec<ContextView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::contexts::list(&core()?).await)
@@ -28,7 +29,7 @@ pub struct ContextFormData {
     pub repair: Option<Repair>,
 }
 
-#[server(prefix = "/api", endpoint = "context_form")]
+#[server(prefix = "/api", endpoint = "context_form", client = ConsoleClient)]
 pub async fn context_form(name: Option<String>) -> Result<ContextFormData, ServerFnError> {
     use super::server::{core, read};
     use crate::ssr::service::contexts;
@@ -71,7 +72,7 @@ pub async fn context_form(name: Option<String>) -> Result<ContextFormData, Serve
 }
 
 /// Creates (no `name`) or updates the context opened at `version`.
-#[server(prefix = "/api", endpoint = "save_context", input = Json)]
+#[server(prefix = "/api", endpoint = "save_context", input = Json, client = ConsoleClient)]
 pub async fn save_context(
     name: Option<String>,
     version: Option<i64>,
@@ -88,7 +89,7 @@ pub async fn save_context(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_context")]
+#[server(prefix = "/api", endpoint = "delete_context", client = ConsoleClient)]
 pub async fn delete_context(name: String) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::contexts::delete(&core()?, &name).await)

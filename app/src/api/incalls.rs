@@ -1,5 +1,6 @@
 //! Call management → Incoming calls' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::incall::{Incall, IncallInput, IncallView};
 use crate::model::repair::Repair;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_incalls")]
+#[server(prefix = "/api", endpoint = "list_incalls", client = ConsoleClient)]
 pub async fn list_incalls() -> Result<Vec<IncallView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::incalls::list(&core()?).await)
@@ -29,7 +30,7 @@ pub struct IncallFormData {
     pub repair: Option<Repair>,
 }
 
-#[server(prefix = "/api", endpoint = "incall_form")]
+#[server(prefix = "/api", endpoint = "incall_form", client = ConsoleClient)]
 pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnError> {
     use super::server::{core, editing, read};
     use crate::ssr::service::{contexts, incalls, users};
@@ -66,7 +67,7 @@ pub async fn incall_form(id: Option<i64>) -> Result<IncallFormData, ServerFnErro
 }
 
 /// Creates (no `id`) or updates the incoming call opened at `version`.
-#[server(prefix = "/api", endpoint = "save_incall", input = Json)]
+#[server(prefix = "/api", endpoint = "save_incall", input = Json, client = ConsoleClient)]
 pub async fn save_incall(
     id: Option<i64>,
     version: Option<i64>,
@@ -81,14 +82,14 @@ pub async fn save_incall(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_incall")]
+#[server(prefix = "/api", endpoint = "delete_incall", client = ConsoleClient)]
 pub async fn delete_incall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::incalls::delete(&core()?, id).await)
 }
 
 /// Calls from trunks to DIDs no incoming call answers, newest first.
-#[server(prefix = "/api", endpoint = "unmatched_calls")]
+#[server(prefix = "/api", endpoint = "unmatched_calls", client = ConsoleClient)]
 pub async fn unmatched_calls() -> Result<Vec<crate::model::calls::UnmatchedCall>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::calls::unmatched(&core()?).await)

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod calls;
+pub mod client;
 pub mod contexts;
 pub mod incalls;
 pub mod nat;
@@ -77,4 +78,73 @@ pub(crate) mod server {
     pub fn read<T>(result: Result<T, ServiceError>) -> Result<T, ServerFnError> {
         result.map_err(|e| ServerFnError::new(e.public_message()))
     }
+}
+
+/// The `Content-Type` each server function's body must carry, by path:
+/// the server refuses any other (a cross-site `text/plain` form must not
+/// reach a JSON function). Built from the functions' own types, so an
+/// entry cannot disagree with its function; a test checks that every
+/// registered function is listed.
+#[cfg(feature = "ssr")]
+pub fn input_content_type(path: &str) -> Option<&'static str> {
+    use std::sync::LazyLock;
+    static TABLE: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(input_table);
+    TABLE
+        .iter()
+        .find(|(fn_path, _)| *fn_path == path)
+        .map(|(_, content_type)| *content_type)
+}
+
+#[cfg(feature = "ssr")]
+fn input_table() -> Vec<(&'static str, &'static str)> {
+    use leptos::server_fn::{ContentType, Http, ServerFn};
+    fn input<F, I, O>() -> (&'static str, &'static str)
+    where
+        F: ServerFn<Protocol = Http<I, O>>,
+        I: ContentType,
+    {
+        (F::PATH, I::CONTENT_TYPE)
+    }
+    vec![
+        input::<auth::AdminExists, _, _>(),
+        input::<auth::CreateAdmin, _, _>(),
+        input::<auth::Login, _, _>(),
+        input::<auth::Logout, _, _>(),
+        input::<auth::Whoami, _, _>(),
+        input::<calls::CallLog, _, _>(),
+        input::<calls::LiveCalls, _, _>(),
+        input::<calls::HangUpCall, _, _>(),
+        input::<contexts::ListContexts, _, _>(),
+        input::<contexts::ContextForm, _, _>(),
+        input::<contexts::SaveContext, _, _>(),
+        input::<contexts::DeleteContext, _, _>(),
+        input::<incalls::ListIncalls, _, _>(),
+        input::<incalls::IncallForm, _, _>(),
+        input::<incalls::SaveIncall, _, _>(),
+        input::<incalls::DeleteIncall, _, _>(),
+        input::<incalls::UnmatchedCalls, _, _>(),
+        input::<nat::SipNat, _, _>(),
+        input::<nat::SaveSipNat, _, _>(),
+        input::<outcalls::ListOutcalls, _, _>(),
+        input::<outcalls::OutcallForm, _, _>(),
+        input::<outcalls::SaveOutcall, _, _>(),
+        input::<outcalls::DeleteOutcall, _, _>(),
+        input::<registry::Registry, _, _>(),
+        input::<registry::RegistryAct, _, _>(),
+        input::<repairs::NeedsRepair, _, _>(),
+        input::<routing::RoutePlan, _, _>(),
+        input::<security::SipSecurity, _, _>(),
+        input::<security::SaveSipSecurity, _, _>(),
+        input::<security::WatchedAddresses, _, _>(),
+        input::<security::LiftBlock, _, _>(),
+        input::<trunks::ListTrunks, _, _>(),
+        input::<trunks::TrunkForm, _, _>(),
+        input::<trunks::SaveTrunk, _, _>(),
+        input::<trunks::DeleteTrunk, _, _>(),
+        input::<users::ListUsers, _, _>(),
+        input::<users::UserForm, _, _>(),
+        input::<users::SaveUser, _, _>(),
+        input::<users::DeleteUser, _, _>(),
+        input::<users::LineStatuses, _, _>(),
+    ]
 }

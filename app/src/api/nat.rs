@@ -1,5 +1,6 @@
 //! Services → IPBX → General settings → SIP (NAT)'s server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::nat::{SipNatInput, SipNatView};
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub struct SipNatScreen {
     pub listening: Option<String>,
 }
 
-#[server(prefix = "/api", endpoint = "sip_nat")]
+#[server(prefix = "/api", endpoint = "sip_nat", client = ConsoleClient)]
 pub async fn sip_nat() -> Result<SipNatScreen, ServerFnError> {
     use super::server::{read, state};
     let state = state()?;
@@ -26,7 +27,7 @@ pub async fn sip_nat() -> Result<SipNatScreen, ServerFnError> {
 }
 
 /// Saves the settings opened at `version`.
-#[server(prefix = "/api", endpoint = "save_sip_nat", input = Json)]
+#[server(prefix = "/api", endpoint = "save_sip_nat", input = Json, client = ConsoleClient)]
 pub async fn save_sip_nat(
     version: i64,
     input: SipNatInput,

@@ -1,5 +1,6 @@
 //! Call management → Outgoing calls' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::outcall::{Outcall, OutcallInput, OutcallSaved, OutcallView};
 use crate::model::repair::Repair;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_outcalls")]
+#[server(prefix = "/api", endpoint = "list_outcalls", client = ConsoleClient)]
 pub async fn list_outcalls() -> Result<Vec<OutcallView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::outcalls::list(&core()?).await)
@@ -32,7 +33,7 @@ pub struct OutcallFormData {
     pub repair: Option<Repair>,
 }
 
-#[server(prefix = "/api", endpoint = "outcall_form")]
+#[server(prefix = "/api", endpoint = "outcall_form", client = ConsoleClient)]
 pub async fn outcall_form(id: Option<i64>) -> Result<OutcallFormData, ServerFnError> {
     use super::server::{core, editing, read};
     use crate::ssr::service::outcalls;
@@ -59,7 +60,7 @@ pub async fn outcall_form(id: Option<i64>) -> Result<OutcallFormData, ServerFnEr
 }
 
 /// Creates (no `id`) or updates the outgoing call opened at `version`.
-#[server(prefix = "/api", endpoint = "save_outcall", input = Json)]
+#[server(prefix = "/api", endpoint = "save_outcall", input = Json, client = ConsoleClient)]
 pub async fn save_outcall(
     id: Option<i64>,
     version: Option<i64>,
@@ -74,7 +75,7 @@ pub async fn save_outcall(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_outcall")]
+#[server(prefix = "/api", endpoint = "delete_outcall", client = ConsoleClient)]
 pub async fn delete_outcall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::outcalls::delete(&core()?, id).await)

@@ -1,5 +1,6 @@
 //! The SIP trunk screens' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::repair::Repair;
 use crate::model::trunk::{TrunkInput, TrunkView};
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_trunks")]
+#[server(prefix = "/api", endpoint = "list_trunks", client = ConsoleClient)]
 pub async fn list_trunks() -> Result<Vec<TrunkView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::trunks::list(&core()?).await)
@@ -29,7 +30,7 @@ pub struct TrunkFormData {
     pub repair: Option<Repair>,
 }
 
-#[server(prefix = "/api", endpoint = "trunk_form")]
+#[server(prefix = "/api", endpoint = "trunk_form", client = ConsoleClient)]
 pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError> {
     use super::server::{core, editing, read};
     use crate::model::ContextKind;
@@ -79,7 +80,7 @@ pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError>
 }
 
 /// Creates (no `id`) or updates the trunk opened at `version`.
-#[server(prefix = "/api", endpoint = "save_trunk", input = Json)]
+#[server(prefix = "/api", endpoint = "save_trunk", input = Json, client = ConsoleClient)]
 pub async fn save_trunk(
     id: Option<i64>,
     version: Option<i64>,
@@ -94,7 +95,7 @@ pub async fn save_trunk(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_trunk")]
+#[server(prefix = "/api", endpoint = "delete_trunk", client = ConsoleClient)]
 pub async fn delete_trunk(id: i64) -> Result<(), ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::trunks::delete(&core()?, id).await)

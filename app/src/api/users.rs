@@ -1,5 +1,6 @@
 //! PBX settings → Users' server functions.
 
+use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::repair::Repair;
 use crate::model::user::{UserInput, UserSaved, UserView};
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "list_users")]
+#[server(prefix = "/api", endpoint = "list_users", client = ConsoleClient)]
 pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::users::list(&core()?).await)
@@ -28,7 +29,7 @@ pub struct UserFormData {
     pub repair: Option<Repair>,
 }
 
-#[server(prefix = "/api", endpoint = "user_form")]
+#[server(prefix = "/api", endpoint = "user_form", client = ConsoleClient)]
 pub async fn user_form(id: Option<i64>) -> Result<UserFormData, ServerFnError> {
     use super::server::{core, editing, read};
     use crate::ssr::service::{contexts, users};
@@ -56,7 +57,7 @@ pub async fn user_form(id: Option<i64>) -> Result<UserFormData, ServerFnError> {
 }
 
 /// Creates (no `id`) or updates the user opened at `version`.
-#[server(prefix = "/api", endpoint = "save_user", input = Json)]
+#[server(prefix = "/api", endpoint = "save_user", input = Json, client = ConsoleClient)]
 pub async fn save_user(
     id: Option<i64>,
     version: Option<i64>,
@@ -71,7 +72,7 @@ pub async fn save_user(
     }
 }
 
-#[server(prefix = "/api", endpoint = "delete_user")]
+#[server(prefix = "/api", endpoint = "delete_user", client = ConsoleClient)]
 pub async fn delete_user(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::users::delete(&core()?, id).await)
@@ -79,7 +80,7 @@ pub async fn delete_user(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
 
 /// Where every user's line is registered, for the Users screen's Line
 /// column (the registrar's live bindings).
-#[server(prefix = "/api", endpoint = "line_statuses")]
+#[server(prefix = "/api", endpoint = "line_statuses", client = ConsoleClient)]
 pub async fn line_statuses() -> Result<Vec<crate::model::lines::LineStatus>, ServerFnError> {
     Ok(crate::ssr::service::status::lines(&super::server::state()?))
 }

@@ -1,6 +1,6 @@
 //! Authentication primitives: argon2id password hashes, random tokens
-//! stored as SHA-256 digests, the session cookie, and the limiter that
-//! slows down repeated wrong passwords from one address.
+//! stored as SHA-256 digests, the session cookie and the session's CSRF
+//! token. The login limiter is in `login_limiter`.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -8,10 +8,9 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
+pub use crate::api::client::{CSRF_COOKIE, CSRF_HEADER};
+pub use crate::ssr::login_limiter::LoginLimiter;
 
 pub const SESSION_COOKIE: &str = "trunkline_session";
 /// A console session lasts a working day.
@@ -26,6 +25,20 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
+}
+
+/// A hash of a password nobody knows, made with argon2's default
+/// parameters like every stored hash: a login for a username that does
+/// not exist is checked against it, so that it takes as long to refuse as
+/// a wrong password and the time does not tell which usernames exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$Z6eKzpFlaVCnW56T30vBnw$X9uUSLP/Z8EsLtvFCnd1IsX66q5/H3F0Hgp71zmDhvc";
+
+/// Checks `password` against the stored hash, or against [`DUMMY_HASH`]
+/// when there is none (unknown username): the same work either way.
+pub fn verify_password_or_dummy(password: &str, phc: Option<&str>) -> bool {
+    let matched = verify_password(password, phc.unwrap_or(DUMMY_HASH));
+    matched && phc.is_some()
 }
 
 /// True when `password` matches the stored PHC hash.
@@ -65,15 +78,61 @@ pub fn cleared_cookie() -> String {
 
 /// The session token in a request's `Cookie` headers, if any.
 pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The CSRF token a request's `Cookie` headers carry, if any.
+pub fn csrf_cookie_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie(headers, CSRF_COOKIE)
+}
+
+fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The session's CSRF token: derived from the session token, which only
+/// the browser holding the session has (HttpOnly), so the server needs
+/// to store nothing and a token cannot be carried to another session. The
+/// label keeps it apart from the digest the database stores.
+pub fn csrf_token(session: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"trunkline csrf token\0");
+    hasher.update(session.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// True when `given` is the session's CSRF token; compares in constant
+/// time, so the answer's timing does not reveal how much of it was right.
+pub fn csrf_token_matches(session: &str, given: &str) -> bool {
+    let expected = csrf_token(session);
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// The `Set-Cookie` value that hands the session's CSRF token to the
+/// page's script: readable by it (no HttpOnly), sent to no other site.
+pub fn csrf_cookie(session: &str) -> String {
+    format!(
+        "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; Max-Age={SESSION_SECONDS}",
+        csrf_token(session)
+    )
+}
+
+/// The `Set-Cookie` value that removes it.
+pub fn cleared_csrf_cookie() -> String {
+    format!("{CSRF_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0")
 }
 
 /// The token of an `Authorization: Bearer` header, if any.
@@ -84,57 +143,6 @@ pub fn bearer_token(headers: &http::HeaderMap) -> Option<String> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(|t| t.trim().to_owned())
-}
-
-/// Free attempts before an address is made to wait.
-const FREE_FAILURES: u32 = 3;
-const MAX_WAIT: Duration = Duration::from_secs(300);
-
-/// Counts wrong passwords per address. After a few, each new failure makes
-/// the address wait twice as long as the last (1 s, 2 s, 4 s … 5 min), so
-/// guessing is slow while a person who mistyped barely notices. In memory
-/// on purpose: a restart forgives, the log keeps the record.
-#[derive(Default)]
-pub struct LoginLimiter {
-    // A std Mutex: held for a map lookup only, never across an await.
-    entries: Mutex<HashMap<IpAddr, Failures>>,
-}
-
-#[derive(Clone, Copy)]
-struct Failures {
-    count: u32,
-    blocked_until: Option<Instant>,
-}
-
-impl LoginLimiter {
-    /// How long `addr` must still wait before trying again, if at all.
-    pub fn wait(&self, addr: IpAddr, now: Instant) -> Option<Duration> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let until = entries.get(&addr)?.blocked_until?;
-        (until > now).then(|| until - now)
-    }
-
-    /// Records a wrong password; returns the failure count.
-    pub fn failed(&self, addr: IpAddr, now: Instant) -> u32 {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.entry(addr).or_insert(Failures {
-            count: 0,
-            blocked_until: None,
-        });
-        entry.count += 1;
-        if entry.count > FREE_FAILURES {
-            let exponent = (entry.count - FREE_FAILURES - 1).min(16);
-            let wait = Duration::from_secs(1u64 << exponent).min(MAX_WAIT);
-            entry.blocked_until = Some(now + wait);
-        }
-        entry.count
-    }
-
-    /// A successful login forgets the address's failures.
-    pub fn succeeded(&self, addr: IpAddr) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.remove(&addr);
-    }
 }
 
 #[cfg(test)]
@@ -148,6 +156,30 @@ mod tests {
         assert!(verify_password("correct horse", &phc));
         assert!(!verify_password("wrong horse", &phc));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn dummy_hash_costs_what_a_stored_hash_costs() {
+        let stored = hash_password("any").expect("hash");
+        let stored = PasswordHash::new(&stored).expect("phc");
+        let dummy = PasswordHash::new(DUMMY_HASH).expect("dummy phc");
+        assert_eq!(dummy.algorithm, stored.algorithm);
+        assert_eq!(dummy.version, stored.version);
+        assert_eq!(
+            dummy.params, stored.params,
+            "argon2's defaults changed: make a new DUMMY_HASH"
+        );
+        assert!(!verify_password_or_dummy("any", None));
+    }
+
+    #[test]
+    fn csrf_token_belongs_to_its_session() {
+        let token = csrf_token("session-a");
+        assert!(csrf_token_matches("session-a", &token));
+        assert!(!csrf_token_matches("session-b", &token));
+        assert!(!csrf_token_matches("session-a", ""));
+        assert_ne!(token, token_digest("session-a"));
+        assert!(!csrf_cookie("session-a").contains("HttpOnly"));
     }
 
     #[test]
@@ -171,29 +203,5 @@ mod tests {
             http::HeaderValue::from_static("other=1; trunkline_session=abc"),
         );
         assert_eq!(session_token(&headers).as_deref(), Some("abc"));
-    }
-
-    #[test]
-    fn limiter_slows_repeated_failures() {
-        let limiter = LoginLimiter::default();
-        let ip: IpAddr = "192.0.2.7".parse().expect("ip");
-        let other: IpAddr = "192.0.2.8".parse().expect("ip");
-        let t0 = Instant::now();
-        for _ in 0..FREE_FAILURES {
-            limiter.failed(ip, t0);
-            assert_eq!(limiter.wait(ip, t0), None);
-        }
-        limiter.failed(ip, t0);
-        assert_eq!(limiter.wait(ip, t0), Some(Duration::from_secs(1)));
-        limiter.failed(ip, t0);
-        assert_eq!(limiter.wait(ip, t0), Some(Duration::from_secs(2)));
-        assert_eq!(limiter.wait(ip, t0 + Duration::from_secs(3)), None);
-        assert_eq!(limiter.wait(other, t0), None, "other addresses unaffected");
-        for _ in 0..40 {
-            limiter.failed(ip, t0);
-        }
-        assert_eq!(limiter.wait(ip, t0), Some(MAX_WAIT));
-        limiter.succeeded(ip);
-        assert_eq!(limiter.wait(ip, t0), None);
     }
 }

@@ -5,18 +5,14 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 
-/// Opens (creating it and its directory if needed) and migrates the
-/// database file at `path`.
+/// Opens (creating it and its directory if needed, readable by Trunkline's
+/// user only) and migrates the database file at `path`.
 ///
 /// # Errors
 /// When the directory cannot be created, the file cannot be opened, or a
 /// migration fails.
 pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
-        }
-    }
+    crate::ssr::private_files::prepare(path)?;
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod board;
 pub mod db;
+pub mod login_limiter;
+pub mod private_files;
 pub mod service;
 pub mod state;
 pub mod store;

@@ -1,12 +1,15 @@
 //! The HTTP side: the console (Leptos pages and server functions), the
-//! REST API, and the login requirement in front of both.
+//! REST API, the login requirement and the CSRF guard in front of both,
+//! and the security headers on every answer.
 
 pub mod auth;
+pub mod guard;
+pub mod headers;
 
 use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +20,8 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 /// The whole HTTP application; tests call it with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    // Layers run outermost last: headers on every answer (refusals too),
+    // then the body bound, then login and CSRF.
     Router::new()
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
         .nest(
@@ -27,22 +32,36 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .leptos_routes_with_handler(routes, get(page))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(headers::provide_page_policy, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_login,
         ))
+        .layer(axum::middleware::from_fn(guard::limit_body))
+        .layer(DefaultBodyLimit::max(guard::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(headers::add))
         .with_state(state)
 }
 
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Some(refusal) = guard::unexpected_content_type(&request) {
+        return refusal;
+    }
+    let response =
+        handle_server_fns_with_context(move || provide_context(state.clone()), request).await;
+    guard::bad_arguments_are_400(response.into_response()).await
 }
 
 async fn page(State(state): State<AppState>, request: Request<Body>) -> Response {
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(state.clone()),
+        move || {
+            provide_context(state.clone());
+            headers::provide_page_policy();
+        },
         move || shell(options.clone()),
     );
     handler(request).await.into_response()

@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests: building requests and reading the fake wire.
 #![allow(dead_code)]
 
+pub mod console;
 pub mod lab;
 pub mod net;
 pub mod office;
