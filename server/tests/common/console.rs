@@ -90,20 +90,20 @@ impl Console {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        // Bounded, so an answer that never ends fails the test naming the
+        // request instead of holding the whole suite until CI gives up.
+        let what = format!("{} {}", request.method(), request.uri());
+        let router = self.router.clone();
+        let answer = async move {
+            let response = router.oneshot(request).await.expect("response");
+            let (parts, body) = response.into_parts();
+            let bytes = body.collect().await.expect("body").to_bytes();
+            (parts, bytes)
+        };
+        let (parts, bytes) = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
             .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+            .unwrap_or_else(|_| panic!("{what}: no complete answer within 30 s"));
+        let (status, headers) = (parts.status, parts.headers);
         Answer {
             status,
             headers,
