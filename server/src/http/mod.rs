@@ -2,6 +2,7 @@
 //! REST API, and the login requirement in front of both.
 
 pub mod auth;
+pub mod listener;
 
 use app::ssr::state::AppState;
 use app::{shell, App};
