@@ -96,6 +96,16 @@ pub struct ServeArgs {
     /// Folder of the built console (wasm, css), as cargo-leptos writes it.
     #[arg(long, env = "TRUNKLINE_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+
+    /// Most console and REST connections open at once; past it a new one is
+    /// closed at once. Without it, 1,024, or a quarter of the open-file
+    /// limit when that is low.
+    #[arg(long, env = "TRUNKLINE_HTTP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub http_max_connections: Option<u32>,
+
+    /// Most console and REST connections open at once from one IP address.
+    #[arg(long, env = "TRUNKLINE_HTTP_CONNECTIONS_PER_ADDRESS", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub http_connections_per_address: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,11 +38,24 @@ pub fn raise() -> Option<u64> {
 ///
 /// [`TcpLimits`]: crate::sip::runtime::TcpLimits
 pub fn sip_tcp_max(nofile: Option<u64>, default: usize) -> usize {
-    const RESERVE: u64 = 256;
+    share(nofile, 2, default)
+}
+
+/// Descriptors kept for the database, UDP sockets, logs and the like.
+const RESERVE: u64 = 256;
+
+/// HTTP connections allowed under `nofile` descriptors: `default` when there are plenty, else a
+/// quarter of what is left after the reserve, so that with the SIP half a quarter stays free.
+pub fn http_max(nofile: Option<u64>, default: usize) -> usize {
+    share(nofile, 4, default)
+}
+
+/// `default`, or at most `1 / parts` of the descriptors beyond [`RESERVE`], and at least 16.
+fn share(nofile: Option<u64>, parts: u64, default: usize) -> usize {
     let Some(nofile) = nofile else {
         return default;
     };
-    let share = usize::try_from(nofile.saturating_sub(RESERVE) / 2).unwrap_or(usize::MAX);
+    let share = usize::try_from(nofile.saturating_sub(RESERVE) / parts).unwrap_or(usize::MAX);
     default.min(share.max(16))
 }
 
@@ -72,5 +85,14 @@ mod tests {
         assert_eq!(sip_tcp_max(Some(1024), 4096), 384);
         assert_eq!(sip_tcp_max(Some(100), 4096), 16);
         assert_eq!(sip_tcp_max(None, 4096), 4096);
+    }
+
+    #[test]
+    fn http_connections_take_a_quarter_so_some_stay_free() {
+        assert_eq!(http_max(Some(1_048_576), 1024), 1024);
+        // 1,024: 384 for SIP, 192 for HTTP, 192 free beyond the reserve.
+        assert_eq!(http_max(Some(1024), 1024), 192);
+        assert_eq!(http_max(Some(100), 1024), 16);
+        assert_eq!(http_max(None, 1024), 1024);
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::cli::{CliError, ServeArgs};
 use crate::engine::{self, EngineOptions};
+use crate::http::listener::HttpLimits;
 use app::ssr::state::{AppState, Core};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -92,11 +93,15 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
     let listener = tokio::net::TcpListener::bind(args.http).await?;
     let local = listener.local_addr()?;
     tracing::info!("console on http://{local}");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let http_default = HttpLimits::default();
+    let limits = HttpLimits {
+        max: args.http_max_connections.map_or_else(
+            || crate::fdlimit::http_max(nofile, http_default.max),
+            |max| usize::try_from(max).unwrap_or(usize::MAX),
+        ),
+        per_source: usize::try_from(args.http_connections_per_address).unwrap_or(usize::MAX),
+    };
+    crate::http::listener::serve(listener, router, limits, async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop.send(true);

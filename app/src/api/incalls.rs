@@ -88,9 +88,10 @@ pub async fn delete_incall(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     outcome(crate::ssr::service::incalls::delete(&core()?, id).await)
 }
 
-/// Calls from trunks to DIDs no incoming call answers, newest first.
+/// Calls from trunks to DIDs no incoming call answers, newest first, and how many older ones
+/// were not kept.
 #[server(prefix = "/api", endpoint = "unmatched_calls", client = ConsoleClient)]
-pub async fn unmatched_calls() -> Result<Vec<crate::model::calls::UnmatchedCall>, ServerFnError> {
+pub async fn unmatched_calls() -> Result<crate::model::calls::UnmatchedCalls, ServerFnError> {
     use super::server::{core, read};
     read(crate::ssr::service::calls::unmatched(&core()?).await)
 }

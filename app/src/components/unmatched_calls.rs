@@ -3,6 +3,7 @@
 //! the administrator can add the missing one.
 
 use crate::api::incalls::unmatched_calls;
+use crate::model::calls::{UnmatchedCalls, UNMATCHED_KEPT};
 use crate::model::time::clock;
 use leptos::prelude::*;
 
@@ -16,10 +17,10 @@ pub fn UnmatchedCalls() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match calls.await {
                         Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(list) if list.calls.is_empty() => view! {
                             <p class="empty">"Every call from the trunks found its incoming call."</p>
                         }.into_any(),
-                        Ok(list) => view! {
+                        Ok(UnmatchedCalls { calls: list, not_kept }) => view! {
                             <table class="list" id="unmatched-calls">
                                 <thead><tr><th>"When"</th><th>"Trunk"</th><th>"Number received"</th><th>"Why"</th></tr></thead>
                                 <tbody>
@@ -30,10 +31,19 @@ pub fn UnmatchedCalls() -> impl IntoView {
                                     }}).collect_view()}
                                 </tbody>
                             </table>
+                            {(not_kept > 0).then(|| view! {
+                                <p class="not-kept">{not_kept_note(not_kept)}</p>
+                            })}
                         }.into_any(),
                     }
                 })}
             </Transition>
         </section>
     }
+}
+
+/// Said under the list when older calls were deleted: only the newest ones are kept.
+fn not_kept_note(count: u64) -> String {
+    let ones = if count == 1 { "one" } else { "ones" };
+    format!("…and {count} older {ones} not kept (only the newest {UNMATCHED_KEPT} are).")
 }

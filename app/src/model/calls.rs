@@ -66,3 +66,15 @@ pub struct UnmatchedCall {
     pub did: String,
     pub reason: String,
 }
+
+/// Unmatched calls kept in the database: the newest ones.
+pub const UNMATCHED_KEPT: u32 = 10_000;
+
+/// The unmatched calls listed, newest first, and how many older ones were deleted to keep the
+/// newest [`UNMATCHED_KEPT`] (so a flood of forged calls cannot fill the disk).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedCalls {
+    pub calls: Vec<UnmatchedCall>,
+    /// Older unmatched calls recorded and since deleted.
+    pub not_kept: u64,
+}

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod guard;
 pub mod headers;
+pub mod listener;
 
 use app::ssr::state::AppState;
 use app::{shell, App};

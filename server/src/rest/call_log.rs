@@ -3,7 +3,7 @@
 
 use super::{ApiError, Key};
 use app::model::call_log::{CallLogPage, CallLogQuery};
-use app::model::calls::{LiveCall, UnmatchedCall};
+use app::model::calls::{LiveCall, UnmatchedCalls};
 use app::ssr::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -35,9 +35,8 @@ pub async fn hang_up(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn unmatched(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<UnmatchedCall>>, ApiError> {
+/// The latest unmatched calls (`calls`) and how many older ones were deleted (`not_kept`).
+pub async fn unmatched(State(state): State<AppState>) -> Result<Json<UnmatchedCalls>, ApiError> {
     Ok(Json(
         app::ssr::service::calls::unmatched(&state.core).await?,
     ))

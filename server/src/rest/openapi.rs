@@ -163,8 +163,10 @@ pub fn spec() -> Value {
             },
             "/api/v1/calls/unmatched": {
                 "get": { "summary": "Calls from trunks to DIDs no incoming call answers (refused with 404), newest first", "responses": {
-                    "200": { "description": "When (Unix seconds), trunk, the number received and why it matched nothing",
-                        "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
+                    "200": { "description": "`calls`: when (Unix seconds), trunk, the number received and why it matched nothing; `not_kept`: how many older ones were deleted, as only the newest 10,000 are kept",
+                        "content": { "application/json": { "schema": { "type": "object", "required": ["calls", "not_kept"], "properties": {
+                            "calls": { "type": "array", "items": { "type": "object" } },
+                            "not_kept": { "type": "integer", "minimum": 0 } } } } } } } }
             },
             "/api/v1/openapi.json": {
                 "get": { "summary": "This document", "responses": {

@@ -17,6 +17,16 @@ pub async fn start_server_on(database: &Path, sip_port: u16, http_port: u16) -> 
 /// As `start_server_on`; without `sip_port`, no `--sip` (nor TRUNKLINE_SIP): SIP binds
 /// where the stored setting says.
 pub async fn start_server_with(database: &Path, sip_port: Option<u16>, http_port: u16) -> Child {
+    start_server_args(database, sip_port, http_port, &[]).await
+}
+
+/// As `start_server_with`, with more `serve` arguments.
+pub async fn start_server_args(
+    database: &Path,
+    sip_port: Option<u16>,
+    http_port: u16,
+    more: &[&str],
+) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trunkline"));
     command
         .arg("--database")
@@ -27,6 +37,7 @@ pub async fn start_server_with(database: &Path, sip_port: Option<u16>, http_port
     if let Some(port) = sip_port {
         command.arg("--sip").arg(format!("127.0.0.1:{port}"));
     }
+    command.args(more);
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -2,7 +2,7 @@
 
 use super::ServiceError;
 use crate::model::call_log::{CallLogPage, CallLogQuery};
-use crate::model::calls::{CallLogEntry, UnmatchedCall};
+use crate::model::calls::{CallLogEntry, UnmatchedCall, UnmatchedCalls};
 use crate::ssr::db;
 use crate::ssr::state::{Core, EngineCommand, EngineLink};
 use crate::ssr::store;
@@ -77,12 +77,18 @@ async fn write_batch(pool: &SqlitePool, batch: &[CallLogEntry]) -> Result<(), sq
     tx.commit().await
 }
 
-/// The latest calls to DIDs nothing answers, newest first.
+/// The latest calls to DIDs nothing answers, newest first, with the count of older ones no
+/// longer kept. Shared by the Incoming calls screen and `GET /api/v1/calls/unmatched`.
 ///
 /// # Errors
 /// When the database cannot be read.
-pub async fn unmatched(core: &Core) -> Result<Vec<UnmatchedCall>, ServiceError> {
-    Ok(store::call_log::latest_unmatched(&core.pool, SHOWN).await?)
+pub async fn unmatched(core: &Core) -> Result<UnmatchedCalls, ServiceError> {
+    let calls = store::call_log::latest_unmatched(&core.pool, SHOWN).await?;
+    let forgotten = store::call_log::unmatched_forgotten(&core.pool).await?;
+    Ok(UnmatchedCalls {
+        calls,
+        not_kept: u64::try_from(forgotten).unwrap_or(0),
+    })
 }
 
 /// Writes every unmatched incoming call the engine reports.
@@ -169,8 +175,9 @@ mod tests {
         drop(tx);
         writer.await.expect("writer ends");
         let unmatched = unmatched(&core).await.expect("unmatched");
-        assert_eq!(unmatched.len(), 1);
-        assert_eq!(unmatched[0].did, "4185559999");
+        assert_eq!(unmatched.calls.len(), 1);
+        assert_eq!(unmatched.calls[0].did, "4185559999");
+        assert_eq!(unmatched.not_kept, 0);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].trunk.as_deref(), Some("provider_username"));
     }

@@ -163,7 +163,7 @@ pub async fn insert_unmatched(pool: &SqlitePool, call: &UnmatchedCall) -> Result
 /// Unmatched calls kept: the newest ones. Older rows are deleted as new
 /// ones come, so calls forged with a provider's address cannot fill the
 /// disk; how many went is [`unmatched_forgotten`].
-pub const KEEP_UNMATCHED: i64 = 10_000;
+pub const KEEP_UNMATCHED: i64 = crate::model::calls::UNMATCHED_KEPT as i64;
 
 /// [`insert_unmatched`] keeping the newest `keep` rows.
 async fn insert_unmatched_keeping(
