@@ -192,6 +192,9 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Dropped from blocked addresses", stats.blocked),
         ("Turned away with 503 (overload)", stats.turned_away),
         ("Registry rows rebuilt", stats.registry_rows_built),
+        ("Shed at the transaction cap", stats.shed_for_transactions),
+        ("Shed at the memory cap", stats.shed_for_bytes),
+        ("Dropped at the transaction cap", stats.refused_at_cap),
     ];
     let mut out = String::new();
     for (label, count) in rows {

@@ -233,6 +233,16 @@ pub struct SipStats {
     /// whose status changed; every trunk only on a configuration change.
     #[serde(default)]
     pub registry_rows_built: u64,
+    /// Finished SIP transactions dropped before their retransmission
+    /// timers ran out because the cap on transactions was reached...
+    #[serde(default)]
+    pub shed_for_transactions: u64,
+    /// ...or the cap on bytes kept for retransmission was.
+    #[serde(default)]
+    pub shed_for_bytes: u64,
+    /// New requests dropped at the transaction cap with none to shed.
+    #[serde(default)]
+    pub refused_at_cap: u64,
 }
 
 #[cfg(test)]

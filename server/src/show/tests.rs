@@ -122,6 +122,9 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         blocked: 45,
         turned_away: 7,
         registry_rows_built: 12,
+        shed_for_transactions: 40,
+        shed_for_bytes: 5,
+        refused_at_cap: 0,
     };
     assert_eq!(
         show_stats(&stats),
@@ -132,6 +135,9 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Send errors:                       0\n\
          Dropped from blocked addresses:    45\n\
          Turned away with 503 (overload):   7\n\
-         Registry rows rebuilt:             12\n"
+         Registry rows rebuilt:             12\n\
+         Shed at the transaction cap:       40\n\
+         Shed at the memory cap:            5\n\
+         Dropped at the transaction cap:    0\n"
     );
 }

@@ -17,6 +17,10 @@ pub struct Counters {
     blocked: AtomicU64,
     /// Requests turned away (503) because their handler's backlog was full.
     overloaded: AtomicU64,
+    /// The endpoint's caps at work: see `proto::Stats`.
+    shed_for_transactions: AtomicU64,
+    shed_for_bytes: AtomicU64,
+    refused_at_cap: AtomicU64,
 }
 
 impl Counters {
@@ -29,6 +33,12 @@ impl Counters {
             .store(stats.parse_errors, Ordering::Relaxed);
         self.retransmissions
             .store(stats.retransmissions, Ordering::Relaxed);
+        self.shed_for_transactions
+            .store(stats.shed_for_transactions, Ordering::Relaxed);
+        self.shed_for_bytes
+            .store(stats.shed_for_bytes, Ordering::Relaxed);
+        self.refused_at_cap
+            .store(stats.refused_at_cap, Ordering::Relaxed);
     }
 
     pub(crate) fn send_error(&self) {
@@ -56,6 +66,9 @@ impl Counters {
             turned_away: self.overloaded.load(Ordering::Relaxed),
             // Counted by the engine, not by SIP: `engine::start` adds it.
             registry_rows_built: 0,
+            shed_for_transactions: self.shed_for_transactions.load(Ordering::Relaxed),
+            shed_for_bytes: self.shed_for_bytes.load(Ordering::Relaxed),
+            refused_at_cap: self.refused_at_cap.load(Ordering::Relaxed),
         }
     }
 }

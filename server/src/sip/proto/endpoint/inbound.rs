@@ -108,6 +108,10 @@ impl Endpoint {
             });
             return;
         }
+        if !self.room_for_server_transaction() {
+            tracing::debug!(%source, "request dropped: server transactions at their cap");
+            return;
+        }
         let reliable = transport.is_reliable();
         let peer = response_target(req.headers.via.first(), source, transport);
         let is_invite = req.method == Method::Invite;
@@ -128,6 +132,8 @@ impl Endpoint {
                 peer,
                 transport,
                 local_tag: None,
+                held: 0,
+                finished: false,
             }),
         );
         out.tu.push(TuEvent::Request(req));

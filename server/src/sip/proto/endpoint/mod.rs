@@ -2,6 +2,7 @@
 //! into TU events and TU calls into transmits. Must not do I/O or read the clock: `now` is passed in.
 
 pub mod addressing;
+mod caps;
 mod inbound;
 mod types;
 
@@ -10,6 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use caps::Caps;
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 
 use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
@@ -48,6 +50,10 @@ struct Entry {
     transport: Transport,
     /// Our To tag for responses of a server transaction, made once so all responses agree.
     local_tag: Option<String>,
+    /// Response bytes it keeps for retransmission, as last counted in `Endpoint::held`.
+    held: usize,
+    /// Queued in `Endpoint::finished` (a server transaction past its final response).
+    finished: bool,
 }
 
 impl Entry {
@@ -81,6 +87,11 @@ pub struct Endpoint {
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
+    /// Sum of the entries' `held`: what the byte cap is checked against.
+    held: usize,
+    /// Server transactions in the order they finished, the first to shed at a cap; ids of
+    /// transactions already gone are skipped.
+    finished: VecDeque<TxId>,
 }
 
 impl Endpoint {
@@ -96,6 +107,8 @@ impl Endpoint {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
+            held: 0,
+            finished: VecDeque::new(),
         }
     }
 
@@ -211,6 +224,8 @@ impl Endpoint {
                 peer: dest,
                 transport,
                 local_tag: None,
+                held: 0,
+                finished: false,
             }),
         );
         self.apply(id, out);
@@ -365,12 +380,10 @@ impl Endpoint {
             });
         }
         if self.txns.get(&tx).is_some_and(|entry| entry.terminated()) {
-            if let Some(entry) = self.txns.remove(&tx) {
-                match entry.key {
-                    Key::Client(k) => self.client_keys.remove(&k),
-                    Key::Server(k) => self.server_keys.remove(&k),
-                };
-            }
+            self.remove(tx);
+        } else {
+            self.account(tx);
+            self.enforce_byte_cap();
         }
     }
 }

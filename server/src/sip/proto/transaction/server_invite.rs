@@ -39,6 +39,17 @@ impl ServerInvite {
         self.state
     }
 
+    /// Bytes kept for Timer G and for retransmitted INVITEs.
+    pub fn held_bytes(&self) -> usize {
+        self.last_response.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// A final response sent, waiting for the ACK (Timers G, H) or out Timer I: dropping it
+    /// early loses only retransmissions.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Completed | State::Confirmed)
+    }
+
     /// A retransmitted INVITE: resend the last provisional or the final.
     pub(crate) fn on_invite(&mut self, out: &mut Output) {
         if matches!(self.state, State::Proceeding | State::Completed) {

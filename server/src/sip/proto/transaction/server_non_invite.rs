@@ -38,6 +38,16 @@ impl ServerNonInvite {
         self.state
     }
 
+    /// Bytes kept to answer retransmitted requests.
+    pub fn held_bytes(&self) -> usize {
+        self.last_response.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// Answered and only waiting out Timer J: dropping it early loses nothing but the resend.
+    pub fn is_finished(&self) -> bool {
+        self.state == State::Completed
+    }
+
     /// A retransmission of the request.
     pub(crate) fn on_request(&mut self, out: &mut Output) {
         if matches!(self.state, State::Proceeding | State::Completed) {
