@@ -195,6 +195,8 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Shed at the transaction cap", stats.shed_for_transactions),
         ("Shed at the memory cap", stats.shed_for_bytes),
         ("Dropped at the transaction cap", stats.refused_at_cap),
+        ("Not sent (reflection limit)", stats.held_back),
+        ("Oversized answers cut or dropped", stats.oversized),
     ];
     let mut out = String::new();
     for (label, count) in rows {

@@ -243,6 +243,14 @@ pub struct SipStats {
     /// New requests dropped at the transaction cap with none to shed.
     #[serde(default)]
     pub refused_at_cap: u64,
+    /// Responses not sent because they would have sent a request's
+    /// (perhaps forged) source more than 1.5 times its bytes.
+    #[serde(default)]
+    pub held_back: u64,
+    /// Answers that would have copied oversized headers: cut to the top
+    /// Via, or dropped.
+    #[serde(default)]
+    pub oversized: u64,
 }
 
 #[cfg(test)]

@@ -125,6 +125,8 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         shed_for_transactions: 40,
         shed_for_bytes: 5,
         refused_at_cap: 0,
+        held_back: 900,
+        oversized: 2,
     };
     assert_eq!(
         show_stats(&stats),
@@ -138,6 +140,8 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Registry rows rebuilt:             12\n\
          Shed at the transaction cap:       40\n\
          Shed at the memory cap:            5\n\
-         Dropped at the transaction cap:    0\n"
+         Dropped at the transaction cap:    0\n\
+         Not sent (reflection limit):       900\n\
+         Oversized answers cut or dropped:  2\n"
     );
 }

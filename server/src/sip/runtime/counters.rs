@@ -21,6 +21,8 @@ pub struct Counters {
     shed_for_transactions: AtomicU64,
     shed_for_bytes: AtomicU64,
     refused_at_cap: AtomicU64,
+    held_back: AtomicU64,
+    oversized: AtomicU64,
 }
 
 impl Counters {
@@ -39,6 +41,8 @@ impl Counters {
             .store(stats.shed_for_bytes, Ordering::Relaxed);
         self.refused_at_cap
             .store(stats.refused_at_cap, Ordering::Relaxed);
+        self.held_back.store(stats.held_back, Ordering::Relaxed);
+        self.oversized.store(stats.oversized, Ordering::Relaxed);
     }
 
     pub(crate) fn send_error(&self) {
@@ -69,6 +73,8 @@ impl Counters {
             shed_for_transactions: self.shed_for_transactions.load(Ordering::Relaxed),
             shed_for_bytes: self.shed_for_bytes.load(Ordering::Relaxed),
             refused_at_cap: self.refused_at_cap.load(Ordering::Relaxed),
+            held_back: self.held_back.load(Ordering::Relaxed),
+            oversized: self.oversized.load(Ordering::Relaxed),
         }
     }
 }

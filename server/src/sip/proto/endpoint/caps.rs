@@ -3,8 +3,7 @@
 //! When a cap is reached the oldest finished transaction goes first: it has already answered,
 //! and only its retransmissions are lost. Must not do I/O or read the clock.
 
-use super::{Endpoint, Event, Key, Machine, TxId};
-use crate::sip::proto::transaction::server_invite;
+use super::{Endpoint, Key, Machine, TxId};
 
 /// Limits on what peers can make the endpoint hold. Client transactions are not counted: we
 /// start them ourselves.
@@ -14,6 +13,12 @@ pub struct Caps {
     pub max_server_transactions: usize,
     /// Bytes of responses server transactions keep to retransmit.
     pub max_held_bytes: usize,
+    /// What a request the TU has not accepted may make us send, in percent of its bytes
+    /// (retransmissions of both included): its source may be forged (`reflection`).
+    pub max_reflection_percent: usize,
+    /// Largest answer to a request the TU has not accepted, in bytes; past it only the top Via
+    /// is kept, and if that is not enough the answer is dropped.
+    pub max_unaccepted_response: usize,
 }
 
 impl Default for Caps {
@@ -24,6 +29,9 @@ impl Default for Caps {
         Self {
             max_server_transactions: 50_000,
             max_held_bytes: 32 << 20,
+            max_reflection_percent: 150,
+            // A challenge to a phone behind three proxies is about 1 KB.
+            max_unaccepted_response: 2048,
         }
     }
 }
@@ -100,19 +108,13 @@ impl Endpoint {
         }
     }
 
-    /// Drops the oldest finished server transaction. An INVITE one still waiting for its ACK
-    /// tells the TU, as Timer H would (§17.2.1).
+    /// Drops the oldest finished server transaction.
     fn shed_oldest(&mut self, why: Shed) -> bool {
         while let Some(tx) = self.finished.pop_front() {
-            let Some(entry) = self.txns.get(&tx) else {
+            if !self.txns.contains_key(&tx) {
                 continue;
-            };
-            let waiting_ack = matches!(&entry.machine,
-                Machine::ServerInvite(m) if m.state() == server_invite::State::Completed);
-            if waiting_ack {
-                self.events.push_back(Event::Timeout { tx });
             }
-            self.remove(tx);
+            self.end_early(tx);
             match why {
                 Shed::Transactions => self.stats.shed_for_transactions += 1,
                 Shed::Bytes => self.stats.shed_for_bytes += 1,

@@ -4,6 +4,7 @@
 pub mod addressing;
 mod caps;
 mod inbound;
+mod reflection;
 mod types;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -54,6 +55,12 @@ struct Entry {
     held: usize,
     /// Queued in `Endpoint::finished` (a server transaction past its final response).
     finished: bool,
+    /// Bytes of the request and its retransmissions, and of what we sent back while the TU
+    /// had not accepted it (`reflection`).
+    bytes_in: usize,
+    bytes_out: usize,
+    /// The TU answered 101-299: its responses are no longer limited.
+    accepted: bool,
 }
 
 impl Entry {
@@ -120,6 +127,12 @@ impl Endpoint {
     /// or a provider reports what it sees.
     pub fn addressing_mut(&mut self) -> &mut addressing::Addressing {
         &mut self.cfg.addressing
+    }
+
+    /// The limits on what peers can make us hold and send, for an administrator's settings
+    /// (or a test that wants the RFC's full retransmission schedule).
+    pub fn caps_mut(&mut self) -> &mut Caps {
+        &mut self.cfg.caps
     }
 
     pub fn stats(&self) -> Stats {
@@ -226,6 +239,9 @@ impl Endpoint {
                 local_tag: None,
                 held: 0,
                 finished: false,
+                bytes_in: 0,
+                bytes_out: 0,
+                accepted: false,
             }),
         );
         self.apply(id, out);
@@ -254,15 +270,36 @@ impl Endpoint {
                 .clone();
             response.headers.to = response.headers.to.with_tag(&tag);
         }
-        let mut out = Output::default();
-        let accepted = match &mut entry.machine {
-            Machine::ServerInvite(m) => m.send_response(now, &self.cfg.timers, &response, &mut out),
-            Machine::ServerNonInvite(m) => {
-                m.send_response(now, &self.cfg.timers, &response, &mut out)
+        if !matches!(
+            entry.machine,
+            Machine::ServerInvite(_) | Machine::ServerNonInvite(_)
+        ) {
+            return Err(SendError::UnknownTransaction);
+        }
+        let status = response.status;
+        let bytes = if reflection::accepting(status) {
+            entry.accepted = true;
+            response.encode()
+        } else {
+            match self.small_answer(&mut response) {
+                Some(bytes) => bytes,
+                None => {
+                    self.end_early(tx);
+                    return Ok(());
+                }
             }
-            _ => return Err(SendError::UnknownTransaction),
         };
-        if !accepted {
+        let Some(entry) = self.txns.get_mut(&tx) else {
+            return Err(SendError::UnknownTransaction);
+        };
+        let mut out = Output::default();
+        let timers = &self.cfg.timers;
+        let sent = match &mut entry.machine {
+            Machine::ServerInvite(m) => m.send_response(now, timers, status, bytes, &mut out),
+            Machine::ServerNonInvite(m) => m.send_response(now, timers, status, bytes, &mut out),
+            _ => false,
+        };
+        if !sent {
             return Err(SendError::AlreadyFinal);
         }
         self.apply(tx, out);
@@ -360,7 +397,7 @@ impl Endpoint {
         };
         let (peer, transport) = (entry.peer, entry.transport);
         self.stats.retransmissions += out.retransmissions;
-        for payload in out.send {
+        for payload in self.within_budget(tx, out.send) {
             self.push_transmit(peer, transport, payload, Some(tx));
         }
         for (timer, at) in out.timers {

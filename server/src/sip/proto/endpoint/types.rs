@@ -125,6 +125,12 @@ pub struct Stats {
     pub shed_for_bytes: u64,
     /// New requests dropped: the transaction cap was reached and none had finished.
     pub refused_at_cap: u64,
+    /// Responses not sent: they would have made a request the TU did not accept reflect more
+    /// than its share of bytes toward its (perhaps forged) source.
+    pub held_back: u64,
+    /// Answers to requests not accepted that copied oversized headers: cut to the top Via,
+    /// or dropped when that was not enough.
+    pub oversized: u64,
 }
 
 /// Why `send_request` or `respond` refused.
