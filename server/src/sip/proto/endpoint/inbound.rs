@@ -124,8 +124,9 @@ impl Endpoint {
         let peer = response_target(req.headers.via.first(), source, transport);
         let is_invite = req.method == Method::Invite;
         let machine = if is_invite {
-            // Encoded now: the request goes to the TU.
-            let trying = Response::for_request(&req, 100, "Trying").encode();
+            // Encoded now, as small as any answer to a request not accepted: the request goes
+            // to the TU.
+            let trying = self.small_answer(&mut Response::for_request(&req, 100, "Trying"));
             let timers = &self.cfg.timers;
             Machine::ServerInvite(ServerInvite::new(now, reliable, timers, trying, &mut out))
         } else {

@@ -24,18 +24,19 @@ pub struct ServerInvite {
 }
 
 impl ServerInvite {
-    /// A new transaction holding `trying` (its 100 Trying, encoded), sent if the TU has not
-    /// answered within 200 ms or when the INVITE is retransmitted first.
+    /// A new transaction holding `trying` (its 100 Trying, encoded; none when too large to
+    /// send), sent if the TU has not answered within 200 ms or when the INVITE is retransmitted
+    /// first.
     pub(crate) fn new(
         now: Instant,
         reliable: bool,
         cfg: &TimerConfig,
-        trying: Vec<u8>,
+        trying: Option<Vec<u8>>,
         out: &mut Output,
     ) -> Self {
         let mut tx = Self {
             state: State::Proceeding,
-            last_response: Some(trying.into()),
+            last_response: trying.map(Into::into),
             reliable,
             interval: cfg.t1,
             armed: Armed::default(),
@@ -61,6 +62,11 @@ impl ServerInvite {
 
     /// A retransmitted INVITE: resend the last provisional or the final.
     pub(crate) fn on_invite(&mut self, out: &mut Output) {
+        if self.state == State::Proceeding {
+            // The 100 Trying goes out now if it was still waiting: not a second time later.
+            // (Only here: in Completed the same slot holds Timer G.)
+            self.armed.clear(Timer::Trying);
+        }
         if matches!(self.state, State::Proceeding | State::Completed) {
             if let Some(r) = &self.last_response {
                 out.retransmit(r);
