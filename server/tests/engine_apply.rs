@@ -75,6 +75,7 @@ async fn engine() -> Engine {
     let options = EngineOptions {
         sip_bind: "127.0.0.1:0".parse().expect("addr"),
         external_address: None,
+        caps: Default::default(),
     };
     // No call is made: what would go to the call log may go nowhere.
     let (call_log, _) = mpsc::unbounded_channel();
