@@ -93,6 +93,17 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUNKLINE_SIP_EXTERNAL_ADDRESS")]
     pub sip_external_address: Option<String>,
 
+    /// Most SIP transactions peers can open at once (each answered one is
+    /// kept 32 s for retransmissions); past it the oldest answered ones are
+    /// dropped first. Default 50,000.
+    #[arg(long, env = "TRUNKLINE_SIP_MAX_TRANSACTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub sip_max_transactions: Option<u32>,
+
+    /// Most megabytes of SIP responses kept for retransmission; past it the
+    /// oldest answered transactions are dropped first. Default 32.
+    #[arg(long, env = "TRUNKLINE_SIP_MAX_RETRANSMIT_MB", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub sip_max_retransmit_mb: Option<u32>,
+
     /// Folder of the built console (wasm, css), as cargo-leptos writes it.
     #[arg(long, env = "TRUNKLINE_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,

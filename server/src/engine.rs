@@ -38,6 +38,8 @@ pub mod registry;
 #[derive(Clone, Debug)]
 pub struct EngineOptions {
     pub sip_bind: SocketAddr,
+    /// What SIP peers can make the engine hold and send.
+    pub caps: crate::sip::proto::Caps,
     /// `--sip-external-address`: overrides the stored External address
     /// (Services → IPBX → General settings → SIP (NAT)).
     pub external_address: Option<String>,
@@ -77,7 +79,8 @@ pub async fn start(
         tcp: options.sip_tcp,
     };
     let configured = nat::configured(&config.borrow(), &options);
-    let sip = crate::sip::runtime::start(options.sip_bind, configured, setup, stop).await?;
+    let sip =
+        crate::sip::runtime::start(options.sip_bind, configured, options.caps, setup, stop).await?;
     let (commands, command_rx) = mpsc::unbounded_channel();
     tokio::spawn(obey(command_rx, sip.handle.clone(), sip.lines.lift.clone()));
     let (lines_tx, line_bindings) = watch::channel(Arc::new(Vec::new()));

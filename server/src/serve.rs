@@ -44,6 +44,7 @@ pub async fn serve(core: Core, database: &Path, args: ServeArgs) -> Result<(), C
             max: crate::fdlimit::sip_tcp_max(nofile, default.max),
             ..default
         },
+        caps: caps(&args),
     };
     let restored = app::ssr::service::lines::load(&core.pool)
         .await
@@ -130,5 +131,57 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The SIP caps the flags set, the endpoint's defaults for the others.
+fn caps(args: &ServeArgs) -> crate::sip::proto::Caps {
+    let defaults = crate::sip::proto::Caps::default();
+    crate::sip::proto::Caps {
+        max_server_transactions: args
+            .sip_max_transactions
+            .map_or(defaults.max_server_transactions, |n| n as usize),
+        max_held_bytes: args
+            .sip_max_retransmit_mb
+            .map_or(defaults.max_held_bytes, |mb| (mb as usize) << 20),
+        ..defaults
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::caps;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn serve_args(flags: &[&str]) -> Result<crate::cli::ServeArgs, clap::Error> {
+        let argv = ["trunkline", "serve"].iter().chain(flags);
+        match Cli::try_parse_from(argv)?.command {
+            Some(Command::Serve(args)) => Ok(args),
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_sip_caps_follow_the_flags_and_default_to_the_endpoints() {
+        let set = serve_args(&[
+            "--sip-max-transactions",
+            "1000",
+            "--sip-max-retransmit-mb",
+            "4",
+        ])
+        .map(|args| caps(&args))
+        .expect("valid flags");
+        assert_eq!(set.max_server_transactions, 1000);
+        assert_eq!(set.max_held_bytes, 4 << 20);
+        let unset = serve_args(&[]).map(|args| caps(&args)).expect("no flags");
+        assert_eq!(unset, crate::sip::proto::Caps::default());
+        let zero = serve_args(&["--sip-max-transactions", "0"])
+            .map(|_| ())
+            .expect_err("zero refused");
+        assert!(
+            zero.to_string().contains("--sip-max-transactions"),
+            "{zero}"
+        );
     }
 }

@@ -193,6 +193,11 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Turned away with 503 (overload)", stats.turned_away),
         ("Unmatched calls not recorded", stats.unmatched_not_recorded),
         ("Registry rows rebuilt", stats.registry_rows_built),
+        ("Shed at the transaction cap", stats.shed_for_transactions),
+        ("Shed at the memory cap", stats.shed_for_bytes),
+        ("Dropped at the transaction cap", stats.refused_at_cap),
+        ("Not sent (reflection limit)", stats.held_back),
+        ("Oversized answers cut or dropped", stats.oversized),
     ];
     let mut out = String::new();
     for (label, count) in rows {

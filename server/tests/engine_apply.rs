@@ -76,6 +76,7 @@ async fn engine() -> Engine {
         sip_bind: "127.0.0.1:0".parse().expect("addr"),
         external_address: None,
         sip_tcp: trunkline::sip::runtime::TcpLimits::default(),
+        caps: Default::default(),
     };
     // No call is made: what would go to the call log may go nowhere.
     let (call_log, _) = mpsc::unbounded_channel();

@@ -237,6 +237,24 @@ pub struct SipStats {
     /// whose status changed; every trunk only on a configuration change.
     #[serde(default)]
     pub registry_rows_built: u64,
+    /// Finished SIP transactions dropped before their retransmission
+    /// timers ran out because the cap on transactions was reached...
+    #[serde(default)]
+    pub shed_for_transactions: u64,
+    /// ...or the cap on bytes kept for retransmission was.
+    #[serde(default)]
+    pub shed_for_bytes: u64,
+    /// New requests dropped at the transaction cap with none to shed.
+    #[serde(default)]
+    pub refused_at_cap: u64,
+    /// Responses not sent because they would have sent a request's
+    /// (perhaps forged) source more than 1.5 times its bytes.
+    #[serde(default)]
+    pub held_back: u64,
+    /// Answers that would have copied oversized headers: cut to the top
+    /// Via, or dropped.
+    #[serde(default)]
+    pub oversized: u64,
 }
 
 #[cfg(test)]

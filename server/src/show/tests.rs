@@ -123,6 +123,11 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         turned_away: 7,
         unmatched_not_recorded: 19980,
         registry_rows_built: 12,
+        shed_for_transactions: 40,
+        shed_for_bytes: 5,
+        refused_at_cap: 0,
+        held_back: 900,
+        oversized: 2,
     };
     assert_eq!(
         show_stats(&stats),
@@ -134,6 +139,11 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Dropped from blocked addresses:    45\n\
          Turned away with 503 (overload):   7\n\
          Unmatched calls not recorded:      19980\n\
-         Registry rows rebuilt:             12\n"
+         Registry rows rebuilt:             12\n\
+         Shed at the transaction cap:       40\n\
+         Shed at the memory cap:            5\n\
+         Dropped at the transaction cap:    0\n\
+         Not sent (reflection limit):       900\n\
+         Oversized answers cut or dropped:  2\n"
     );
 }

@@ -22,6 +22,6 @@ pub mod rng;
 pub(crate) mod testrig;
 pub mod transaction;
 
-pub use endpoint::{Endpoint, EndpointConfig, Event, SendError, Stats, Transmit, TxId};
+pub use endpoint::{Caps, Endpoint, EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 pub use message::{Message, Request, Response, Transport};
 pub use rng::Rng;

@@ -19,6 +19,12 @@ pub struct Counters {
     overloaded: AtomicU64,
     /// Unmatched incoming calls not recorded (per-source rate limit).
     unmatched_not_recorded: AtomicU64,
+    /// The endpoint's caps at work: see `proto::Stats`.
+    shed_for_transactions: AtomicU64,
+    shed_for_bytes: AtomicU64,
+    refused_at_cap: AtomicU64,
+    held_back: AtomicU64,
+    oversized: AtomicU64,
 }
 
 impl Counters {
@@ -31,6 +37,14 @@ impl Counters {
             .store(stats.parse_errors, Ordering::Relaxed);
         self.retransmissions
             .store(stats.retransmissions, Ordering::Relaxed);
+        self.shed_for_transactions
+            .store(stats.shed_for_transactions, Ordering::Relaxed);
+        self.shed_for_bytes
+            .store(stats.shed_for_bytes, Ordering::Relaxed);
+        self.refused_at_cap
+            .store(stats.refused_at_cap, Ordering::Relaxed);
+        self.held_back.store(stats.held_back, Ordering::Relaxed);
+        self.oversized.store(stats.oversized, Ordering::Relaxed);
     }
 
     /// The reception's total of unmatched calls it did not record.
@@ -64,6 +78,11 @@ impl Counters {
             unmatched_not_recorded: self.unmatched_not_recorded.load(Ordering::Relaxed),
             // Counted by the engine, not by SIP: `engine::start` adds it.
             registry_rows_built: 0,
+            shed_for_transactions: self.shed_for_transactions.load(Ordering::Relaxed),
+            shed_for_bytes: self.shed_for_bytes.load(Ordering::Relaxed),
+            refused_at_cap: self.refused_at_cap.load(Ordering::Relaxed),
+            held_back: self.held_back.load(Ordering::Relaxed),
+            oversized: self.oversized.load(Ordering::Relaxed),
         }
     }
 }

@@ -11,7 +11,7 @@ use super::{
 use crate::sip::proto::endpoint::addressing::{Addressing, Cidr};
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::registration::HostPort;
-use crate::sip::proto::EndpointConfig;
+use crate::sip::proto::{Caps, EndpointConfig};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +57,7 @@ pub struct LinesSetup {
 pub async fn start(
     bind: SocketAddr,
     nat: NatSettings,
+    caps: Caps,
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
 ) -> io::Result<SipServer> {
@@ -80,7 +81,8 @@ pub async fn start(
             match runtime {
                 Ok(runtime) => {
                     let addresses = (host, addressing, nat.local);
-                    runtime.block_on(serve(udp, tcp, addresses, lines, stop, ready));
+                    let endpoint = (addresses, caps);
+                    runtime.block_on(serve(udp, tcp, endpoint, lines, stop, ready));
                 }
                 Err(error) => {
                     let _ = ready.send(Err(error));
@@ -119,7 +121,7 @@ fn widen_receive_buffer(udp: &std::net::UdpSocket) {
 async fn serve(
     udp: std::net::UdpSocket,
     tcp: std::net::TcpListener,
-    (host, addressing, nets): (String, Addressing, Vec<Cidr>),
+    ((host, addressing, nets), caps): ((String, Addressing, Vec<Cidr>), Caps),
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
     ready: oneshot::Sender<io::Result<SipServer>>,
@@ -140,6 +142,7 @@ async fn serve(
         via_host: host.clone(),
         via_port: local.port(),
         addressing,
+        caps,
         ..EndpointConfig::default()
     };
     // Tags and branches only need to be unpredictable across restarts.

@@ -47,7 +47,7 @@ impl Endpoint {
         }
         self.stats.messages_in += 1;
         match message::parse(bytes, &self.cfg.limits) {
-            Ok(Message::Request(req)) => self.on_request(now, source, transport, req),
+            Ok(Message::Request(req)) => self.on_request(now, source, transport, req, bytes.len()),
             Ok(Message::Response(resp)) => self.on_response(now, resp),
             Err(error) => {
                 self.stats.parse_errors += 1;
@@ -58,8 +58,11 @@ impl Endpoint {
                             via.stamp_source(source);
                         }
                         let dest = response_target(resp.headers.via.first(), source, transport);
-                        self.stats.bad_requests_answered += 1;
-                        self.push_transmit(dest, transport, resp.encode(), None);
+                        let answer = resp.encode();
+                        if self.stateless_fits(bytes.len(), answer.len()) {
+                            self.stats.bad_requests_answered += 1;
+                            self.push_transmit(dest, transport, answer, None);
+                        }
                     }
                     None => self.stats.dropped += 1,
                 }
@@ -73,6 +76,7 @@ impl Endpoint {
         source: SocketAddr,
         transport: Transport,
         mut req: Request,
+        len: usize,
     ) {
         if let Some(via) = req.headers.via.first_mut() {
             via.stamp_source(source);
@@ -82,13 +86,17 @@ impl Endpoint {
             if req.method != Method::Ack {
                 let resp = Response::for_request(&req, 400, "Bad Request (Via without branch)");
                 let dest = response_target(req.headers.via.first(), source, transport);
-                self.push_transmit(dest, transport, resp.encode(), None);
+                let answer = resp.encode();
+                if self.stateless_fits(len, answer.len()) {
+                    self.push_transmit(dest, transport, answer, None);
+                }
             }
             return;
         };
         let mut out = Output::default();
         if let Some(&tx) = self.server_keys.get(&key) {
             if let Some(entry) = self.txns.get_mut(&tx) {
+                entry.bytes_in += len;
                 match (&mut entry.machine, req.method) {
                     (Machine::ServerInvite(m), Method::Ack) => {
                         m.on_ack(now, &self.cfg.timers, &mut out)
@@ -108,15 +116,22 @@ impl Endpoint {
             });
             return;
         }
+        if !self.room_for_server_transaction() {
+            tracing::debug!(%source, "request dropped: server transactions at their cap");
+            return;
+        }
         let reliable = transport.is_reliable();
         let peer = response_target(req.headers.via.first(), source, transport);
         let is_invite = req.method == Method::Invite;
         let machine = if is_invite {
-            Machine::ServerInvite(ServerInvite::new(reliable, &self.cfg.timers))
+            // Encoded now, as small as any answer to a request not accepted: the request goes
+            // to the TU.
+            let trying = self.small_answer(&mut Response::for_request(&req, 100, "Trying"));
+            let timers = &self.cfg.timers;
+            Machine::ServerInvite(ServerInvite::new(now, reliable, timers, trying, &mut out))
         } else {
             Machine::ServerNonInvite(ServerNonInvite::new(reliable))
         };
-        let trying = is_invite.then(|| Response::for_request(&req, 100, "Trying"));
         let tx = self.alloc_id();
         let key = Arc::new(key);
         self.server_keys.insert(key.clone(), tx);
@@ -128,14 +143,15 @@ impl Endpoint {
                 peer,
                 transport,
                 local_tag: None,
+                held: 0,
+                finished: false,
+                bytes_in: len,
+                bytes_out: 0,
+                accepted: false,
             }),
         );
         out.tu.push(TuEvent::Request(req));
         self.apply(tx, out);
-        // §17.2.1: an INVITE server transaction answers 100 at once so the client stops Timer A.
-        if let Some(trying) = trying {
-            let _ = self.respond(now, tx, trying);
-        }
     }
 
     fn on_response(&mut self, now: Instant, resp: Response) {

@@ -2,7 +2,9 @@
 //! into TU events and TU calls into transmits. Must not do I/O or read the clock: `now` is passed in.
 
 pub mod addressing;
+mod caps;
 mod inbound;
+mod reflection;
 mod types;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -10,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use caps::Caps;
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 
 use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
@@ -48,6 +51,16 @@ struct Entry {
     transport: Transport,
     /// Our To tag for responses of a server transaction, made once so all responses agree.
     local_tag: Option<String>,
+    /// Response bytes it keeps for retransmission, as last counted in `Endpoint::held`.
+    held: usize,
+    /// Queued in `Endpoint::finished` (a server transaction past its final response).
+    finished: bool,
+    /// Bytes of the request and its retransmissions, and of what we sent back while the TU
+    /// had not accepted it (`reflection`).
+    bytes_in: usize,
+    bytes_out: usize,
+    /// The TU answered 101-299: its responses are no longer limited.
+    accepted: bool,
 }
 
 impl Entry {
@@ -81,6 +94,11 @@ pub struct Endpoint {
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
+    /// Sum of the entries' `held`: what the byte cap is checked against.
+    held: usize,
+    /// Server transactions in the order they finished, the first to shed at a cap; ids of
+    /// transactions already gone are skipped.
+    finished: VecDeque<TxId>,
 }
 
 impl Endpoint {
@@ -96,6 +114,8 @@ impl Endpoint {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
+            held: 0,
+            finished: VecDeque::new(),
         }
     }
 
@@ -107,6 +127,12 @@ impl Endpoint {
     /// or a provider reports what it sees.
     pub fn addressing_mut(&mut self) -> &mut addressing::Addressing {
         &mut self.cfg.addressing
+    }
+
+    /// The limits on what peers can make us hold and send, for an administrator's settings
+    /// (or a test that wants the RFC's full retransmission schedule).
+    pub fn caps_mut(&mut self) -> &mut Caps {
+        &mut self.cfg.caps
     }
 
     pub fn stats(&self) -> Stats {
@@ -211,6 +237,11 @@ impl Endpoint {
                 peer: dest,
                 transport,
                 local_tag: None,
+                held: 0,
+                finished: false,
+                bytes_in: 0,
+                bytes_out: 0,
+                accepted: false,
             }),
         );
         self.apply(id, out);
@@ -239,15 +270,36 @@ impl Endpoint {
                 .clone();
             response.headers.to = response.headers.to.with_tag(&tag);
         }
-        let mut out = Output::default();
-        let accepted = match &mut entry.machine {
-            Machine::ServerInvite(m) => m.send_response(now, &self.cfg.timers, &response, &mut out),
-            Machine::ServerNonInvite(m) => {
-                m.send_response(now, &self.cfg.timers, &response, &mut out)
+        if !matches!(
+            entry.machine,
+            Machine::ServerInvite(_) | Machine::ServerNonInvite(_)
+        ) {
+            return Err(SendError::UnknownTransaction);
+        }
+        let status = response.status;
+        let bytes = if reflection::accepting(status) {
+            entry.accepted = true;
+            response.encode()
+        } else {
+            match self.small_answer(&mut response) {
+                Some(bytes) => bytes,
+                None => {
+                    self.end_early(tx);
+                    return Ok(());
+                }
             }
-            _ => return Err(SendError::UnknownTransaction),
         };
-        if !accepted {
+        let Some(entry) = self.txns.get_mut(&tx) else {
+            return Err(SendError::UnknownTransaction);
+        };
+        let mut out = Output::default();
+        let timers = &self.cfg.timers;
+        let sent = match &mut entry.machine {
+            Machine::ServerInvite(m) => m.send_response(now, timers, status, bytes, &mut out),
+            Machine::ServerNonInvite(m) => m.send_response(now, timers, status, bytes, &mut out),
+            _ => false,
+        };
+        if !sent {
             return Err(SendError::AlreadyFinal);
         }
         self.apply(tx, out);
@@ -345,7 +397,7 @@ impl Endpoint {
         };
         let (peer, transport) = (entry.peer, entry.transport);
         self.stats.retransmissions += out.retransmissions;
-        for payload in out.send {
+        for payload in self.within_budget(tx, out.send) {
             self.push_transmit(peer, transport, payload, Some(tx));
         }
         for (timer, at) in out.timers {
@@ -365,12 +417,10 @@ impl Endpoint {
             });
         }
         if self.txns.get(&tx).is_some_and(|entry| entry.terminated()) {
-            if let Some(entry) = self.txns.remove(&tx) {
-                match entry.key {
-                    Key::Client(k) => self.client_keys.remove(&k),
-                    Key::Server(k) => self.server_keys.remove(&k),
-                };
-            }
+            self.remove(tx);
+        } else {
+            self.account(tx);
+            self.enforce_byte_cap();
         }
     }
 }

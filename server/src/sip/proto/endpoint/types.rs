@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use super::addressing::{Addressing, SentBy};
+use super::caps::Caps;
 use crate::sip::proto::message::{Limits, Request, Response, Transport};
 use crate::sip::proto::transaction::TimerConfig;
 
@@ -22,6 +23,8 @@ pub struct EndpointConfig {
     pub via_port: u16,
     /// Our address per destination; `via_host:via_port` where it sets none.
     pub addressing: Addressing,
+    /// What peers can make us hold.
+    pub caps: Caps,
 }
 
 impl EndpointConfig {
@@ -48,6 +51,7 @@ impl Default for EndpointConfig {
             via_host: "127.0.0.1".to_string(),
             via_port: 5060,
             addressing: Addressing::default(),
+            caps: Caps::default(),
         }
     }
 }
@@ -114,6 +118,19 @@ pub struct Stats {
     pub retransmissions: u64,
     pub stray_responses: u64,
     pub keepalives: u64,
+    /// Finished server transactions dropped before their timers ran out, the oldest first,
+    /// because the transaction cap was reached...
+    pub shed_for_transactions: u64,
+    /// ...or because the cap on bytes held for retransmission was.
+    pub shed_for_bytes: u64,
+    /// New requests dropped: the transaction cap was reached and none had finished.
+    pub refused_at_cap: u64,
+    /// Responses not sent: they would have made a request the TU did not accept reflect more
+    /// than its share of bytes toward its (perhaps forged) source.
+    pub held_back: u64,
+    /// Answers to requests not accepted that copied oversized headers: cut to the top Via,
+    /// or dropped when that was not enough.
+    pub oversized: u64,
 }
 
 /// Why `send_request` or `respond` refused.

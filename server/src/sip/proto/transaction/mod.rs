@@ -16,6 +16,9 @@ pub use client_non_invite::ClientNonInvite;
 pub use server_invite::ServerInvite;
 pub use server_non_invite::ServerNonInvite;
 
+/// §17.2.1's 200 ms: how long an INVITE server transaction waits for its TU before 100 Trying.
+pub const TRYING_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// RFC 3261 Table 4 base values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimerConfig {
@@ -63,6 +66,10 @@ pub enum Timer {
     I,
     J,
     K,
+    /// §17.2.1: the 100 Trying is owed only if the TU has not answered within 200 ms. Waiting
+    /// that long spares it for requests answered at once (most are: challenges, refusals),
+    /// which keeps what an unauthenticated INVITE makes us send within its budget.
+    Trying,
 }
 
 /// Deadlines of the timers a machine has armed; a fired timer counts only if it is still armed
@@ -77,7 +84,8 @@ pub(crate) struct Armed([Option<Instant>; 3]);
 impl Timer {
     fn slot(self) -> usize {
         match self {
-            Self::A | Self::E | Self::G => 0,
+            // Trying is disarmed by the first response, before Timer G can be armed.
+            Self::A | Self::E | Self::G | Self::Trying => 0,
             Self::B | Self::F | Self::H => 1,
             Self::D | Self::I | Self::J | Self::K => 2,
         }

@@ -3,8 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Armed, Output, Timer, TimerConfig, TuEvent};
-use crate::sip::proto::message::Response;
+use super::{Armed, Output, Timer, TimerConfig, TuEvent, TRYING_DELAY};
 
 /// Figure 7 states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,22 +24,49 @@ pub struct ServerInvite {
 }
 
 impl ServerInvite {
-    pub(crate) fn new(reliable: bool, cfg: &TimerConfig) -> Self {
-        Self {
+    /// A new transaction holding `trying` (its 100 Trying, encoded; none when too large to
+    /// send), sent if the TU has not answered within 200 ms or when the INVITE is retransmitted
+    /// first.
+    pub(crate) fn new(
+        now: Instant,
+        reliable: bool,
+        cfg: &TimerConfig,
+        trying: Option<Vec<u8>>,
+        out: &mut Output,
+    ) -> Self {
+        let mut tx = Self {
             state: State::Proceeding,
-            last_response: None,
+            last_response: trying.map(Into::into),
             reliable,
             interval: cfg.t1,
             armed: Armed::default(),
-        }
+        };
+        tx.armed.set(Timer::Trying, now + TRYING_DELAY, out);
+        tx
     }
 
     pub fn state(&self) -> State {
         self.state
     }
 
+    /// Bytes kept for Timer G and for retransmitted INVITEs.
+    pub fn held_bytes(&self) -> usize {
+        self.last_response.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// A final response sent, waiting for the ACK (Timers G, H) or out Timer I: dropping it
+    /// early loses only retransmissions.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Completed | State::Confirmed)
+    }
+
     /// A retransmitted INVITE: resend the last provisional or the final.
     pub(crate) fn on_invite(&mut self, out: &mut Output) {
+        if self.state == State::Proceeding {
+            // The 100 Trying goes out now if it was still waiting: not a second time later.
+            // (Only here: in Completed the same slot holds Timer G.)
+            self.armed.clear(Timer::Trying);
+        }
         if matches!(self.state, State::Proceeding | State::Completed) {
             if let Some(r) = &self.last_response {
                 out.retransmit(r);
@@ -63,23 +89,25 @@ impl ServerInvite {
         }
     }
 
+    /// The TU answers with `status`, encoded as `bytes`.
     pub(crate) fn send_response(
         &mut self,
         now: Instant,
         cfg: &TimerConfig,
-        resp: &Response,
+        status: u16,
+        bytes: Vec<u8>,
         out: &mut Output,
     ) -> bool {
         if self.state != State::Proceeding {
             return false;
         }
-        let bytes = resp.encode();
+        self.armed.clear(Timer::Trying);
         self.last_response = Some(bytes.as_slice().into());
         out.send.push(bytes);
-        if resp.is_provisional() {
+        if status < 200 {
             return true;
         }
-        if resp.status < 300 {
+        if status < 300 {
             self.state = State::Terminated;
             return true;
         }
@@ -103,6 +131,11 @@ impl ServerInvite {
             return;
         }
         match (timer, self.state) {
+            (Timer::Trying, State::Proceeding) => {
+                if let Some(r) = &self.last_response {
+                    out.send.push(r.to_vec());
+                }
+            }
             (Timer::G, State::Completed) => {
                 if let Some(r) = &self.last_response {
                     out.retransmit(r);

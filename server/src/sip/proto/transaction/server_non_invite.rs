@@ -4,7 +4,6 @@
 use std::time::Instant;
 
 use super::{Armed, Output, Timer, TimerConfig};
-use crate::sip::proto::message::Response;
 
 /// Figure 8 states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +37,16 @@ impl ServerNonInvite {
         self.state
     }
 
+    /// Bytes kept to answer retransmitted requests.
+    pub fn held_bytes(&self) -> usize {
+        self.last_response.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// Answered and only waiting out Timer J: dropping it early loses nothing but the resend.
+    pub fn is_finished(&self) -> bool {
+        self.state == State::Completed
+    }
+
     /// A retransmission of the request.
     pub(crate) fn on_request(&mut self, out: &mut Output) {
         if matches!(self.state, State::Proceeding | State::Completed) {
@@ -47,21 +56,22 @@ impl ServerNonInvite {
         }
     }
 
-    /// The TU answers. Responses after the final are refused by returning false.
+    /// The TU answers with `status`, encoded as `bytes`. Responses after the final are refused
+    /// by returning false.
     pub(crate) fn send_response(
         &mut self,
         now: Instant,
         cfg: &TimerConfig,
-        resp: &Response,
+        status: u16,
+        bytes: Vec<u8>,
         out: &mut Output,
     ) -> bool {
         if !matches!(self.state, State::Trying | State::Proceeding) {
             return false;
         }
-        let bytes = resp.encode();
         self.last_response = Some(bytes.as_slice().into());
         out.send.push(bytes);
-        if resp.is_provisional() {
+        if status < 200 {
             self.state = State::Proceeding;
         } else if self.reliable {
             // Timer J is zero on reliable transports.
