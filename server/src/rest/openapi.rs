@@ -73,7 +73,7 @@ pub fn spec() -> Value {
         "components": {
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer", "description": "A token from `trunkline token create`." },
-                "session": { "type": "apiKey", "in": "cookie", "name": "trunkline_session" }
+                "session": { "type": "apiKey", "in": "cookie", "name": "trunkline_session", "description": "The console's session. A POST, PUT, PATCH or DELETE made with it must come from the console's own origin (`Origin`, or `Referer` without it, matching `Host`) and carry the `trunkline_csrf` cookie's value in `X-CSRF-Token`; otherwise 403. Bearer tokens need neither." }
             },
             "schemas": {
                 "Error": {
