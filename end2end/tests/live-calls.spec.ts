@@ -58,6 +58,9 @@ async function office(page: Page, port: number, children: ChildProcess[]) {
 async function dial(server: OwnServer, scenario: string, extra: string[]): Promise<ChildProcess> {
   return sipp(['-sf', path.resolve(__dirname, '../sipp', scenario),
     '-s', '4185551234', '-key', 'caller', '1000', '-au', '1000', '-ap', LINE_PASSWORD,
+    // SIPp signs the server's address unless told; Trunkline wants the
+    // digest's uri to name the Request-URI (RFC 3261 §22.4), as phones do.
+    '-auth_uri', `4185551234@127.0.0.1:${server.sipPort}`,
     '-p', String(await freeUdpPort()), ...extra, '-timeout', '30s', `127.0.0.1:${server.sipPort}`]);
 }
 
