@@ -21,73 +21,33 @@ pub trait Stored {
     fn read(&self) -> Result<Self::Value, serde_json::Error>;
 }
 
-impl Stored for SqlTrunk {
-    type Value = crate::model::trunk::Trunk;
-    const KIND: RepairKind = RepairKind::Trunk;
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn settings(&self) -> &str {
-        &self.settings
-    }
-    fn read(&self) -> Result<Self::Value, serde_json::Error> {
-        self.trunk()
-    }
+/// The four configuration tables share one row shape (id, version, JSON
+/// settings); only the model type and its reader differ.
+macro_rules! stored {
+    ($row:ty, $value:ty, $kind:ident, $read:ident) => {
+        impl Stored for $row {
+            type Value = $value;
+            const KIND: RepairKind = RepairKind::$kind;
+            fn key(&self) -> String {
+                self.id.to_string()
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn settings(&self) -> &str {
+                &self.settings
+            }
+            fn read(&self) -> Result<Self::Value, serde_json::Error> {
+                self.$read()
+            }
+        }
+    };
 }
 
-impl Stored for SqlUser {
-    type Value = crate::model::user::User;
-    const KIND: RepairKind = RepairKind::User;
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn settings(&self) -> &str {
-        &self.settings
-    }
-    fn read(&self) -> Result<Self::Value, serde_json::Error> {
-        self.user()
-    }
-}
-
-impl Stored for SqlOutcall {
-    type Value = crate::model::outcall::Outcall;
-    const KIND: RepairKind = RepairKind::Outcall;
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn settings(&self) -> &str {
-        &self.settings
-    }
-    fn read(&self) -> Result<Self::Value, serde_json::Error> {
-        self.outcall()
-    }
-}
-
-impl Stored for SqlIncall {
-    type Value = crate::model::incall::Incall;
-    const KIND: RepairKind = RepairKind::Incall;
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn settings(&self) -> &str {
-        &self.settings
-    }
-    fn read(&self) -> Result<Self::Value, serde_json::Error> {
-        self.incall()
-    }
-}
+stored!(SqlTrunk, crate::model::trunk::Trunk, Trunk, trunk);
+stored!(SqlUser, crate::model::user::User, User, user);
+stored!(SqlOutcall, crate::model::outcall::Outcall, Outcall, outcall);
+stored!(SqlIncall, crate::model::incall::Incall, Incall, incall);
 
 /// The repair of stored JSON: named from its own JSON when that much still
 /// parses, with the model's reason less serde's "at line 1 column 40".
