@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { MAIN } from './env';
+import { MAIN, PORT_SHIFT } from './env';
 import { hydrated } from './pages/screen';
 import { Login } from './pages/login';
 export { MAIN };
@@ -62,7 +62,9 @@ export class OwnServer {
   proc?: ChildProcess;
   readonly db: string;
   /** `sipPort` 0 lets the server pick; tests that send SIP choose one. */
-  constructor(readonly port: number, readonly sipPort = 0) {
+  readonly port: number;
+  constructor(port: number, readonly sipPort = 0) {
+    this.port = port + PORT_SHIFT;
     this.db = path.join(mkdtempSync(path.join(tmpdir(), 'trunkline-e2e-')), 'own.db');
   }
   get url() {
