@@ -13,7 +13,7 @@ use crate::sip::runtime::{
     CallFeeds, LinesSetup, QualifySpec, RegistrationsHandle, RuntimeHandle, TrunkSpec,
 };
 use app::model::calls::{CallLogEntry, UnmatchedCall};
-use app::model::config::TrunkConfig;
+use app::model::config::{Delta, TrunkConfig};
 use app::model::lines::LineBinding;
 use app::model::registry::{RegistryAction, RegistryEntry};
 use app::model::trunk::Transport as TrunkTransport;
@@ -152,24 +152,34 @@ async fn follow(
         runtime.set_nat(in_force.clone());
     }
     registrations.apply(specs(&current, &options, &in_force));
-    rows.reconfigured(&current);
+    rows.reconfigured_all(&current);
     let mut refresh = tokio::time::interval(nat::REFRESH);
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     refresh.tick().await;
-    // The configuration the calls' directory was last built from; the
-    // initial one (`start`) knew no monitoring yet.
-    let mut built_from = u64::MAX;
+    // The calls' directory is built whole once (the one `start` built knew
+    // no monitoring yet), then changed in place, change by change.
+    let mut built = false;
     loop {
-        let mut reconfigured = false;
         let mut look_again = false;
+        // The snapshot before this turn's change, and what the change did.
+        let mut change: Option<(Arc<PbxConfig>, Delta)> = None;
         tokio::select! {
             changed = config.changed() => {
                 if changed.is_err() { break; }
-                current = config.borrow_and_update().clone();
-                tracing::debug!(generation = current.generation, "applying configuration");
-                rows.reconfigured(&current);
-                reconfigured = true;
-                look_again = true;
+                let next = config.borrow_and_update().clone();
+                // What this snapshot changed, in O(changed) (issue 20): a
+                // follower one snapshot behind reads the publisher's
+                // delta, one that missed some compares the two.
+                let delta = next.changes_since(&current);
+                let previous = std::mem::replace(&mut current, next);
+                tracing::debug!(generation = current.generation, trunks = delta.trunks.len(), "applying configuration");
+                if !delta.trunks.is_empty() {
+                    let (changed, removed) = changed_specs(&current, &delta, &options, &in_force);
+                    registrations.update(changed, removed);
+                    rows.reconfigured(&current, &delta.trunks);
+                }
+                look_again = delta.nat;
+                change = Some((previous, delta));
             }
             _ = refresh.tick() => {
                 look_again = nat::is_name(&nat::configured(&current, &options));
@@ -190,23 +200,65 @@ async fn follow(
                 in_force = now;
                 runtime.set_nat(in_force.clone());
                 registrations.set_network(in_force.local.clone());
-                reconfigured = true;
+                // Every registration carries the external address.
+                registrations.apply(specs(&current, &options, &in_force));
             }
-        }
-        if reconfigured {
-            registrations.apply(specs(&current, &options, &in_force));
         }
         // Calls follow both the configuration and the monitoring: a trunk
         // that turns UNREACHABLE is skipped by the next call. Most status
-        // changes are registration refreshes: the directory (a copy of the
-        // whole dial plan) is rebuilt only when the configuration or a
-        // trunk's availability changed.
-        let availability_changed = rows.update(&current, &mut status, &registry);
-        if availability_changed || built_from != current.generation {
-            built_from = current.generation;
-            directory.send_replace(Arc::new(lines::directory(&current, rows.unavailable())));
+        // changes are registration refreshes, which change nothing there.
+        let availability = rows.update(&mut status, &registry);
+        if !built {
+            built = true;
+            let mut whole = lines::directory(&current, rows.unavailable());
+            // New in every part: the lines task redoes all its work.
+            let before = directory.borrow().revision;
+            whole.revision.lines = before.lines + 1;
+            whole.revision.trunks = before.trunks + 1;
+            directory.send_replace(Arc::new(whole));
+        } else if change.is_some() || !availability.is_empty() {
+            let (old, delta) = change.unwrap_or_else(|| (current.clone(), Delta::default()));
+            directory.send_if_modified(|dir| {
+                let touched = !(delta.users.is_empty()
+                    && delta.trunks.is_empty()
+                    && availability.is_empty()
+                    && !delta.plan
+                    && !delta.security);
+                if touched {
+                    // In place unless the lines task holds a copy right now.
+                    let dir = Arc::make_mut(dir);
+                    let configs = (old.as_ref(), current.as_ref());
+                    lines::update_directory(
+                        dir,
+                        configs,
+                        &delta,
+                        rows.unavailable(),
+                        &availability,
+                    );
+                }
+                touched
+            });
         }
     }
+}
+
+/// What the trunks a change touched should run now, and which are gone.
+fn changed_specs(
+    config: &PbxConfig,
+    delta: &Delta,
+    options: &EngineOptions,
+    nat: &NatSettings,
+) -> (Vec<TrunkSpec>, Vec<i64>) {
+    let found = app::model::config::delta::pick(&config.trunks, &delta.trunks);
+    let mut changed = Vec::with_capacity(found.len());
+    let mut removed = Vec::new();
+    for id in &delta.trunks {
+        match found.get(id) {
+            Some(t) => changed.push(spec(t, options, nat)),
+            None => removed.push(*id),
+        }
+    }
+    (changed, removed)
 }
 
 /// Hands each ended call to the call log (and the server log).
@@ -248,14 +300,16 @@ pub fn specs(config: &PbxConfig, options: &EngineOptions, nat: &NatSettings) -> 
     config
         .trunks
         .iter()
-        .map(|t| {
-            if t.trunk.disabled {
-                (t.id, None, None)
-            } else {
-                (t.id, registration(t, options, nat), qualify(t))
-            }
-        })
+        .map(|t| spec(t, options, nat))
         .collect()
+}
+
+fn spec(t: &TrunkConfig, options: &EngineOptions, nat: &NatSettings) -> TrunkSpec {
+    if t.trunk.disabled {
+        (t.id, None, None)
+    } else {
+        (t.id, registration(t, options, nat), qualify(t))
+    }
 }
 
 fn transport(t: &TrunkConfig) -> Transport {

@@ -53,13 +53,19 @@ async fn collect(rx: &mut mpsc::UnboundedReceiver<Seen>, window: Duration) -> Ve
     seen
 }
 
+/// A whole new snapshot without a delta: the engine compares it with the
+/// one it holds.
 fn publish(tx: &watch::Sender<Arc<PbxConfig>>, trunks: Vec<TrunkConfig>) {
     let generation = tx.borrow().generation + 1;
-    tx.send_replace(Arc::new(PbxConfig {
-        generation,
-        trunks,
-        ..PbxConfig::default()
-    }));
+    tx.send_replace(Arc::new(PbxConfig::of_trunks(generation, trunks)));
+}
+
+/// The next snapshot made as the console makes it: the last one with
+/// trunk `id` replaced (or removed), and a delta naming it.
+fn publish_change(tx: &watch::Sender<Arc<PbxConfig>>, id: i64, row: Option<TrunkConfig>) {
+    let mut next = tx.borrow().next();
+    next.put_trunk(id, row);
+    tx.send_replace(Arc::new(next));
 }
 
 /// The engine on 127.0.0.1, following `config`; it runs until `stop`.
@@ -102,20 +108,7 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
     assert_eq!(seen, vec![("alpha".into(), 600), ("bravo".into(), 600)]);
 
     // The registry says so.
-    let mut registry = link.registry.clone();
-    let registered = tokio::time::timeout(
-        Duration::from_secs(5),
-        registry.wait_for(|rows| {
-            rows.len() == 2
-                && rows
-                    .rows()
-                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
-        }),
-    )
-    .await
-    // Drop the borrow at once: holding it would block the engine's next update.
-    .map(|r| r.is_ok());
-    assert_eq!(registered, Ok(true), "both trunks should show Registered");
+    all_registered(&link, 2).await;
 
     // Alpha's expiry changes: alpha alone registers again.
     publish(
@@ -157,27 +150,15 @@ async fn snapshots_register_reregister_unregister_and_leave_others_alone() {
 #[tokio::test]
 async fn one_trunk_reregistering_rebuilds_its_own_registry_row_only() {
     const TRUNKS: i64 = 300;
-    let (port, mut wire) = provider().await;
-    let Engine { config, stop, link } = engine().await;
-    publish(
-        &config,
-        (1..=TRUNKS)
-            .map(|id| trunk(id, &format!("t{id}"), port, 600))
-            .collect(),
-    );
-    let mut registry = link.registry.clone();
-    let registered = tokio::time::timeout(
-        Duration::from_secs(20),
-        registry.wait_for(|rows| {
-            rows.len() == TRUNKS as usize
-                && rows
-                    .rows()
-                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
-        }),
-    )
-    .await
-    .map(|r| r.is_ok());
-    assert_eq!(registered, Ok(true), "all {TRUNKS} trunks should register");
+    let (
+        _,
+        mut wire,
+        Engine {
+            config: _config,
+            stop,
+            link,
+        },
+    ) = registered_trunks(TRUNKS).await;
     let first_wave = collect(&mut wire, Duration::from_secs(1)).await;
     assert!(first_wave.len() <= TRUNKS as usize, "{first_wave:?}");
     let before = (link.stats)().registry_rows_built;
@@ -203,5 +184,96 @@ async fn one_trunk_reregistering_rebuilds_its_own_registry_row_only() {
         row,
         Some(app::model::registry::RegistrationState::Registered)
     );
+    let _ = stop.send(true);
+}
+
+/// A provider, and an engine with trunks 1..=n (`t1`…) registered to it.
+async fn registered_trunks(n: i64) -> (u16, mpsc::UnboundedReceiver<Seen>, Engine) {
+    let (port, wire) = provider().await;
+    let engine = engine().await;
+    publish(
+        &engine.config,
+        (1..=n)
+            .map(|id| trunk(id, &format!("t{id}"), port, 600))
+            .collect(),
+    );
+    all_registered(&engine.link, n as usize).await;
+    (port, wire, engine)
+}
+
+/// Waits until the registry shows `n` trunks, every one Registered.
+async fn all_registered(link: &EngineLink, n: usize) {
+    let mut registry = link.registry.clone();
+    let registered = tokio::time::timeout(
+        Duration::from_secs(20),
+        registry.wait_for(|rows| {
+            rows.len() == n
+                && rows
+                    .rows()
+                    .all(|r| r.state == app::model::registry::RegistrationState::Registered)
+        }),
+    )
+    .await
+    .map(|r| r.is_ok());
+    assert_eq!(registered, Ok(true), "all {n} trunks should register");
+}
+
+/// Every trunk's next REGISTER and OPTIONS, as the registry shows them.
+fn timers(link: &EngineLink) -> Vec<(i64, String)> {
+    let board = link.registry.borrow();
+    let mut rows: Vec<(i64, String)> = board
+        .rows()
+        .map(|r| {
+            let at = format!("{:?} {:?}", r.next_register_at, r.next_qualify_at);
+            (r.trunk_id, at)
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A change as the console publishes it (the last snapshot with one
+/// trunk's row replaced and a delta naming it) touches that trunk alone
+/// among 300 (issue 20): on the wire only its REGISTER, in the registry
+/// only its row rebuilt, every other trunk's timers as they were. A new
+/// trunk and a deleted one likewise.
+#[tokio::test]
+async fn a_published_change_touches_its_own_trunk_only() {
+    const TRUNKS: i64 = 300;
+    let (port, mut wire, Engine { config, stop, link }) = registered_trunks(TRUNKS).await;
+    let _ = collect(&mut wire, Duration::from_secs(1)).await;
+    let others = |rows: Vec<(i64, String)>| -> Vec<(i64, String)> {
+        rows.into_iter().filter(|(id, _)| *id != 7).collect()
+    };
+    let before = others(timers(&link));
+    let built_before = (link.stats)().registry_rows_built;
+
+    publish_change(&config, 7, Some(trunk(7, "t7", port, 900)));
+    let seen = collect(&mut wire, Duration::from_secs(2)).await;
+    assert_eq!(seen, vec![("t7".into(), 900)], "trunk 7 alone registers");
+    let built = (link.stats)().registry_rows_built - built_before;
+    assert!(
+        (1..=4).contains(&built),
+        "one trunk's change rebuilt {built} registry rows (of {TRUNKS})"
+    );
+    assert_eq!(
+        others(timers(&link)),
+        before,
+        "the other trunks' timers moved"
+    );
+
+    publish_change(
+        &config,
+        TRUNKS + 1,
+        Some(trunk(TRUNKS + 1, "new", port, 600)),
+    );
+    let seen = collect(&mut wire, Duration::from_secs(2)).await;
+    assert_eq!(seen, vec![("new".into(), 600)], "the new trunk alone");
+    all_registered(&link, TRUNKS as usize + 1).await;
+
+    publish_change(&config, 8, None);
+    let seen = collect(&mut wire, Duration::from_secs(2)).await;
+    assert_eq!(seen, vec![("t8".into(), 0)], "the deleted trunk alone");
+    assert!(link.registry.borrow().get(8).is_none());
     let _ = stop.send(true);
 }

@@ -1,6 +1,12 @@
 //! The complete configuration snapshot the SIP engine runs on. The console
-//! rebuilds it after every change and publishes it on a watch channel; the
-//! engine never reads the database itself.
+//! publishes a new one after every change on a watch channel; the engine
+//! never reads the database itself. Trunks and users (the tables that grow
+//! to thousands) are shared per row (`Arc`), so a change makes the next
+//! snapshot by replacing its own rows, and says which in [`Delta`].
+
+pub mod delta;
+
+pub use delta::Delta;
 
 use super::incall::Incall;
 use super::nat::SipNat;
@@ -10,6 +16,7 @@ use super::trunk::Trunk;
 use super::user::User;
 use super::Context;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A password the engine needs in clear (digest answers are computed from
 /// it) but that must never be shown: no `Serialize`, redacted `Debug`.
@@ -47,6 +54,19 @@ pub struct TrunkConfig {
     pub reg_secret: Secret,
 }
 
+impl TrunkConfig {
+    /// What routing needs of this trunk.
+    pub fn route(&self) -> TrunkRoute {
+        TrunkRoute {
+            id: self.id,
+            name: self.trunk.name.clone(),
+            caller_id: self.trunk.caller_id.clone(),
+            context: self.trunk.context.clone(),
+            disabled: self.trunk.disabled,
+        }
+    }
+}
+
 /// One user with the line password the registrar checks digests with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserConfig {
@@ -56,20 +76,34 @@ pub struct UserConfig {
     pub secret: Secret,
 }
 
+impl UserConfig {
+    /// The user as the dial plan has it (no password).
+    pub fn entry(&self) -> Entry<User> {
+        Entry {
+            id: self.id,
+            value: self.user.clone(),
+        }
+    }
+}
+
 /// Everything the engine routes and registers with, at one instant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PbxConfig {
     /// Increases with every published change.
     pub generation: u64,
     pub contexts: Vec<Context>,
-    pub trunks: Vec<TrunkConfig>,
-    pub users: Vec<UserConfig>,
+    /// By name (the order of the trunk list).
+    pub trunks: Vec<Arc<TrunkConfig>>,
+    /// By context, then extension (shorter first).
+    pub users: Vec<Arc<UserConfig>>,
     pub outcalls: Vec<Entry<Outcall>>,
     pub incalls: Vec<Entry<Incall>>,
     /// The toll-fraud guard's settings.
     pub security: SipSecurity,
     /// External address and local networks (SIP behind NAT).
     pub nat: SipNat,
+    /// What changed from the snapshot before, as its publisher knew it.
+    pub delta: Delta,
 }
 
 /// A stored row: its id and the validated value.
@@ -104,32 +138,46 @@ pub struct DialPlan {
     pub trunks: Vec<TrunkRoute>,
 }
 
+use delta::Row;
+
 impl PbxConfig {
+    /// A snapshot of these trunks (each its own row) and nothing else, at
+    /// `generation`: what tests of the engine publish.
+    pub fn of_trunks(generation: u64, trunks: Vec<TrunkConfig>) -> Self {
+        let mut config = Self {
+            generation,
+            trunks: trunks.into_iter().map(Arc::new).collect(),
+            ..Self::default()
+        };
+        config.sort();
+        config
+    }
+
+    /// Puts trunks and users in their order ([`delta::Row::order`]), the one
+    /// an incremental change keeps.
+    pub fn sort(&mut self) {
+        self.trunks.sort_by(Row::order);
+        self.users.sort_by(Row::order);
+    }
+
+    /// Trunk `id`, found by a scan (no per-change index to maintain).
+    pub fn trunk(&self, id: i64) -> Option<&Arc<TrunkConfig>> {
+        self.trunks.iter().find(|t| t.id == id)
+    }
+
+    /// User `id`.
+    pub fn user(&self, id: i64) -> Option<&Arc<UserConfig>> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
     /// The routing view of this snapshot.
     pub fn dial_plan(&self) -> DialPlan {
         DialPlan {
             contexts: self.contexts.clone(),
-            users: self
-                .users
-                .iter()
-                .map(|u| Entry {
-                    id: u.id,
-                    value: u.user.clone(),
-                })
-                .collect(),
+            users: self.users.iter().map(|u| u.entry()).collect(),
             outcalls: self.outcalls.clone(),
             incalls: self.incalls.clone(),
-            trunks: self
-                .trunks
-                .iter()
-                .map(|t| TrunkRoute {
-                    id: t.id,
-                    name: t.trunk.name.clone(),
-                    caller_id: t.trunk.caller_id.clone(),
-                    context: t.trunk.context.clone(),
-                    disabled: t.trunk.disabled,
-                })
-                .collect(),
+            trunks: self.trunks.iter().map(|t| t.route()).collect(),
         }
     }
 }

@@ -51,7 +51,7 @@ pub struct ContactStatus {
 
 /// Every user's line with its contacts, in the users' order.
 pub fn line_statuses(
-    users: &[crate::model::config::UserConfig],
+    users: &[std::sync::Arc<crate::model::config::UserConfig>],
     bindings: &[LineBinding],
     now: i64,
 ) -> Vec<LineStatus> {

@@ -4,16 +4,19 @@
 //! show peers`, and persisted by `serve`).
 
 use crate::sip::proto::guard::GuardConfig;
+use crate::sip::proto::reception::Revision;
 use crate::sip::proto::registrar::Binding;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
+use app::model::config::delta::{pick, put};
+use app::model::config::Delta;
 use app::model::config::TrunkConfig;
 use app::model::lines::LineBinding;
 use app::model::registry::RegistryEntry;
 use app::model::security::{SipSecurity, FREE_TRIES};
 use app::model::trunk::Transport as ModelTransport;
 use app::model::PbxConfig;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -49,31 +52,89 @@ pub fn directory(config: &PbxConfig, unavailable: &BTreeMap<i64, String>) -> Dir
             .trunks
             .iter()
             .filter(|t| !t.trunk.disabled)
-            .map(|t| {
-                let trunk = &t.trunk;
-                let (username, password) = call_credentials(t);
-                TrunkDial {
-                    id: t.id,
-                    name: trunk.name.clone(),
-                    host: trunk.host.clone(),
-                    port: trunk.port,
-                    registrar: trunk
-                        .register
-                        .then(|| (trunk.reg_server.clone(), trunk.reg_port)),
-                    transport: Transport::Udp,
-                    username,
-                    password,
-                    from_domain: trunk.from_domain.clone(),
-                    from_user: trunk.from_user.clone(),
-                    call_limit: u32::from(trunk.call_limit),
-                    unavailable: unavailable.get(&t.id).cloned(),
-                    connection: trunk.connection_type,
-                    outbound_proxy: super::host_port(&trunk.outbound_proxy)
-                        .map(|proxy| (proxy.host, proxy.port)),
-                }
-            })
+            .map(|t| dial(t, unavailable))
             .collect(),
         guard: guard_config(&config.security),
+        revision: Revision::default(),
+    }
+}
+
+/// Brings `dir`, built from `old`, up to `new` in O(changed) (issue 20:
+/// rebuilding it copied every user and trunk per change): the users and
+/// trunks `delta` names, the trunks in `availability` (monitoring changed
+/// their state), and the dial plan's small tables or the guard when they
+/// changed. Equal afterwards to [`directory`] of `new`, but for `revision`.
+pub fn update_directory(
+    dir: &mut Directory,
+    (old, new): (&PbxConfig, &PbxConfig),
+    delta: &Delta,
+    unavailable: &BTreeMap<i64, String>,
+    availability: &BTreeSet<i64>,
+) {
+    if !delta.users.is_empty() {
+        // Every old name out before any new one in: two lines may swap names.
+        for u in pick(&old.users, &delta.users).values() {
+            dir.lines.remove(&u.user.line_username);
+            dir.users.remove(&u.user.line_username);
+        }
+        let after = pick(&new.users, &delta.users);
+        for id in &delta.users {
+            let user = after.get(id);
+            if let Some(u) = user {
+                let name = u.user.line_username.clone();
+                dir.lines.insert(name.clone(), u.secret.expose().to_owned());
+                dir.users.insert(name, u.id);
+            }
+            put(&mut dir.plan.users, *id, user.map(|u| u.entry()));
+        }
+        dir.revision.lines += 1;
+    }
+    let mut trunks = delta.trunks.clone();
+    trunks.extend(availability);
+    if !trunks.is_empty() {
+        let after = pick(&new.trunks, &trunks);
+        for id in &trunks {
+            let trunk = after.get(id);
+            if delta.trunks.contains(id) {
+                put(&mut dir.plan.trunks, *id, trunk.map(|t| t.route()));
+            }
+            let enabled = trunk.filter(|t| !t.trunk.disabled);
+            put(&mut dir.trunks, *id, enabled.map(|t| dial(t, unavailable)));
+        }
+        dir.revision.trunks += 1;
+    }
+    if delta.plan {
+        dir.plan.contexts.clone_from(&new.contexts);
+        dir.plan.outcalls.clone_from(&new.outcalls);
+        dir.plan.incalls.clone_from(&new.incalls);
+    }
+    if delta.security {
+        dir.guard = guard_config(&new.security);
+    }
+}
+
+/// One enabled trunk as calls need it.
+fn dial(t: &TrunkConfig, unavailable: &BTreeMap<i64, String>) -> TrunkDial {
+    let trunk = &t.trunk;
+    let (username, password) = call_credentials(t);
+    TrunkDial {
+        id: t.id,
+        name: trunk.name.clone(),
+        host: trunk.host.clone(),
+        port: trunk.port,
+        registrar: trunk
+            .register
+            .then(|| (trunk.reg_server.clone(), trunk.reg_port)),
+        transport: Transport::Udp,
+        username,
+        password,
+        from_domain: trunk.from_domain.clone(),
+        from_user: trunk.from_user.clone(),
+        call_limit: u32::from(trunk.call_limit),
+        unavailable: unavailable.get(&t.id).cloned(),
+        connection: trunk.connection_type,
+        outbound_proxy: super::host_port(&trunk.outbound_proxy)
+            .map(|proxy| (proxy.host, proxy.port)),
     }
 }
 
@@ -166,7 +227,7 @@ pub async fn follow_bindings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::config::{Secret, TrunkConfig};
+    use app::model::config::{Secret, TrunkConfig, UserConfig};
     use app::model::registry::PeerStatus;
     use app::model::trunk::TrunkInput;
 
@@ -215,10 +276,10 @@ mod tests {
 
     #[test]
     fn unreachable_and_lagged_trunks_are_marked_for_calls_to_skip() {
-        let config = PbxConfig {
-            trunks: vec![trunk(1, "first"), trunk(2, "second"), trunk(3, "third")],
-            ..PbxConfig::default()
-        };
+        let config = PbxConfig::of_trunks(
+            0,
+            vec![trunk(1, "first"), trunk(2, "second"), trunk(3, "third")],
+        );
         let registry = [
             monitored(1, "first", PeerStatus::Unreachable),
             monitored(2, "second", PeerStatus::Lagged(2500)),
@@ -240,5 +301,73 @@ mod tests {
             ]
         );
         assert_eq!(dir.trunks[0].password, "provider_password");
+    }
+
+    fn user(id: i64, exten: &str, line: &str) -> UserConfig {
+        UserConfig {
+            id,
+            version: 1,
+            user: app::model::user::User {
+                firstname: format!("User {id}"),
+                lastname: String::new(),
+                exten: exten.into(),
+                context: "default".into(),
+                line_username: line.into(),
+                outgoing_caller_id: app::model::user::OutgoingCallerId::Default,
+                ringtime: 30,
+            },
+            secret: Secret::new(format!("secret-{id}")),
+        }
+    }
+
+    /// The directory changed in place by a delta equals the one built
+    /// whole from the new snapshot: users renamed (two swapping line
+    /// names), added and removed, trunks renamed (so moved in the order),
+    /// disabled and added, one trunk turning unreachable, the guard.
+    #[test]
+    fn a_directory_changed_in_place_equals_one_built_whole() {
+        let mut old = PbxConfig::of_trunks(
+            1,
+            vec![trunk(1, "alpha"), trunk(2, "bravo"), trunk(3, "charlie")],
+        );
+        for (id, exten, line) in [(1, "1000", "a"), (2, "1001", "b"), (3, "1002", "c")] {
+            old.put_user(id, Some(user(id, exten, line)));
+        }
+        let mut new = old.next();
+        new.put_user(1, Some(user(1, "1000", "b")));
+        new.put_user(2, Some(user(2, "1001", "a")));
+        new.put_user(3, None);
+        new.put_user(4, Some(user(4, "999", "d")));
+        let mut renamed = trunk(1, "zulu");
+        renamed.version = 2;
+        new.put_trunk(1, Some(renamed));
+        let mut disabled = trunk(2, "bravo");
+        disabled.trunk.disabled = true;
+        new.put_trunk(2, Some(disabled));
+        new.put_trunk(4, Some(trunk(4, "delta")));
+        new.security.max_retry = 3;
+        new.delta.security = true;
+
+        let mut dir = directory(&old, &BTreeMap::new());
+        let unreachable = BTreeMap::from([(3, "Trunk charlie is UNREACHABLE.".to_owned())]);
+        let delta = new.changes_since(&old);
+        update_directory(
+            &mut dir,
+            (&old, &new),
+            &delta,
+            &unreachable,
+            &BTreeSet::from([3]),
+        );
+        assert_eq!(
+            dir.revision,
+            Revision {
+                lines: 1,
+                trunks: 1
+            }
+        );
+        dir.revision = Revision::default();
+        assert_eq!(dir, directory(&new, &unreachable));
+        let names: Vec<&str> = dir.trunks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["charlie", "delta", "zulu"]);
     }
 }

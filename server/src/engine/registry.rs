@@ -2,8 +2,9 @@
 //! show registry`), kept up to date from the registrations' status board.
 //! A status change rebuilds the rows of the trunks it names and nothing
 //! else: with 10,000 trunks refreshing, rebuilding and comparing every row
-//! per change cost a whole core (issue 21). Only a new configuration,
-//! which may rename any trunk, rebuilds them all.
+//! per change cost a whole core (issue 21). A configuration change
+//! rebuilds the rows of the trunks it touched (issue 20); only the start
+//! rebuilds them all.
 
 use crate::show::format_time;
 use crate::sip::runtime::TrunkStatus;
@@ -18,8 +19,10 @@ use tokio::sync::watch;
 
 /// What the engine remembers between two status changes.
 pub struct RegistryFollower {
-    /// Where each trunk id sits in the configuration's trunk list.
-    positions: HashMap<i64, usize>,
+    /// Each trunk's configuration by id, kept up to date change by change.
+    trunks: HashMap<i64, Arc<TrunkConfig>>,
+    /// Trunks whose configuration changed since the last update.
+    reconfigured: BTreeSet<i64>,
     /// The status board's sequence number last read; `None` until the
     /// next read must look at every trunk.
     seen: Option<u64>,
@@ -32,23 +35,31 @@ pub struct RegistryFollower {
 impl RegistryFollower {
     pub fn new(built: Arc<AtomicU64>) -> Self {
         Self {
-            positions: HashMap::new(),
+            trunks: HashMap::new(),
+            reconfigured: BTreeSet::new(),
             seen: None,
             unavailable: BTreeMap::new(),
             built,
         }
     }
 
-    /// A new configuration: names, hosts and which trunks exist may all
-    /// have changed, so the next update reads every trunk.
-    pub fn reconfigured(&mut self, config: &PbxConfig) {
-        self.positions = config
-            .trunks
-            .iter()
-            .enumerate()
-            .map(|(at, t)| (t.id, at))
-            .collect();
+    /// The first configuration: the next update reads every trunk.
+    pub fn reconfigured_all(&mut self, config: &PbxConfig) {
+        self.trunks = config.trunks.iter().map(|t| (t.id, t.clone())).collect();
         self.seen = None;
+    }
+
+    /// A change to these trunks (a name, a host, or the trunk itself gone):
+    /// the next update rebuilds their rows, and no other.
+    pub fn reconfigured(&mut self, config: &PbxConfig, ids: &BTreeSet<i64>) {
+        let found = app::model::config::delta::pick(&config.trunks, ids);
+        for id in ids {
+            match found.get(id) {
+                Some(t) => self.trunks.insert(*id, Arc::clone(t)),
+                None => self.trunks.remove(id),
+            };
+        }
+        self.reconfigured.extend(ids);
     }
 
     /// Trunks that calls skip, and why (what the calls' directory needs).
@@ -57,19 +68,18 @@ impl RegistryFollower {
     }
 
     /// Rebuilds the rows of the trunks whose status changed since the last
-    /// call and publishes them in `registry`. True when a trunk became
-    /// available to calls or stopped being so.
+    /// call and publishes them in `registry`. Returns the trunks that
+    /// became available to calls or stopped being so.
     pub fn update(
         &mut self,
-        config: &PbxConfig,
         status: &mut watch::Receiver<Board<TrunkStatus>>,
         registry: &watch::Sender<Board<RegistryEntry>>,
-    ) -> bool {
+    ) -> BTreeSet<i64> {
         // One short read of each board: the SIP thread writes the first,
         // browsers read the second.
         let changed: Vec<(i64, Option<Arc<TrunkStatus>>)> = {
             let board = status.borrow_and_update();
-            let ids = match self.seen.and_then(|seq| board.changed_since(seq)) {
+            let mut ids = match self.seen.and_then(|seq| board.changed_since(seq)) {
                 Some(ids) => ids,
                 None => {
                     let mut ids: BTreeSet<i64> = board.ids().collect();
@@ -77,22 +87,19 @@ impl RegistryFollower {
                     ids
                 }
             };
+            ids.append(&mut self.reconfigured);
             self.seen = Some(board.seq());
             ids.into_iter()
                 .map(|id| (id, board.get(id).cloned()))
                 .collect()
         };
         if changed.is_empty() {
-            return false;
+            return BTreeSet::new();
         }
         let rows: Vec<(i64, Option<RegistryEntry>)> = changed
             .into_iter()
             .map(|(id, status)| {
-                let trunk = self
-                    .positions
-                    .get(&id)
-                    .and_then(|&at| config.trunks.get(at));
-                let row = trunk.zip(status).map(|(t, s)| entry(t, &s));
+                let row = self.trunks.get(&id).zip(status).map(|(t, s)| entry(t, &s));
                 (id, row)
             })
             .collect();
@@ -100,13 +107,16 @@ impl RegistryFollower {
             rows.iter().filter(|(_, row)| row.is_some()).count() as u64,
             Ordering::Relaxed,
         );
-        let mut availability_changed = false;
+        let mut availability = BTreeSet::new();
         for (id, row) in &rows {
             let reason = row.as_ref().and_then(super::lines::unavailable);
-            availability_changed |= match reason {
+            let moved = match reason {
                 Some(reason) => self.unavailable.insert(*id, reason.clone()) != Some(reason),
                 None => self.unavailable.remove(id).is_some(),
             };
+            if moved {
+                availability.insert(*id);
+            }
         }
         registry.send_if_modified(|board| {
             let mut any = false;
@@ -118,7 +128,7 @@ impl RegistryFollower {
             }
             any
         });
-        availability_changed
+        availability
     }
 }
 

@@ -32,11 +32,12 @@ pub fn message(body: &Value) -> &str {
 pub fn engine_view(server: &Server) -> PbxConfig {
     let mut config = PbxConfig::clone(&server.core.config.borrow());
     config.generation = 0;
+    config.delta = app::model::config::Delta::default();
     for trunk in &mut config.trunks {
-        trunk.version = 0;
+        std::sync::Arc::make_mut(trunk).version = 0;
     }
     for user in &mut config.users {
-        user.version = 0;
+        std::sync::Arc::make_mut(user).version = 0;
     }
     config
 }

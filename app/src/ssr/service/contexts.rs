@@ -65,7 +65,7 @@ pub async fn create(core: &Core, input: &ContextInput) -> Result<ContextView, Se
         .ok_or_else(|| not_found(&context.name))?;
     tx.commit().await?;
     tracing::info!(context = %context.name, "context created");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     Ok(view)
 }
 
@@ -103,7 +103,7 @@ pub async fn update(
         .ok_or_else(|| not_found(name))?;
     tx.commit().await?;
     tracing::info!(context = %name, "context updated");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     Ok(view)
 }
 
@@ -131,7 +131,7 @@ pub async fn delete(core: &Core, name: &str) -> Result<(), ServiceError> {
     }
     tx.commit().await?;
     tracing::info!(context = %name, "context deleted");
-    config::publish(core).await
+    config::publish(core, config::Change::Plan).await
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub async fn create(core: &Core, input: &IncallInput) -> Result<IncallView, Serv
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(did = %incall.did, id, "incoming call created");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     view(&row)
 }
 
@@ -126,7 +126,7 @@ pub async fn update(
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(did = %incall.did, id, "incoming call updated");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     view(&row)
 }
 
@@ -141,7 +141,7 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     }
     tx.commit().await?;
     tracing::info!(id, "incoming call deleted");
-    config::publish(core).await
+    config::publish(core, config::Change::Plan).await
 }
 
 #[cfg(test)]

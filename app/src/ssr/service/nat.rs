@@ -39,7 +39,7 @@ pub async fn update(
         bind_address = %settings.bind_address,
         "SIP NAT settings updated"
     );
-    config::publish(core).await?;
+    config::publish(core, config::Change::Nat).await?;
     get(core).await
 }
 

@@ -118,7 +118,7 @@ pub async fn create(core: &Core, input: &OutcallInput) -> Result<OutcallSaved, S
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(outcall = %outcall.name, id, "outgoing call created");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     Ok(OutcallSaved {
         view: view(&row)?,
         warnings,
@@ -152,7 +152,7 @@ pub async fn update(
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(outcall = %outcall.name, id, "outgoing call updated");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Plan).await?;
     Ok(OutcallSaved {
         view: view(&row)?,
         warnings,
@@ -170,7 +170,7 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     }
     tx.commit().await?;
     tracing::info!(id, "outgoing call deleted");
-    config::publish(core).await
+    config::publish(core, config::Change::Plan).await
 }
 
 #[cfg(test)]

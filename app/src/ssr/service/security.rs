@@ -41,7 +41,7 @@ pub async fn update(
         ban_time = settings.ban_time,
         "SIP security settings updated"
     );
-    config::publish(core).await?;
+    config::publish(core, config::Change::Security).await?;
     get(core).await
 }
 

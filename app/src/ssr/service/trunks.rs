@@ -137,7 +137,7 @@ pub async fn create(core: &Core, input: &TrunkInput) -> Result<TrunkView, Servic
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(trunk = %trunk.name, id, "trunk created");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Trunk(id)).await?;
     view(&row)
 }
 
@@ -188,7 +188,7 @@ pub async fn update(
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(trunk = %trunk.name, id, "trunk updated");
-    config::publish(core).await?;
+    config::publish(core, config::Change::Trunk(id)).await?;
     view(&row)
 }
 
@@ -221,7 +221,7 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     }
     tx.commit().await?;
     tracing::info!(id, "trunk deleted");
-    config::publish(core).await
+    config::publish(core, config::Change::Trunk(id)).await
 }
 
 #[cfg(test)]

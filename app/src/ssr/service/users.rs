@@ -136,7 +136,7 @@ pub async fn create(core: &Core, input: &UserInput) -> Result<UserSaved, Service
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(user = %user.display(), id, "user created");
-    config::publish(core).await?;
+    config::publish(core, config::Change::User(id)).await?;
     Ok(UserSaved {
         view: view(&row)?,
         generated_password: generated,
@@ -182,7 +182,7 @@ pub async fn update(
         .ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     tracing::info!(user = %user.display(), id, "user updated");
-    config::publish(core).await?;
+    config::publish(core, config::Change::User(id)).await?;
     Ok(UserSaved {
         view: view(&row)?,
         generated_password: None,
@@ -212,7 +212,7 @@ pub async fn delete(core: &Core, id: i64) -> Result<(), ServiceError> {
     }
     tx.commit().await?;
     tracing::info!(id, "user deleted");
-    config::publish(core).await
+    config::publish(core, config::Change::User(id)).await
 }
 
 #[cfg(test)]

@@ -66,6 +66,28 @@ pub struct Directory {
     pub trunks: Vec<TrunkDial>,
     /// The toll-fraud guard's settings.
     pub guard: GuardConfig,
+    /// Which parts changed last, so a follower redoes only what they need.
+    pub revision: Revision,
+}
+
+/// Counters bumped by whoever changes a [`Directory`]: the lines task
+/// looks the trunks up again only when `trunks` moved, and drops the
+/// bindings of lines that went only when `lines` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Revision {
+    pub lines: u64,
+    pub trunks: u64,
+}
+
+/// The trunks as calls list them, in the configuration's order.
+impl app::model::config::delta::Row for TrunkDial {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.name, self.id).cmp(&(&other.name, other.id))
+    }
 }
 
 impl Directory {

@@ -15,7 +15,7 @@ mod invite;
 mod tests;
 pub mod unmatched;
 
-pub use directory::{Directory, TrunkAddresses, TrunkDial};
+pub use directory::{Directory, Revision, TrunkAddresses, TrunkDial};
 
 use crate::sip::proto::answer::{answer, unavailable};
 use crate::sip::proto::auth::DigestServer;

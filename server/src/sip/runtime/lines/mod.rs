@@ -14,7 +14,7 @@ use crate::sip::proto::auth::DigestServer;
 use crate::sip::proto::guard::Guard;
 use crate::sip::proto::header::Algorithm;
 use crate::sip::proto::reception::{
-    Arrival, Directory, GuardNews, Reception, Reply, TrunkAddresses,
+    Arrival, Directory, GuardNews, Reception, Reply, Revision, TrunkAddresses,
 };
 use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
 use crate::sip::proto::{Event, Rng, Transport};
@@ -75,6 +75,8 @@ pub struct Lines {
     resolved: mpsc::UnboundedReceiver<(u64, TrunkAddresses)>,
     /// Bumped on each directory change; older lookups are dropped.
     generation: u64,
+    /// The directory's revision last acted on.
+    revision: Revision,
 }
 
 impl Lines {
@@ -122,6 +124,7 @@ impl Lines {
                 resolved_tx,
                 resolved,
                 generation: 0,
+                revision: Revision::default(),
             },
             LinesHandle {
                 bindings,
@@ -244,13 +247,21 @@ impl Lines {
                 changed = self.directory.changed() => {
                     if changed.is_err() { break; }
                     let directory = self.directory.borrow_and_update().clone();
-                    if self.reception.registrar.retain_lines(|line| directory.lines.contains_key(line)) {
+                    let (seen, now) = (self.revision, directory.revision);
+                    self.revision = now;
+                    // Only the work the change needs: with 10,000 lines or
+                    // trunks each pass over them costs milliseconds.
+                    if now.lines != seen.lines
+                        && self.reception.registrar.retain_lines(|line| directory.lines.contains_key(line))
+                    {
                         self.publish();
                     }
                     self.reception.guard.configure(directory.guard);
-                    // Trunks may have moved: look their hosts up again now,
-                    // once, rather than on each call.
-                    self.resolve(directory);
+                    if now.trunks != seen.trunks {
+                        // Trunks may have moved: look their hosts up again
+                        // now, once, rather than on each call.
+                        self.resolve(directory);
+                    }
                     self.publish_guard(Instant::now());
                 }
                 Some((generation, addresses)) = self.resolved.recv() => {

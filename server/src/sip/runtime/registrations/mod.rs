@@ -38,6 +38,8 @@ pub type TrunkSpec = (i64, Option<RegistrationConfig>, Option<QualifySpec>);
 #[derive(Debug)]
 enum ManagerCommand {
     Apply(Vec<TrunkSpec>),
+    /// Some trunks changed or were removed; the others are not looked at.
+    Update(Vec<TrunkSpec>, Vec<i64>),
     /// The local networks changed: registrars are judged LAN or not again.
     Network(Vec<Cidr>),
     ReregisterNow(i64),
@@ -77,6 +79,13 @@ impl RegistrationsHandle {
     /// the external or learned one, from their next REGISTER on.
     pub fn set_network(&self, nets: Vec<Cidr>) {
         let _ = self.commands.send(ManagerCommand::Network(nets));
+    }
+
+    /// One configuration change: the trunks in `changed` are (re)applied
+    /// as [`Self::apply`] would, those in `removed` un-register, and no
+    /// other trunk is touched.
+    pub fn update(&self, changed: Vec<TrunkSpec>, removed: Vec<i64>) {
+        let _ = self.commands.send(ManagerCommand::Update(changed, removed));
     }
 
     /// "Re-register now" (leaves a fatal state).
@@ -244,6 +253,7 @@ impl Registrations {
         let now = Instant::now();
         match cmd {
             ManagerCommand::Apply(specs) => self.apply(now, specs),
+            ManagerCommand::Update(specs, removed) => self.update(now, specs, removed),
             ManagerCommand::Network(nets) if nets != self.nets => {
                 self.nets = nets;
                 for (id, t) in &mut self.trunks {

@@ -173,6 +173,7 @@ fn office() -> (Directory, TrunkAddresses) {
             trunk(6, "open", Some("192.0.2.50"), ""),
         ],
         guard: GuardConfig::default(),
+        revision: Default::default(),
     };
     // What the runtime resolved: the spare's host did not.
     let mut addresses = TrunkAddresses::default();
