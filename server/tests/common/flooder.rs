@@ -16,7 +16,7 @@ pub enum Kind {
 /// Request number `n` of a flood from `local` to Trunkline's `sip_port`.
 pub fn request(kind: Kind, n: u64, local: SocketAddr, sip_port: u16) -> String {
     let method = match kind {
-        Kind::RegistersAndInvites if n % 2 == 0 => "REGISTER",
+        Kind::RegistersAndInvites if n.is_multiple_of(2) => "REGISTER",
         _ => "INVITE",
     };
     let user = 1000 + n % 1000;
