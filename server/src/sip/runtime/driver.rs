@@ -60,6 +60,9 @@ pub struct Runtime {
     events: mpsc::UnboundedSender<Event>,
     /// Where requests no call takes go, when not with the other events.
     requests: Option<mpsc::Sender<Event>>,
+    /// Where those of trunks and registered phones go, when not with the
+    /// others: their handler takes them first.
+    known_requests: Option<mpsc::Sender<Event>>,
     conns: HashMap<SocketAddr, Conn>,
     tcp_limits: TcpLimits,
     /// Connections being opened to peers, off the loop.
@@ -100,6 +103,7 @@ impl Runtime {
             commands,
             events,
             requests: None,
+            known_requests: None,
             conns: HashMap::new(),
             tcp_limits: TcpLimits::default(),
             connecting: Connecting::default(),
@@ -128,6 +132,14 @@ impl Runtime {
     /// into.
     pub fn with_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.requests = Some(requests);
+        self
+    }
+
+    /// Sends the requests of trunks' providers and registered phones to
+    /// a queue of their own, which their handler empties first: a flood
+    /// queued for the handler does not delay them either.
+    pub fn with_known_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
+        self.known_requests = Some(requests);
         self
     }
 
@@ -338,7 +350,13 @@ impl Runtime {
                 {
                     continue;
                 }
-                match (&ev, &self.requests) {
+                let requests = match &ev {
+                    Event::Request { source, .. } if self.is_known(*source) => {
+                        self.known_requests.as_ref().or(self.requests.as_ref())
+                    }
+                    _ => self.requests.as_ref(),
+                };
+                match (&ev, requests) {
                     (Event::Request { .. }, Some(requests)) => {
                         // Closed only while shutting down: nothing to answer.
                         if let Err(mpsc::error::TrySendError::Full(ev)) = requests.try_send(ev) {

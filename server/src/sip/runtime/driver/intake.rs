@@ -21,10 +21,15 @@ impl Runtime {
         if self.refused(from) {
             return;
         }
-        let known = self.shield.trunks.contains(&from) || self.phones.contains(&from);
+        let known = self.is_known(from);
         let calls = &self.calls;
         let class = classify(known, bytes, |call_id| calls.has_call_id(call_id));
         self.lanes.push(class, from, bytes.to_vec());
+    }
+
+    /// Whether `from` is a trunk's provider or a registered phone.
+    pub(super) fn is_known(&self, from: SocketAddr) -> bool {
+        self.shield.trunks.contains(&from) || self.phones.contains(&from)
     }
 
     /// One turn: reads what the socket already holds (up to `DRAIN`), then handles the lanes'

@@ -238,7 +238,21 @@ impl Lines {
         });
     }
 
-    pub async fn run(mut self, mut events: mpsc::Receiver<Event>, stop: impl Future<Output = ()>) {
+    /// Handles what `known` holds, up to a burst.
+    fn handle_known(&mut self, known: &mut mpsc::Receiver<Event>) {
+        for _ in 0..BURST {
+            let Ok(event) = known.try_recv() else { break };
+            self.handle(event);
+        }
+    }
+
+    /// Serves `known` (trunks' providers and registered phones) before
+    /// `others` whenever both have requests waiting.
+    pub async fn run(
+        mut self,
+        [mut known, mut events]: [mpsc::Receiver<Event>; 2],
+        stop: impl Future<Output = ()>,
+    ) {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
         self.resolve(first);
@@ -254,8 +268,14 @@ impl Lines {
         loop {
             tokio::select! {
                 () = &mut stop => break,
+                Some(event) = known.recv() => {
+                    self.handle(event);
+                    self.handle_known(&mut known);
+                }
                 event = events.recv() => match event {
                     Some(event) => {
+                        // Known requests that came meanwhile go first.
+                        self.handle_known(&mut known);
                         self.handle(event);
                         // What queued meanwhile, in the same turn: one
                         // wake-up per burst rather than per request.
