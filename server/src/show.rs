@@ -198,6 +198,10 @@ pub fn show_stats(stats: &SipStats) -> String {
         ("Dropped at the transaction cap", stats.refused_at_cap),
         ("Not sent (reflection limit)", stats.held_back),
         ("Oversized answers cut or dropped", stats.oversized),
+        ("Dropped under load, trunks/phones", stats.dropped_known),
+        ("Dropped under load, other sources", stats.dropped_unknown),
+        ("Transactions in progress", stats.transactions),
+        ("Bytes held for retransmission", stats.held_bytes),
     ];
     let mut out = String::new();
     for (label, count) in rows {

@@ -255,6 +255,20 @@ pub struct SipStats {
     /// Via, or dropped.
     #[serde(default)]
     pub oversized: u64,
+    /// Datagrams dropped under load: from trunks, registered phones and
+    /// calls in progress (served first, so this stays at zero unless they
+    /// alone exceed what the server handles)...
+    #[serde(default)]
+    pub dropped_known: u64,
+    /// ...and from every other source, each held to its share.
+    #[serde(default)]
+    pub dropped_unknown: u64,
+    /// SIP transactions alive now (each finished one waits out Timer J
+    /// or H before it goes), and the bytes they keep for retransmission.
+    #[serde(default)]
+    pub transactions: u64,
+    #[serde(default)]
+    pub held_bytes: u64,
 }
 
 #[cfg(test)]

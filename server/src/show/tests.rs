@@ -128,6 +128,10 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
         refused_at_cap: 0,
         held_back: 900,
         oversized: 2,
+        dropped_known: 0,
+        dropped_unknown: 81234,
+        transactions: 3150,
+        held_bytes: 1048576,
     };
     assert_eq!(
         show_stats(&stats),
@@ -144,6 +148,10 @@ fn sip_show_stats_lines_up_each_count_under_its_label() {
          Shed at the memory cap:            5\n\
          Dropped at the transaction cap:    0\n\
          Not sent (reflection limit):       900\n\
-         Oversized answers cut or dropped:  2\n"
+         Oversized answers cut or dropped:  2\n\
+         Dropped under load, trunks/phones: 0\n\
+         Dropped under load, other sources: 81234\n\
+         Transactions in progress:          3150\n\
+         Bytes held for retransmission:     1048576\n"
     );
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod flooder;
 pub mod lab;
 pub mod net;
 pub mod office;

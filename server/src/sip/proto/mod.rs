@@ -13,6 +13,7 @@ pub mod harness;
 pub mod header;
 pub mod idmap;
 pub mod message;
+pub mod priority;
 pub mod qualify;
 pub mod reception;
 pub mod registrar;

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::sip::proto::priority::LaneStats;
 use crate::sip::proto::Stats;
 use app::model::registry::SipStats;
 
@@ -25,6 +26,12 @@ pub struct Counters {
     refused_at_cap: AtomicU64,
     held_back: AtomicU64,
     oversized: AtomicU64,
+    /// Datagrams dropped under load for want of room in their priority lane.
+    dropped_known: AtomicU64,
+    dropped_unknown: AtomicU64,
+    /// Gauges: transactions alive, bytes they hold for retransmission.
+    transactions: AtomicU64,
+    held_bytes: AtomicU64,
 }
 
 impl Counters {
@@ -45,6 +52,17 @@ impl Counters {
             .store(stats.refused_at_cap, Ordering::Relaxed);
         self.held_back.store(stats.held_back, Ordering::Relaxed);
         self.oversized.store(stats.oversized, Ordering::Relaxed);
+    }
+
+    /// The priority lanes' drops and the endpoint's gauges.
+    pub(crate) fn publish_load(&self, lanes: &LaneStats, transactions: usize, held_bytes: usize) {
+        self.dropped_known
+            .store(lanes.dropped_known, Ordering::Relaxed);
+        self.dropped_unknown
+            .store(lanes.dropped_unknown, Ordering::Relaxed);
+        self.transactions
+            .store(transactions as u64, Ordering::Relaxed);
+        self.held_bytes.store(held_bytes as u64, Ordering::Relaxed);
     }
 
     /// The reception's total of unmatched calls it did not record.
@@ -83,6 +101,10 @@ impl Counters {
             refused_at_cap: self.refused_at_cap.load(Ordering::Relaxed),
             held_back: self.held_back.load(Ordering::Relaxed),
             oversized: self.oversized.load(Ordering::Relaxed),
+            dropped_known: self.dropped_known.load(Ordering::Relaxed),
+            dropped_unknown: self.dropped_unknown.load(Ordering::Relaxed),
+            transactions: self.transactions.load(Ordering::Relaxed),
+            held_bytes: self.held_bytes.load(Ordering::Relaxed),
         }
     }
 }

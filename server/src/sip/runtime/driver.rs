@@ -1,7 +1,9 @@
 //! Runtime driver loop: feeds datagrams, frames, commands and the one timer into the endpoint and
 //! writes its transmits out (RFC 3261 §18, RFC 3581 symmetric responses). Must hold no SIP logic.
 
-use std::collections::HashMap;
+mod intake;
+
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -17,6 +19,7 @@ use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{Calls, Inbound};
 use crate::sip::proto::message::Method;
+use crate::sip::proto::priority::{LaneCaps, Lanes};
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport, TxId};
 
 pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
@@ -24,9 +27,9 @@ pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 /// Shortest time between two publications of the live calls.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Most datagrams or commands taken in one pass before the queued
-/// transmits go out: enough to amortise a wake-up, few enough that the
-/// first answer of a burst is not held back long.
+/// Most commands taken in one pass before the queued transmits go out:
+/// enough to amortise a wake-up, few enough that the first answer of a
+/// burst is not held back long.
 const BURST: usize = 32;
 
 /// Retry-After of a request turned away for want of room: at least this
@@ -46,6 +49,10 @@ pub struct Runtime {
     /// second, since each publication copies every call in progress.
     live_next: Instant,
     shield: Arc<Shield>,
+    /// Where registered phones send from: served first under load.
+    phones: Arc<HashSet<SocketAddr>>,
+    /// Datagrams read off the UDP socket, waiting by class (`proto::priority`).
+    lanes: Lanes<Vec<u8>>,
     udp: Option<UdpSocket>,
     tcp: Option<TcpListener>,
     counters: Arc<Counters>,
@@ -53,6 +60,9 @@ pub struct Runtime {
     events: mpsc::UnboundedSender<Event>,
     /// Where requests no call takes go, when not with the other events.
     requests: Option<mpsc::Sender<Event>>,
+    /// Where those of trunks and registered phones go, when not with the
+    /// others: their handler takes them first.
+    known_requests: Option<mpsc::Sender<Event>>,
     conns: HashMap<SocketAddr, Conn>,
     tcp_limits: TcpLimits,
     /// Connections being opened to peers, off the loop.
@@ -84,6 +94,8 @@ impl Runtime {
             live_dirty: false,
             live_next: Instant::now(),
             shield: Arc::default(),
+            phones: Arc::default(),
+            lanes: Lanes::new(LaneCaps::default()),
             endpoint: Endpoint::new(cfg, seed),
             udp,
             tcp,
@@ -91,6 +103,7 @@ impl Runtime {
             commands,
             events,
             requests: None,
+            known_requests: None,
             conns: HashMap::new(),
             tcp_limits: TcpLimits::default(),
             connecting: Connecting::default(),
@@ -119,6 +132,14 @@ impl Runtime {
     /// into.
     pub fn with_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.requests = Some(requests);
+        self
+    }
+
+    /// Sends the requests of trunks' providers and registered phones to
+    /// a queue of their own, which their handler empties first: a flood
+    /// queued for the handler does not delay them either.
+    pub fn with_known_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
+        self.known_requests = Some(requests);
         self
     }
 
@@ -168,13 +189,16 @@ impl Runtime {
                     sleep.as_mut().reset(tokio::time::Instant::from_std(at));
                 }
             }
+            let queued = !self.lanes.is_empty();
             tokio::select! {
                 _ = &mut shutdown => break,
-                r = recv_udp(self.udp.as_ref(), &mut buf) => {
+                r = recv_udp(self.udp.as_ref(), &mut buf), if !queued => {
                     let (n, from) = r?;
-                    self.datagram(from, &buf[..n]);
-                    self.drain_udp(&mut buf);
+                    self.take(from, &buf[..n]);
+                    self.udp_turn(&mut buf);
                 }
+                // Datagrams are waiting: no need to wait for the socket.
+                () = std::future::ready(()), if queued => self.udp_turn(&mut buf),
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
                         if self.refused(peer) {
@@ -216,28 +240,15 @@ impl Runtime {
                 }
             }
             self.flush().await;
+            if !self.lanes.is_empty() {
+                // The SIP thread's other tasks (the lines, the trunk
+                // registrations) answer what this turn handed them before
+                // the next turn: otherwise a flood would keep this loop
+                // busy and their queues full.
+                tokio::task::yield_now().await;
+            }
         }
         Ok(())
-    }
-
-    fn datagram(&mut self, from: SocketAddr, bytes: &[u8]) {
-        if !self.refused(from) {
-            self.endpoint
-                .handle_datagram(Instant::now(), from, Transport::Udp, bytes);
-        }
-    }
-
-    /// Takes the datagrams already queued on the socket, up to `BURST`,
-    /// so that a burst is answered in one pass rather than one wake-up
-    /// per datagram.
-    fn drain_udp(&mut self, buf: &mut [u8]) {
-        for _ in 0..BURST {
-            let Some(sock) = &self.udp else { return };
-            let Ok((n, from)) = sock.try_recv_from(buf) else {
-                return;
-            };
-            self.datagram(from, &buf[..n]);
-        }
     }
 
     /// Whether `from` is blocked (counted when it is).
@@ -290,6 +301,7 @@ impl Runtime {
                 }
             }
             Command::Block(shield) => self.shield = shield,
+            Command::Phones(phones) => self.phones = phones,
             Command::Registered(peer) => {
                 if let Some(conn) = self.conns.get(&peer) {
                     conn.registered
@@ -338,7 +350,13 @@ impl Runtime {
                 {
                     continue;
                 }
-                match (&ev, &self.requests) {
+                let requests = match &ev {
+                    Event::Request { source, .. } if self.is_known(*source) => {
+                        self.known_requests.as_ref().or(self.requests.as_ref())
+                    }
+                    _ => self.requests.as_ref(),
+                };
+                match (&ev, requests) {
                     (Event::Request { .. }, Some(requests)) => {
                         // Closed only while shutting down: nothing to answer.
                         if let Err(mpsc::error::TrySendError::Full(ev)) = requests.try_send(ev) {
@@ -371,6 +389,11 @@ impl Runtime {
             }
         }
         self.counters.publish(&self.endpoint.stats());
+        self.counters.publish_load(
+            &self.lanes.stats(),
+            self.endpoint.transaction_count(),
+            self.endpoint.held_bytes(),
+        );
     }
 
     /// A request the handler has no room for: 503, asking the sender to

@@ -153,9 +153,11 @@ async fn serve(
         ^ u64::from(std::process::id());
     let (runtime, handle, events) = Runtime::new(config, seed, Some(udp), Some(tcp));
     let (requests, incoming) = mpsc::channel(REQUEST_BACKLOG);
+    let (known_requests, known_incoming) = mpsc::channel(REQUEST_BACKLOG);
     let runtime = runtime
         .with_call_feeds(lines.feeds)
         .with_requests(requests)
+        .with_known_requests(known_requests)
         .with_tcp_limits(lines.tcp);
     // The manager sees only answers to requests; those of no trunk are
     // dropped there.
@@ -180,7 +182,7 @@ async fn serve(
         lines.unmatched,
         seed.rotate_left(17),
     );
-    let lines_task = tokio::spawn(lines_task.run(incoming, stopped(stop)));
+    let lines_task = tokio::spawn(lines_task.run([known_incoming, incoming], stopped(stop)));
     tracing::info!("SIP on udp and tcp {local}");
     let _ = ready.send(Ok(SipServer {
         local,

@@ -50,6 +50,9 @@ pub enum Command {
     /// A phone registered over the TCP connection from this address: it
     /// may stay quiet as long as a registration lasts.
     Registered(SocketAddr),
+    /// Where the registered phones send from (UDP): under load their
+    /// datagrams are served before those of unknown sources.
+    Phones(Arc<HashSet<SocketAddr>>),
 }
 
 /// What the driver drops: packets from blocked addresses, except from a
@@ -134,5 +137,9 @@ impl RuntimeHandle {
 
     pub fn registered(&self, peer: SocketAddr) {
         let _ = self.commands.send(Command::Registered(peer));
+    }
+
+    pub fn phones(&self, phones: Arc<HashSet<SocketAddr>>) {
+        let _ = self.commands.send(Command::Phones(phones));
     }
 }

@@ -215,6 +215,11 @@ impl Calls {
         true
     }
 
+    /// Whether `call_id` is that of a dialog of a call in progress (either leg).
+    pub fn has_call_id(&self, call_id: &str) -> bool {
+        self.sh.call_ids.contains_key(call_id)
+    }
+
     /// Fires the calls' timers due at or before `now` (ring time, 2xx retransmission on A).
     pub fn handle_timeout(&mut self, now: Instant, ep: &mut Endpoint) {
         let mut due = Vec::new();
@@ -285,6 +290,7 @@ impl Calls {
             + self.deadlines.len()
             + self.sh.txs.len()
             + self.sh.dialogs.len()
+            + self.sh.call_ids.len()
             + self.sh.invites.len()
             + self.sh.owned.len()
     }

@@ -100,6 +100,9 @@ pub(super) struct Shared {
     pub(super) txs: IdMap<TxId, (CallId, TxRole)>,
     /// (Call-ID, our tag) → the call and which leg that dialog is.
     pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,
+    /// How many of `dialogs` have each Call-ID: under load the runtime serves the datagrams of
+    /// calls in progress first, knowing them by their Call-ID alone (`proto::priority`).
+    pub(super) call_ids: HashMap<String, u32>,
     /// (Call-ID, top Via branch) of each call's INVITE from A → the call:
     /// CANCELs and INVITE retransmissions find their call without a scan.
     pub(super) invites: HashMap<(String, String), CallId>,
@@ -126,7 +129,9 @@ impl Shared {
 
     /// Routes the dialog's in-dialog requests to `call`.
     pub(super) fn track_dialog(&mut self, key: (String, String), call: CallId, side: Side) {
-        self.dialogs.insert(key.clone(), (call, side));
+        if self.dialogs.insert(key.clone(), (call, side)).is_none() {
+            *self.call_ids.entry(key.0.clone()).or_default() += 1;
+        }
         self.owned.entry(call).or_default().dialogs.push(key);
     }
 
@@ -143,6 +148,12 @@ impl Shared {
         for key in owned.dialogs {
             if self.dialogs.get(&key).is_some_and(|(c, _)| *c == call) {
                 self.dialogs.remove(&key);
+                if let Some(count) = self.call_ids.get_mut(&key.0) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.call_ids.remove(&key.0);
+                    }
+                }
             }
         }
     }

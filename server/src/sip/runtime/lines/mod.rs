@@ -20,8 +20,9 @@ use crate::sip::proto::registrar::{Binding, Registrar, RegistrarConfig};
 use crate::sip::proto::{Event, Rng, Transport};
 use app::model::calls::UnmatchedCall;
 use app::model::security::WatchedAddress;
+use std::collections::HashSet;
 use std::future::Future;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
@@ -62,6 +63,8 @@ pub struct Lines {
     lift: mpsc::UnboundedReceiver<IpAddr>,
     /// What the driver was last told to drop.
     shield: Arc<Shield>,
+    /// Where the registered phones send from, as the driver was last told.
+    phones: Arc<HashSet<SocketAddr>>,
     /// Failures were counted since the list was last published: a flood
     /// of wrong passwords republishes it once a second, not per packet.
     guard_dirty: bool,
@@ -115,6 +118,7 @@ impl Lines {
                 watched,
                 lift,
                 shield: Arc::default(),
+                phones: Arc::default(),
                 guard_dirty: false,
                 bindings_dirty: false,
                 // As if published long ago: the first change goes out at once.
@@ -139,6 +143,25 @@ impl Lines {
         self.bindings_published = Instant::now();
         self.published
             .send_replace(Arc::new(self.reception.registrar.all().cloned().collect()));
+        self.publish_phones();
+    }
+
+    /// Tells the driver where the registered phones send from, when that changed.
+    fn publish_phones(&mut self) {
+        // Datagrams from these addresses are served first under load: a
+        // phone that proved its password is no scanner. UDP only: a TCP
+        // connection's frames do not go through the driver's lanes.
+        let phones: HashSet<SocketAddr> = self
+            .reception
+            .registrar
+            .all()
+            .filter(|b| b.transport == Transport::Udp)
+            .map(|b| b.source)
+            .collect();
+        if phones != *self.phones {
+            self.phones = Arc::new(phones);
+            self.runtime.phones(self.phones.clone());
+        }
     }
 
     /// A REGISTER changed the bindings. Published at once when the last
@@ -218,11 +241,27 @@ impl Lines {
         });
     }
 
-    pub async fn run(mut self, mut events: mpsc::Receiver<Event>, stop: impl Future<Output = ()>) {
+    /// Handles what `known` holds, up to a burst.
+    fn handle_known(&mut self, known: &mut mpsc::Receiver<Event>) {
+        for _ in 0..BURST {
+            let Ok(event) = known.try_recv() else { break };
+            self.handle(event);
+        }
+    }
+
+    /// Serves `known` (trunks' providers and registered phones) before
+    /// `others` whenever both have requests waiting.
+    pub async fn run(
+        mut self,
+        [mut known, mut events]: [mpsc::Receiver<Event>; 2],
+        stop: impl Future<Output = ()>,
+    ) {
         tokio::pin!(stop);
         let first = self.directory.borrow().clone();
         self.resolve(first);
         self.publish_guard(Instant::now());
+        // Bindings kept from before a restart.
+        self.publish_phones();
         // Lapsed bindings, ended blocks and the guard's list are looked at
         // once a second: a timer recomputed per event would never fire
         // under steady traffic, and scanning every binding per REGISTER
@@ -232,8 +271,14 @@ impl Lines {
         loop {
             tokio::select! {
                 () = &mut stop => break,
+                Some(event) = known.recv() => {
+                    self.handle(event);
+                    self.handle_known(&mut known);
+                }
                 event = events.recv() => match event {
                     Some(event) => {
+                        // Known requests that came meanwhile go first.
+                        self.handle_known(&mut known);
                         self.handle(event);
                         // What queued meanwhile, in the same turn: one
                         // wake-up per burst rather than per request.

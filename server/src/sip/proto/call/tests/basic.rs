@@ -59,6 +59,23 @@ fn an_ended_call_leaves_no_index_entry_nor_deadline() {
 }
 
 #[test]
+fn both_legs_call_ids_are_known_while_the_call_lasts_and_only_then() {
+    let mut net = Net::new(1);
+    let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);
+    let a_id = net.response(0, 200).headers.call_id.as_str().to_string();
+    let b_id = call.b_invite.headers.call_id.as_str().to_string();
+    assert_ne!(a_id, b_id, "two legs, two Call-IDs");
+    assert!(net.calls.has_call_id(&a_id));
+    assert!(net.calls.has_call_id(&b_id));
+    assert!(!net.calls.has_call_id("stranger@203.0.113.9"));
+    let mut a = call.a;
+    net.send_in_dialog(0, &mut a, Method::Bye, false);
+    net.run(1.0);
+    assert!(!net.calls.has_call_id(&a_id));
+    assert!(!net.calls.has_call_id(&b_id));
+}
+
+#[test]
 fn answer_then_bye_from_the_callee() {
     let mut net = Net::new(1);
     let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);

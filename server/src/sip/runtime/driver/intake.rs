@@ -1,0 +1,53 @@
+//! The driver's UDP intake under load (issue 17): reads what the socket holds, sorts it into the
+//! priority lanes (`proto::priority` decides the class) and hands one turn's worth to the
+//! endpoint. Reading is cheap and handling is not, so the socket is emptied faster than a flood
+//! fills it: a provider's or a call's datagram waits for one turn, not behind the flood in the
+//! kernel's buffer, and what the lanes have no room for is dropped and counted.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use super::Runtime;
+use crate::sip::proto::priority::classify;
+use crate::sip::proto::Transport;
+
+/// Most datagrams read off the socket in one turn: several times what a turn handles, so that
+/// the socket is drained faster than it fills, and bounded so that a turn ends.
+const DRAIN: usize = 256;
+
+impl Runtime {
+    /// Sorts one datagram into its lane (or drops it: blocked address, no room).
+    pub(super) fn take(&mut self, from: SocketAddr, bytes: &[u8]) {
+        if self.refused(from) {
+            return;
+        }
+        let known = self.is_known(from);
+        let calls = &self.calls;
+        let class = classify(known, bytes, |call_id| calls.has_call_id(call_id));
+        self.lanes.push(class, from, bytes.to_vec());
+    }
+
+    /// Whether `from` is a trunk's provider or a registered phone.
+    pub(super) fn is_known(&self, from: SocketAddr) -> bool {
+        self.shield.trunks.contains(&from) || self.phones.contains(&from)
+    }
+
+    /// One turn: reads what the socket already holds (up to `DRAIN`), then handles the lanes'
+    /// share for this turn, the known class first.
+    pub(super) fn udp_turn(&mut self, buf: &mut [u8]) {
+        for _ in 0..DRAIN {
+            let Some(sock) = &self.udp else { break };
+            let Ok((n, from)) = sock.try_recv_from(buf) else {
+                break;
+            };
+            self.take(from, &buf[..n]);
+        }
+        let mut turn = Vec::new();
+        self.lanes.turn(&mut turn);
+        let now = Instant::now();
+        for (from, bytes) in turn {
+            self.endpoint
+                .handle_datagram(now, from, Transport::Udp, &bytes);
+        }
+    }
+}
