@@ -7,86 +7,13 @@
 
 mod common;
 
-use app::model::incall::IncallInput;
-use app::model::outcall::{ExtenInput, OutcallInput};
-use app::model::trunk::TrunkInput;
-use app::model::user::UserInput;
 use app::ssr::state::Core;
 use common::lab::*;
 use common::sipp::Sipp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const LINE_PASSWORD: &str = "lab-secret-1000";
 const SECOND: Duration = Duration::from_secs(1);
-
-/// The office's database: trunk `provider` to 198.51.100.20:5060 (digest
-/// provider_user / provider_secret; registering there when `register`),
-/// user 1000 with a line, `418.` out through the trunk, DID 4185550000 to
-/// user 1000.
-/// `proxy`: the trunk's Outbound proxy; its host is then 198.51.100.99, where
-/// nobody answers, so a call that ignores the proxy is lost.
-async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
-    use app::ssr::service::{incalls, outcalls, trunks, users};
-    let pool = app::ssr::db::open(db).await.expect("database");
-    let core = Core::new(pool.clone()).await.expect("core");
-    let trunk = TrunkInput {
-        name: "provider".into(),
-        auth_username: "provider_user".into(),
-        secret: "provider_secret".into(),
-        host_type: "static".into(),
-        host: if proxy.is_some() {
-            "198.51.100.99"
-        } else {
-            PROVIDER_IP
-        }
-        .into(),
-        port: "5060".into(),
-        outbound_proxy: proxy.unwrap_or_default().into(),
-        register,
-        reg_username: "provider_user".into(),
-        reg_secret: "provider_secret".into(),
-        reg_server: PROVIDER_IP.into(),
-        reg_port: "5060".into(),
-        monitoring: "no".into(),
-        ..TrunkInput::default()
-    };
-    let trunk = trunks::create(&core, &trunk).await.expect("trunk").id;
-    let user = UserInput {
-        firstname: "Front".into(),
-        lastname: "Desk".into(),
-        exten: "1000".into(),
-        line_password: LINE_PASSWORD.into(),
-        ..UserInput::default()
-    };
-    let desk = users::create(&core, &user)
-        .await
-        .expect("user 1000")
-        .view
-        .id;
-    let outcall = OutcallInput {
-        name: "provider".into(),
-        trunks: vec![trunk],
-        extens: vec![ExtenInput {
-            pattern: "418.".into(),
-            ..ExtenInput::default()
-        }],
-        ..OutcallInput::default()
-    };
-    outcalls::create(&core, &outcall)
-        .await
-        .expect("outgoing call");
-    let incall = IncallInput {
-        did: "4185550000".into(),
-        destination: "user".into(),
-        user_id: Some(desk),
-        ..IncallInput::default()
-    };
-    incalls::create(&core, &incall)
-        .await
-        .expect("incoming call");
-    pool.close().await;
-}
 
 async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
     office_with(test, register, None).await

@@ -612,6 +612,7 @@ fn nat_settings_read_back_as_accepted() {
                 external_address,
                 local_networks: networks.join("\n"),
                 bind_address,
+                ..SipNatInput::default()
             };
             store.runtime.block_on(async {
                 let Ok(accepted) = input.validate() else {

@@ -164,7 +164,7 @@ async fn nat_self_check_line_follows_the_table_and_the_stale_binding_goes() {
         let input = app::model::nat::SipNatInput {
             external_address: String::new(),
             local_networks: "10.0.0.0/8".into(),
-            bind_address: String::new(),
+            ..Default::default()
         };
         nat::update(&core, stored.version, &input)
             .await

@@ -24,6 +24,14 @@ pub const DEFAULT_LOCAL_NETWORKS: &[&str] = &[
     "fe80::/10",
 ];
 
+/// The RTP relay's port range unless the administrator says otherwise (Asterisk's
+/// `rtp.conf`: `rtpstart=10000`, `rtpend=20000`).
+pub const DEFAULT_RTP_START: u16 = 10000;
+pub const DEFAULT_RTP_END: u16 = 20000;
+
+/// Fewest ports in the range: an anchored call takes four (an RTP/RTCP pair per leg).
+pub const MIN_RTP_PORTS: u16 = 4;
+
 /// More would be a list nobody reads; an office has a handful of subnets.
 pub const MAX_LOCAL_NETWORKS: usize = 64;
 
@@ -36,6 +44,9 @@ pub struct SipNat {
     pub local_networks: Vec<String>,
     /// `address:port` the SIP listener binds (UDP and TCP) at start-up.
     pub bind_address: String,
+    /// The ports the RTP relay takes its pairs from, both included.
+    pub rtp_start: u16,
+    pub rtp_end: u16,
 }
 
 impl Default for SipNat {
@@ -47,6 +58,8 @@ impl Default for SipNat {
                 .map(|n| (*n).to_owned())
                 .collect(),
             bind_address: DEFAULT_BIND.to_owned(),
+            rtp_start: DEFAULT_RTP_START,
+            rtp_end: DEFAULT_RTP_END,
         }
     }
 }
@@ -61,6 +74,12 @@ pub struct SipNatInput {
     /// Blank: every interface, port 5060.
     #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
     pub bind_address: String,
+    /// Blank: 10000.
+    #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
+    pub rtp_start: String,
+    /// Blank: 20000.
+    #[serde(default, deserialize_with = "crate::model::text::lenient_string")]
+    pub rtp_end: String,
 }
 
 /// The stored settings and their version, for the optimistic lock.
@@ -159,6 +178,33 @@ fn networks(raw: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// One end of the RTP range as typed; blank is the default.
+fn rtp_port(label: &str, raw: &str, default: u16) -> Result<u16, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(default);
+    }
+    match value.parse::<u16>() {
+        Ok(port) if port >= 1024 => Ok(port),
+        _ => Err(format!(
+            "{label} \u{201c}{value}\u{201d} must be a port number between 1024 and 65535."
+        )),
+    }
+}
+
+/// The range's end, checked against its start.
+fn rtp_range_end(start: Option<u16>, end: Result<u16, String>) -> Result<u16, String> {
+    let end = end?;
+    match start {
+        Some(start) if end < start.saturating_add(MIN_RTP_PORTS - 1) => Err(format!(
+            "RTP end must be at least {} ports above RTP start ({start}): each call takes \
+             four ports.",
+            MIN_RTP_PORTS - 1
+        )),
+        _ => Ok(end),
+    }
+}
+
 impl SipNatInput {
     /// # Errors
     /// The external address or a network that does not parse, each named.
@@ -170,14 +216,37 @@ impl SipNatInput {
         );
         let local_networks = e.take("local_networks", networks(&self.local_networks));
         let bind_address = e.take("bind_address", bind(&self.bind_address));
-        match (external_address, local_networks, bind_address) {
-            (Some(external_address), Some(local_networks), Some(bind_address)) if e.is_empty() => {
-                Ok(SipNat {
-                    external_address,
-                    local_networks,
-                    bind_address,
-                })
-            }
+        let rtp_start = e.take(
+            "rtp_start",
+            rtp_port("RTP start", &self.rtp_start, DEFAULT_RTP_START),
+        );
+        let rtp_end = e.take(
+            "rtp_end",
+            rtp_range_end(
+                rtp_start,
+                rtp_port("RTP end", &self.rtp_end, DEFAULT_RTP_END),
+            ),
+        );
+        match (
+            external_address,
+            local_networks,
+            bind_address,
+            rtp_start,
+            rtp_end,
+        ) {
+            (
+                Some(external_address),
+                Some(local_networks),
+                Some(bind_address),
+                Some(rtp_start),
+                Some(rtp_end),
+            ) if e.is_empty() => Ok(SipNat {
+                external_address,
+                local_networks,
+                bind_address,
+                rtp_start,
+                rtp_end,
+            }),
             _ => Err(e),
         }
     }
@@ -189,6 +258,8 @@ impl SipNat {
             external_address: self.external_address.clone(),
             local_networks: self.local_networks.join("\n"),
             bind_address: self.bind_address.clone(),
+            rtp_start: self.rtp_start.to_string(),
+            rtp_end: self.rtp_end.to_string(),
         }
     }
 
@@ -217,6 +288,8 @@ mod tests {
             external_address: external.into(),
             local_networks: nets.into(),
             bind_address: String::new(),
+            rtp_start: String::new(),
+            rtp_end: String::new(),
         }
     }
 
@@ -249,6 +322,28 @@ mod tests {
         let port = bind_of("192.168.1.2:99999").expect_err("a port");
         assert!(port.contains("SIP bind port"), "{port}");
         assert!(bind_of("192.168.1.2:0").is_err());
+    }
+
+    #[test]
+    fn the_rtp_range_defaults_to_asterisks_and_is_checked() {
+        let range = |start: &str, end: &str| {
+            let mut i = input("", "");
+            i.rtp_start = start.into();
+            i.rtp_end = end.into();
+            i.validate().map(|n| (n.rtp_start, n.rtp_end))
+        };
+        assert_eq!(range("", ""), Ok((10000, 20000)));
+        assert_eq!(range(" 30000 ", "30099"), Ok((30000, 30099)));
+        let low = range("80", "").expect_err("privileged");
+        assert!(
+            low.get("rtp_start").expect("start").contains("RTP start"),
+            "{low:?}"
+        );
+        let short = range("10000", "10001").expect_err("too short");
+        let msg = short.get("rtp_end").expect("end");
+        assert!(msg.contains("RTP end") && msg.contains("10000"), "{msg}");
+        assert!(range("10000", "70000").is_err());
+        assert!(range("ten", "").is_err());
     }
 
     #[test]

@@ -108,6 +108,14 @@ fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
                 help="The IP address of this machine SIP listens on, UDP and TCP, with :port if not 5060 — Asterisk's udpbindaddr. 0.0.0.0 listens on every interface. Read when Trunkline starts: restart it to move SIP.">
                 {form.text("bind_address", lens!(bind_address), "text", "0.0.0.0:5060")}
             </Field>
+            <Field name="rtp_start" label="RTP start" error=form.error("rtp_start")
+                help="First UDP port of the range calls' audio is relayed through — Asterisk's rtpstart. Each call takes four ports (an RTP/RTCP pair per leg): open the range on the firewall.">
+                {form.text("rtp_start", lens!(rtp_start), "text", "10000")}
+            </Field>
+            <Field name="rtp_end" label="RTP end" error=form.error("rtp_end")
+                help="Last UDP port of that range — Asterisk's rtpend. A new range applies to calls that start after saving.">
+                {form.text("rtp_end", lens!(rtp_end), "text", "20000")}
+            </Field>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
             </div>

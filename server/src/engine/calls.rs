@@ -21,6 +21,7 @@ fn result_word(result: &AttemptResult) -> String {
         AttemptResult::TransportError => "transport error".into(),
         AttemptResult::Cancelled => "cancelled".into(),
         AttemptResult::Skipped(why) => format!("skipped: {why}"),
+        AttemptResult::NotAcceptable(why) => format!("488: {why}"),
     }
 }
 
@@ -33,6 +34,7 @@ fn cause_word(cause: HangupCause) -> &'static str {
         HangupCause::Congestion => "Congestion",
         HangupCause::NoAck => "NoAck",
         HangupCause::Administrator => "Administrator",
+        HangupCause::NotAcceptable => "NotAcceptable",
     }
 }
 

@@ -3,6 +3,7 @@
 //! into the console's `LineBinding` (shown on the Users screen, in `sip
 //! show peers`, and persisted by `serve`).
 
+use crate::sip::proto::call::TrunkMedia;
 use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::reception::Revision;
 use crate::sip::proto::registrar::Binding;
@@ -15,6 +16,7 @@ use app::model::lines::LineBinding;
 use app::model::registry::RegistryEntry;
 use app::model::security::{SipSecurity, FREE_TRIES};
 use app::model::trunk::Transport as ModelTransport;
+use app::model::trunk::{DtmfMode, Nat};
 use app::model::PbxConfig;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -135,6 +137,12 @@ fn dial(t: &TrunkConfig, unavailable: &BTreeMap<i64, String>) -> TrunkDial {
         connection: trunk.connection_type,
         outbound_proxy: super::host_port(&trunk.outbound_proxy)
             .map(|proxy| (proxy.host, proxy.port)),
+        media: TrunkMedia {
+            codecs: trunk.codecs.iter().map(|c| c.as_str().to_owned()).collect(),
+            telephone_event: trunk.dtmf_mode == DtmfMode::Rfc2833,
+            symmetric_rtp: matches!(trunk.nat, Nat::Comedia | Nat::Both),
+        },
+        direct_media: trunk.direct_media,
     }
 }
 

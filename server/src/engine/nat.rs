@@ -25,6 +25,8 @@ pub fn configured(config: &PbxConfig, options: &EngineOptions) -> NatSettings {
     NatSettings {
         external: options.external_address.clone().or(stored),
         local: local_nets(&config.nat.local_networks),
+        rtp_start: config.nat.rtp_start,
+        rtp_end: config.nat.rtp_end,
     }
 }
 
@@ -82,7 +84,7 @@ mod tests {
     fn with(external: &str) -> NatSettings {
         NatSettings {
             external: Some(external.into()),
-            local: Vec::new(),
+            ..NatSettings::default()
         }
     }
 

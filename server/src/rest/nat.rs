@@ -1,4 +1,4 @@
-//! `/api/v1/nat`: the External address, Local networks and SIP bind,
+//! `/api/v1/nat`: the External address, Local networks, SIP bind and RTP range,
 //! as Services → IPBX → General settings → SIP (NAT) edits them: GET,
 //! PUT (every field) and PATCH. Only the body's shape is handled here; the
 //! rules are the form's.
@@ -43,6 +43,8 @@ async fn save(state: &AppState, version: i64, body: NatBody) -> Result<Json<Valu
         external_address: body.external_address,
         local_networks: body.local_networks,
         bind_address: body.bind_address,
+        rtp_start: body.rtp_start,
+        rtp_end: body.rtp_end,
     };
     Ok(Json(show(
         &nat::update(&state.core, version, &input).await?,
@@ -66,10 +68,17 @@ pub struct NatBody {
     local_networks: String,
     #[serde(deserialize_with = "app::model::text::lenient_string")]
     bind_address: String,
+    /// Optional, unlike the others: clients written before the relay existed keep working,
+    /// and a PUT without them sets Asterisk's 10000-20000.
+    #[serde(default, deserialize_with = "app::model::text::lenient_string")]
+    rtp_start: String,
+    #[serde(default, deserialize_with = "app::model::text::lenient_string")]
+    rtp_end: String,
 }
 
 impl Body for NatBody {
     const ONE: &'static str = "the SIP (NAT) settings";
+    const OPTIONAL: &'static [&'static str] = &["rtp_start", "rtp_end"];
     const READ_ONLY: &'static [&'static str] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[
         ("externaddr", "external_address"),
@@ -79,6 +88,8 @@ impl Body for NatBody {
         ("local_net", "local_networks (an array of address/prefix)"),
         ("udpbindaddr", "bind_address"),
         ("bindaddr", "bind_address"),
+        ("rtpstart", "rtp_start"),
+        ("rtpend", "rtp_end"),
     ];
 }
 

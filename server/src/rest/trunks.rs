@@ -22,6 +22,8 @@ impl Body for TrunkInput {
         "outbound_proxy",
         "from_user",
         "from_domain",
+        // Added with media anchoring: clients written before it keep working (off).
+        "direct_media",
     ];
     const WRITE_ONLY: &'static [&'static str] = &["secret", "reg_secret"];
     const READ_ONLY: &'static [&'static str] = &["id", "has_secret", "has_reg_secret"];
@@ -39,6 +41,8 @@ impl Body for TrunkInput {
         ("call-limit", "call_limit"),
         ("calllimit", "call_limit"),
         ("dtmfmode", "dtmf_mode"),
+        ("directmedia", "direct_media (true or false)"),
+        ("canreinvite", "direct_media (true or false)"),
         ("outboundproxy", "outbound_proxy"),
         ("allow", "codecs (an array, in order of preference)"),
         ("disallow", "codecs (only the codecs listed are offered)"),

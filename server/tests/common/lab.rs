@@ -7,8 +7,10 @@
 //! nftables, SIPp (sip-tester) and baresip (baresip-core).
 
 mod logs;
+mod office;
 mod phone;
 mod probe;
+mod rtp;
 
 // Every test binary compiles common/; only tests/lab.rs uses these.
 #[allow(unused_imports)]
@@ -16,7 +18,11 @@ pub use super::pbx::call_log;
 #[allow(unused_imports)]
 pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
+pub use office::{prepare, LINE_PASSWORD};
+#[allow(unused_imports)]
 pub use phone::Baresip;
+#[allow(unused_imports)]
+pub use rtp::RtpStats;
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

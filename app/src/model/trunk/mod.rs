@@ -69,6 +69,9 @@ pub struct TrunkInput {
     pub from_domain: String,
     pub codecs: Vec<String>,
     pub dtmf_mode: String,
+    /// Media flows straight between the provider and the phone (Asterisk `directmedia`);
+    /// off: Trunkline relays it (anchoring).
+    pub direct_media: bool,
     /// `no`, `yes` (2000 ms) or a threshold in ms (500-4000).
     #[serde(
         deserialize_with = "crate::model::text::lenient_string",
@@ -113,6 +116,7 @@ impl Default for TrunkInput {
             from_domain: String::new(),
             codecs: vec![Codec::Ulaw.as_str().into(), Codec::Alaw.as_str().into()],
             dtmf_mode: DtmfMode::Rfc2833.as_str().into(),
+            direct_media: false,
             monitoring: "no".into(),
             qualify_freq: DEFAULT_QUALIFY_FREQ.to_string(),
             disabled: false,
@@ -147,6 +151,9 @@ pub struct Trunk {
     pub from_domain: String,
     pub codecs: Vec<Codec>,
     pub dtmf_mode: DtmfMode,
+    /// Media flows straight between the provider and the phone (Asterisk `directmedia`).
+    #[serde(default)]
+    pub direct_media: bool,
     /// Qualify threshold in ms; `None` is Monitoring off.
     pub monitoring: Option<u16>,
     pub qualify_freq: u16,
@@ -203,6 +210,7 @@ impl Trunk {
             from_domain: self.from_domain.clone(),
             codecs: self.codecs.iter().map(|c| c.as_str().to_owned()).collect(),
             dtmf_mode: self.dtmf_mode.as_str().into(),
+            direct_media: self.direct_media,
             // `yes` comes back as its value, 2000, which the select also offers.
             monitoring: self
                 .monitoring

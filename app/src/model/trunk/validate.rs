@@ -217,6 +217,7 @@ impl TrunkInput {
             from_domain,
             codecs,
             dtmf_mode,
+            direct_media: self.direct_media,
             monitoring,
             qualify_freq: qualify_freq as u16,
             disabled: self.disabled,

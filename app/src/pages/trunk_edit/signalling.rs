@@ -30,8 +30,13 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
             help="Offered in this order; the provider picks the first it supports.">
             <CodecList form/>
         </Field>
-        <Field name="dtmf_mode" label="DTMF mode" error=form.error("dtmf_mode")>
+        <Field name="dtmf_mode" label="DTMF mode" error=form.error("dtmf_mode")
+            help="rfc2833 offers telephone-event (RFC 4733) to the provider; info and inband leave it out.">
             {form.select("dtmf_mode", lens!(dtmf_mode), dtmf)}
+        </Field>
+        <Field name="direct_media" label="Direct media" error=form.error("direct_media")
+            help="Audio flows straight between the provider and the phone, the SDP unchanged (Asterisk directmedia). Off: Trunkline relays it, which a PBX behind NAT needs.">
+            {form.checkbox("direct_media", |i| i.direct_media, |i, on| i.direct_media = on)}
         </Field>
         <Field name="monitoring" label="Monitoring" error=form.error("monitoring")
             help="Longest acceptable OPTIONS round trip. Slower answers mark the trunk LAGGED, none within twice that UNREACHABLE; outgoing calls then skip it.">

@@ -57,9 +57,16 @@ mod tests {
             external_address: "198.51.100.1".into(),
             local_networks: "192.168.77.0/24".into(),
             bind_address: "192.168.77.2".into(),
+            rtp_start: "30000".into(),
+            rtp_end: "30999".into(),
         };
         let saved = update(&core, before.version, &input).await.expect("saved");
         assert_eq!(saved.settings.external_address, "198.51.100.1");
+        assert_eq!(
+            (saved.settings.rtp_start, saved.settings.rtp_end),
+            (30000, 30999)
+        );
+        assert_eq!(get(&core).await.expect("get").settings, saved.settings);
         assert_eq!(saved.settings.bind_address, "192.168.77.2:5060");
         assert_eq!(core.config.borrow().nat, saved.settings);
         let stale = update(&core, before.version, &input).await;
@@ -70,7 +77,7 @@ mod tests {
         let bad = SipNatInput {
             external_address: String::new(),
             local_networks: "192.168.1/24".into(),
-            bind_address: String::new(),
+            ..SipNatInput::default()
         };
         let refused = update(&core, saved.version, &bad).await;
         assert!(

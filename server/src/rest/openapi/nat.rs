@@ -16,7 +16,9 @@ pub fn paths(paths: &mut Map<String, Value>) {
             ],
             "description": "Networks as address/prefix (a bare address is one host); destinations in them get this PBX's own address (Asterisk's localnet). At most 64; duplicates are dropped and each is reduced to its network address."
         },
-        "bind_address": { "type": ["string", "null"], "description": "IP address of this machine (0.0.0.0 or :: for all) with :port when not 5060, where SIP listens on UDP and TCP (chan_sip's udpbindaddr). Read when Trunkline starts, so a change takes effect at the next start; the server's --sip flag, when given, takes precedence. Empty or null: 0.0.0.0:5060." }
+        "bind_address": { "type": ["string", "null"], "description": "IP address of this machine (0.0.0.0 or :: for all) with :port when not 5060, where SIP listens on UDP and TCP (chan_sip's udpbindaddr). Read when Trunkline starts, so a change takes effect at the next start; the server's --sip flag, when given, takes precedence. Empty or null: 0.0.0.0:5060." },
+        "rtp_start": { "type": ["integer", "string", "null"], "description": "First port of the range the RTP relay takes an RTP/RTCP pair per call leg from (Asterisk's rtpstart), 1024-65535. Optional; empty, null or absent: 10000." },
+        "rtp_end": { "type": ["integer", "string", "null"], "description": "Last port of that range (Asterisk's rtpend), at least 3 above rtp_start. Optional; empty, null or absent: 20000. A new range applies to calls that start after it is saved." }
     } });
     let missing = error_response("Not found");
     paths.insert("/api/v1/nat".into(), json!({
@@ -37,7 +39,9 @@ pub fn schemas() -> Map<String, Value> {
             "version": { "type": "integer" },
             "external_address": { "type": "string", "description": "Empty when none is set." },
             "local_networks": { "type": "array", "items": { "type": "string" }, "description": "address/prefix, in the administrator's order." },
-            "bind_address": { "type": "string", "description": "address:port SIP binds at start-up, for example 0.0.0.0:5060." } })),
+            "bind_address": { "type": "string", "description": "address:port SIP binds at start-up, for example 0.0.0.0:5060." },
+            "rtp_start": { "type": "integer", "description": "First port of the RTP relay's range." },
+            "rtp_end": { "type": "integer", "description": "Last port of the RTP relay's range." } })),
     );
     map
 }

@@ -19,6 +19,8 @@ pub mod reception;
 pub mod registrar;
 pub mod registration;
 pub mod rng;
+pub mod rtp;
+pub mod sdp;
 #[cfg(test)]
 pub(crate) mod testrig;
 pub mod transaction;

@@ -71,11 +71,25 @@ pub fn default_host(bind: SocketAddr) -> String {
 }
 
 /// What the administrator set (or the `--sip-external-address` flag overrides).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NatSettings {
     /// Host or `host:port` written toward destinations outside `local`.
     pub external: Option<String>,
     pub local: Vec<Cidr>,
+    /// The RTP relay's port range (General settings → SIP: RTP start/end).
+    pub rtp_start: u16,
+    pub rtp_end: u16,
+}
+
+impl Default for NatSettings {
+    fn default() -> Self {
+        Self {
+            external: None,
+            local: Vec::new(),
+            rtp_start: app::model::nat::DEFAULT_RTP_START,
+            rtp_end: app::model::nat::DEFAULT_RTP_END,
+        }
+    }
 }
 
 /// The addressing for a socket bound to `bind`.

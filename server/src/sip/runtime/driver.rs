@@ -15,9 +15,10 @@ use tokio::sync::mpsc;
 
 use super::connect::{Connecting, Queued};
 use super::counters::Counters;
+use super::relay::{Relay, Update};
 use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
-use crate::sip::proto::call::{Calls, Inbound};
+use crate::sip::proto::call::{CallEvent, Calls, Inbound};
 use crate::sip::proto::message::Method;
 use crate::sip::proto::priority::{LaneCaps, Lanes};
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport, TxId};
@@ -69,6 +70,8 @@ pub struct Runtime {
     connecting: Connecting,
     tcp_tx: mpsc::UnboundedSender<TcpEvent>,
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
+    /// The RTP relay of anchored calls; without it every call has direct media.
+    relay: Option<Relay>,
 }
 
 impl Runtime {
@@ -109,6 +112,7 @@ impl Runtime {
             connecting: Connecting::default(),
             tcp_tx,
             tcp_rx,
+            relay: None,
         };
         (rt, handle, ev_rx)
     }
@@ -140,6 +144,12 @@ impl Runtime {
     /// queued for the handler does not delay them either.
     pub fn with_known_requests(mut self, requests: mpsc::Sender<Event>) -> Self {
         self.known_requests = Some(requests);
+        self
+    }
+
+    /// Anchors calls' media through `relay` (unless both ends allow direct media).
+    pub fn with_relay(mut self, relay: Relay) -> Self {
+        self.relay = Some(relay);
         self
     }
 
@@ -284,7 +294,7 @@ impl Runtime {
                 request,
                 source,
                 transport,
-                call,
+                mut call,
             } => {
                 let inbound = Inbound {
                     tx,
@@ -292,7 +302,15 @@ impl Runtime {
                     source,
                     transport,
                 };
-                self.calls.start(now, &mut self.endpoint, inbound, *call);
+                let relay = self.relay.as_mut().filter(|_| !call.direct_media);
+                if let Some(relay) = relay {
+                    call.media = relay.open();
+                }
+                let anchored = call.media.is_some();
+                let id = self.calls.start(now, &mut self.endpoint, inbound, *call);
+                if let Some(relay) = self.relay.as_mut().filter(|_| anchored) {
+                    relay.attach(id);
+                }
                 self.live_dirty = true;
             }
             Command::HangUp { call } => {
@@ -312,6 +330,9 @@ impl Runtime {
                 let Some(bind) = self.udp.as_ref().and_then(|u| u.local_addr().ok()) else {
                     return;
                 };
+                if let Some(relay) = &mut self.relay {
+                    relay.set_range(nat.rtp_start, nat.rtp_end);
+                }
                 let mut fresh = super::addresses::addressing(bind, &nat);
                 let addressing = self.endpoint.addressing_mut();
                 fresh.learned = std::mem::take(&mut addressing.learned);
@@ -371,6 +392,28 @@ impl Runtime {
             while let Some(event) = self.calls.poll_event() {
                 busy = true;
                 calls_changed = true;
+                if let Some(relay) = &mut self.relay {
+                    match &event {
+                        CallEvent::Media {
+                            id,
+                            side,
+                            rtp,
+                            signalling,
+                            symmetric_rtp,
+                        } => {
+                            let update = Update {
+                                side: *side,
+                                rtp: *rtp,
+                                signalling: *signalling,
+                                symmetric_rtp: *symmetric_rtp,
+                            };
+                            relay.update(*id, update);
+                            continue;
+                        }
+                        CallEvent::Ended(record) => relay.close(record.id),
+                        _ => {}
+                    }
+                }
                 if let Some(feeds) = &self.feeds {
                     let _ = feeds.events.send(event);
                 }

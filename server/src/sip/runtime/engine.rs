@@ -4,6 +4,7 @@
 //! here are about sockets and tasks.
 
 use super::addresses::NatSettings;
+use super::relay::Relay;
 use super::{
     CallFeeds, Directory, Lines, LinesHandle, Registrations, RegistrationsHandle, Runtime,
     RuntimeHandle,
@@ -71,6 +72,12 @@ pub async fn start(
     // Toward the LAN our own address, toward the internet the advertised one (REFERENCE §9).
     let addressing = super::addresses::addressing(local, &nat);
     let host = super::addresses::default_host(local);
+    let relay = Relay::new(
+        local.ip(),
+        nat.rtp_start,
+        nat.rtp_end,
+        media_thread(stop.clone())?,
+    );
     let (ready, started) = oneshot::channel();
     std::thread::Builder::new()
         .name("sip".into())
@@ -82,7 +89,8 @@ pub async fn start(
                 Ok(runtime) => {
                     let addresses = (host, addressing, nat.local);
                     let endpoint = (addresses, caps);
-                    runtime.block_on(serve(udp, tcp, endpoint, lines, stop, ready));
+                    let sip = (udp, tcp, relay);
+                    runtime.block_on(serve(sip, endpoint, lines, stop, ready));
                 }
                 Err(error) => {
                     let _ = ready.send(Err(error));
@@ -119,8 +127,7 @@ fn widen_receive_buffer(udp: &std::net::UdpSocket) {
 /// The SIP thread: starts the three tasks, reports them started, and
 /// returns once all have stopped.
 async fn serve(
-    udp: std::net::UdpSocket,
-    tcp: std::net::TcpListener,
+    (udp, tcp, relay): (std::net::UdpSocket, std::net::TcpListener, Relay),
     ((host, addressing, nets), caps): ((String, Addressing, Vec<Cidr>), Caps),
     lines: LinesSetup,
     stop: watch::Receiver<bool>,
@@ -158,7 +165,8 @@ async fn serve(
         .with_call_feeds(lines.feeds)
         .with_requests(requests)
         .with_known_requests(known_requests)
-        .with_tcp_limits(lines.tcp);
+        .with_tcp_limits(lines.tcp)
+        .with_relay(relay);
     // The manager sees only answers to requests; those of no trunk are
     // dropped there.
     let (manager, registrations) = Registrations::new(
@@ -193,6 +201,19 @@ async fn serve(
     for task in [driver, manager, lines_task] {
         let _ = task.await;
     }
+}
+
+/// The thread the RTP relay's tasks run on, apart from SIP's: a flood of media costs SIP
+/// nothing but a core's share. It stops with the server.
+fn media_thread(stop: watch::Receiver<bool>) -> io::Result<tokio::runtime::Handle> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let handle = runtime.handle().clone();
+    std::thread::Builder::new()
+        .name("rtp".into())
+        .spawn(move || runtime.block_on(stopped(stop)))?;
+    Ok(handle)
 }
 
 async fn stopped(mut stop: watch::Receiver<bool>) {

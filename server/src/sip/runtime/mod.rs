@@ -9,6 +9,7 @@ mod engine;
 mod handle;
 mod lines;
 mod registrations;
+pub mod relay;
 mod resolve;
 mod status;
 mod tcp;

@@ -5,10 +5,12 @@
 use std::time::Instant;
 
 use super::leg::{self, BLeg, Dialog, LegState};
+use super::media::Carry;
 use super::state::{Call, Plan, Shared, TxRole};
 use super::CallState;
 use super::{AttemptResult, CallEvent, HangupCause, Side};
 use crate::sip::proto::message::Method;
+use crate::sip::proto::sdp::SdpError;
 use crate::sip::proto::{Endpoint, Event, Response};
 
 /// Statuses that mean "busy": stop trying and tell the caller (REFERENCE §4).
@@ -27,7 +29,7 @@ impl Call {
     ) {
         match role {
             TxRole::BInvite(n) => self.on_invite_outcome(now, ep, sh, n, ev),
-            TxRole::Relay => self.on_relay_outcome(now, ep, ev),
+            TxRole::Relay => self.on_relay_outcome(now, ep, sh, ev),
             // A cannot be reached any more (§18.4): nobody is left to connect B to.
             TxRole::AInvite if matches!(ev, Event::TransportError { .. }) => {
                 for n in 0..self.legs.len() {
@@ -86,6 +88,21 @@ impl Call {
         if self.state != CallState::Ringing || l.cancelled || resp.status == 100 {
             return;
         }
+        // Early media that cannot be carried is left out; the call rings on.
+        let (out, _) = self.relayed_to_a(ep, sh, n, resp, true);
+        let _ = ep.respond(now, self.a.tx, out);
+    }
+
+    /// B leg `n`'s response `resp` as A gets it, its SDP carried when `carry` (the relay
+    /// then told where B receives).
+    fn relayed_to_a(
+        &self,
+        ep: &Endpoint,
+        sh: &mut Shared,
+        n: usize,
+        resp: &Response,
+        carry: bool,
+    ) -> (Response, Result<(), SdpError>) {
         let contact = ep.config().contact(self.a.dialog.next_hop());
         let mut out = leg::response(
             &self.a.invite,
@@ -94,8 +111,19 @@ impl Call {
             &self.a.tag,
             &contact,
         );
-        leg::copy_body(&resp.headers, &resp.body, &mut out.headers, &mut out.body);
-        let _ = ep.respond(now, self.a.tx, out);
+        if !carry {
+            return (out, Ok(()));
+        }
+        let c = Carry {
+            from: Side::Callee,
+            leg: Some(n),
+            headers: &resp.headers,
+            body: &resp.body,
+            to: self.a.dialog.next_hop(),
+            offer_to_trunk: None,
+        };
+        let carried = self.carry(ep, sh, &c, &mut out.headers, &mut out.body);
+        (out, carried)
     }
 
     fn on_answer(
@@ -125,7 +153,9 @@ impl Call {
             transport: l.transport,
         };
         let seq = l.invite.headers.cseq.seq;
-        if self.state != CallState::Ringing || self.winner.is_some() {
+        let late = self.state != CallState::Ringing || self.winner.is_some();
+        let (out, refused) = self.relayed_to_a(ep, sh, n, resp, !late);
+        if late || refused.is_err() {
             // Too late (another contact won, or the call is over): ACK and hang it up (§15).
             let mut d = dialog;
             if let Some(ack) = d.ack(ep, seq) {
@@ -137,9 +167,21 @@ impl Call {
                     sh.track_tx(tx, self.id, TxRole::Other);
                 }
             }
-            self.leg_done(sh, n, AttemptResult::Cancelled);
+            match refused {
+                Err(e) if !late => {
+                    // Its answer cannot be carried (RFC 3261 §13.2.2.4: ACK, then BYE).
+                    self.leg_done(sh, n, AttemptResult::NotAcceptable(e.to_string()));
+                    if !self.legs.iter().any(BLeg::ringing) {
+                        self.fail(now, ep, sh, 488, HangupCause::NotAcceptable, None);
+                    }
+                }
+                _ => self.leg_done(sh, n, AttemptResult::Cancelled),
+            }
             return;
         }
+        let Some(l) = self.legs.get_mut(n) else {
+            return;
+        };
         sh.track_dialog(dialog.key(), self.id, Side::Callee);
         if !self.a.invite.body.is_empty() {
             // The offer came with A's INVITE, so B's ACK carries nothing of A's: it goes now,
@@ -158,15 +200,6 @@ impl Call {
         if l.trunk_id.is_some() {
             self.trunk = Some(l.label.clone());
         }
-        let contact = ep.config().contact(self.a.dialog.next_hop());
-        let mut out = leg::response(
-            &self.a.invite,
-            resp.status,
-            &resp.reason,
-            &self.a.tag,
-            &contact,
-        );
-        leg::copy_body(&resp.headers, &resp.body, &mut out.headers, &mut out.body);
         self.arm_ok_retx(now, ep, out.clone());
         let _ = ep.respond(now, self.a.tx, out);
         self.record_leg(sh, n, AttemptResult::Answered);

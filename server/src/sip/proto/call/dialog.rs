@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use super::leg::{self, Dialog};
+use super::media::Carry;
 use super::state::{Call, PendingAck, Relay, Shared, TxRole};
 use super::{CallState, HangupCause, Side};
 use crate::sip::proto::header::{Contact, NameAddr};
@@ -136,7 +137,20 @@ impl Call {
         let Some(mut out) = d.request(req.method.clone(), &contact) else {
             return self.answer(now, ep, tx, req, 500);
         };
-        leg::copy_body(&req.headers, &req.body, &mut out.headers, &mut out.body);
+        let carry = Carry {
+            from: side,
+            leg: None,
+            headers: &req.headers,
+            body: &req.body,
+            to: dest,
+            offer_to_trunk: None,
+        };
+        if self
+            .carry(ep, sh, &carry, &mut out.headers, &mut out.body)
+            .is_err()
+        {
+            return self.answer(now, ep, tx, req, 488);
+        }
         match ep.send_request(now, out, dest, transport) {
             Ok(client) => {
                 sh.track_tx(client, self.id, TxRole::Relay);
@@ -151,7 +165,13 @@ impl Call {
     }
 
     /// The other leg answered a relayed request (or never did): the same answer goes back.
-    pub(super) fn on_relay_outcome(&mut self, now: Instant, ep: &mut Endpoint, ev: &Event) {
+    pub(super) fn on_relay_outcome(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        ev: &Event,
+    ) {
         let Some(relay) = &self.relay else { return };
         let Some(status) = ev.status() else { return };
         if status == 100 {
@@ -168,12 +188,17 @@ impl Call {
         match ev {
             Event::Response { response, .. } => {
                 out.reason = response.reason.clone();
-                leg::copy_body(
-                    &response.headers,
-                    &response.body,
-                    &mut out.headers,
-                    &mut out.body,
-                );
+                let back = self.dialog_mut(from).map(|d| d.next_hop());
+                let carry = Carry {
+                    from: other(from),
+                    leg: None,
+                    headers: &response.headers,
+                    body: &response.body,
+                    to: back.unwrap_or(self.a.dialog.dest),
+                    offer_to_trunk: None,
+                };
+                // An answer that cannot be carried is left out: the offerer keeps its media.
+                let _ = self.carry(ep, sh, &carry, &mut out.headers, &mut out.body);
                 if status < 300 && matches!(method, Method::Invite | Method::Update) {
                     let back = self.dialog_mut(from).map(|d| d.next_hop());
                     let contact = back.map_or_else(String::new, |d| ep.config().contact(d));
@@ -211,20 +236,22 @@ impl Call {
     }
 
     /// An ACK for a 2xx: A's for the call's answer, or the originator's for a relayed re-INVITE.
-    pub(super) fn on_ack(&mut self, ep: &mut Endpoint, ack: &Request, side: Side) {
+    pub(super) fn on_ack(&mut self, ep: &mut Endpoint, sh: &mut Shared, ack: &Request, side: Side) {
         let seq = ack.headers.cseq.seq;
         if side == Side::Caller && seq == self.a.invite.headers.cseq.seq {
             self.ok_retx = None;
-            let Some(l) = self.winner.and_then(|n| self.legs.get_mut(n)) else {
+            let Some(l) = self.winner.and_then(|n| self.legs.get(n)) else {
                 return;
             };
             let (Some(d), None) = (l.dialog.clone(), &l.ack) else {
                 return;
             };
             if let Some(mut out) = d.ack(ep, l.invite.headers.cseq.seq) {
-                leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
+                self.carry_ack(ep, sh, ack, side, d.next_hop(), &mut out);
                 ep.send_ack(&out, d.next_hop(), d.transport);
-                l.ack = Some(out);
+                if let Some(l) = self.winner.and_then(|n| self.legs.get_mut(n)) {
+                    l.ack = Some(out);
+                }
             }
             return;
         }
@@ -237,9 +264,31 @@ impl Call {
         };
         let d = d.clone();
         if let Some(mut out) = d.ack(ep, p.downstream_seq) {
-            leg::copy_body(&ack.headers, &ack.body, &mut out.headers, &mut out.body);
+            self.carry_ack(ep, sh, ack, side, d.next_hop(), &mut out);
             ep.send_ack(&out, d.next_hop(), d.transport);
         }
+    }
+
+    /// The answer a late offer gets in the ACK, carried to the other leg's ACK `out`.
+    fn carry_ack(
+        &self,
+        ep: &Endpoint,
+        sh: &mut Shared,
+        ack: &Request,
+        side: Side,
+        to: std::net::SocketAddr,
+        out: &mut Request,
+    ) {
+        let carry = Carry {
+            from: side,
+            leg: None,
+            headers: &ack.headers,
+            body: &ack.body,
+            to,
+            offer_to_trunk: None,
+        };
+        // An ACK cannot be refused: an answer that cannot be carried is left out.
+        let _ = self.carry(ep, sh, &carry, &mut out.headers, &mut out.body);
     }
 
     /// A retransmitted 2xx from B for the INVITE with CSeq `seq`: our ACK was lost, send it

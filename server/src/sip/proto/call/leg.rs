@@ -280,18 +280,15 @@ pub(super) fn response(
     resp
 }
 
-/// Copies the body and its describing headers (SDP passes through unchanged).
+/// Copies the body and its describing headers as they are.
 pub(super) fn copy_body(
     from: &Headers,
     body: &[u8],
     to_headers: &mut Headers,
     to_body: &mut Vec<u8>,
 ) {
-    to_body.clear();
+    drop_body(to_headers, to_body);
     to_body.extend_from_slice(body);
-    to_headers
-        .extra
-        .retain(|h| !BODY_HEADERS.iter().any(|n| h.name.eq_ignore_ascii_case(n)));
     for name in BODY_HEADERS {
         if let Some(value) = from.extra(name) {
             to_headers.extra.push(ExtraHeader {
@@ -300,6 +297,14 @@ pub(super) fn copy_body(
             });
         }
     }
+}
+
+/// Leaves the body and the headers describing it out of a message.
+pub(super) fn drop_body(headers: &mut Headers, body: &mut Vec<u8>) {
+    body.clear();
+    headers
+        .extra
+        .retain(|h| !BODY_HEADERS.iter().any(|n| h.name.eq_ignore_ascii_case(n)));
 }
 
 /// The URI of a Contact header list's first address.

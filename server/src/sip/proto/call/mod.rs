@@ -18,6 +18,7 @@ mod answers;
 mod dialog;
 mod end;
 mod leg;
+mod media;
 mod outbound;
 mod state;
 mod timers;
@@ -31,8 +32,8 @@ use std::time::Instant;
 
 pub use types::{
     Attempt, AttemptResult, CallEvent, CallId, CallLabels, CallRecord, CallState, CallerId,
-    ContactTarget, HangupCause, Inbound, NewCall, Side, Snapshot, Target, TrunkCredentials,
-    TrunkTarget,
+    ContactTarget, HangupCause, Inbound, MediaPorts, NewCall, Side, Snapshot, Target,
+    TrunkCredentials, TrunkMedia, TrunkTarget,
 };
 
 use super::idmap::IdMap;
@@ -123,10 +124,14 @@ impl Calls {
             pending_ack: None,
             ok_retx: None,
             armed: None,
+            media: call.media,
+            caller_symmetric_rtp: call.caller_symmetric_rtp,
         };
         if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).
             c.fail(now, ep, &mut self.sh, 483, HangupCause::Congestion, None);
+        } else if let Err(e) = c.check_offer() {
+            c.refuse_media(now, ep, &mut self.sh, &e);
         }
         match call.target {
             _ if c.state != CallState::Ringing => {}
@@ -184,7 +189,7 @@ impl Calls {
                     return false;
                 };
                 if let Some(c) = self.calls.get_mut(&id) {
-                    c.on_ack(ep, request, side);
+                    c.on_ack(ep, sh, request, side);
                 }
                 id
             }

@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::leg::{self, BLeg, LegState};
+use super::media::Carry;
 use super::state::{Call, Plan, Shared, TxRole};
-use super::{Attempt, AttemptResult, ContactTarget, HangupCause, TrunkTarget};
+use super::{Attempt, AttemptResult, ContactTarget, HangupCause, Side, TrunkTarget};
 use crate::sip::proto::auth::DigestClient;
 use crate::sip::proto::header::{name_addr::quoted_display, Contact, MaxForwards, NameAddr};
 use crate::sip::proto::message::{parse_request_uri, ExtraHeader, Method, Request, Transport};
@@ -61,7 +62,11 @@ impl Call {
                 return;
             };
             let Some(t) = trunks.get(*next).cloned() else {
-                self.fail(now, ep, sh, 503, HangupCause::Congestion, None);
+                if self.refused_for_media() {
+                    self.fail(now, ep, sh, 488, HangupCause::NotAcceptable, None);
+                } else {
+                    self.fail(now, ep, sh, 503, HangupCause::Congestion, None);
+                }
                 return;
             };
             let index = *next;
@@ -113,13 +118,7 @@ impl Call {
         let trunk_id = trunk.map(|(_, t)| t.trunk_id);
         let Ok(ruri) = parse_request_uri(&uri) else {
             let result = AttemptResult::Rejected(416);
-            let attempt = Attempt {
-                target: label,
-                trunk_id,
-                result,
-            };
-            self.record(sh, attempt);
-            return;
+            return self.record(sh, Attempt::of(label, trunk_id, result));
         };
         let mut invite = ep.new_request(Method::Invite, ruri, from, to);
         let contact = ep.config().contact(dest);
@@ -129,19 +128,24 @@ impl Call {
         let hops = self.a.invite.headers.max_forwards.map_or(70, |m| m.0);
         invite.headers.max_forwards = Some(MaxForwards(hops.saturating_sub(1)));
         let a = &self.a.invite;
-        leg::copy_body(&a.headers, &a.body, &mut invite.headers, &mut invite.body);
+        let carry = Carry {
+            from: Side::Caller,
+            leg: None,
+            headers: &a.headers,
+            body: &a.body,
+            to: dest,
+            offer_to_trunk: trunk.map(|(_, t)| &t.media),
+        };
+        if let Err(e) = self.carry(ep, sh, &carry, &mut invite.headers, &mut invite.body) {
+            let result = AttemptResult::NotAcceptable(e.to_string());
+            return self.record(sh, Attempt::of(label, trunk_id, result));
+        }
         // Our Via is added here, not by the endpoint: the CANCEL must copy it (§9.1).
         leg::push_via(ep, &mut invite, dest, transport);
         let n = self.legs.len();
         let Ok(tx) = ep.send_request(now, invite.clone(), dest, transport) else {
             let result = AttemptResult::TransportError;
-            let attempt = Attempt {
-                target: label,
-                trunk_id,
-                result,
-            };
-            self.record(sh, attempt);
-            return;
+            return self.record(sh, Attempt::of(label, trunk_id, result));
         };
         sh.track_tx(tx, self.id, TxRole::BInvite(n));
         if let Some(id) = trunk_id {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::leg::{BLeg, Dialog};
 use super::TrunkTarget;
-use super::{Attempt, CallEvent, CallId, CallLabels, CallState, Side, Snapshot};
+use super::{Attempt, CallEvent, CallId, CallLabels, CallState, MediaPorts, Side, Snapshot};
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::idmap::IdMap;
 use crate::sip::proto::message::{Request, Response};
@@ -82,6 +82,10 @@ pub(super) struct Call {
     pub(super) ok_retx: Option<Retransmit>,
     /// The deadline this call has in `Calls::deadlines`, if any.
     pub(super) armed: Option<Instant>,
+    /// The relay ports of an anchored call; `None`: direct media, SDP unchanged.
+    pub(super) media: Option<MediaPorts>,
+    /// Answer the caller's media where it comes from (NAT).
+    pub(super) caller_symmetric_rtp: bool,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.

@@ -54,10 +54,35 @@ pub struct TrunkTarget {
     pub dest: SocketAddr,
     pub transport: Transport,
     pub credentials: Option<TrunkCredentials>,
+    /// What its offers may carry and how its media is reached.
+    pub media: TrunkMedia,
     /// Most simultaneous calls on this trunk; 0 means no limit.
     pub call_limit: u32,
     /// Why the trunk is passed over without trying it (disabled, UNREACHABLE, LAGGED).
     pub skipped: Option<String>,
+}
+
+/// A trunk's media settings, as the calls layer applies them to an anchored call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrunkMedia {
+    /// RTP encoding names (`PCMU`, `PCMA`...) the offer toward the trunk keeps, in the
+    /// trunk's order; empty: the offer is not filtered.
+    pub codecs: Vec<String>,
+    /// Keep `telephone-event` in the offer (DTMF mode `rfc2833`).
+    pub telephone_event: bool,
+    /// The provider is behind NAT (`nat=comedia`/`both`): answer its media where it comes
+    /// from.
+    pub symmetric_rtp: bool,
+}
+
+/// The relay ports of an anchored call, bound by the runtime before the call starts. Each
+/// is an RTP port; RTCP is the next one up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaPorts {
+    /// On the caller's leg (A).
+    pub caller: u16,
+    /// On the callee's leg (every B leg: only one of them is answered).
+    pub callee: u16,
 }
 
 /// A's INVITE as the endpoint delivered it (the fields of `Event::Request`).
@@ -106,6 +131,14 @@ pub struct NewCall {
     /// calls; `None` for a phone's call (whose trunk, if any, is the one
     /// that answers).
     pub from_trunk: Option<String>,
+    /// Both ends allow direct media (Asterisk `directmedia=yes`): SDP passes unchanged and
+    /// the runtime binds no relay.
+    pub direct_media: bool,
+    /// Answer the caller's media where it comes from (a phone; a trunk with `nat=comedia`).
+    pub caller_symmetric_rtp: bool,
+    /// The relay ports when the call is anchored (set by the runtime); `None`: SDP passes
+    /// unchanged.
+    pub media: Option<MediaPorts>,
 }
 
 /// Which leg.
@@ -154,6 +187,8 @@ pub enum AttemptResult {
     Cancelled,
     /// Not tried: call limit reached, or passed over by the runtime.
     Skipped(String),
+    /// Its SDP could not be carried (malformed, unsupported, no common codec): 488.
+    NotAcceptable(String),
 }
 
 /// One attempt in the call record.
@@ -163,6 +198,16 @@ pub struct Attempt {
     pub target: String,
     pub trunk_id: Option<i64>,
     pub result: AttemptResult,
+}
+
+impl Attempt {
+    pub fn of(target: String, trunk_id: Option<i64>, result: AttemptResult) -> Self {
+        Self {
+            target,
+            trunk_id,
+            result,
+        }
+    }
 }
 
 /// Why the call ended, in Asterisk's DIALSTATUS / hang-up cause terms.
@@ -182,6 +227,8 @@ pub enum HangupCause {
     NoAck,
     /// The administrator hung it up (Status → Calls).
     Administrator,
+    /// The SDP could not be carried (488 Not Acceptable Here); the attempt says why.
+    NotAcceptable,
 }
 
 /// The call log entry, emitted once when a call ends.
@@ -211,6 +258,16 @@ pub enum CallEvent {
     },
     Answered {
         id: CallId,
+    },
+    /// An anchored call's side sent SDP: the relay sends that side's media to `rtp` (and RTCP
+    /// one port up), or to where its packets come from when `symmetric_rtp`.
+    Media {
+        id: CallId,
+        side: Side,
+        rtp: Option<SocketAddr>,
+        /// Where that side's SIP comes from: its media may come from there too (NAT).
+        signalling: SocketAddr,
+        symmetric_rtp: bool,
     },
     Ended(CallRecord),
 }

@@ -35,6 +35,10 @@ pub struct TrunkDial {
     /// Where the trunk's INVITEs are sent instead of its host (chan_sip `outboundproxy`);
     /// the Request-URI still names the host.
     pub outbound_proxy: Option<(String, u16)>,
+    /// Codecs, DTMF and NAT as the trunk's calls' media apply them.
+    pub media: crate::sip::proto::call::TrunkMedia,
+    /// Its calls' SDP passes unchanged (Asterisk `directmedia=yes`); else they are anchored.
+    pub direct_media: bool,
 }
 
 impl TrunkDial {

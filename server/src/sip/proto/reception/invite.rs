@@ -208,6 +208,9 @@ fn incoming(
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: false,
                 from_trunk: Some(trunk.name.clone()),
+                direct_media: trunk.direct_media,
+                caller_symmetric_rtp: trunk.media.symmetric_rtp,
+                media: None,
             }))
         }
         IncomingRoute::Hangup { .. } => refuse(request, 603, "Decline"),
@@ -282,6 +285,9 @@ fn outgoing(
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: true,
                 from_trunk: None,
+                direct_media: false,
+                caller_symmetric_rtp: true,
+                media: None,
             }))
         }
         OutgoingRoute::External {
@@ -291,6 +297,8 @@ fn outgoing(
             ..
         } => {
             let mut targets = Vec::with_capacity(trunks.len());
+            // Direct media only when every trunk that may answer allows it.
+            let mut direct = !trunks.is_empty();
             for attempt in &trunks {
                 let Some(trunk) = directory.trunk(attempt.trunk_id) else {
                     continue;
@@ -322,9 +330,11 @@ fn outgoing(
                         username: trunk.username.clone(),
                         password: trunk.password.clone(),
                     }),
+                    media: trunk.media.clone(),
                     call_limit: trunk.call_limit,
                     skipped,
                 });
+                direct &= trunk.direct_media;
             }
             Decision::Call(Box::new(NewCall {
                 target: Target::Trunks(targets),
@@ -337,6 +347,9 @@ fn outgoing(
                 ring_time: seconds(ringtime),
                 caller_is_phone: true,
                 from_trunk: None,
+                direct_media: direct,
+                caller_symmetric_rtp: true,
+                media: None,
             }))
         }
         OutgoingRoute::NoMatch(no) => {

@@ -3,6 +3,7 @@
 
 mod basic;
 mod failover;
+mod media;
 mod midcall;
 mod net;
 mod routing;
@@ -43,6 +44,7 @@ fn trunk(p: u8) -> TrunkTarget {
             username: format!("user{p}"),
             password: "secret".into(),
         }),
+        media: super::TrunkMedia::default(),
         call_limit: 0,
         skipped: None,
     }
@@ -60,6 +62,9 @@ fn call(target: Target) -> NewCall {
         ring_time: None,
         caller_is_phone: true,
         from_trunk: None,
+        direct_media: false,
+        caller_symmetric_rtp: true,
+        media: None,
     }
 }
 
@@ -73,7 +78,12 @@ struct Answered {
 }
 
 fn answered(net: &mut Net, target: Target, p: usize) -> Answered {
-    let invite = net.dial("sip:4185551234@10.0.0.2", call(target));
+    answered_with(net, call(target), p)
+}
+
+/// `answered`, for a call routed as `new` says.
+fn answered_with(net: &mut Net, new: NewCall, p: usize) -> Answered {
+    let invite = net.dial("sip:4185551234@10.0.0.2", new);
     net.run(1.0);
     let (tx, b_invite) = net.take_request(p, Method::Invite);
     net.reply(p, tx, &b_invite, 180);

@@ -131,6 +131,25 @@ impl Net {
             .expect("sent");
     }
 
+    /// Peer `p` sends `method` in `dialog` with the SDP `sdp`.
+    pub fn send_in_dialog_with(
+        &mut self,
+        p: usize,
+        dialog: &mut Dialog,
+        method: Method,
+        sdp: &str,
+    ) {
+        let now = self.now;
+        let peer = &mut self.peers[p];
+        let mut req = dialog
+            .request(method, &format!("sip:peer@{}", peer.addr))
+            .expect("req");
+        with_sdp(&mut req.headers.extra, &mut req.body, sdp.as_bytes());
+        peer.ep
+            .send_request(now, req, dialog.dest, dialog.transport)
+            .expect("sent");
+    }
+
     /// Final (or provisional) responses peer `p` received, statuses in order.
     pub fn statuses(&self, p: usize) -> Vec<u16> {
         self.peers[p]

@@ -123,6 +123,8 @@ fn trunk(id: i64, name: &str, host: Option<&str>, username: &str) -> TrunkDial {
         unavailable: None,
         connection: ConnectionType::Peer,
         outbound_proxy: None,
+        media: crate::sip::proto::call::TrunkMedia::default(),
+        direct_media: false,
     }
 }
 

@@ -1,0 +1,128 @@
+//! The lab's RTP endpoints, doing what phones and carriers do: send a 20 ms
+//! packet to the address and port the peer's SDP names (read from a file the
+//! endpoint's SIPp writes once the offer/answer is done), never to where
+//! packets come from, and count what arrives. A packet is the peer's when it
+//! carries the peer's SSRC; any other is a foreign call's audio.
+
+use super::{Lab, Ns};
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A 20 ms G.711 packet: 12 bytes of RTP header, 160 of payload.
+const PAYLOAD: usize = 160;
+const PTIME: Duration = Duration::from_millis(20);
+/// Longest wait for the SIPp side to write the peer's address.
+const SETUP: Duration = Duration::from_secs(30);
+
+/// What one endpoint saw.
+#[derive(Debug, Default, Clone)]
+pub struct RtpStats {
+    pub sent: u32,
+    /// Packets with the peer's SSRC.
+    pub heard: u32,
+    /// Packets with any other SSRC: audio of another call.
+    pub foreign: u32,
+    /// Where it sent (what the peer's SDP named), once known.
+    pub peer: Option<SocketAddr>,
+    /// Packets received, by SSRC.
+    pub by_ssrc: BTreeMap<u32, u32>,
+}
+
+/// `ip port` as SIPp's `echo` wrote it, once the line is complete.
+fn peer_of(path: &PathBuf) -> Option<SocketAddr> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if !text.ends_with('\n') {
+        return None;
+    }
+    let mut words = text.split_whitespace();
+    let ip = words.next()?.parse().ok()?;
+    let port = words.next()?.parse().ok()?;
+    Some(SocketAddr::new(ip, port))
+}
+
+fn packet(seq: u32, ssrc: u32) -> Vec<u8> {
+    let mut p = vec![0x80, 0x00];
+    p.extend_from_slice(&(seq as u16).to_be_bytes());
+    p.extend_from_slice(&(seq * PAYLOAD as u32).to_be_bytes());
+    p.extend_from_slice(&ssrc.to_be_bytes());
+    p.resize(12 + PAYLOAD, 0xff);
+    p
+}
+
+/// Counts what arrives on `sock` until `until`.
+fn listen(sock: &UdpSocket, until: Instant, peer_ssrc: u32, stats: &mut RtpStats) {
+    let mut buf = [0u8; 2048];
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || sock.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        let Ok((n, _)) = sock.recv_from(&mut buf) else {
+            return;
+        };
+        if n < 12 {
+            continue;
+        }
+        let ssrc = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]);
+        *stats.by_ssrc.entry(ssrc).or_default() += 1;
+        if ssrc == peer_ssrc {
+            stats.heard += 1;
+        } else {
+            stats.foreign += 1;
+        }
+    }
+}
+
+impl Lab {
+    /// An endpoint bound at `addr` in `ns` with SSRC `ssrc`: once `peer_sdp`
+    /// holds the peer's address it sends `packets` packets every 20 ms and
+    /// counts those of `peer_ssrc`, for a second more after its last.
+    pub fn rtp_endpoint(
+        &self,
+        ns: Ns,
+        addr: &str,
+        (ssrc, peer_ssrc): (u32, u32),
+        peer_sdp: PathBuf,
+        packets: u32,
+    ) -> JoinHandle<RtpStats> {
+        let sock = self.udp(ns, addr);
+        std::thread::spawn(move || {
+            let mut stats = RtpStats::default();
+            let give_up = Instant::now() + SETUP;
+            let peer = loop {
+                if let Some(peer) = peer_of(&peer_sdp) {
+                    break peer;
+                }
+                if Instant::now() > give_up {
+                    return stats;
+                }
+                // What comes before the answer is early media: counted too.
+                listen(
+                    &sock,
+                    Instant::now() + Duration::from_millis(5),
+                    peer_ssrc,
+                    &mut stats,
+                );
+            };
+            stats.peer = Some(peer);
+            let start = Instant::now();
+            for seq in 0..packets {
+                // An unreachable peer (a private address across the
+                // internet) fails the send: it still counts as sent.
+                let _ = sock.send_to(&packet(seq, ssrc), peer);
+                stats.sent += 1;
+                listen(&sock, start + PTIME * (seq + 1), peer_ssrc, &mut stats);
+            }
+            listen(
+                &sock,
+                Instant::now() + Duration::from_secs(1),
+                peer_ssrc,
+                &mut stats,
+            );
+            stats
+        })
+    }
+}

@@ -1,0 +1,353 @@
+//! Audio through the office's NAT (see tests/common/lab.rs): Trunkline on
+//! 192.168.77.2 anchoring the media, a SIPp phone on 192.168.77.10 and the
+//! SIPp provider on 198.51.100.20, each with an RTP endpoint that sends to
+//! the address its peer's SDP names, as phones and carriers do, and counts
+//! what comes back. The office has its External address set
+//! (198.51.100.1:40060, the router's mapping of SIP), as an administrator
+//! behind NAT sets Asterisk's externaddr, and the router forwards the RTP
+//! range (10000-20000) to the PBX, nothing else.
+//! Needs root, iproute2, nftables and sip-tester (scripts/setup --test).
+
+mod common;
+
+use app::model::nat::SipNatInput;
+use app::ssr::state::Core;
+use common::lab::*;
+use common::sipp::Sipp;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// 10 s of 20 ms packets.
+const PACKETS: u32 = 500;
+/// At least 99 % of them must arrive.
+const ENOUGH: u32 = PACKETS * 99 / 100;
+const PHONE_RTP: &str = "192.168.77.10:4000";
+/// A second phone of the office, on the same RTP port as the first.
+const PHONE2_IP: &str = "192.168.77.11";
+/// The provider's RTP port of its first call (lab_provider_media_uas.xml).
+const PROVIDER_RTP: &str = "198.51.100.20:30010";
+const PHONE_SSRC: u32 = 0x1000_0001;
+const PROVIDER_SSRC: u32 = 0x2000_0002;
+/// Every SIPp here ends well within this.
+const SIPP_LIMIT: Duration = Duration::from_secs(45);
+
+/// The router forwards the RTP range to the PBX, as an office behind NAT
+/// is told to (XiVO's and Asterisk's guides; README): without it a
+/// provider's first packet, arriving before the PBX has sent any, makes the
+/// router's own connection-tracking entry and the PBX's packets then leave
+/// from another public port than its SDP names.
+const RTP_FORWARD: &str = r#"table ip forward_rtp {
+  chain prerouting {
+    type nat hook prerouting priority -100;
+    iifname "wan0" udp dport 10000-20000 dnat to 192.168.77.2
+  }
+  chain forward {
+    type filter hook forward priority -1;
+    iifname "wan0" ip daddr 192.168.77.2 udp dport 10000-20000 accept
+  }
+}
+"#;
+
+/// The office of lab.rs, with its External address set and the RTP range
+/// forwarded.
+async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
+    let lab = Lab::new(test);
+    let rules = lab.dir.join("forward.nft");
+    std::fs::write(&rules, RTP_FORWARD).expect("forward rules");
+    let forwarded = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns(Ns::Router), "nft", "-f"])
+        .arg(&rules)
+        .status()
+        .expect("nft");
+    assert!(forwarded.success(), "RTP port forward on the router");
+    let db = lab.dir.join("t.db");
+    prepare(&db, register, None).await;
+    let pool = app::ssr::db::open(&db).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
+    let current = app::ssr::service::nat::get(&core).await.expect("nat");
+    let input = SipNatInput {
+        external_address: format!("{WAN_IP}:{PBX_NAT_PORT}"),
+        ..current.settings.to_input()
+    };
+    app::ssr::service::nat::update(&core, current.version, &input)
+        .await
+        .expect("external address saved");
+    pool.close().await;
+    (lab, db)
+}
+
+/// A SIPp in `ns` playing `scenario` with its RTP at `rtp` and the peer's
+/// SDP address written to `<name>.sdp` in the lab's directory.
+fn media_sipp(lab: &Lab, ns: Ns, name: &str, scenario: &str, port: u16, rtp: &str) -> SippSetup {
+    let sdp = lab.dir.join(format!("{name}.sdp"));
+    let rtp_port = rtp.rsplit(':').next().unwrap_or_default().to_owned();
+    let builder = lab
+        .sipp(ns, name, scenario, port)
+        .timeout(SIPP_LIMIT)
+        .args(["-key", "rtp_port", &rtp_port, "-key", "peer_sdp"])
+        .arg(sdp.as_os_str());
+    SippSetup { builder, sdp }
+}
+
+struct SippSetup {
+    builder: common::sipp::SippBuilder,
+    sdp: PathBuf,
+}
+
+/// The provider answering `calls` outgoing calls on 198.51.100.20:5060
+/// (its RTP on 30010, 30020…); the SDP file of call `n` ends in `n`.
+async fn provider(lab: &Lab, calls: u32) -> (Sipp, PathBuf) {
+    let port = PBX_NAT_PORT.to_string();
+    let scenario = "lab_provider_media_uas.xml";
+    let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
+    let sipp = s
+        .builder
+        .count(calls)
+        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+        .args(["-key", "rtp_prefix", "300"])
+        .spawn_listening()
+        .await;
+    (sipp, s.sdp)
+}
+
+/// `<base>n`: the SDP file of the provider's call `n`.
+fn nth(base: &Path, n: u32) -> PathBuf {
+    let mut name = base.as_os_str().to_owned();
+    name.push(n.to_string());
+    PathBuf::from(name)
+}
+
+/// The phone at `ip` dialing 4185551234 with `scenario`.
+fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, PathBuf) {
+    let rtp = format!("{ip}:4000");
+    let s = media_sipp(lab, Ns::Phone, name, scenario, 5062, &rtp);
+    let sipp = s
+        .builder
+        .local_ip(ip)
+        .remote("192.168.77.2:5060")
+        .args(["-s", "4185551234", "-key", "caller", "1000"])
+        .args(["-au", "1000", "-ap", LINE_PASSWORD])
+        // The digest signs the Request-URI (SIPp writes `sip:` before it).
+        .args(["-auth_uri", "4185551234@192.168.77.2:5060"])
+        .spawn();
+    (sipp, s.sdp)
+}
+
+/// Both endpoints heard at least 99 % of the other's packets, nothing
+/// foreign, and each was told Trunkline's address for its side.
+fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
+    p.check(
+        phone.heard >= ENOUGH,
+        format!(
+            "the phone heard {} of the provider's {} packets: {phone:?} / {provider:?}",
+            phone.heard, provider.sent
+        ),
+    );
+    p.check(
+        provider.heard >= ENOUGH,
+        format!(
+            "the provider heard {} of the phone's {} packets: {provider:?} / {phone:?}",
+            provider.heard, phone.sent
+        ),
+    );
+    p.check(
+        phone.foreign == 0 && provider.foreign == 0,
+        format!("foreign audio: phone {phone:?}, provider {provider:?}"),
+    );
+    p.check(
+        phone.peer.is_some_and(|a| a.ip().to_string() == PBX_IP),
+        format!("the phone was not told the PBX's LAN address: {phone:?}"),
+    );
+    p.check(
+        provider.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
+        format!("the provider was not told the office's public address: {provider:?}"),
+    );
+}
+
+async fn logged_normal(p: &mut Problems, db: &Path) {
+    let calls = call_log(db, 1).await;
+    let call = calls.first();
+    p.check(
+        call.is_some_and(|c| c.answered_at.is_some() && c.cause == "Normal"),
+        format!("call log: not an answered call ended Normal: {call:?}"),
+    );
+}
+
+fn joined(h: std::thread::JoinHandle<RtpStats>) -> RtpStats {
+    h.join().expect("RTP endpoint thread")
+}
+
+/// The phone calls out through the trunk; `scenario` is its script.
+async fn outgoing(test: &str, scenario: &str) {
+    let (lab, db) = office(test, false).await;
+    let (mut provider, provider_sdp) = provider(&lab, 1).await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, scenario);
+    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
+    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
+    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
+    let provider_sdp = nth(&provider_sdp, 1);
+    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
+    let mut p = Problems::default();
+    p.check(phone.finish().await, "the phone's SIPp failed");
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
+    logged_normal(&mut p, &db).await;
+    p.verdict_of(&lab, test, &[&phone, &provider], None);
+}
+
+/// The bug this anchoring fixes: on an outgoing call the provider was told
+/// `c=IN IP4 192.168.77.10` and 0 of its packets reached the phone.
+#[tokio::test]
+async fn lab_outgoing_call_carries_audio_both_ways_through_nat() {
+    outgoing("media-outgoing", "lab_phone_media_uac.xml").await;
+}
+
+/// The phone holds (a=sendonly) 3 s in and resumes 2 s later: audio goes
+/// on both ways, the relay following each re-INVITE.
+#[tokio::test]
+async fn lab_hold_and_resume_keep_audio() {
+    outgoing("media-hold", "lab_phone_hold_uac.xml").await;
+}
+
+/// The provider calls the DID through the trunk's registration; the phone
+/// (registered from 192.168.77.10:5062) answers.
+#[tokio::test]
+async fn lab_incoming_call_carries_audio_both_ways_through_nat() {
+    let test = "media-incoming";
+    let (lab, db) = office(test, true).await;
+    let port = PBX_NAT_PORT.to_string();
+    let s = media_sipp(
+        &lab,
+        Ns::Inet,
+        "provider",
+        "lab_provider_did_media.xml",
+        5060,
+        PROVIDER_RTP,
+    );
+    let mut provider = s
+        .builder
+        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+        .spawn_listening()
+        .await;
+    let provider_sdp = s.sdp;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let mut p = Problems::default();
+    let mut register = lab
+        .sipp(Ns::Phone, "register", "phone_register_uac.xml", 5062)
+        .remote("192.168.77.2:5060")
+        .args(["-s", "1000", "-au", "1000", "-ap", LINE_PASSWORD])
+        .spawn();
+    p.check(register.finish().await, "the phone did not register");
+    let s = media_sipp(
+        &lab,
+        Ns::Phone,
+        "phone",
+        "lab_phone_answer_media_uas.xml",
+        5062,
+        PHONE_RTP,
+    );
+    let mut phone = s.builder.args(["-s", "1000"]).spawn_listening().await;
+    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
+    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, s.sdp, PACKETS);
+    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
+    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
+    p.check(phone.finish().await, "the phone's SIPp failed");
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
+    logged_normal(&mut p, &db).await;
+    p.verdict_of(&lab, test, &[&register, &phone, &provider], None);
+}
+
+/// Two phones of the office, both with their RTP on port 4000, call out at
+/// once: each hears its own call's provider stream, all of it, and nothing
+/// of the other call.
+#[tokio::test]
+async fn lab_two_phones_on_the_same_rtp_port_each_hear_their_own_call() {
+    let test = "media-two-phones";
+    let (lab, db) = office(test, false).await;
+    let phone_ns = lab.ns(Ns::Phone);
+    let added = std::process::Command::new("ip")
+        .args([
+            "-n",
+            &phone_ns,
+            "addr",
+            "add",
+            "192.168.77.11/24",
+            "dev",
+            "eth0",
+        ])
+        .status()
+        .expect("ip addr add");
+    assert!(added.success(), "second phone address");
+    let (mut provider, provider_sdp) = provider(&lab, 2).await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let scenario = "lab_phone_media_uac.xml";
+    let (mut one, one_sdp) = phone_dialing(&lab, "phone1", PHONE_IP, scenario);
+    let (mut two, two_sdp) = phone_dialing(&lab, "phone2", PHONE2_IP, scenario);
+    // Which call reaches the provider first is the network's choice: its
+    // endpoints take any phone's SSRC and the test sorts them out after.
+    let phones = [
+        lab.rtp_endpoint(Ns::Phone, PHONE_RTP, (0x1001, 0), one_sdp, PACKETS),
+        lab.rtp_endpoint(
+            Ns::Phone,
+            &format!("{PHONE2_IP}:4000"),
+            (0x1002, 0),
+            two_sdp,
+            PACKETS,
+        ),
+    ];
+    let providers = [
+        lab.rtp_endpoint(
+            Ns::Inet,
+            PROVIDER_RTP,
+            (0x2001, 0),
+            nth(&provider_sdp, 1),
+            PACKETS,
+        ),
+        lab.rtp_endpoint(
+            Ns::Inet,
+            "198.51.100.20:30020",
+            (0x2002, 0),
+            nth(&provider_sdp, 2),
+            PACKETS,
+        ),
+    ];
+    let mut p = Problems::default();
+    p.check(one.finish().await, "phone 1's SIPp failed");
+    p.check(two.finish().await, "phone 2's SIPp failed");
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    let phones = phones.map(joined);
+    let providers = providers.map(joined);
+    // Each endpoint hears exactly one stream, whole; the two phones hear
+    // different provider streams, the two provider ports different phones.
+    let only = |s: &RtpStats| -> Option<u32> {
+        match s.by_ssrc.iter().collect::<Vec<_>>()[..] {
+            [(ssrc, n)] if *n >= ENOUGH => Some(*ssrc),
+            _ => None,
+        }
+    };
+    let heard: Vec<Option<u32>> = phones.iter().chain(&providers).map(only).collect();
+    p.check(
+        heard.iter().all(Option::is_some) && heard[0] != heard[1] && heard[2] != heard[3],
+        format!(
+            "each endpoint must hear one whole stream of its own call; heard {heard:?}\n\
+             phones: {phones:?}\nprovider: {providers:?}"
+        ),
+    );
+    // A phone hears the provider stream whose port heard that phone.
+    for (i, phone) in phones.iter().enumerate() {
+        let mine = 0x1001 + i as u32;
+        let port = providers.iter().position(|s| only(s) == Some(mine));
+        let theirs = port.map(|k| 0x2001 + k as u32);
+        p.check(
+            theirs.is_some() && only(phone) == theirs,
+            format!(
+                "phone {} heard {:?}, its call's provider stream is {theirs:?}",
+                i + 1,
+                only(phone)
+            ),
+        );
+    }
+    p.verdict_of(&lab, test, &[&one, &two, &provider], None);
+}
