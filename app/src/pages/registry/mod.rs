@@ -1,14 +1,21 @@
 //! Status → SIP registry: `sip show registry`, live. Rows follow the
 //! engine through server-sent events, with what Asterisk keeps to itself:
-//! the last response, attempts, a countdown to the next REGISTER, the
-//! monitoring result and a short history per trunk.
+//! the last response (or why none came), attempts, a countdown to the
+//! next REGISTER, the monitoring result and a short history per trunk.
+//! A banner says when the live stream is lost, and the countdowns stop
+//! until it is back.
+
+#[cfg(feature = "hydrate")]
+mod live;
 
 use crate::api::registry::{registry, RegistryAct};
-#[cfg(feature = "hydrate")]
-use crate::model::registry::RegistryDelta;
-use crate::model::registry::{PeerStatus, RegistrationState, RegistryAction, RegistryEntry};
+use crate::components::status::{monitoring_tone, registration_tone};
+use crate::model::registry::{PeerStatus, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// Columns of a row, for the rows under it that span them all.
+const COLUMNS: &str = "11";
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
@@ -17,15 +24,23 @@ pub fn RegistryPage() -> impl IntoView {
     // Unix seconds of the browser's clock, ticking; `None` until hydrated,
     // so the server renders no countdown the browser would contradict.
     let now = RwSignal::new(None::<i64>);
+    // Whether the event stream is open; assumed until it says otherwise,
+    // so the server renders no banner.
+    let connected = RwSignal::new(true);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        live_updates(live, now);
+        live::follow(live, now, connected);
     });
     let act = ServerAction::<RegistryAct>::new();
     view! {
         <Title text="SIP registry"/>
         <p class="crumbs">"Status"</p>
         <h1>"SIP registry"</h1>
+        <Show when=move || !connected.get()>
+            <p class="error banner" id="stream-lost" role="status">
+                "Connection to the server lost — retrying"
+            </p>
+        </Show>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error banner">{e.to_string()}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -33,7 +48,7 @@ pub fn RegistryPage() -> impl IntoView {
                     Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
                     Ok(first) => {
                         let rows = Signal::derive(move || live.get().unwrap_or_else(|| first.clone()));
-                        view! { <RegistryTable rows now act/> }.into_any()
+                        view! { <RegistryTable rows now connected act/> }.into_any()
                     }
                 }
             })}
@@ -45,6 +60,7 @@ pub fn RegistryPage() -> impl IntoView {
 fn RegistryTable(
     rows: Signal<Vec<RegistryEntry>>,
     now: RwSignal<Option<i64>>,
+    connected: RwSignal<bool>,
     act: ServerAction<RegistryAct>,
 ) -> impl IntoView {
     view! {
@@ -54,16 +70,18 @@ fn RegistryTable(
                 <p class="empty">"No trunk registers or is monitored. Check Register or Monitoring on a SIP trunk."</p>
             }
         >
-            <table class="list" id="registry">
-                <thead>
-                    <tr>
-                        <th>"Host"</th><th>"dnsmgr"</th><th>"Username"</th><th>"Refresh"</th>
-                        <th>"State"</th><th>"Reg.Time"</th><th>"Last response"</th><th>"Attempts"</th>
-                        <th>"Next REGISTER"</th><th>"Monitoring"</th><th></th>
-                    </tr>
-                </thead>
-                {move || rows.get().into_iter().map(|row| view! { <RegistryRow row now act/> }).collect_view()}
-            </table>
+            <div class="table-box">
+                <table class="list" id="registry">
+                    <thead>
+                        <tr>
+                            <th>"Name"</th><th>"Host"</th><th>"Username"</th><th>"Refresh"</th>
+                            <th>"State"</th><th>"Reg.Time"</th><th>"Last response"</th><th>"Attempts"</th>
+                            <th>"Next REGISTER"</th><th>"Monitoring"</th><th><span class="sr-only">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    {move || rows.get().into_iter().map(|row| view! { <RegistryRow row now connected act/> }).collect_view()}
+                </table>
+            </div>
         </Show>
     }
 }
@@ -75,40 +93,57 @@ fn countdown(at: Option<i64>, now: Option<i64>) -> String {
     }
 }
 
+/// The Refresh cell's tooltip: where its number comes from.
+fn refresh_title(row: &RegistryEntry) -> String {
+    match row.granted_expiry {
+        Some(granted) => format!(
+            "The registrar granted {granted} s; the binding is refreshed {} s before it ends",
+            u64::from(granted).saturating_sub(row.refresh)
+        ),
+        None => format!(
+            "Requested {} s; the registrar has not granted an expiry yet",
+            row.refresh
+        ),
+    }
+}
+
 #[component]
 fn RegistryRow(
     row: RegistryEntry,
     now: RwSignal<Option<i64>>,
+    connected: RwSignal<bool>,
     act: ServerAction<RegistryAct>,
 ) -> impl IntoView {
     let id = row.trunk_id;
     let next = row.next_register_at;
-    let state_class = match row.state {
-        RegistrationState::Registered => "state ok",
-        RegistrationState::RequestSent
-        | RegistrationState::AuthSent
-        | RegistrationState::Unregistered => "state pending",
-        RegistrationState::Rejected
-        | RegistrationState::NoAuthentication
-        | RegistrationState::Failed
-        | RegistrationState::Timeout => "state bad",
-    };
     let history = row.history.clone();
     // An OPTIONS only goes out for a monitored trunk: no button that does nothing.
     let unmonitored = row.qualify == PeerStatus::Unmonitored;
+    // Rows exist for trunks that register or are monitored: one that does
+    // not register is here for its monitoring alone.
+    let monitoring_only = !row.registers && !unmonitored;
+    let (refresh, refresh_title) = if row.registers {
+        (row.refresh.to_string(), refresh_title(&row))
+    } else {
+        (String::new(), String::new())
+    };
     view! {
         <tbody data-trunk=row.trunk.clone()>
             <tr>
-                <td title=row.trunk.clone()>{if row.registers { row.host.clone() } else { format!("{} (monitoring only)", row.host) }}</td>
-                <td>"N"</td>
-                <td>{row.username.clone()}</td>
-                <td>{row.refresh}</td>
-                <td class=state_class>{row.state.as_str()}</td>
-                <td>{row.reg_time_text.clone()}</td>
+                <td class="name"><a href=format!("/ipbx/trunks/edit/{id}")>{row.trunk.clone()}</a></td>
+                <td class="host">
+                    <span class="truncate" title=row.host.clone()>{row.host.clone()}</span>
+                    {monitoring_only.then(|| view! { <span class="note">" (monitoring only)"</span> })}
+                </td>
+                <td class="username"><span class="truncate" title=row.username.clone()>{row.username.clone()}</span></td>
+                <td class="refresh" title=refresh_title>{refresh}</td>
+                <td class=format!("state {}", registration_tone(row.state))>{row.state.as_str()}</td>
+                <td class="reg-time">{row.reg_time_text.clone()}</td>
                 <td class="last-response">{row.last_response.clone().unwrap_or_default()}</td>
                 <td>{row.attempts}</td>
-                <td class="countdown">{move || countdown(next, now.get())}</td>
-                <td class="qualify">{row.qualify.to_string()}</td>
+                // While the stream is lost the times would be guesses.
+                <td class="countdown">{move || if connected.get() { countdown(next, now.get()) } else { String::new() }}</td>
+                <td class=format!("qualify {}", monitoring_tone(row.qualify))>{row.qualify.to_string()}</td>
                 <td class="actions">
                     <button type="button" disabled=!row.registers
                         on:click=move |_| { act.dispatch(RegistryAct { trunk_id: id, action: RegistryAction::Reregister }); }>
@@ -123,11 +158,11 @@ fn RegistryRow(
             </tr>
             {row.nat_warning.clone().map(|warning| view! {
                 <tr class="nat-warning">
-                    <td colspan="11" role="alert">{warning}</td>
+                    <td colspan=COLUMNS role="alert">{warning}</td>
                 </tr>
             })}
             <tr class="history">
-                <td colspan="11">
+                <td colspan=COLUMNS>
                     <details>
                         <summary>{format!("History of {} ({} changes)", row.trunk, history.len())}</summary>
                         <ul>
@@ -140,54 +175,4 @@ fn RegistryRow(
             </tr>
         </tbody>
     }
-}
-
-/// Follows `/api/v1/registry/stream` and ticks the clock every second,
-/// until the page is left.
-#[cfg(feature = "hydrate")]
-fn live_updates(live: RwSignal<Option<Vec<RegistryEntry>>>, now: RwSignal<Option<i64>>) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-
-    let tick = move || now.set(Some((js_sys::Date::now() / 1000.0) as i64));
-    tick();
-    let interval = set_interval_with_handle(tick, std::time::Duration::from_secs(1)).ok();
-    let Ok(source) = web_sys::EventSource::new("/api/v1/registry/stream") else {
-        return;
-    };
-    // The stream starts with every row, then sends only what changed.
-    let on_rows =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            if let Some(text) = event.data().as_string() {
-                if let Ok(rows) = serde_json::from_str::<Vec<RegistryEntry>>(&text) {
-                    live.set(Some(rows));
-                }
-            }
-        });
-    let on_delta =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let Some(text) = event.data().as_string() else {
-                return;
-            };
-            if let Ok(delta) = serde_json::from_str::<RegistryDelta>(&text) {
-                live.update(|rows| {
-                    if let Some(rows) = rows {
-                        delta.apply(rows);
-                    }
-                });
-            }
-        });
-    let _ = source.add_event_listener_with_callback("registry", on_rows.as_ref().unchecked_ref());
-    let _ = source
-        .add_event_listener_with_callback("registry-delta", on_delta.as_ref().unchecked_ref());
-    // The browser objects stay on this (only) thread; the wrapper lets the
-    // cleanup closure satisfy Leptos's Send bound.
-    let guard = send_wrapper::SendWrapper::new((source, on_rows, on_delta));
-    on_cleanup(move || {
-        let (source, _on_rows, _on_delta) = guard.take();
-        source.close();
-        if let Some(handle) = interval {
-            handle.clear();
-        }
-    });
 }
