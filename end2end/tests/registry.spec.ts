@@ -1,4 +1,4 @@
-import { test, expect, login, freeUdpPort, consoleHeaders } from './support';
+import { test, expect, login, freeUdpPort, consoleHeaders, OwnServer } from './support';
 import { MainMenu, Registry } from './pages';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -103,5 +103,52 @@ test('the registry says when the provider sees this PBX elsewhere, until an Exte
     provider.kill();
     await putNat('', defaults);
     if (trunkId !== undefined) await page.request.delete(`/api/v1/trunks/${trunkId}`, { headers: await consoleHeaders(page) });
+  }
+});
+
+// The registry tells why (issue 19): each row names its trunk with a link
+// to its form, a registrar whose name does not resolve says so in the Last
+// response column, Refresh shows the expiry asked for until one is
+// granted, and when the server goes away a banner says so (the countdowns
+// stop) until it is back. A server of its own, to stop and start.
+test('the registry names the trunk, says why it fails, and says when the server is gone', async ({ page, consoleProblems }) => {
+  const server = new OwnServer(3109);
+  await server.start();
+  try {
+    await server.adminLogin(page, 'registry-password-1');
+    const created = await page.request.post(`${server.url}/api/v1/trunks`, {
+      headers: await consoleHeaders(page, server.url),
+      data: {
+        name: 'far_away', secret: 'secret', host_type: 'static', host: 'voip.provider.invalid', port: 5060,
+        register: true, reg_username: 'provider_user', reg_server: 'voip.provider.invalid', reg_port: 5060, reg_expiry: 120,
+      },
+    });
+    expect(created.status()).toBe(201);
+    const id = (await created.json()).id;
+    const registry = new Registry(page, server.url);
+    await registry.open();
+    const entry = registry.trunk('far_away');
+    await expect(entry.name).toHaveAttribute('href', `/ipbx/trunks/edit/${id}`);
+    // `.invalid` never resolves (RFC 6761); without a resolver at all, the lookup's 5 s run out.
+    await expect(entry.lastResponse).toHaveText(
+      /^DNS: voip\.provider\.invalid( does not resolve|: no answer within 5 s)$/, { timeout: 15_000 });
+    await expect(entry.state).toHaveText('Timeout');
+    await expect(entry.refresh).toHaveText('120');
+    await expect(entry.block).not.toContainText('monitoring only');
+    await expect(entry.countdown).toHaveText(/^in \d+ s$/);
+    await expect(registry.streamLost).toHaveCount(0);
+
+    await server.stop();
+    await expect(registry.streamLost).toHaveText('Connection to the server lost — retrying');
+    await expect(entry.countdown).toHaveText('');
+
+    await server.start();
+    await expect(registry.streamLost).toHaveCount(0, { timeout: 20_000 });
+    await expect(entry.countdown).toHaveText(/^in \d+ s$/);
+    // The browser logs each reconnection it tried while the server was away.
+    const away = (p: string) => /registry\/stream|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p);
+    consoleProblems.splice(0, consoleProblems.length, ...consoleProblems.filter((p) => !away(p)));
+  } finally {
+    await server.stop();
   }
 });

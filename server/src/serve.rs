@@ -11,15 +11,30 @@ use std::path::Path;
 
 /// The options Leptos renders with. Built here rather than read from
 /// cargo-leptos's variables, so the binary runs the same wherever it is
-/// started.
+/// started. A site built with hashed file names has their list in
+/// `<site root>/hash.txt` (where Cargo.toml's `hash-file-name` puts it):
+/// the pages then link the hashed names. Leptos joins the name to the
+/// binary's folder, so it is given as an absolute path.
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
+    let hashes = std::path::absolute(Path::new(site_root).join(HASH_FILE))
+        .ok()
+        .filter(|path| path.is_file());
+    let builder = LeptosOptions::builder()
         .output_name("trunkline")
         .site_root(site_root)
         .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
+        .site_addr(addr);
+    match hashes {
+        Some(path) => builder
+            .hash_files(true)
+            .hash_file(path.to_string_lossy().into())
+            .build(),
+        None => builder.build(),
+    }
 }
+
+/// The list of the bundle's hashed names, in the site root.
+const HASH_FILE: &str = "hash.txt";
 
 /// Serves SIP and the console until the process is asked to stop.
 ///

@@ -277,3 +277,29 @@ async fn a_published_change_touches_its_own_trunk_only() {
     assert!(link.registry.borrow().get(8).is_none());
     let _ = stop.send(true);
 }
+
+/// A trunk that neither registers nor is monitored has nothing for Status
+/// → SIP registry to say: no row (it was listed as "monitoring only").
+#[tokio::test]
+async fn only_trunks_that_register_or_are_monitored_have_a_registry_row() {
+    let (port, _wire) = provider().await;
+    let Engine { config, stop, link } = engine().await;
+    let mut plain = trunk(2, "plain", port, 600);
+    plain.trunk.register = false;
+    plain.trunk.monitoring = None;
+    publish(&config, vec![trunk(1, "alpha", port, 600), plain]);
+    let mut registry = link.registry.clone();
+    let registered = tokio::time::timeout(
+        Duration::from_secs(5),
+        registry.wait_for(|rows| {
+            rows.get(1)
+                .is_some_and(|r| r.state == app::model::registry::RegistrationState::Registered)
+        }),
+    )
+    .await
+    .map(|r| r.is_ok());
+    assert_eq!(registered, Ok(true), "alpha should show Registered");
+    let ids: Vec<i64> = link.registry.borrow().ids().collect();
+    assert_eq!(ids, vec![1], "only the registering trunk has a row");
+    let _ = stop.send(true);
+}

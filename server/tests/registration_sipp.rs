@@ -1,5 +1,6 @@
 //! Registration manager + runtime against real SIPp providers on 127.0.0.1 (REFERENCE.md §6):
-//! 401 then 200 with refreshes, 403, and a provider that goes away and comes back.
+//! 401 then 200 with refreshes, 403, a provider that goes away and comes back, and a registrar
+//! whose name does not resolve.
 
 mod common;
 
@@ -126,7 +127,8 @@ async fn challenged_then_registered_and_refreshed_before_expiry() {
             .expect("registration");
         assert_eq!(r.last_response.as_deref(), Some("200 OK"));
         // Granted 3 s via Contact expires=: refresh after 3 - 0.6 s.
-        assert_eq!(r.refresh_secs, Some(2));
+        assert_eq!(r.refresh_secs, 2);
+        assert_eq!(r.granted_secs, Some(3));
     }
     // Two refreshes (each 401 + digest + 200) before the provider's scenario ends.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -189,7 +191,8 @@ async fn recovers_after_the_provider_comes_back() {
     assert!(first.finish().await, "{}", first.wire());
     let gone = |s: Option<RegistrationState>| s.is_some_and(|s| s != RegistrationState::Registered);
     assert!(wait_until(&mut st, gone, Duration::from_secs(8)).await);
-    // That refresh times out after register_timeout (2 s) as a 408.
+    // That refresh goes unanswered for register_timeout (2 s): the column says so in words,
+    // not as a 408 the provider never sent.
     let last_response = |st: &Status| {
         st.borrow()
             .get(1)
@@ -200,7 +203,7 @@ async fn recovers_after_the_provider_comes_back() {
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
         for _ in 0..100 {
-            if last_response(&st).is_some_and(|r| r.starts_with("408"))
+            if last_response(&st).is_some_and(|r| r.starts_with("no response"))
                 || st.changed().await.is_err()
             {
                 return;
@@ -208,7 +211,10 @@ async fn recovers_after_the_provider_comes_back() {
         }
     })
     .await;
-    assert_eq!(last_response(&st).as_deref(), Some("408 Request Timeout"));
+    assert_eq!(
+        last_response(&st).as_deref(),
+        Some("no response within 2 s")
+    );
     let mut second = provider("reg_once_uas.xml", port).await;
     let back = wait_for(
         &mut st,
@@ -231,5 +237,38 @@ async fn recovers_after_the_provider_comes_back() {
     assert_eq!(attempts_reset, Some(0));
     drop(second);
     h.apply(Vec::new());
+    let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn a_registrar_that_does_not_resolve_says_so_and_refresh_shows_the_requested_expiry() {
+    let (h, stop) = engine().await;
+    let mut st = h.status();
+    // RFC 6761: `.invalid` never resolves.
+    let mut cfg = RegistrationConfig::new("voip.provider.invalid", "provider_user", "secret");
+    cfg.expiry = 90;
+    h.apply(vec![(1, Some(cfg), None)]);
+    assert!(
+        wait_for(&mut st, RegistrationState::Timeout, Duration::from_secs(8)).await,
+        "{:#?}",
+        st.borrow().get(1)
+    );
+    let board = st.borrow();
+    let r = board
+        .get(1)
+        .and_then(|t| t.registration.as_ref())
+        .expect("registration");
+    // A resolver that answers says the name is unknown; one that does not answer (no
+    // network) is given 5 s: either way the column names DNS and the host.
+    let last = r.last_response.as_deref().unwrap_or_default();
+    assert!(
+        last == "DNS: voip.provider.invalid does not resolve"
+            || last == "DNS: voip.provider.invalid: no answer within 5 s",
+        "{last:?}"
+    );
+    // No registrar granted anything yet: chan_sip's Refresh is the requested expiry.
+    assert_eq!(r.refresh_secs, 90);
+    assert_eq!(r.granted_secs, None);
+    drop(board);
     let _ = stop.send(());
 }

@@ -16,7 +16,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// `/api/v1/registry/stream` over HTTP/1.0, so the body arrives as it is
-/// sent, without chunk framing.
+/// sent, without chunk framing. It asks for compression as browsers do:
+/// the stream must come back plain, each event as it is sent (an encoder
+/// would hold events back until its block fills).
 struct Stream {
     socket: TcpStream,
     text: String,
@@ -29,7 +31,8 @@ impl Stream {
             .expect("connect");
         let request = format!(
             "GET /api/v1/registry/stream HTTP/1.0\r\nHost: 127.0.0.1\r\n\
-             Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+             Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\
+             Accept-Encoding: br, gzip\r\n\r\n"
         );
         socket.write_all(request.as_bytes()).await.expect("write");
         Self {
@@ -53,6 +56,13 @@ impl Stream {
         })
         .await;
         read.unwrap_or_else(|_| panic!("no event within 10 s; read so far:\n{}", self.text))
+    }
+
+    /// The status line and headers.
+    fn head(&self) -> &str {
+        self.text
+            .find("\r\n\r\n")
+            .map_or(self.text.as_str(), |end| &self.text[..end])
     }
 
     fn take_event(&mut self) -> Option<(String, String)> {
@@ -137,6 +147,8 @@ async fn the_stream_sends_every_row_once_then_only_the_rows_that_change() {
     let mut stream = Stream::open(http_port, token).await;
     let (name, data) = stream.next().await;
     assert_eq!(name, "registry");
+    let head = stream.head().to_ascii_lowercase();
+    assert!(!head.contains("content-encoding"), "{head}");
     let rows: Vec<RegistryEntry> = serde_json::from_str(&data).expect("rows");
     let names: Vec<&str> = rows.iter().map(|r| r.trunk.as_str()).collect();
     assert_eq!(

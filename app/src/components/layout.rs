@@ -1,5 +1,8 @@
 //! The frame of every screen after login: header, and the menu that
 //! mirrors XiVO's (Services → IPBX → …). Only screens that exist are listed.
+//! The menu keeps one width on every screen; on a narrow screen it folds
+//! behind a "Menu" toggle, a checkbox so that it works before the bundle
+//! has loaded too (style/main.css shows the menu when it is checked).
 
 use crate::api::auth::{whoami, Logout};
 use leptos::prelude::*;
@@ -9,8 +12,14 @@ use leptos_router::components::{Outlet, A};
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
     let logout = ServerAction::<Logout>::new();
+    let menu_open = RwSignal::new(false);
     view! {
+        <a class="skip-link" href="#content">"Skip to content"</a>
+        <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="main-menu"
+            prop:checked=move || menu_open.get()
+            on:change=move |ev| menu_open.set(event_target_checked(&ev))/>
         <header class="topbar">
+            <label for="menu-toggle" class="menu-button">"Menu"</label>
             <a class="brand" href="/">"Trunkline"</a>
             <span class="spacer"></span>
             <Transition fallback=|| ()>
@@ -23,7 +32,8 @@ pub fn Layout() -> impl IntoView {
             </ActionForm>
         </header>
         <div class="frame">
-            <nav class="menu" aria-label="Main menu">
+            // A link followed on a narrow screen folds the menu again.
+            <nav class="menu" id="main-menu" aria-label="Main menu" on:click=move |_| menu_open.set(false)>
                 <p class="menu-title">"Services"</p>
                 <p class="menu-group">"IPBX"</p>
                 <p class="menu-section">"PBX settings"</p>
@@ -51,7 +61,7 @@ pub fn Layout() -> impl IntoView {
                     <li><A href="/status/calls">"Calls"</A></li>
                 </ul>
             </nav>
-            <main class="content">
+            <main class="content" id="content">
                 <Outlet/>
             </main>
         </div>

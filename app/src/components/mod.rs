@@ -7,5 +7,6 @@ pub mod layout;
 pub mod poll;
 pub mod repair;
 pub mod route_tester;
+pub mod status;
 pub mod tabs;
 pub mod unmatched_calls;

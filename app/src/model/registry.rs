@@ -108,8 +108,12 @@ pub struct RegistryEntry {
     /// `host:port` of the registrar.
     pub host: String,
     pub username: String,
-    /// Seconds between refreshes (chan_sip's Refresh column).
+    /// Seconds between refreshes (chan_sip's Refresh column): the requested expiry until the
+    /// registrar answers, then its granted expiry less the 15 s chan_sip refreshes early.
     pub refresh: u64,
+    /// The expiry the registrar granted in its last 200, in seconds.
+    #[serde(default)]
+    pub granted_expiry: Option<u32>,
     /// `Registered`, `No Authentication`, ...; `Unregistered` for a trunk that does not register.
     pub state: RegistrationState,
     /// Seconds since the epoch of the last successful REGISTER.
@@ -283,6 +287,7 @@ mod tests {
             host: "203.0.113.7:5060".into(),
             username: trunk.into(),
             refresh: 0,
+            granted_expiry: None,
             state,
             reg_time: None,
             reg_time_text: String::new(),

@@ -1,13 +1,18 @@
 //! Services → IPBX → Trunk management → SIP Protocol: the list of trunks,
-//! with a filter box and delete-with-confirmation.
+//! with what registering and monitoring say of each now, a filter box and
+//! delete-with-confirmation.
 
+use crate::api::registry::registry;
 use crate::api::trunks::{list_trunks, DeleteTrunk};
 use crate::components::delete_cell::DeleteCell;
 use crate::components::repair::RepairList;
+use crate::components::status::TrunkStatusBadges;
+use crate::model::registry::RegistryEntry;
 use crate::model::repair::RepairKind;
 use crate::model::trunk::TrunkView;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn matches_filter(view: &TrunkView, filter: &str) -> bool {
@@ -24,6 +29,8 @@ fn matches_filter(view: &TrunkView, filter: &str) -> bool {
 pub fn TrunkList() -> impl IntoView {
     let delete = ServerAction::<DeleteTrunk>::new();
     let trunks = Resource::new(move || delete.version().get(), |_| list_trunks());
+    // The status as the page opens; Status → SIP registry follows it live.
+    let status = Resource::new(|| (), |_| registry());
     let filter = RwSignal::new(String::new());
     let confirming = RwSignal::new(None::<i64>);
     view! {
@@ -41,6 +48,10 @@ pub fn TrunkList() -> impl IntoView {
         {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error banner">{e.to_string()}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // A registry that cannot be read leaves the Status column empty, not the list.
+                let statuses: Arc<HashMap<i64, RegistryEntry>> = Arc::new(
+                    status.await.unwrap_or_default().into_iter().map(|r| (r.trunk_id, r)).collect(),
+                );
                 match trunks.await {
                     Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
@@ -49,12 +60,13 @@ pub fn TrunkList() -> impl IntoView {
                     Ok(list) => {
                         let list = Arc::new(list);
                         view! {
+                            <div class="table-box">
                             <table class="list" id="trunks">
                                 <thead>
                                     <tr>
                                         <th>"Name"</th><th>"Host"</th><th>"Connection type"</th>
                                         <th>"Register"</th><th>"Monitoring"</th><th>"Context"</th>
-                                        <th>"Disabled"</th><th></th>
+                                        <th>"Disabled"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -62,11 +74,15 @@ pub fn TrunkList() -> impl IntoView {
                                         let needle = filter.get().trim().to_lowercase();
                                         list.iter()
                                             .filter(|t| matches_filter(t, &needle))
-                                            .map(|t| view! { <TrunkRow view=t.clone() confirming delete/> })
+                                            .map(|t| {
+                                                let status = statuses.get(&t.id).cloned();
+                                                view! { <TrunkRow view=t.clone() status confirming delete/> }
+                                            })
                                             .collect_view()
                                     }}
                                 </tbody>
                             </table>
+                            </div>
                         }.into_any()
                     }
                 }
@@ -78,21 +94,28 @@ pub fn TrunkList() -> impl IntoView {
 #[component]
 fn TrunkRow(
     view: TrunkView,
+    status: Option<RegistryEntry>,
     confirming: RwSignal<Option<i64>>,
     delete: ServerAction<DeleteTrunk>,
 ) -> impl IntoView {
     let id = view.id;
     let t = view.trunk;
     let name = t.name.clone();
+    let register = if t.register {
+        format!("{}@{}", t.reg_username, t.reg_server)
+    } else {
+        "No".into()
+    };
     view! {
         <tr data-trunk=t.name.clone()>
-            <td><a href=format!("/ipbx/trunks/edit/{id}")>{t.name.clone()}</a></td>
-            <td>{t.host_label()}</td>
+            <td class="name"><a href=format!("/ipbx/trunks/edit/{id}")>{t.name.clone()}</a></td>
+            <td><span class="truncate" title=t.host_label()>{t.host_label()}</span></td>
             <td>{t.connection_type.label()}</td>
-            <td>{if t.register { format!("{}@{}", t.reg_username, t.reg_server) } else { "No".into() }}</td>
+            <td><span class="truncate" title=register.clone()>{register.clone()}</span></td>
             <td>{t.monitoring_label()}</td>
             <td>{t.context.clone()}</td>
             <td>{if t.disabled { "Yes" } else { "No" }}</td>
+            <td class="status"><TrunkStatusBadges row=status/></td>
             <DeleteCell key=id confirming question=format!("Delete {name}? This cannot be undone.")
                 on_confirm=move |()| { delete.dispatch(DeleteTrunk { id }); }/>
         </tr>

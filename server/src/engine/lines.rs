@@ -269,6 +269,7 @@ mod tests {
             host: String::new(),
             username: String::new(),
             refresh: 0,
+            granted_expiry: None,
             state: app::model::registry::RegistrationState::Unregistered,
             reg_time: None,
             reg_time_text: String::new(),

@@ -9,7 +9,7 @@
 use crate::show::format_time;
 use crate::sip::runtime::TrunkStatus;
 use app::model::config::TrunkConfig;
-use app::model::registry::{RegistrationState, RegistryEntry, StateChange};
+use app::model::registry::{PeerStatus, RegistrationState, RegistryEntry, StateChange};
 use app::model::PbxConfig;
 use app::ssr::board::Board;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -99,7 +99,15 @@ impl RegistryFollower {
         let rows: Vec<(i64, Option<RegistryEntry>)> = changed
             .into_iter()
             .map(|(id, status)| {
-                let row = self.trunks.get(&id).zip(status).map(|(t, s)| entry(t, &s));
+                // A trunk that neither registers nor is monitored has
+                // nothing to show: no row (issue 19: it was listed as
+                // "monitoring only").
+                let row = self
+                    .trunks
+                    .get(&id)
+                    .zip(status)
+                    .map(|(t, s)| entry(t, &s))
+                    .filter(|row| row.registers || row.qualify != PeerStatus::Unmonitored);
                 (id, row)
             })
             .collect();
@@ -143,7 +151,8 @@ pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
             .map(|r| r.host.clone())
             .unwrap_or_else(|| t.trunk.host_label()),
         username: reg.map(|r| r.username.clone()).unwrap_or_default(),
-        refresh: reg.and_then(|r| r.refresh_secs).unwrap_or(0),
+        refresh: reg.map_or(0, |r| r.refresh_secs),
+        granted_expiry: reg.and_then(|r| r.granted_secs),
         state: reg.map_or(RegistrationState::Unregistered, |r| r.state),
         reg_time: reg.and_then(|r| r.registered_at),
         reg_time_text: reg

@@ -1,8 +1,9 @@
 //! The HTTP side: the console (Leptos pages and server functions), the
 //! REST API, the login requirement and the CSRF guard in front of both,
-//! and the security headers on every answer.
+//! the security headers on every answer, and compression and caching.
 
 pub mod auth;
+pub mod caching;
 pub mod guard;
 pub mod headers;
 pub mod listener;
@@ -21,8 +22,9 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 /// The whole HTTP application; tests call it with `oneshot`.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    // Layers run outermost last: headers on every answer (refusals too),
-    // then the body bound, then login and CSRF.
+    // Layers run outermost last: compression and Cache-Control, headers
+    // on every answer (refusals too), then the body bound, then login and
+    // CSRF.
     Router::new()
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
         .nest(
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard::limit_body))
         .layer(DefaultBodyLimit::max(guard::BODY_LIMIT))
         .layer(axum::middleware::from_fn(headers::add))
+        .layer(axum::middleware::from_fn(caching::cache_control))
+        .layer(caching::compression())
         .with_state(state)
 }
 

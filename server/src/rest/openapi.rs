@@ -96,7 +96,8 @@ pub fn spec() -> Value {
                     "properties": {
                         "trunk_id": { "type": "integer" }, "trunk": { "type": "string" },
                         "host": { "type": "string" }, "username": { "type": "string" },
-                        "refresh": { "type": "integer" },
+                        "refresh": { "type": "integer", "description": "Seconds between REGISTERs, as chan_sip's Refresh column: the requested expiry until the registrar answers, then the granted expiry less 15 s." },
+                        "granted_expiry": { "type": ["integer", "null"], "description": "The expiry the registrar granted in its last 200, in seconds." },
                         "state": { "enum": ["Unregistered", "Request Sent", "Auth. Sent", "Registered", "Rejected", "No Authentication", "Failed", "Timeout"] },
                         "reg_time": { "type": ["integer", "null"] }, "last_response": { "type": ["string", "null"] },
                         "attempts": { "type": "integer" }, "next_register_at": { "type": ["integer", "null"] }

@@ -28,6 +28,16 @@ pub(crate) async fn lookup_bounded(host: &str, port: u16) -> io::Result<Vec<Sock
     }
 }
 
+/// Why `host` gave no address, as the registry's Last response column says it: a name the
+/// resolver does not know "does not resolve"; a resolver that does not answer says how long
+/// it was given.
+pub(crate) fn unresolved(host: &str, error: Option<&io::Error>) -> String {
+    match error {
+        Some(e) if e.kind() == io::ErrorKind::TimedOut => format!("DNS: {host}: {e}"),
+        _ => format!("DNS: {host} does not resolve"),
+    }
+}
+
 async fn lookup(host: &str, port: u16) -> Vec<SocketAddr> {
     lookup_bounded(host, port).await.unwrap_or_else(|error| {
         tracing::warn!(%host, %error, "trunk host does not resolve");

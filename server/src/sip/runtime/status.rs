@@ -42,8 +42,11 @@ pub struct RegistrationSnapshot {
     pub attempts: u32,
     /// Seconds since the epoch of the last 200.
     pub registered_at: Option<i64>,
-    /// chan_sip's Refresh column, in seconds.
-    pub refresh_secs: Option<u64>,
+    /// chan_sip's Refresh column, in seconds: the requested expiry until a 200, then the time
+    /// from a 200 to its refresh (the granted expiry less chan_sip's guard).
+    pub refresh_secs: u64,
+    /// The expiry the registrar last granted, in seconds.
+    pub granted_secs: Option<u32>,
     /// Seconds since the epoch when the next REGISTER goes out.
     pub next_attempt_at: Option<i64>,
     pub contact: String,
@@ -90,7 +93,10 @@ impl Trunk {
                 last_response: s.last_response.map(|l| l.to_string()),
                 attempts: s.attempts,
                 registered_at: s.registered_at.map(wall),
-                refresh_secs: s.refresh_interval.map(|d| d.as_secs()),
+                refresh_secs: s
+                    .refresh_interval
+                    .map_or(u64::from(s.requested_expiry), |d| d.as_secs()),
+                granted_secs: s.granted_expiry,
                 next_attempt_at: s.next_attempt.map(wall),
                 contact: s.contact,
                 nat_seen: c

@@ -4,7 +4,7 @@
 //! clock (`now` is an argument) and must not resolve names (the runtime hands it a `SocketAddr`).
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::config::{HostPort, RegistrationConfig};
 use super::request::{self, Leg};
@@ -166,6 +166,7 @@ impl RegistrationClient {
     /// the destination is asked for again after the register timeout.
     pub fn destination_failed(&mut self, now: Instant, reason: &str) {
         self.dest = None;
+        self.last_response = Some(LastResponse::Unreachable(reason.to_string()));
         self.attempts += 1;
         if self.out_of_attempts() {
             self.set_state(now, RegistrationState::Failed, reason);
@@ -234,8 +235,10 @@ impl RegistrationClient {
 
     /// RFC 3261 §8.1.3.1: a transport failure is a 503 for the transaction user.
     pub(super) fn transport_error(&mut self, now: Instant) {
-        self.last_response = Some(LastResponse::new(503, "Service Unavailable"));
-        self.no_answer(now, "503 Service Unavailable (transport error)", None);
+        let last = LastResponse::TransportError;
+        let why = last.to_string();
+        self.last_response = Some(last);
+        self.no_answer(now, &why, None);
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -266,8 +269,14 @@ impl RegistrationClient {
                 true
             }
             Event::Timeout { tx } if mine(tx) => {
-                self.last_response = Some(LastResponse::new(408, "Request Timeout"));
-                self.no_answer(now, "408 Request Timeout (transaction timed out)", None);
+                let waited = self
+                    .inflight
+                    .as_ref()
+                    .map_or(Duration::ZERO, |f| now - f.sent_at);
+                let last = LastResponse::NoResponse { waited };
+                let why = format!("{last} (transaction timed out)");
+                self.last_response = Some(last);
+                self.no_answer(now, &why, None);
                 true
             }
             Event::TransportError { tx } if mine(tx) => {
@@ -298,9 +307,12 @@ impl RegistrationClient {
                     }
                     self.abandoned.push(f);
                 }
-                let secs = self.cfg.register_timeout.as_secs_f32();
-                self.last_response = Some(LastResponse::new(408, "Request Timeout"));
-                self.no_answer(now, &format!("no answer within {secs} s"), None);
+                let last = LastResponse::NoResponse {
+                    waited: self.cfg.register_timeout,
+                };
+                let why = last.to_string();
+                self.last_response = Some(last);
+                self.no_answer(now, &why, None);
             }
         }
     }
@@ -316,6 +328,7 @@ impl RegistrationClient {
             attempts: self.attempts,
             registered_at: self.registered_at,
             granted_expiry: self.granted,
+            requested_expiry: self.expiry,
             refresh_interval: self.granted.map(timing::refresh_interval),
             next_attempt,
             contact: request::contact_uri(&self.cfg, &self.binding()),

@@ -18,10 +18,7 @@ impl RegistrationClient {
         if resp.status < 200 {
             return;
         }
-        self.last_response = Some(LastResponse {
-            code: resp.status,
-            reason: resp.reason.clone(),
-        });
+        self.last_response = Some(LastResponse::new(resp.status, &*resp.reason));
         let why = format!("{} {}", resp.status, resp.reason);
         match resp.status {
             200..=299 if self.removing => self.finish(now, "un-registered"),

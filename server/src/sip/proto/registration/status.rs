@@ -18,7 +18,7 @@ pub struct HistoryEntry {
     pub at: Instant,
     pub from: RegistrationState,
     pub to: RegistrationState,
-    /// Why, in words an administrator reads: `403 Forbidden`, `no answer within 20 s`.
+    /// Why, in words an administrator reads: `403 Forbidden`, `no response within 20 s`.
     pub reason: String,
 }
 
@@ -47,16 +47,26 @@ impl History {
     }
 }
 
-/// The last final answer the registrar gave (synthetic 408/503 for no answer, RFC 3261 §8.1.3.1).
+/// How the last attempt ended, as the console's Last response column says it: the registrar's
+/// final answer, or in words why none came. RFC 3261 §8.1.3.1 has the transaction user treat
+/// no answer as a 408 and a transport failure as a 503, and the client does (`Unregistered`,
+/// retry); but printing those codes would say the registrar answered when nothing came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastResponse {
-    pub code: u16,
-    pub reason: String,
+pub enum LastResponse {
+    /// A final answer from the registrar: `403 Forbidden`.
+    Answer { code: u16, reason: String },
+    /// Nothing came back within this long (the register timeout, or Timer F).
+    NoResponse { waited: Duration },
+    /// The request could not be sent: no route, or the connection was refused.
+    TransportError,
+    /// The runtime could not find the registrar, in its words
+    /// (`DNS: voip.provider.example.com does not resolve`).
+    Unreachable(String),
 }
 
 impl LastResponse {
     pub fn new(code: u16, reason: impl Into<String>) -> Self {
-        Self {
+        Self::Answer {
             code,
             reason: reason.into(),
         }
@@ -65,7 +75,14 @@ impl LastResponse {
 
 impl fmt::Display for LastResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.code, self.reason)
+        match self {
+            Self::Answer { code, reason } => write!(f, "{code} {reason}"),
+            Self::NoResponse { waited } => {
+                write!(f, "no response within {} s", waited.as_secs_f32())
+            }
+            Self::TransportError => f.write_str("not sent: transport error"),
+            Self::Unreachable(why) => f.write_str(why),
+        }
     }
 }
 
@@ -80,6 +97,9 @@ pub struct RegistrationStatus {
     pub registered_at: Option<Instant>,
     /// Expiry the registrar granted, in seconds.
     pub granted_expiry: Option<u32>,
+    /// Expiry our REGISTER asks for, in seconds (raised by a 423): what chan_sip's Refresh
+    /// column shows until a registrar grants one.
+    pub requested_expiry: u32,
     /// Seconds between a 200 and its refresh (chan_sip `refresh`, the `Refresh` column).
     pub refresh_interval: Option<Duration>,
     /// When the next REGISTER (refresh or retry) goes out, if one is scheduled.

@@ -298,8 +298,8 @@ impl Registrations {
                 Ok(addrs) => addrs
                     .first()
                     .copied()
-                    .ok_or_else(|| format!("DNS: no address for {}", host.host)),
-                Err(e) => Err(format!("DNS: {}: {e}", host.host)),
+                    .ok_or_else(|| super::resolve::unresolved(&name, None)),
+                Err(e) => Err(super::resolve::unresolved(&name, Some(&e))),
             };
             let _ = tx.send(Resolved {
                 owner,
