@@ -2,6 +2,8 @@
 //! mirrors XiVO's (Services → IPBX → …). Only screens that exist are listed.
 
 use crate::api::auth::{whoami, Logout};
+use crate::components::form::focus;
+use crate::components::posted::CsrfField;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -10,6 +12,13 @@ pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
     let logout = ServerAction::<Logout>::new();
     view! {
+        // The first thing Tab reaches: past the menu, to the screen.
+        <a class="skip-link" href="#content" on:click=|ev| {
+            // The router would treat it as a navigation: move the focus
+            // as the browser does without the WASM.
+            ev.prevent_default();
+            focus("#content");
+        }>"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">"Trunkline"</a>
             <span class="spacer"></span>
@@ -18,7 +27,10 @@ pub fn Layout() -> impl IntoView {
                     user.await.ok().map(|name| view! { <span class="who">{name}</span> })
                 })}
             </Transition>
+            // Posts with the session's token in a field, so it works
+            // before the WASM has loaded too.
             <ActionForm action=logout attr:class="logout">
+                <CsrfField/>
                 <button type="submit">"Log out"</button>
             </ActionForm>
         </header>
@@ -51,7 +63,7 @@ pub fn Layout() -> impl IntoView {
                     <li><A href="/status/calls">"Calls"</A></li>
                 </ul>
             </nav>
-            <main class="content">
+            <main class="content" id="content" tabindex="-1">
                 <Outlet/>
             </main>
         </div>

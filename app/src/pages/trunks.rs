@@ -2,7 +2,8 @@
 //! with a filter box and delete-with-confirmation.
 
 use crate::api::trunks::{list_trunks, DeleteTrunk};
-use crate::components::delete_cell::DeleteCell;
+use crate::components::delete_cell::{asked_in_address, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::model::repair::RepairKind;
 use crate::model::trunk::TrunkView;
@@ -25,7 +26,7 @@ pub fn TrunkList() -> impl IntoView {
     let delete = ServerAction::<DeleteTrunk>::new();
     let trunks = Resource::new(move || delete.version().get(), |_| list_trunks());
     let filter = RwSignal::new(String::new());
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = asked_in_address::<i64>();
     view! {
         <Title text="SIP trunks"/>
         <p class="crumbs">"Services › IPBX › Trunk management"</p>
@@ -38,11 +39,11 @@ pub fn TrunkList() -> impl IntoView {
                 on:input=move |ev| filter.set(event_target_value(&ev))/>
             <a class="button primary" href="/ipbx/trunks/new">"Add a trunk"</a>
         </div>
-        {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error banner">{e.to_string()}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| r.err().map(|e| failure_sentence(&e))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match trunks.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No SIP trunk yet. Add the one your VoIP provider gave you."</p>
                     }.into_any(),
@@ -54,7 +55,7 @@ pub fn TrunkList() -> impl IntoView {
                                     <tr>
                                         <th>"Name"</th><th>"Host"</th><th>"Connection type"</th>
                                         <th>"Register"</th><th>"Monitoring"</th><th>"Context"</th>
-                                        <th>"Disabled"</th><th></th>
+                                        <th>"Disabled"</th><th>"Actions"</th>
                                     </tr>
                                 </thead>
                                 <tbody>
