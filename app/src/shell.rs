@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::components::posted::provide_page_forms();
     // Tests and scripts wait for this mark before they type: until the
     // bundle has hydrated, the forms are inert.
     Effect::new(move |_| {

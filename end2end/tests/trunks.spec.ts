@@ -1,4 +1,4 @@
-import { test, expect, login, SEED_TRUNK, consoleHeaders } from './support';
+import { test, expect, login, hydrated, SEED_TRUNK, consoleHeaders } from './support';
 import { TrunkEdit, TrunkList } from './pages';
 
 /** The seed's example, typed exactly as XiVO's guide tells. */
@@ -101,7 +101,7 @@ test('a duplicate name is refused by the server next to the Name field', async (
   const res = await page.request.post('/api/v1/trunks', { headers: await consoleHeaders(page), data: { name: 'dup', host_type: 'dynamic' } });
   expect(res.status()).toBe(201);
   await edit.open();
-  await edit.general.fill({ name: 'DUP' });
+  await edit.general.fill({ name: 'DUP', addressing: 'dynamic' });
   await edit.save();
   await expect(edit.error('name')).toContainText('already exists');
   await expect(edit.general.name).toHaveValue('DUP');
@@ -126,4 +126,14 @@ test('saving over someone else’s change is refused and keeps the input', async
   await expect(edit.general.callerId).toHaveValue('mine');
   const stored = await (await page.request.get(`/api/v1/trunks/${created.id}`)).json();
   expect(stored.caller_id).toBe('theirs');
+});
+
+test('a trunk that does not exist is said in a sentence, not as a server function error', async ({ page }) => {
+  await login(page);
+  await page.goto('/ipbx/trunks/edit/999999');
+  await hydrated(page);
+  const message = page.locator('#load-error');
+  await expect(message).toBeVisible();
+  await expect(message).not.toContainText('server function');
+  await expect(message).not.toBeEmpty();
 });

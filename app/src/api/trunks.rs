@@ -46,7 +46,12 @@ pub async fn trunk_form(id: Option<i64>) -> Result<TrunkFormData, ServerFnError>
     .collect();
     Ok(match id {
         None => TrunkFormData {
-            input: TrunkInput::default(),
+            // Static, with its Host shown: the usual choice for a
+            // provider, as XiVO's form proposes.
+            input: TrunkInput {
+                host_type: "static".into(),
+                ..TrunkInput::default()
+            },
             id: None,
             version: None,
             has_secret: false,

@@ -1,5 +1,9 @@
 //! One labelled form row: label, input (the children), help, and the
-//! error for that field, tied together for screen readers.
+//! error for that field, tied together for screen readers: the input
+//! names `help-{name}` and `error-{name}` in `aria-describedby` (see
+//! `form::described_by`). The errors are not live regions themselves:
+//! the form has one (its banner), so a failed save is announced once,
+//! not once per field.
 
 use leptos::prelude::*;
 
@@ -18,8 +22,9 @@ pub fn Field(
             <label for=name>{label}</label>
             <div class="control">
                 {children()}
-                {(!help.is_empty()).then(|| view! { <p class="help">{help}</p> })}
-                <p class="error" id=format!("error-{name}") role="alert">
+                // Present even without text, so the input's reference holds.
+                <p class="help" id=format!("help-{name}") hidden=help.is_empty()>{help}</p>
+                <p class="error" id=format!("error-{name}")>
                     {move || error.get()}
                 </p>
             </div>

@@ -6,14 +6,15 @@
 //! settings) uses it.
 
 use crate::api::FormOutcome;
+use crate::components::posted::{resubmitted_input, take_resubmitted, Resubmitted};
 use crate::model::FieldErrors;
 use leptos::prelude::*;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// The message above a form: why the last Save was refused or failed, or
 /// what it did (the settings screens stay put after saving).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Banner {
     Error(String),
     Notice(String),
@@ -57,6 +58,9 @@ pub struct FormState<T: Send + Sync + 'static> {
     /// What the server said at the last Save (e.g. a duplicate name).
     pub server_errors: RwSignal<FieldErrors>,
     pub banner: RwSignal<Option<Banner>>,
+    /// (changed, also): the server's error on `also` goes when `changed`
+    /// changes too (a line username left blank follows the extension).
+    links: StoredValue<Vec<(&'static str, &'static str)>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for FormState<T> {
@@ -78,22 +82,60 @@ impl<T: Send + Sync + 'static> FormState<T> {
             checked: Memo::new(move |_| input.with(|i| check(i))),
             server_errors: RwSignal::new(FieldErrors::new()),
             banner: RwSignal::new(None),
+            links: StoredValue::new(Vec::new()),
         }
+    }
+
+    /// A form opened on `initial`, or, when the page answers a post of
+    /// the form named `form` made without the WASM, on what was posted,
+    /// with the server's errors and banner already shown.
+    pub fn resumed(
+        form: &'static str,
+        initial: T,
+        check: impl Fn(&T) -> FieldErrors + Send + Sync + 'static,
+    ) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        Self::reopened(take_resubmitted(form), initial, check)
+    }
+
+    /// As [`FormState::resumed`], with the post already taken.
+    pub fn reopened(
+        posted: Option<Resubmitted>,
+        initial: T,
+        check: impl Fn(&T) -> FieldErrors + Send + Sync + 'static,
+    ) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        let Some(posted) = posted else {
+            return Self::new(initial, check);
+        };
+        let state = Self::new(resubmitted_input(&posted).unwrap_or(initial), check);
+        state.submitted.set(!posted.errors.is_empty());
+        state.server_errors.set(posted.errors);
+        state.banner.set(posted.banner);
+        state
     }
 
     /// Starts a Save: from now on every error shows, and the last Save's
     /// messages go. Returns the browser's errors: the Save is sent only
-    /// when there are none, so a mistake is shown without a round trip.
+    /// when there are none, so a mistake is shown without a round trip,
+    /// and the focus goes to the first field to fix.
     pub fn begin_save(self) -> FieldErrors {
         self.submitted.set(true);
         self.server_errors.set(FieldErrors::new());
         self.banner.set(None);
-        self.checked.get_untracked()
+        let errors = self.checked.get_untracked();
+        focus_first_error(&errors);
+        errors
     }
 
     /// Follows a Save's outcome (`outcome` reads the action's value): the
-    /// server's field errors go under their fields, a conflict or a failure
-    /// into the banner, and what was saved to `done`.
+    /// server's field errors go under their fields (the focus to the
+    /// first), a conflict or a failure into the banner, and what was
+    /// saved to `done`.
     pub fn follow<V: 'static>(
         self,
         outcome: impl Fn() -> Option<Result<FormOutcome<V>, ServerFnError>> + 'static,
@@ -101,26 +143,34 @@ impl<T: Send + Sync + 'static> FormState<T> {
     ) {
         Effect::new(move |_| match outcome() {
             Some(Ok(FormOutcome::Done(saved))) => done(saved),
-            Some(Ok(FormOutcome::Invalid(errors))) => self.server_errors.set(errors),
+            Some(Ok(FormOutcome::Invalid(errors))) => {
+                focus_first_error(&errors);
+                self.server_errors.set(errors);
+            }
             Some(Ok(FormOutcome::Conflict(message))) => {
                 self.banner.set(Some(Banner::Error(message)))
             }
-            Some(Err(e)) => self.banner.set(Some(Banner::Error(e.to_string()))),
+            Some(Err(e)) => self.banner.set(Some(Banner::Error(failure_sentence(&e)))),
             None => {}
         });
     }
 
-    /// The banner, where the screen puts it (tests find it by its id).
+    /// The banner, where the screen puts it (tests find it by its id),
+    /// inside the form's one live region: a refusal is announced once.
     pub fn banner_view(self) -> impl IntoView {
         let banner = self.banner;
-        move || {
-            banner.get().map(|b| {
-                let (class, text) = match b {
-                    Banner::Error(text) => ("error banner", text),
-                    Banner::Notice(text) => ("notice banner", text),
-                };
-                view! { <p class=class id="banner" role="alert">{text}</p> }
-            })
+        view! {
+            <div class="live" aria-live="assertive" aria-atomic="true">
+                {move || {
+                    banner.get().map(|b| {
+                        let (class, text) = match b {
+                            Banner::Error(text) => ("error banner", text),
+                            Banner::Notice(text) => ("notice banner", text),
+                        };
+                        view! { <p class=class id="banner">{text}</p> }
+                    })
+                }}
+            </div>
         }
     }
 
@@ -147,10 +197,32 @@ impl<T: Send + Sync + 'static> FormState<T> {
         })
     }
 
+    /// The administrator changed `name`: its errors show as they type,
+    /// and what the server said about the old value goes.
     pub fn touch(self, name: &'static str) {
         self.touched.update(|t| {
             t.insert(name);
         });
+        let also: Vec<&str> = self.links.with_value(|links| {
+            links
+                .iter()
+                .filter(|(changed, _)| *changed == name)
+                .map(|(_, also)| *also)
+                .collect()
+        });
+        let stale = |field: &str| field == name || also.contains(&field);
+        if self
+            .server_errors
+            .with_untracked(|e| e.0.iter().any(|x| stale(&x.field)))
+        {
+            self.server_errors
+                .update(|e| e.0.retain(|x| !stale(&x.field)));
+        }
+    }
+
+    /// The server's error on `also` also goes when `changed` changes.
+    pub fn link(self, changed: &'static str, also: &'static str) {
+        self.links.update_value(|links| links.push((changed, also)));
     }
 
     /// A one-line text input; `kind` is the HTML type (text, password).
@@ -162,6 +234,11 @@ impl<T: Send + Sync + 'static> FormState<T> {
         placeholder: &'static str,
     ) -> impl IntoView {
         let input = self.input;
+        let invalid = self.invalid(name);
+        // `value` is for the server's HTML (a browser without the WASM
+        // shows and posts it); the property follows the form after that.
+        // A password is never written back into the page.
+        let initial = (kind != "password").then(|| input.with_untracked(|i| (lens.get)(i).clone()));
         view! {
             <input
                 type=kind
@@ -169,7 +246,9 @@ impl<T: Send + Sync + 'static> FormState<T> {
                 name=name
                 placeholder=placeholder
                 autocomplete=if kind == "password" { "new-password" } else { "off" }
-                aria-describedby=format!("error-{name}")
+                aria-describedby=described_by(name)
+                aria-invalid=invalid
+                value=initial
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
                 on:input=move |ev| {
                     input.update(|i| *(lens.set)(i) = event_target_value(&ev));
@@ -183,6 +262,8 @@ impl<T: Send + Sync + 'static> FormState<T> {
     /// with its error instead of being swallowed by the browser.
     pub fn number(self, name: &'static str, lens: Lens<T>) -> impl IntoView {
         let input = self.input;
+        let invalid = self.invalid(name);
+        let initial = input.with_untracked(|i| (lens.get)(i).clone());
         view! {
             <input
                 type="text"
@@ -190,7 +271,9 @@ impl<T: Send + Sync + 'static> FormState<T> {
                 class="short"
                 id=name
                 name=name
-                aria-describedby=format!("error-{name}")
+                aria-describedby=described_by(name)
+                aria-invalid=invalid
+                value=initial
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
                 on:input=move |ev| {
                     input.update(|i| *(lens.set)(i) = event_target_value(&ev));
@@ -203,20 +286,29 @@ impl<T: Send + Sync + 'static> FormState<T> {
     /// A multi-line text input, for lists typed one item per line.
     pub fn textarea(self, name: &'static str, lens: Lens<T>, rows: u32) -> impl IntoView {
         let input = self.input;
+        let invalid = self.invalid(name);
+        let initial = input.with_untracked(|i| (lens.get)(i).clone());
         view! {
             <textarea
                 id=name
                 name=name
                 rows=rows
                 spellcheck="false"
-                aria-describedby=format!("error-{name}")
+                aria-describedby=described_by(name)
+                aria-invalid=invalid
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
                 on:input=move |ev| {
                     input.update(|i| *(lens.set)(i) = event_target_value(&ev));
                     self.touch(name);
                 }
-            ></textarea>
+            >{initial}</textarea>
         }
+    }
+
+    /// `aria-invalid` for the field `name`: present while it shows an error.
+    pub fn invalid(self, name: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
+        let error = self.error(name);
+        move || error.with(Option::is_some).then_some("true")
     }
 
     /// A select of `(value, label)` pairs.
@@ -231,6 +323,8 @@ impl<T: Send + Sync + 'static> FormState<T> {
             <select
                 id=name
                 name=name
+                aria-describedby=described_by(name)
+                aria-invalid=self.invalid(name)
                 prop:value=move || input.with(|i| (lens.get)(i).clone())
                 on:change=move |ev| {
                     input.update(|i| *(lens.set)(i) = event_target_value(&ev));
@@ -260,16 +354,75 @@ impl<T: Send + Sync + 'static> FormState<T> {
         set: fn(&mut T, bool),
     ) -> impl IntoView {
         let input = self.input;
+        // Posted as `name=true` when ticked, absent (false) when not.
+        let initial = input.with_untracked(get);
         view! {
             <input
                 type="checkbox"
                 id=name
                 name=name
+                value="true"
+                aria-describedby=described_by(name)
+                checked=initial
                 prop:checked=move || input.with(get)
                 on:change=move |ev| input.update(|i| set(i, event_target_checked(&ev)))
             />
         }
     }
+}
+
+/// A server function's failure as a sentence for the administrator:
+/// the server's own message, without the framework's "error running
+/// server function" prefix; a request that never got an answer says so.
+pub fn failure_sentence(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        ServerFnError::Request(_) => {
+            "The server could not be reached: check the connection and try again.".to_owned()
+        }
+        other => {
+            let text = other.to_string();
+            match text.split_once(": ") {
+                Some((_, rest)) if !rest.is_empty() => rest.to_owned(),
+                _ => text,
+            }
+        }
+    }
+}
+
+/// Moves the focus to the field of the first error, once the page shows
+/// it (a tab may have to open first): a keyboard user lands where the
+/// fix is, and the screen reader reads the field with its error.
+pub fn focus_first_error(errors: &FieldErrors) {
+    if let Some(first) = errors.0.first() {
+        let selector = format!("[aria-describedby~=\"error-{}\"]", first.field);
+        request_animation_frame(move || focus(&selector));
+    }
+}
+
+/// Puts the focus on the element `selector` finds, if any (in the
+/// browser; the server has no focus to move).
+pub fn focus(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(target) = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = target.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
+/// The ids that describe the field `name`: its help (when the field has
+/// one, see `Field`) and its error.
+pub fn described_by(name: &str) -> String {
+    format!("help-{name} error-{name}")
 }
 
 /// Choices from a model enum: value and label are the same word.
@@ -303,7 +456,7 @@ where
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => form(data).into_any(),
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner" id="load-error">{failure_sentence(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>

@@ -5,6 +5,8 @@
 //! has loaded too (style/main.css shows the menu when it is checked).
 
 use crate::api::auth::{whoami, Logout};
+use crate::components::form::focus;
+use crate::components::posted::CsrfField;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -14,7 +16,13 @@ pub fn Layout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let menu_open = RwSignal::new(false);
     view! {
-        <a class="skip-link" href="#content">"Skip to content"</a>
+        // The first thing Tab reaches: past the menu, to the screen.
+        <a class="skip-link" href="#content" on:click=|ev| {
+            // The router would treat it as a navigation: move the focus
+            // as the browser does without the WASM.
+            ev.prevent_default();
+            focus("#content");
+        }>"Skip to content"</a>
         <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="main-menu"
             prop:checked=move || menu_open.get()
             on:change=move |ev| menu_open.set(event_target_checked(&ev))/>
@@ -27,7 +35,10 @@ pub fn Layout() -> impl IntoView {
                     user.await.ok().map(|name| view! { <span class="who">{name}</span> })
                 })}
             </Transition>
+            // Posts with the session's token in a field, so it works
+            // before the WASM has loaded too.
             <ActionForm action=logout attr:class="logout">
+                <CsrfField/>
                 <button type="submit">"Log out"</button>
             </ActionForm>
         </header>
@@ -61,7 +72,7 @@ pub fn Layout() -> impl IntoView {
                     <li><A href="/status/calls">"Calls"</A></li>
                 </ul>
             </nav>
-            <main class="content" id="content">
+            <main class="content" id="content" tabindex="-1">
                 <Outlet/>
             </main>
         </div>

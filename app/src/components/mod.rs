@@ -5,6 +5,7 @@ pub mod field;
 pub mod form;
 pub mod layout;
 pub mod poll;
+pub mod posted;
 pub mod repair;
 pub mod route_tester;
 pub mod status;

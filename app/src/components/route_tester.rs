@@ -114,7 +114,7 @@ fn outgoing_route(route: OutgoingRoute, dialed: &str) -> AnyView {
                 </p>
                 {candidate_list(candidates)}
                 <table class="list" id="route-trunks">
-                    <thead><tr><th>"#"</th><th>"Trunk"</th><th>"Digits sent"</th><th>"Caller ID"</th><th></th></tr></thead>
+                    <thead><tr><th>"#"</th><th>"Trunk"</th><th>"Digits sent"</th><th>"Caller ID"</th><th>"Tried"</th></tr></thead>
                     <tbody>{trunks.into_iter().enumerate().map(trunk_row).collect_view()}</tbody>
                 </table>
             }

@@ -4,7 +4,8 @@
 //! names who uses it.
 
 use crate::api::contexts::{list_contexts, DeleteContext};
-use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::model::context::{ContextKind, ContextView};
 use crate::model::repair::RepairKind;
@@ -40,7 +41,7 @@ fn ranges_summary(c: &Context) -> String {
 pub fn ContextList() -> impl IntoView {
     let delete = ServerAction::<DeleteContext>::new();
     let contexts = Resource::new(move || delete.version().get(), |_| list_contexts());
-    let confirming = RwSignal::new(None::<String>);
+    let confirming = asked_in_address::<String>();
     view! {
         <Title text="Contexts"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
@@ -49,11 +50,11 @@ pub fn ContextList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/contexts/new">"Add a context"</a>
         </div>
-        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match contexts.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No context yet. Users need an internal one."</p>
                     }.into_any(),
@@ -62,7 +63,7 @@ pub fn ContextList() -> impl IntoView {
                             <thead>
                                 <tr>
                                     <th>"Name"</th><th>"Label"</th><th>"Type"</th>
-                                    <th>"Ranges"</th><th>"Includes"</th><th></th>
+                                    <th>"Ranges"</th><th>"Includes"</th><th>"Actions"</th>
                                 </tr>
                             </thead>
                             <tbody>

@@ -6,6 +6,7 @@
 use crate::api::incalls::{incall_form, IncallFormData, SaveIncall};
 use crate::components::field::Field;
 use crate::components::form::{id_param, lens, loaded, FormState};
+use crate::components::posted::{hydrated, CsrfField};
 use crate::components::repair::RepairNotice;
 use crate::model::incall::{CallerIdNameMode, IncallInput, IncallRules};
 use crate::model::ContextKind;
@@ -38,7 +39,7 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
         users: data.users,
         others: data.others,
     };
-    let form = FormState::new(data.input.clone(), move |i: &IncallInput| {
+    let form = FormState::resumed("incall", data.input.clone(), move |i: &IncallInput| {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
@@ -81,12 +82,16 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
         Signal::derive(move || destination_error.get().filter(|_| to_user())),
     );
     let keeps_name = move || input.with(|i| i.caller_id_mode == CallerIdNameMode::None.as_str());
+    // Without the WASM nothing can unfold them: shown until then.
+    let scripted = hydrated();
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
         <RepairNotice repair=repair/>
-        <form class="panel single" novalidate on:submit=on_submit>
+        <form class="panel single" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            {version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
             <Field name="did" label="DID" error=form.error("did")
                 help="The public number as the provider sends it; a leading + is ignored">
                 {form.text("did", lens!(did), "text", "4185550000")}
@@ -98,7 +103,7 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
             <Field name="destination" label="Destination" error=on_destination>
                 {form.select("destination", lens!(destination), destinations)}
             </Field>
-            <div class="field-group" hidden=move || !to_user()>
+            <div class="field-group" hidden=move || scripted.get() && !to_user()>
                 <Field name="user_id" label="Redirect to" error=on_user
                     help="Every phone registered on the user's line rings.">
                     <UserPicker form users/>
@@ -108,7 +113,7 @@ fn IncallForm(data: IncallFormData) -> impl IntoView {
                 help="What the ringing phone shows as the caller's name.">
                 {form.select("caller_id_mode", lens!(caller_id_mode), modes)}
             </Field>
-            <div class="field-group" hidden=keeps_name>
+            <div class="field-group" hidden=move || scripted.get() && keeps_name()>
                 <Field name="caller_id_text" label="Caller ID name text" error=form.error("caller_id_text")
                     help="Added to or replacing the name received, such as \"Sales: \".">
                     {form.text("caller_id_text", lens!(caller_id_text), "text", "Sales: ")}
@@ -146,7 +151,7 @@ fn UserPicker(form: FormState<IncallInput>, users: Vec<(i64, String)>) -> impl I
                 aria-label="Filter users" autocomplete="off"
                 prop:value=move || filter.get()
                 on:input=move |ev| filter.set(event_target_value(&ev))/>
-            <select id="user_id" name="user_id" aria-describedby="error-user_id"
+            <select id="user_id" name="user_id" aria-describedby="help-user_id error-user_id"
                 prop:value=move || chosen().map(|id| id.to_string()).unwrap_or_default()
                 on:change=move |ev| {
                     let picked = event_target_value(&ev).parse::<i64>().ok();

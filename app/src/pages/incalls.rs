@@ -4,7 +4,8 @@
 
 use crate::api::incalls::{list_incalls, DeleteIncall};
 use crate::api::users::list_users;
-use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::components::route_tester::IncomingRouteTester;
 use crate::components::unmatched_calls::UnmatchedCalls;
@@ -30,7 +31,7 @@ async fn load() -> Result<(Vec<IncallView>, HashMap<i64, String>), ServerFnError
 pub fn IncallList() -> impl IntoView {
     let delete = ServerAction::<DeleteIncall>::new();
     let incalls = Resource::new(move || delete.version().get(), |_| load());
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Incoming calls"/>
         <p class="crumbs">"Services › IPBX › Call management"</p>
@@ -39,11 +40,11 @@ pub fn IncallList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/incalls/new">"Add an incoming call"</a>
         </div>
-        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match incalls.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok((list, _)) if list.is_empty() => view! {
                         <p class="empty">"No incoming call yet. Add one per public number so its calls ring someone."</p>
                     }.into_any(),
@@ -52,7 +53,7 @@ pub fn IncallList() -> impl IntoView {
                         view! {
                             <table class="list" id="incalls">
                                 <thead>
-                                    <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th></th></tr>
+                                    <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th>"Actions"</th></tr>
                                 </thead>
                                 <tbody>
                                     {list.into_iter()

@@ -8,11 +8,16 @@
 use crate::api::nat::{sip_nat, SaveSipNat, SipNatScreen};
 use crate::components::field::Field;
 use crate::components::form::{lens, loaded, Banner, FormState};
+use crate::components::posted::CsrfField;
 use crate::components::repair::RepairList;
 use crate::model::nat::{SipNatInput, SipNatView};
 use crate::model::repair::RepairKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// What a save says (the WASM's and a form posted without it).
+pub const SAVED: &str =
+    "Saved: the next SIP message carries the new addresses; a new SIP bind waits for the next start.";
 
 #[component]
 pub fn NatPage() -> impl IntoView {
@@ -64,7 +69,7 @@ fn Listening(stored: Signal<String>, listening: Option<String>) -> impl IntoView
 #[component]
 fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
     let stored = RwSignal::new(view.settings.bind_address.clone());
-    let form = FormState::new(view.settings.to_input(), |i: &SipNatInput| {
+    let form = FormState::resumed("nat", view.settings.to_input(), |i: &SipNatInput| {
         i.validate().err().unwrap_or_default()
     });
     let version = RwSignal::new(view.version);
@@ -77,9 +82,7 @@ fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
             // Show the networks as stored (one per line, reduced to their
             // network address), so what is on screen is what applies.
             form.input.set(saved.settings.to_input());
-            form.banner.set(Some(Banner::Notice(
-                "Saved: the next SIP message carries the new addresses; a new SIP bind waits for the next start.".into(),
-            )));
+            form.banner.set(Some(Banner::Notice(SAVED.into())));
         },
     );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -95,7 +98,9 @@ fn SettingsForm(view: SipNatView, listening: Option<String>) -> impl IntoView {
     view! {
         <Listening stored=stored.into() listening/>
         {form.banner_view()}
-        <form class="panel single" novalidate on:submit=on_submit>
+        <form class="panel single" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            <input type="hidden" name="version" value=version.get_untracked().to_string()/>
             <Field name="external_address" label="External address" error=form.error("external_address")
                 help="The public address (host name or IP, with :port if the router forwards another port) written in Via and Contact toward destinations outside the local networks — Asterisk's externaddr. Leave empty to use what the provider reports seeing (received/rport).">
                 {form.text("external_address", lens!(external_address), "text", "none: use what the provider sees")}

@@ -4,7 +4,8 @@
 
 use crate::api::outcalls::{list_outcalls, DeleteOutcall};
 use crate::api::trunks::list_trunks;
-use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::components::route_tester::OutgoingRouteTester;
 use crate::model::outcall::OutcallView;
@@ -29,7 +30,7 @@ async fn load() -> Result<(Vec<OutcallView>, HashMap<i64, String>), ServerFnErro
 pub fn OutcallList() -> impl IntoView {
     let delete = ServerAction::<DeleteOutcall>::new();
     let outcalls = Resource::new(move || delete.version().get(), |_| load());
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Outgoing calls"/>
         <p class="crumbs">"Services › IPBX › Call management"</p>
@@ -38,11 +39,11 @@ pub fn OutcallList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/outcalls/new">"Add an outgoing call"</a>
         </div>
-        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" id="banner" role="alert">{m}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match outcalls.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok((list, _)) if list.is_empty() => view! {
                         <p class="empty">"No outgoing call yet. Add one to send numbers such as 418. out through a trunk."</p>
                     }.into_any(),
@@ -51,7 +52,7 @@ pub fn OutcallList() -> impl IntoView {
                         view! {
                             <table class="list" id="outcalls">
                                 <thead>
-                                    <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th></th></tr>
+                                    <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th>"Actions"</th></tr>
                                 </thead>
                                 <tbody>
                                     {list.into_iter()

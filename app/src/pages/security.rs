@@ -4,9 +4,11 @@
 //! with "Lift block". The list refreshes every five seconds.
 
 use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSecurity};
+use crate::components::delete_cell::DeleteBanner;
 use crate::components::field::Field;
-use crate::components::form::{lens, loaded, Banner, FormState};
+use crate::components::form::{failure_sentence, lens, loaded, Banner, FormState};
 use crate::components::poll::ticker;
+use crate::components::posted::CsrfField;
 use crate::components::repair::RepairList;
 use crate::model::repair::RepairKind;
 use crate::model::security::{SipSecurityInput, SipSecurityView, WatchedAddress, FREE_TRIES};
@@ -15,6 +17,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 const REFRESH_MS: u64 = 5000;
+
+/// What a save says (the WASM's and a form posted without it).
+pub const SAVED: &str = "Saved: the new settings apply to the next failure.";
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -37,18 +42,18 @@ pub fn SecurityPage() -> impl IntoView {
 
 #[component]
 fn SettingsForm(view: SipSecurityView) -> impl IntoView {
-    let form = FormState::new(view.settings.to_input(), |i: &SipSecurityInput| {
-        i.validate().err().unwrap_or_default()
-    });
+    let form = FormState::resumed(
+        "security",
+        view.settings.to_input(),
+        |i: &SipSecurityInput| i.validate().err().unwrap_or_default(),
+    );
     let version = RwSignal::new(view.version);
     let save = ServerAction::<SaveSipSecurity>::new();
     form.follow(
         move || save.value().get(),
         move |saved| {
             version.set(saved.version);
-            form.banner.set(Some(Banner::Notice(
-                "Saved: the new settings apply to the next failure.".into(),
-            )));
+            form.banner.set(Some(Banner::Notice(SAVED.into())));
         },
     );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -63,7 +68,9 @@ fn SettingsForm(view: SipSecurityView) -> impl IntoView {
     };
     view! {
         {form.banner_view()}
-        <form class="panel single" novalidate on:submit=on_submit>
+        <form class="panel single" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            <input type="hidden" name="version" value=version.get_untracked().to_string()/>
             <Field name="max_retry" label="Max retry" error=form.error("max_retry")
                 help="Failed authentications within Find time that block the address (3 to 1000).">
                 {form.number("max_retry", lens!(max_retry))}
@@ -92,20 +99,17 @@ fn WatchedList() -> impl IntoView {
         |_| watched_addresses(),
     );
     view! {
-        {move || match lift.value().get() {
-            Some(Err(e)) => Some(view! { <p class="error banner" role="alert">{e.to_string()}</p> }),
-            _ => None,
-        }}
+        <DeleteBanner last=Signal::derive(move || lift.value().get().map(|r| r.err().map(|e| failure_sentence(&e))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! {
                         <p class="empty" id="no-watched">"No address has failed to authenticate lately."</p>
                     }.into_any(),
                     Ok(rows) => view! {
                         <table class="list" id="watched">
-                            <thead><tr><th>"Address"</th><th>"State"</th><th>"Failures"</th><th>"Last failure"</th><th></th></tr></thead>
+                            <thead><tr><th>"Address"</th><th>"State"</th><th>"Failures"</th><th>"Last failure"</th><th>"Actions"</th></tr></thead>
                             <tbody>{rows.into_iter().map(|w| row(w, lift)).collect_view()}</tbody>
                         </table>
                     }.into_any(),
@@ -126,6 +130,7 @@ fn row(w: WatchedAddress, lift: ServerAction<LiftBlock>) -> impl IntoView {
         "Forgive"
     };
     let key = w.address.clone();
+    let key_field = w.address.clone();
     let address = w.address.clone();
     view! {
         <tr data-address=key>
@@ -134,10 +139,15 @@ fn row(w: WatchedAddress, lift: ServerAction<LiftBlock>) -> impl IntoView {
             <td>{w.failures}</td>
             <td>{clock(w.last_failure)}</td>
             <td>
-                <button type="button" disabled=move || lift.pending().get()
-                    on:click=move |_| { lift.dispatch(LiftBlock { address: address.clone() }); }>
-                    {button}
-                </button>
+                // A form, so it works before the WASM has loaded too.
+                <form method="post" on:submit=move |ev| {
+                    ev.prevent_default();
+                    lift.dispatch(LiftBlock { address: address.clone() });
+                }>
+                    <CsrfField/>
+                    <input type="hidden" name="lift" value=key_field/>
+                    <button type="submit" disabled=move || lift.pending().get()>{button}</button>
+                </form>
             </td>
         </tr>
     }

@@ -4,7 +4,8 @@
 
 use crate::api::registry::registry;
 use crate::api::trunks::{list_trunks, DeleteTrunk};
-use crate::components::delete_cell::DeleteCell;
+use crate::components::delete_cell::{asked_in_address, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::components::status::TrunkStatusBadges;
 use crate::model::registry::RegistryEntry;
@@ -32,7 +33,7 @@ pub fn TrunkList() -> impl IntoView {
     // The status as the page opens; Status → SIP registry follows it live.
     let status = Resource::new(|| (), |_| registry());
     let filter = RwSignal::new(String::new());
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = asked_in_address::<i64>();
     view! {
         <Title text="SIP trunks"/>
         <p class="crumbs">"Services › IPBX › Trunk management"</p>
@@ -45,7 +46,7 @@ pub fn TrunkList() -> impl IntoView {
                 on:input=move |ev| filter.set(event_target_value(&ev))/>
             <a class="button primary" href="/ipbx/trunks/new">"Add a trunk"</a>
         </div>
-        {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error banner">{e.to_string()}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| r.err().map(|e| failure_sentence(&e))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 // A registry that cannot be read leaves the Status column empty, not the list.
@@ -53,7 +54,7 @@ pub fn TrunkList() -> impl IntoView {
                     status.await.unwrap_or_default().into_iter().map(|r| (r.trunk_id, r)).collect(),
                 );
                 match trunks.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No SIP trunk yet. Add the one your VoIP provider gave you."</p>
                     }.into_any(),

@@ -6,6 +6,7 @@
 use crate::api::users::{user_form, SaveUser, UserFormData};
 use crate::components::field::Field;
 use crate::components::form::{id_param, lens, loaded, FormState};
+use crate::components::posted::{hydrated, take_resubmitted, CsrfField};
 use crate::components::repair::RepairNotice;
 use crate::model::context::ContextKind;
 use crate::model::user::{UserInput, UserRules};
@@ -35,12 +36,22 @@ fn UserForm(data: UserFormData) -> impl IntoView {
     let rules = UserRules {
         contexts: data.contexts,
     };
-    let form = FormState::new(data.input.clone(), move |i: &UserInput| {
+    // A save posted without the WASM that generated a password comes
+    // back to this page to show it.
+    let posted = take_resubmitted("user");
+    let posted_done = posted
+        .as_ref()
+        .and_then(|p| p.done.clone())
+        .and_then(|done| serde_json::from_value::<(String, String)>(done).ok());
+    let form = FormState::reopened(posted, data.input.clone(), move |i: &UserInput| {
         i.validate(&rules).err().unwrap_or_default()
     });
+    // A blank line username is the extension: a refusal of that name is
+    // about the extension as much.
+    form.link("exten", "line_username");
     let input = form.input;
     // (extension, password) once the server has generated a line password.
-    let generated = RwSignal::new(None::<(String, String)>);
+    let generated = RwSignal::new(posted_done);
     let save = ServerAction::<SaveUser>::new();
     let navigate = use_navigate();
     form.follow(
@@ -83,6 +94,7 @@ fn UserForm(data: UserFormData) -> impl IntoView {
         ("custom".into(), "Custom number".into()),
     ];
     let is_custom = move || input.with(|i| i.caller_id_mode == "custom");
+    let scripted = hydrated();
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
@@ -99,7 +111,9 @@ fn UserForm(data: UserFormData) -> impl IntoView {
         })}
         // Hidden rather than removed once saved: the user exists now, and a
         // second Save would try to create them again.
-        <form class="panel" novalidate on:submit=on_submit hidden=move || generated.with(Option::is_some)>
+        <form class="panel" method="post" novalidate on:submit=on_submit hidden=move || generated.with(Option::is_some)>
+            <CsrfField/>
+            {version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
             <Field name="firstname" label="First name" error=form.error("firstname")>
                 {form.text("firstname", lens!(firstname), "text", "")}
             </Field>
@@ -126,7 +140,7 @@ fn UserForm(data: UserFormData) -> impl IntoView {
                 help="Default leaves it to the outgoing call or the trunk.">
                 {form.select("caller_id_mode", lens!(caller_id_mode), caller_modes)}
             </Field>
-            <div class="field-group" hidden=move || !is_custom()>
+            <div class="field-group" hidden=move || scripted.get() && !is_custom()>
                 <Field name="caller_id_number" label="Caller ID number" error=form.error("caller_id_number")
                     help="Digits, optionally after a +, such as +14185550100.">
                     {form.text("caller_id_number", lens!(caller_id_number), "text", "")}

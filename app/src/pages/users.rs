@@ -3,7 +3,8 @@
 //! call rings is refused by the server; its message says which.
 
 use crate::api::users::{line_statuses, list_users, DeleteUser};
-use crate::components::delete_cell::{delete_refusal, DeleteCell};
+use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::model::lines::LineStatus;
 use crate::model::repair::RepairKind;
@@ -65,7 +66,7 @@ pub fn UserList() -> impl IntoView {
     let users = Resource::new(move || delete.version().get(), |_| list_users());
     let lines = Resource::new(|| (), |_| line_statuses());
     let filter = RwSignal::new(String::new());
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Users"/>
         <p class="crumbs">"Services › IPBX › PBX settings"</p>
@@ -78,13 +79,13 @@ pub fn UserList() -> impl IntoView {
                 on:input=move |ev| filter.set(event_target_value(&ev))/>
             <a class="button primary" href="/ipbx/users/new">"Add a user"</a>
         </div>
-        {move || delete_refusal(delete.value().get()).map(|m| view! { <p class="error banner" role="alert">{m}</p> })}
+        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 // The Line column is a courtesy: without it the list still shows.
                 let statuses = Arc::new(lines.await.unwrap_or_default());
                 match users.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No user yet. Add one for each phone of the office."</p>
                     }.into_any(),
@@ -96,7 +97,7 @@ pub fn UserList() -> impl IntoView {
                                     <tr>
                                         <th>"Name"</th><th>"Extension"</th><th>"Context"</th>
                                         <th>"Line username"</th><th>"Outgoing caller ID"</th>
-                                        <th>"Ring time"</th><th>"Line"</th><th></th>
+                                        <th>"Ring time"</th><th>"Line"</th><th>"Actions"</th>
                                     </tr>
                                 </thead>
                                 <tbody>

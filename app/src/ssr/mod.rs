@@ -5,6 +5,7 @@ pub mod auth;
 pub mod board;
 pub mod db;
 pub mod login_limiter;
+pub mod posted;
 pub mod private_files;
 pub mod service;
 pub mod state;

@@ -25,10 +25,11 @@ fn is_public(path: &str) -> bool {
 }
 
 /// The public functions that change something: logging in and creating
-/// the administrator. Another site must not log the browser in to an
-/// account of its choosing (login CSRF), so they check the origin.
+/// the administrator (by server function, or by the login page's form
+/// posted without the WASM). Another site must not log the browser in to
+/// an account of its choosing (login CSRF), so they check the origin.
 fn is_public_change(path: &str) -> bool {
-    matches!(path, "/api/login" | "/api/create_admin")
+    matches!(path, "/api/login" | "/api/create_admin" | "/login")
 }
 
 /// How a request proved who sent it.
@@ -78,8 +79,10 @@ pub async fn require_login(
         }
         Some(Credential::Session { who, token }) => {
             if changes {
+                let (checked, in_form) = guard::form_token(request).await;
+                request = checked;
                 let refusal = guard::cross_site(&request)
-                    .or_else(|| guard::without_session_token(&request, &token));
+                    .or_else(|| guard::without_session_token(&request, &token, in_form.as_deref()));
                 if let Some(refusal) = refusal {
                     return refusal;
                 }

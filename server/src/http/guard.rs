@@ -5,14 +5,17 @@
 //! - a change (any method but GET/HEAD/OPTIONS) made with the session
 //!   cookie must come from the console's own origin (`Origin`, or
 //!   `Referer` when a browser sends no `Origin`) and carry the session's
-//!   CSRF token in `X-CSRF-Token` (see `app::api::client`); the login
-//!   functions, before any session, need the origin only;
+//!   CSRF token in `X-CSRF-Token` (see `app::api::client`) or, for a
+//!   form posted before the WASM runs (which cannot set a header), in its
+//!   hidden `csrf_token` field; the login forms and functions, before any
+//!   session, need the origin only;
 //! - a server function takes only the `Content-Type` it decodes;
 //! - request bodies are bounded ([`BODY_LIMIT`], else 413).
 //!
 //! REST clients with a bearer token are not a browser's ambient
 //! credentials and need none of this.
 
+use app::components::posted::CSRF_FIELD;
 use app::ssr::auth::{csrf_token_matches, CSRF_HEADER};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{FromRequest, Request};
@@ -88,10 +91,19 @@ pub fn cross_site(request: &Request) -> Option<Response> {
 }
 
 /// The 403 for a change made with the session cookie that does not
-/// carry the session's CSRF token.
-pub fn without_session_token(request: &Request, session: &str) -> Option<Response> {
-    let given = header_text(request.headers(), CSRF_HEADER).unwrap_or_default();
-    if csrf_token_matches(session, given) {
+/// carry the session's CSRF token, in the header or (`in_form`) in the
+/// posted form's hidden field.
+pub fn without_session_token(
+    request: &Request,
+    session: &str,
+    in_form: Option<&str>,
+) -> Option<Response> {
+    let given = header_text(request.headers(), CSRF_HEADER);
+    if [given, in_form]
+        .into_iter()
+        .flatten()
+        .any(|token| csrf_token_matches(session, token))
+    {
         return None;
     }
     let path = request.uri().path();
@@ -104,10 +116,28 @@ pub fn without_session_token(request: &Request, session: &str) -> Option<Respons
     ))
 }
 
+/// The CSRF token in a form-encoded body's `csrf_token` field, and the
+/// request with its body put back. Other bodies are left unread. The
+/// body was bounded by [`limit_body`] already.
+pub async fn form_token(request: Request) -> (Request, Option<String>) {
+    if !is_form_encoded(request.headers()) {
+        return (request, None);
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    let token = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.into_owned());
+    (Request::from_parts(parts, Body::from(bytes)), token)
+}
+
 /// Reads a change's body up to [`BODY_LIMIT`]: a longer one is answered
-/// 413 before any handler (server functions read bodies whole, unbounded).
+/// 413 before any handler (server functions read bodies whole, unbounded;
+/// a form posted to a page is read whole to find its CSRF token).
 pub async fn limit_body(request: Request, next: Next) -> Response {
-    if !changes_state(request.method()) || !request.uri().path().starts_with("/api/") {
+    if !changes_state(request.method()) {
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
@@ -194,6 +224,17 @@ pub async fn bad_arguments_are_400(response: Response) -> Response {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// True when the body is an HTML form's (`application/x-www-form-urlencoded`).
+pub fn is_form_encoded(headers: &HeaderMap) -> bool {
+    header_text(headers, header::CONTENT_TYPE)
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 fn header_text(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {

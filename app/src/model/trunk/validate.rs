@@ -12,11 +12,11 @@ use crate::model::FieldErrors;
 /// The Monitoring select's values and labels, in the order XiVO lists them.
 pub const MONITORING_CHOICES: &[(&str, &str)] = &[
     ("no", "No"),
-    ("yes", "Yes (2000 ms)"),
     ("500", "500 ms"),
     ("1000", "1000 ms"),
     ("1500", "1500 ms"),
-    ("2000", "2000 ms"),
+    // Asterisk's `qualify=yes`: one entry, not two for the same thing.
+    ("2000", "2000 ms (yes)"),
     ("2500", "2500 ms"),
     ("3000", "3000 ms"),
     ("3500", "3500 ms"),

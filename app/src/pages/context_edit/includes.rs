@@ -68,12 +68,13 @@ pub fn IncludeList(form: FormState<ContextInput>, contexts: Vec<Context>) -> imp
                     .enumerate()
                     .map(|(at, name)| view! {
                         <li data-include=name.clone()>
+                            <input type="hidden" name=format!("includes[{at}]") value=name.clone()/>
                             <span class="include">{name.clone()}</span>
-                            <button type="button" class="small" disabled=at == 0
+                            <button type="button" class="small" disabled=at == 0 aria-label=format!("Move {name} up")
                                 on:click=move |_| edit(Change::Up(at))>"Up"</button>
-                            <button type="button" class="small" disabled=at == last
+                            <button type="button" class="small" disabled=at == last aria-label=format!("Move {name} down")
                                 on:click=move |_| edit(Change::Down(at))>"Down"</button>
-                            <button type="button" class="small"
+                            <button type="button" class="small" aria-label=format!("Remove {name}")
                                 on:click=move |_| edit(Change::Remove(at))>"Remove"</button>
                         </li>
                     })

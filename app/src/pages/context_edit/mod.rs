@@ -9,6 +9,7 @@ mod ranges;
 use crate::api::contexts::{context_form, ContextFormData, SaveContext};
 use crate::components::field::Field;
 use crate::components::form::{lens, loaded, FormState};
+use crate::components::posted::CsrfField;
 use crate::components::repair::RepairNotice;
 use crate::model::context::{ContextInput, ContextKind, ContextRules};
 use includes::IncludeList;
@@ -45,7 +46,7 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
         existing: data.contexts.clone(),
         editing: data.editing.clone(),
     };
-    let form = FormState::new(data.input.clone(), move |i: &ContextInput| {
+    let form = FormState::resumed("context", data.input.clone(), move |i: &ContextInput| {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
@@ -91,12 +92,14 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
         <h1>{title}</h1>
         {form.banner_view()}
         <RepairNotice repair=repair/>
-        <form class="panel single" novalidate on:submit=on_submit>
+        <form class="panel single" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            {version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
             <Field name="name" label="Name" error=form.error("name")
                 help="Letters, digits, - and _; it cannot change once created.">
                 {if editing {
                     view! {
-                        <input type="text" id="name" readonly value=data.input.name.clone()/>
+                        <input type="text" id="name" name="name" readonly value=data.input.name.clone()/>
                     }.into_any()
                 } else {
                     form.text("name", lens!(name), "text", "sales").into_any()
@@ -147,8 +150,12 @@ fn ContextForm(data: ContextFormData) -> impl IntoView {
 #[component]
 fn KindSelect(form: FormState<ContextInput>, disabled: bool) -> impl IntoView {
     let input = form.input;
+    // A disabled select is not posted: the fixed type goes in a hidden field.
+    let fixed = disabled.then(|| input.with_untracked(|i| i.kind.clone()));
     view! {
-        <select id="kind" name="kind" disabled=disabled
+        {fixed.map(|kind| view! { <input type="hidden" name="kind" value=kind/> })}
+        <select id="kind" name=(!disabled).then_some("kind") disabled=disabled
+            aria-describedby=crate::components::form::described_by("kind")
             prop:value=move || input.with(|i| i.kind.clone())
             on:change=move |ev| {
                 input.update(|i| i.kind = event_target_value(&ev));

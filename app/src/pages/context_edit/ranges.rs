@@ -82,21 +82,29 @@ fn RangeRow(form: FormState<ContextInput>, list: RangeList, at: usize) -> impl I
         form.touch(field);
     };
     let row_no = at + 1;
+    // Posted as `user_ranges[0][first]` by a browser without the WASM.
+    let posted = |end: &str| format!("{field}[{at}][{end}]");
+    let initial = move |end: fn(&RangeInput) -> &String| {
+        input.with_untracked(|i| (list.get)(i).get(at).map(end).cloned().unwrap_or_default())
+    };
+    let (first, last) = (initial(|r| &r.first), initial(|r| &r.last));
     view! {
         <div class="range-row" data-row=at>
             <input type="text" inputmode="numeric" class="short"
                 id=format!("{key}.first") aria-label=format!("Start of range {row_no}")
+                name=posted("first") value=first
                 aria-describedby=format!("error-{key}")
                 prop:value=value(|r| &r.first)
                 on:input=move |ev| write(|r| &mut r.first, event_target_value(&ev))/>
             <span class="to">"to"</span>
             <input type="text" inputmode="numeric" class="short"
                 id=format!("{key}.last") aria-label=format!("End of range {row_no}")
+                name=posted("last") value=last
                 aria-describedby=format!("error-{key}")
                 prop:value=value(|r| &r.last)
                 on:input=move |ev| write(|r| &mut r.last, event_target_value(&ev))/>
-            <button type="button" class="small" title="Remove this range" on:click=remove>"Remove"</button>
-            <p class="error" id=format!("error-{key}") role="alert">{error}</p>
+            <button type="button" class="small" title="Remove this range" aria-label=format!("Remove range {row_no}") on:click=remove>"Remove"</button>
+            <p class="error" id=format!("error-{key}")>{error}</p>
         </div>
     }
 }

@@ -43,7 +43,7 @@ pub fn ExtenTab(form: FormState<OutcallInput>, live_warnings: Memo<Vec<String>>)
                         {c.view("prefix", "External prefix", lens!(prefix), "", "short")}
                         {c.view("caller_id", "Caller ID", lens!(caller_id), "4185550100", "")}
                         <td class="actions">
-                            <button type="button" class="small" on:click=move |_| remove(at)>"Remove"</button>
+                            <button type="button" class="small" aria-label=format!("Remove pattern row {}", at + 1) on:click=move |_| remove(at)>"Remove"</button>
                         </td>
                     </tr>
                 }
@@ -53,10 +53,10 @@ pub fn ExtenTab(form: FormState<OutcallInput>, live_warnings: Memo<Vec<String>>)
     let summary = form.error("extens");
     view! {
         <p class="help">{PATTERN_HELP}</p>
-        <p class="error" id="error-extens" role="alert">{move || summary.get()}</p>
+        <p class="error" id="error-extens">{move || summary.get()}</p>
         <table class="list extens" id="extens">
             <thead>
-                <tr><th>"Pattern"</th><th>"Strip digits"</th><th>"External prefix"</th><th>"Caller ID"</th><th></th></tr>
+                <tr><th>"Pattern"</th><th>"Strip digits"</th><th>"External prefix"</th><th>"Caller ID"</th><th>"Actions"</th></tr>
             </thead>
             <tbody>
                 {rows}
@@ -122,12 +122,16 @@ impl Cell {
             })
         };
         let mark = name.clone();
+        let initial = input.with_untracked(|i| i.extens.get(at).map(|x| (lens.get)(x).clone()));
         view! {
             <td class:invalid=move || error.with(Option::is_some)>
-                <input type="text" id=name.clone() name=name.clone() class=class autocomplete="off"
+                // Posted as `extens[0][pattern]` by a browser without the WASM.
+                <input type="text" id=name.clone() name=format!("extens[{at}][{key}]") class=class autocomplete="off"
                     placeholder=placeholder
                     aria-label=format!("{label}, row {}", at + 1)
                     aria-describedby=format!("error-{name}")
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    value=initial
                     prop:value=move || input.with(|i| i.extens.get(at).map(|x| (lens.get)(x).clone()).unwrap_or_default())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
@@ -140,7 +144,7 @@ impl Cell {
                             t.insert(mark.clone());
                         });
                     }/>
-                <p class="error" id=format!("error-{name}") role="alert">{move || error.get()}</p>
+                <p class="error" id=format!("error-{name}")>{move || error.get()}</p>
             </td>
         }
     }

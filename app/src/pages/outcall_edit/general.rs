@@ -80,7 +80,7 @@ fn TrunkList(form: FormState<OutcallInput>, trunks: Vec<(i64, String)>) -> impl 
             .or_else(|| left.first().map(|(id, _)| *id))
     };
     view! {
-        <ol class="ordered" id="trunks">
+        <ol class="ordered" id="trunks" aria-label="Trunks in order" aria-describedby="help-trunks error-trunks">
             {move || {
                 let listed = input.with(|i| i.trunks.clone());
                 let last = listed.len().saturating_sub(1);
@@ -89,12 +89,13 @@ fn TrunkList(form: FormState<OutcallInput>, trunks: Vec<(i64, String)>) -> impl 
                     let key = name.clone();
                     view! {
                         <li data-trunk=key>
-                            <span class="item">{name}</span>
-                            <button type="button" class="small" disabled=at == 0
+                            <input type="hidden" name=format!("trunks[{at}]") value=id.to_string()/>
+                            <span class="item">{name.clone()}</span>
+                            <button type="button" class="small" disabled=at == 0 aria-label=format!("Move {name} up")
                                 on:click=move |_| change(&|t| t.swap(at, at.saturating_sub(1)))>"Up"</button>
-                            <button type="button" class="small" disabled=at == last
+                            <button type="button" class="small" disabled=at == last aria-label=format!("Move {name} down")
                                 on:click=move |_| change(&|t| t.swap(at, at + 1))>"Down"</button>
-                            <button type="button" class="small"
+                            <button type="button" class="small" aria-label=format!("Remove {name}")
                                 on:click=move |_| change(&|t| { t.remove(at); })>"Remove"</button>
                         </li>
                     }

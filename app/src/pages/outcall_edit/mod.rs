@@ -8,8 +8,9 @@ mod general;
 
 use crate::api::outcalls::{outcall_form, OutcallFormData, SaveOutcall};
 use crate::components::form::{id_param, loaded, FormState};
+use crate::components::posted::CsrfField;
 use crate::components::repair::RepairNotice;
-use crate::components::tabs::TabBar;
+use crate::components::tabs::{TabBar, TabPanel};
 use crate::model::outcall::{warnings, OutcallInput, OutcallRules};
 use crate::model::FieldErrors;
 use exten::ExtenTab;
@@ -44,7 +45,7 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
         trunks: data.trunks.clone(),
         others: data.others,
     });
-    let form = FormState::new(data.input.clone(), move |i: &OutcallInput| {
+    let form = FormState::resumed("outcall", data.input.clone(), move |i: &OutcallInput| {
         rules.with_value(|r| i.validate(r).err().unwrap_or_default())
     });
     let input = form.input;
@@ -119,7 +120,12 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
         Some(_) => format!("Edit outgoing call {}", data.input.name),
         None => "Add an outgoing call".to_owned(),
     };
-    let tab = move |i: usize| move || active.get() != i;
+    if let Some(first) = form
+        .server_errors
+        .with_untracked(|e| e.0.first().map(|e| tab_of(&e.field)))
+    {
+        active.set(first);
+    }
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
@@ -133,10 +139,12 @@ fn OutcallForm(data: OutcallFormData) -> impl IntoView {
                 <a class="button" href="/ipbx/outcalls">"Back to outgoing calls"</a>
             </div>
         })}
-        <form class="tabbed" novalidate on:submit=on_submit>
+        <form class="tabbed" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            {data.version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
             <TabBar tabs=TABS active badges/>
-            <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.contexts trunks=data.trunks/></section>
-            <section class="panel" hidden=tab(1)><ExtenTab form live_warnings/></section>
+            <TabPanel i=0 active><GeneralTab form contexts=data.contexts trunks=data.trunks/></TabPanel>
+            <TabPanel i=1 active><ExtenTab form live_warnings/></TabPanel>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
                 <a class="button" href="/ipbx/outcalls">"Cancel"</a>

@@ -2,6 +2,7 @@
 
 use crate::components::field::Field;
 use crate::components::form::{lens, words, FormState};
+use crate::components::posted::hydrated;
 use crate::model::trunk::TrunkInput;
 use crate::model::trunk::{ConnectionType, Nat};
 use crate::model::Context;
@@ -23,6 +24,8 @@ pub fn GeneralTab(
         .map(|c| (c.name.clone(), c.display()))
         .collect();
     let is_static = move || form.input.with(|i| i.host_type == "static");
+    // Without the WASM nothing can unfold it: shown until then.
+    let scripted = hydrated();
     let secret_hint = if has_secret { "unchanged (stored)" } else { "" };
     view! {
         <Field name="name" label="Name" error=form.error("name")
@@ -51,7 +54,7 @@ pub fn GeneralTab(
                 vec![("dynamic".into(), "Dynamic".into()), ("static".into(), "Static".into())],
             )}
         </Field>
-        <div class="field-group" hidden=move || !is_static()>
+        <div class="field-group" hidden=move || scripted.get() && !is_static()>
             <Field name="host" label="Host" error=form.error("host")
                 help="The provider's server: a host name or an IP address.">
                 {form.text("host", lens!(host), "text", "voip.provider.example.com")}

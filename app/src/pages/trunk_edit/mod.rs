@@ -8,8 +8,9 @@ mod signalling;
 
 use crate::api::trunks::{trunk_form, SaveTrunk, TrunkFormData};
 use crate::components::form::{id_param, loaded, FormState};
+use crate::components::posted::CsrfField;
 use crate::components::repair::RepairNotice;
-use crate::components::tabs::TabBar;
+use crate::components::tabs::{TabBar, TabPanel};
 use crate::model::trunk::{TrunkInput, ValidationContext};
 use crate::model::FieldErrors;
 use general::GeneralTab;
@@ -54,7 +55,7 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         has_stored_secret: data.has_secret,
         has_stored_reg_secret: data.has_reg_secret,
     };
-    let form = FormState::new(data.input.clone(), move |i: &TrunkInput| {
+    let form = FormState::resumed("trunk", data.input.clone(), move |i: &TrunkInput| {
         i.validate(&rules).err().unwrap_or_default()
     });
     let input = form.input;
@@ -83,8 +84,15 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         move || save.value().get(),
         move |_| navigate("/ipbx/trunks", Default::default()),
     );
-    // The server's errors open the tab of the first, as the browser's do.
+    // The server's errors open the tab of the first, as the browser's do
+    // (also those of a form posted before the WASM had loaded).
     Effect::new(move |_| form.server_errors.with(open_first_error));
+    if let Some(first) = form
+        .server_errors
+        .with_untracked(|e| e.0.first().map(|e| tab_of(&e.field)))
+    {
+        active.set(first);
+    }
 
     let (id, version) = (data.id, data.version);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -104,17 +112,18 @@ fn TrunkForm(data: TrunkFormData) -> impl IntoView {
         Some(_) => format!("Edit trunk {}", data.input.name),
         None => "Add a SIP trunk".to_owned(),
     };
-    let tab = move |i: usize| move || active.get() != i;
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         {form.banner_view()}
         <RepairNotice repair=repair/>
-        <form class="tabbed" novalidate on:submit=on_submit>
+        <form class="tabbed" method="post" novalidate on:submit=on_submit>
+            <CsrfField/>
+            {version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
             <TabBar tabs=TABS active badges/>
-            <section class="panel" hidden=tab(0)><GeneralTab form contexts=data.incall_contexts.clone() has_secret=data.has_secret/></section>
-            <section class="panel" hidden=tab(1)><RegisterTab form has_reg_secret=data.has_reg_secret/></section>
-            <section class="panel" hidden=tab(2)><SignallingTab form/></section>
+            <TabPanel i=0 active><GeneralTab form contexts=data.incall_contexts.clone() has_secret=data.has_secret/></TabPanel>
+            <TabPanel i=1 active><RegisterTab form has_reg_secret=data.has_reg_secret/></TabPanel>
+            <TabPanel i=2 active><SignallingTab form/></TabPanel>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
                 <a class="button" href="/ipbx/trunks">"Cancel"</a>

@@ -35,6 +35,11 @@ pub fn RegisterTab(form: FormState<TrunkInput>, has_reg_secret: bool) -> impl In
                     }
                     if on && i.reg_server.is_empty() && i.host_type == "static" {
                         i.reg_server = i.host.clone();
+                        // Its port too, when it is not the one Port
+                        // (blank) would use anyway.
+                        if i.reg_port.is_empty() && i.port.trim() != "5060" {
+                            i.reg_port = i.port.clone();
+                        }
                     }
                 },
             )}
@@ -44,7 +49,8 @@ pub fn RegisterTab(form: FormState<TrunkInput>, has_reg_secret: bool) -> impl In
         </Field>
         <Field name="reg_name" label="Name" error=Signal::derive(|| None::<String>)
             help="XiVO needs Name and Username to be equal; Trunkline keeps them in step.">
-            <input id="reg_name" type="text" readonly
+            <input id="reg_name" type="text" readonly aria-describedby="help-reg_name"
+                value=input.with_untracked(|i| i.reg_username.clone())
                 prop:value=move || input.with(|i| i.reg_username.clone())/>
         </Field>
         <Field name="reg_username" label="Username" error=form.error("reg_username")>

@@ -73,7 +73,7 @@ fn CodecList(form: FormState<TrunkInput>) -> impl IntoView {
         })
     };
     view! {
-        <ol class="codecs" id="codecs">
+        <ol class="codecs" id="codecs" aria-label="Codecs in order" aria-describedby="help-codecs error-codecs">
             {move || {
                 let codecs = input.with(|i| i.codecs.clone());
                 let last = codecs.len().saturating_sub(1);
@@ -81,14 +81,16 @@ fn CodecList(form: FormState<TrunkInput>) -> impl IntoView {
                     .into_iter()
                     .enumerate()
                     .map(|(at, name)| {
+                        // Posted in this order by a browser without the WASM.
                         view! {
                             <li data-codec=name.clone()>
+                                <input type="hidden" name=format!("codecs[{at}]") value=name.clone()/>
                                 <span class="codec">{name.clone()}</span>
-                                <button type="button" title="Move up" disabled=at == 0
+                                <button type="button" title="Move up" aria-label=format!("Move {name} up") disabled=at == 0
                                     on:click=move |_| swap(at, at.saturating_sub(1))>"↑"</button>
-                                <button type="button" title="Move down" disabled=at == last
+                                <button type="button" title="Move down" aria-label=format!("Move {name} down") disabled=at == last
                                     on:click=move |_| swap(at, at + 1)>"↓"</button>
-                                <button type="button" title="Remove" on:click=move |_| remove(at)>"×"</button>
+                                <button type="button" title="Remove" aria-label=format!("Remove {name}") on:click=move |_| remove(at)>"×"</button>
                             </li>
                         }
                     })
@@ -100,7 +102,7 @@ fn CodecList(form: FormState<TrunkInput>) -> impl IntoView {
                 missing()
                     .into_iter()
                     .map(|c| view! {
-                        <button type="button" class="small" on:click=move |_| input.update(|i| i.codecs.push(c.to_owned()))>
+                        <button type="button" class="small" aria-label=format!("Add {c}") on:click=move |_| input.update(|i| i.codecs.push(c.to_owned()))>
                             {format!("+ {c}")}
                         </button>
                     })
