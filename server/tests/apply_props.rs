@@ -203,6 +203,8 @@ async fn step(core: &Core, op: &Op, n: usize) -> Option<Expected> {
                 },
                 local_networks: "192.168.0.0/16".into(),
                 bind_address: String::new(),
+                rtp_start: "10000".into(),
+                rtp_end: "20000".into(),
             };
             expected.nat = true;
             service::nat::update(core, version, &input).await.map(drop)
