@@ -23,10 +23,11 @@ pub fn Layout() -> impl IntoView {
             ev.prevent_default();
             focus("#content");
         }>"Skip to content"</a>
-        <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="main-menu"
-            prop:checked=move || menu_open.get()
-            on:change=move |ev| menu_open.set(event_target_checked(&ev))/>
         <header class="topbar">
+            // Inside the banner landmark, so nothing sits outside one.
+            <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="main-menu"
+                prop:checked=move || menu_open.get()
+                on:change=move |ev| menu_open.set(event_target_checked(&ev))/>
             <label for="menu-toggle" class="menu-button">"Menu"</label>
             <a class="brand" href="/">"Trunkline"</a>
             <span class="spacer"></span>

@@ -56,7 +56,7 @@ export class MainMenu {
   }
 
   link(name: string): Locator {
-    return this.nav.getByRole('link', { name });
+    return this.nav.getByRole('link', { name, exact: true });
   }
 
   /** Follows a menu entry ("SIP registry", "SIP (NAT)", ...). */
