@@ -25,7 +25,8 @@ pub struct CallLogEntry {
     /// The trunk an incoming call came in on, or the one an outgoing call
     /// left through; `None` for calls between phones.
     pub trunk: Option<String>,
-    /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck.
+    /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck,
+    /// Administrator, NotAcceptable, MediaTimeout (no RTP from a side for the RTP timeout).
     pub cause: String,
     /// `caller` or `callee`; `None` when the PBX ended the call.
     pub side: Option<String>,

@@ -35,6 +35,7 @@ fn cause_word(cause: HangupCause) -> &'static str {
         HangupCause::NoAck => "NoAck",
         HangupCause::Administrator => "Administrator",
         HangupCause::NotAcceptable => "NotAcceptable",
+        HangupCause::MediaTimeout => "MediaTimeout",
     }
 }
 

@@ -58,6 +58,8 @@ fn trunk_input_properties() -> Value {
         "codecs": { "type": "array", "items": { "enum": ["ulaw", "alaw", "g722", "opus", "g729"] } },
         "dtmf_mode": { "enum": ["rfc2833", "info", "inband"], "description": "rfc2833 offers telephone-event (RFC 4733) to the provider; info and inband leave it out of the offer." },
         "direct_media": { "type": "boolean", "description": "Asterisk's directmedia: the calls' SDP passes unchanged and audio flows between the provider and the phone. Default false: Trunkline relays the audio (anchoring), as a PBX behind NAT needs." },
+        "rtp_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtptimeout: an anchored call whose side sends no RTP for this many seconds is hung up (BYE on both legs, cause MediaTimeout in the call log). 0 never, else 5-3600; default 60." },
+        "rtp_hold_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtpholdtimeout: the same while the call is on hold. 0 never, else 5-3600; default 300." },
         "monitoring": { "type": ["integer", "string"], "description": "no, yes (2000 ms) or 500-4000 ms." },
         "qualify_freq": { "type": ["integer", "string"], "description": "10-300 s, default 60." },
         "disabled": { "type": "boolean" }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::connect::{Connecting, Queued};
 use super::counters::Counters;
-use super::relay::{Relay, Update};
+use super::relay::{Relay, RelayEvent, Update};
 use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{CallEvent, Calls, Inbound};
@@ -72,6 +72,8 @@ pub struct Runtime {
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
     /// The RTP relay of anchored calls; without it every call has direct media.
     relay: Option<Relay>,
+    /// What the relay's call tasks report (a side gone silent).
+    relay_events: Option<mpsc::UnboundedReceiver<RelayEvent>>,
 }
 
 impl Runtime {
@@ -113,6 +115,7 @@ impl Runtime {
             tcp_tx,
             tcp_rx,
             relay: None,
+            relay_events: None,
         };
         (rt, handle, ev_rx)
     }
@@ -148,7 +151,8 @@ impl Runtime {
     }
 
     /// Anchors calls' media through `relay` (unless both ends allow direct media).
-    pub fn with_relay(mut self, relay: Relay) -> Self {
+    pub fn with_relay(mut self, mut relay: Relay) -> Self {
+        self.relay_events = relay.take_events();
         self.relay = Some(relay);
         self
     }
@@ -232,6 +236,7 @@ impl Runtime {
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
                     TcpEvent::Connected(peer, result) => self.connected(peer, result),
                 },
+                Some(ev) = recv_relay(self.relay_events.as_mut()) => self.relay_event(ev),
                 Some(cmd) = self.commands.recv() => {
                     self.command(cmd);
                     // Answers the lines task decided meanwhile go out in
@@ -271,6 +276,24 @@ impl Runtime {
             self.counters.blocked();
         }
         blocked
+    }
+
+    fn relay_event(&mut self, ev: RelayEvent) {
+        match ev {
+            RelayEvent::MediaTimeout { id, silent } => {
+                if self
+                    .calls
+                    .media_timeout(Instant::now(), &mut self.endpoint, id)
+                {
+                    tracing::info!(
+                        call = id.0,
+                        ?silent,
+                        "no RTP for the media timeout: hung up"
+                    );
+                    self.live_dirty = true;
+                }
+            }
+        }
     }
 
     fn command(&mut self, cmd: Command) {
@@ -400,14 +423,20 @@ impl Runtime {
                             rtp,
                             signalling,
                             symmetric_rtp,
+                            hold,
                         } => {
                             let update = Update {
                                 side: *side,
                                 rtp: *rtp,
                                 signalling: *signalling,
                                 symmetric_rtp: *symmetric_rtp,
+                                hold: *hold,
                             };
                             relay.update(*id, update);
+                            continue;
+                        }
+                        CallEvent::Watch { id, timeouts } => {
+                            relay.watch(*id, *timeouts);
                             continue;
                         }
                         CallEvent::Ended(record) => relay.close(record.id),
@@ -525,6 +554,15 @@ impl Runtime {
 async fn recv_udp(sock: Option<&UdpSocket>, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
     match sock {
         Some(s) => s.recv_from(buf).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn recv_relay(
+    events: Option<&mut mpsc::UnboundedReceiver<RelayEvent>>,
+) -> Option<RelayEvent> {
+    match events {
+        Some(events) => events.recv().await,
         None => std::future::pending().await,
     }
 }
