@@ -153,7 +153,7 @@ pub fn spec() -> Value {
                           "description": "Calls per page." }
                     ],
                     "responses": {
-                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result; `older`: send it as `before` for the next page, null on the last page",
+                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, each trunk or contact attempt with its result, and `quality` (an anchored call's audio figures at its end, else null: per leg `caller`/`callee` the RTP `rx_packets`/`rx_bytes` received from that side, `tx_packets`/`tx_bytes` sent to it, `expected` and `lost` by sequence number, `jitter_us` (RFC 3550), `mos_centi` (E-model MOS × 100), and `one_way`: `caller` or `callee` when only that side was heard for more than 5 s); `older`: send it as `before` for the next page, null on the last page",
                         "content": { "application/json": { "schema": { "type": "object", "properties": {
                             "calls": { "type": "array", "items": { "type": "object" } },
                             "older": { "type": ["string", "null"] } } } } } },
@@ -162,7 +162,7 @@ pub fn spec() -> Value {
             },
             "/api/v1/calls/live": {
                 "get": { "summary": "The calls in progress", "responses": {
-                    "200": { "description": "id (for DELETE /api/v1/calls/live/{id}), caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
+                    "200": { "description": "id (for DELETE /api/v1/calls/live/{id}), caller, callee, dialed number, state (ringing or answered), trunk, start and answer times, and `quality`: an anchored call's audio figures so far (as the call log's, `one_way` meaning one-way now)",
                         "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
             },
             "/api/v1/calls/unmatched": {

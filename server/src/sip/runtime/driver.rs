@@ -28,6 +28,10 @@ pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 /// Shortest time between two publications of the live calls.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// How often the live calls are published while calls are anchored: their audio figures
+/// change with every packet, without any SIP to say so.
+const QUALITY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Most commands taken in one pass before the queued transmits go out:
 /// enough to amortise a wake-up, few enough that the first answer of a
 /// burst is not held back long.
@@ -74,6 +78,8 @@ pub struct Runtime {
     relay: Option<Relay>,
     /// What the relay's call tasks report (a side gone silent).
     relay_events: Option<mpsc::UnboundedReceiver<RelayEvent>>,
+    /// When the anchored calls' figures are next published.
+    quality_next: Instant,
 }
 
 impl Runtime {
@@ -116,6 +122,7 @@ impl Runtime {
             tcp_rx,
             relay: None,
             relay_events: None,
+            quality_next: Instant::now(),
         };
         (rt, handle, ev_rx)
     }
@@ -189,10 +196,13 @@ impl Runtime {
         let mut armed: Option<Instant> = None;
         loop {
             let live = self.live_dirty.then_some(self.live_next);
+            let anchored = self.relay.as_ref().is_some_and(Relay::has_calls);
+            let quality = anchored.then_some(self.quality_next);
             let deadline = [
                 self.endpoint.poll_timeout(),
                 self.calls.poll_timeout(),
                 live,
+                quality,
             ]
             .into_iter()
             .flatten()
@@ -412,11 +422,11 @@ impl Runtime {
                     }
                 }
             }
-            while let Some(event) = self.calls.poll_event() {
+            while let Some(mut event) = self.calls.poll_event() {
                 busy = true;
                 calls_changed = true;
                 if let Some(relay) = &mut self.relay {
-                    match &event {
+                    match &mut event {
                         CallEvent::Media {
                             id,
                             side,
@@ -439,7 +449,9 @@ impl Runtime {
                             relay.watch(*id, *timeouts);
                             continue;
                         }
-                        CallEvent::Ended(record) => relay.close(record.id),
+                        CallEvent::Ended(record) => {
+                            record.quality = relay.close(record.id).map(Box::new)
+                        }
                         _ => {}
                     }
                 }
@@ -453,11 +465,21 @@ impl Runtime {
         }
         self.live_dirty |= calls_changed;
         let now = Instant::now();
+        if self.relay.as_ref().is_some_and(Relay::has_calls) && now >= self.quality_next {
+            self.quality_next = now + QUALITY_EVERY;
+            self.live_dirty = true;
+        }
         if self.live_dirty && now >= self.live_next {
             self.live_dirty = false;
             self.live_next = now + LIVE_EVERY;
             if let Some(feeds) = &self.feeds {
-                feeds.live.send_replace(Arc::new(self.calls.snapshots()));
+                let mut rows = self.calls.snapshots();
+                if let Some(relay) = &self.relay {
+                    for row in &mut rows {
+                        row.quality = relay.quality(row.id, now);
+                    }
+                }
+                feeds.live.send_replace(Arc::new(rows));
             }
         }
         self.counters.publish(&self.endpoint.stats());

@@ -112,6 +112,7 @@ impl Call {
             cause,
             side,
             status,
+            quality: None,
         }));
     }
 }

@@ -134,9 +134,10 @@ impl Call {
 }
 
 impl Call {
-    /// B leg `n` answered an anchored call: the relay watches for dead audio with the
-    /// answering trunk's timeouts, else those of the trunk the call came in on (a call between
-    /// two phones has none, as Asterisk's lines have no `rtptimeout` by default).
+    /// B leg `n` answered an anchored call: the relay measures its quality from now on and
+    /// watches for dead audio with the answering trunk's timeouts, else those of the trunk the
+    /// call came in on (a call between two phones has none, as Asterisk's lines have no
+    /// `rtptimeout` by default).
     pub(super) fn watch_media(&self, sh: &mut Shared, n: usize) {
         if self.media.is_none() {
             return;
@@ -146,12 +147,10 @@ impl Call {
             .map(|t| t.timeouts)
             .filter(|t| !t.is_off())
             .unwrap_or(self.caller_timeouts);
-        if !timeouts.is_off() {
-            sh.events.push_back(CallEvent::Watch {
-                id: self.id,
-                timeouts,
-            });
-        }
+        sh.events.push_back(CallEvent::Watch {
+            id: self.id,
+            timeouts,
+        });
     }
 
     /// A's offer, read before any leg rings: SDP that cannot be carried is refused at once.

@@ -182,6 +182,7 @@ impl Call {
             }),
             started: self.started,
             answered: self.answered,
+            quality: None,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::message::{Request, Transport};
 use crate::sip::proto::rtp::MediaTimeouts;
 use crate::sip::proto::TxId;
+use app::model::quality::CallQuality;
 
 /// Handle of one call, unique for the life of a `Calls`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -177,6 +178,8 @@ pub struct Snapshot {
     pub trunk: Option<String>,
     pub started: Instant,
     pub answered: Option<Instant>,
+    /// An anchored call's audio figures, filled in by the runtime from its relay.
+    pub quality: Option<CallQuality>,
 }
 
 /// How one attempt (trunk or contact) ended.
@@ -253,6 +256,9 @@ pub struct CallRecord {
     pub side: Option<Side>,
     /// Status sent to the caller when the call was not answered.
     pub status: Option<u16>,
+    /// An anchored call's audio figures at its end, filled in by the runtime from its relay
+    /// (boxed: every call event would otherwise be as large).
+    pub quality: Option<Box<CallQuality>>,
 }
 
 /// What the runtime logs or publishes.
@@ -278,8 +284,8 @@ pub enum CallEvent {
         /// That side's SDP holds the stream (`sendonly`, `recvonly`, `inactive`, no address).
         hold: bool,
     },
-    /// An anchored call was answered: the relay hangs it up (`Calls::media_timeout`) when a
-    /// side falls silent for these timeouts.
+    /// An anchored call was answered: the relay counts one-way audio from now, and hangs it
+    /// up (`Calls::media_timeout`) when a side falls silent for these timeouts (if any).
     Watch {
         id: CallId,
         timeouts: MediaTimeouts,

@@ -20,7 +20,8 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
-use crate::sip::proto::rtp::{MediaTimeouts, PortPool};
+use crate::sip::proto::rtp::{CallMeter, MediaTimeouts, PortPool};
+use app::model::quality::CallQuality;
 use session::run;
 
 /// Asterisk's `rtp.conf` defaults.
@@ -62,6 +63,10 @@ pub enum RelayEvent {
 #[derive(Debug)]
 struct Session {
     control: mpsc::UnboundedSender<Control>,
+    /// Shared with the task, which counts every packet in it: an uncontended lock costs
+    /// far less than the packet's two system calls, and the driver reads exact figures at
+    /// the call's end.
+    meter: Arc<Mutex<CallMeter>>,
 }
 
 /// Every anchored call's relay.
@@ -161,8 +166,10 @@ impl Relay {
         let (control, rx) = mpsc::unbounded_channel();
         let pool = self.pool.clone();
         let events = self.events.clone();
+        let meter = Arc::new(Mutex::new(CallMeter::new(Instant::now())));
+        let counted = meter.clone();
         self.media.spawn(async move {
-            if let Err(error) = run(&caller, &callee, rx, events).await {
+            if let Err(error) = run(&caller, &callee, rx, events, &counted).await {
                 tracing::warn!(%error, "RTP relay stopped");
             }
             let now = Instant::now();
@@ -170,7 +177,7 @@ impl Relay {
             pool.release(now, caller.port);
             pool.release(now, callee.port);
         });
-        self.pending = Some(Session { control });
+        self.pending = Some(Session { control, meter });
         Some(ports)
     }
 
@@ -197,12 +204,27 @@ impl Relay {
         self.send(id, Control::Watch(timeouts));
     }
 
-    /// The call is over: its task ends and its sockets close.
-    pub fn close(&mut self, id: CallId) {
-        self.sessions.remove(&id);
+    /// The audio figures of call `id` now, as the live calls show them.
+    pub fn quality(&self, id: CallId, now: Instant) -> Option<CallQuality> {
+        let s = self.sessions.get(&id)?;
+        Some(lock(&s.meter).quality(now, true))
+    }
+
+    /// Whether any call is anchored: their figures change without any SIP.
+    pub fn has_calls(&self) -> bool {
+        !self.sessions.is_empty()
+    }
+
+    /// The call is over: its task ends and its sockets close. Returns its audio figures for
+    /// the call log.
+    pub fn close(&mut self, id: CallId) -> Option<CallQuality> {
+        let s = self.sessions.remove(&id)?;
+        let quality = lock(&s.meter).quality(Instant::now(), false);
+        Some(quality)
     }
 }
 
-fn lock(pool: &Mutex<PortPool>) -> std::sync::MutexGuard<'_, PortPool> {
-    pool.lock().unwrap_or_else(PoisonError::into_inner)
+/// A poisoned lock (a task panicked while holding it) still holds usable counts.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }

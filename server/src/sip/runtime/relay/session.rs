@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use super::{Control, Pair, RelayEvent, Update};
+use std::sync::Mutex;
+
+use super::{lock, Control, Pair, RelayEvent, Update};
 use crate::sip::proto::call::Side;
-use crate::sip::proto::rtp::{Latch, MediaWatch};
+use crate::sip::proto::rtp::{CallMeter, Latch, MediaWatch};
 
 /// Largest datagram relayed: RTP over UDP stays under the path MTU.
 const MAX_PACKET: usize = 2048;
@@ -26,6 +28,7 @@ pub(super) async fn run(
     callee: &Pair,
     mut control: mpsc::UnboundedReceiver<Control>,
     events: mpsc::UnboundedSender<RelayEvent>,
+    meter: &Mutex<CallMeter>,
 ) -> std::io::Result<()> {
     let socks = [
         UdpSocket::from_std(caller.rtp.try_clone()?)?,
@@ -58,9 +61,15 @@ pub(super) async fn run(
                     Control::Attach(call) => id = Some(call),
                     Control::Sdp(u) => {
                         apply(&mut latches, u);
-                        watch.on_sdp(u.side, Instant::now(), u.hold);
+                        let now = Instant::now();
+                        watch.on_sdp(u.side, now, u.hold);
+                        lock(meter).hold(u.side, now, u.hold);
                     }
-                    Control::Watch(timeouts) => watch.start(Instant::now(), timeouts),
+                    Control::Watch(timeouts) => {
+                        let now = Instant::now();
+                        watch.start(now, timeouts);
+                        lock(meter).answered(now);
+                    }
                 }
                 continue;
             }
@@ -81,14 +90,23 @@ pub(super) async fn run(
         if !latches[i].accept(source) {
             continue;
         }
-        match i {
-            0 => watch.on_packet(Side::Caller, Instant::now()),
-            2 => watch.on_packet(Side::Callee, Instant::now()),
-            _ => {}
+        // RTP only: RTCP is neither audio nor counted as such.
+        let sides = match i {
+            0 => Some((Side::Caller, Side::Callee)),
+            2 => Some((Side::Callee, Side::Caller)),
+            _ => None,
+        };
+        if let Some((from, _)) = sides {
+            let now = Instant::now();
+            watch.on_packet(from, now);
+            lock(meter).received(from, now, &bufs[i][..len]);
         }
         let out = i ^ 2;
         if let Some(dest) = latches[out].destination() {
-            let _ = socks[out].send_to(&bufs[i][..len], dest).await;
+            let sent = socks[out].send_to(&bufs[i][..len], dest).await;
+            if let (Some((_, to)), Ok(n)) = (sides, sent) {
+                lock(meter).sent(to, n);
+            }
         }
     }
 }

@@ -100,15 +100,16 @@ fn a_hold_tells_the_relay_which_timeout_applies() {
 }
 
 #[test]
-fn calls_without_timeouts_or_without_relay_are_not_watched() {
-    // Between two phones: no trunk, no timeout (as Asterisk's lines by default).
+fn calls_without_timeouts_are_watched_without_and_calls_without_relay_not_at_all() {
+    // Between two phones: no trunk, no timeout (as Asterisk's lines by default); the relay
+    // still hears of the answer, for its one-way audio flag.
     let mut net = Net::new(1);
     super::answered_with(
         &mut net,
         anchored(Target::Contacts(vec![super::contact(1)])),
         1,
     );
-    assert!(watched(&net).is_empty());
+    assert_eq!(watched(&net), vec![MediaTimeouts::default()]);
     // Direct media: nothing is relayed, nothing to watch.
     let mut net = Net::new(1);
     super::answered_with(&mut net, call(timed_trunk()), 1);
