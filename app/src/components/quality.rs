@@ -12,7 +12,7 @@ pub fn quality_view(quality: Option<CallQuality>) -> impl IntoView {
         return view! { <span class="muted">"–"</span> }.into_any();
     };
     let flag = q.one_way_label().map(|label| {
-        view! { <span class="status-badge bad one-way" role="status">{label}</span> }
+        view! { <span class="status-badge bad one-way">{label}</span> }
     });
     view! {
         <div class="quality">
