@@ -177,6 +177,7 @@ pub struct Trunk {
     pub from_user: String,
     pub from_domain: String,
     pub codecs: Vec<Codec>,
+    #[serde(deserialize_with = "DtmfMode::deserialize_stored")]
     pub dtmf_mode: DtmfMode,
     /// Media flows straight between the provider and the phone (Asterisk `directmedia`).
     #[serde(default)]

@@ -120,7 +120,7 @@ impl TrunkInput {
             e.take("from_domain", parse_host("From domain", &self.from_domain))
         };
         let codecs = e.take("codecs", codecs(&self.codecs));
-        let dtmf_mode = e.take("dtmf_mode", DtmfMode::parse(&self.dtmf_mode));
+        let dtmf_mode = e.take("dtmf_mode", DtmfMode::parse_input(&self.dtmf_mode));
         let rtp_timeout = e.take(
             "rtp_timeout",
             media_timeout("RTP timeout", &self.rtp_timeout, DEFAULT_RTP_TIMEOUT),

@@ -31,7 +31,7 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
             <CodecList form/>
         </Field>
         <Field name="dtmf_mode" label="DTMF mode" error=form.error("dtmf_mode")
-            help="rfc2833 offers telephone-event (RFC 4733) to the provider; info and inband leave it out.">
+            help="rfc2833 offers telephone-event (RFC 4733) to the provider; info leaves it out. In-band tones are not offered: they need audio processing Trunkline does not do.">
             {form.select("dtmf_mode", lens!(dtmf_mode), dtmf)}
         </Field>
         <Field name="direct_media" label="Direct media" error=form.error("direct_media")

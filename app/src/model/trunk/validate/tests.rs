@@ -156,6 +156,33 @@ fn media_timeouts_are_off_or_5_to_3600_seconds() {
 }
 
 #[test]
+fn dtmf_inband_is_refused_in_the_form_and_in_a_stored_trunk() {
+    let mut input = seed();
+    input.dtmf_mode = "inband".into();
+    let e = error_of(&input, "dtmf_mode");
+    assert!(e.starts_with("DTMF mode inband is not offered"), "{e}");
+    assert!(e.contains("rfc2833"), "{e}");
+    for (mode, want) in [("rfc2833", DtmfMode::Rfc2833), ("info", DtmfMode::Info)] {
+        input.dtmf_mode = mode.into();
+        assert_eq!(input.validate(&ctx()).expect(mode).0.dtmf_mode, want);
+    }
+    // A trunk an earlier release stored with inband: refused with the same
+    // sentence, which the repair list shows.
+    let (trunk, _) = seed().validate(&ctx()).expect("valid");
+    let mut json = serde_json::to_value(&trunk).expect("json");
+    json["dtmf_mode"] = "inband".into();
+    let error = serde_json::from_value::<Trunk>(json.clone())
+        .expect_err("inband no longer reads")
+        .to_string();
+    assert!(
+        error.starts_with("DTMF mode inband is not offered"),
+        "{error}"
+    );
+    json["dtmf_mode"] = "info".into();
+    assert!(serde_json::from_value::<Trunk>(json).is_ok());
+}
+
+#[test]
 fn a_trunk_stored_before_media_timeouts_reads_the_defaults() {
     let (trunk, _) = seed().validate(&ctx()).expect("valid");
     let mut json = serde_json::to_value(&trunk).expect("json");
