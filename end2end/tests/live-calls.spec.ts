@@ -2,14 +2,18 @@ import { test, expect, OwnServer, freeUdpPort, sipp, sippDir, exited, consoleHea
 import { Calls, UserList } from './pages';
 import type { Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 // Status → Calls with real SIP: a SIPp phone registers (the Users screen
 // shows where), dials 4185551234, a SIPp provider challenges the PBX and
 // answers; the call shows in progress without a reload, disappears after
 // BYE, and the log lists it with its trunk; the administrator hangs up
-// another call from the screen. A server of its own, so its SIP port is
-// known.
+// another call from the screen; a call whose audio goes one way shows its
+// figures and the one-way flag, live and in the log. A server of its own,
+// so its SIP port is known.
 const PASSWORD = 'live-calls-pass-1';
 const LINE_PASSWORD = 'phone-pass-1000';
 
@@ -126,6 +130,79 @@ test('the administrator hangs up a call in progress: both phones get BYE and the
     await expect(calls.noLiveCalls).toBeVisible({ timeout: 10_000 });
     await expect(calls.logged('4185551234')).toContainText('Administrator');
   } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+    await server?.stop();
+  }
+});
+
+/** The relay's address and port, once the phone's SIPp has written them
+ *  from the 200's SDP (`echo ip port`). */
+async function relayPort(file: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      if (text.endsWith('\n')) return Number(text.trim().split(/\s+/)[1]);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no SDP address in ${file}`);
+}
+
+/** The phone's audio: a 20 ms G.711 packet (payload type 0) to the relay's
+ *  `port` on 127.0.0.1 until the returned function is called. */
+function phoneAudio(port: number): () => void {
+  const sock = createSocket('udp4');
+  let seq = 0;
+  const timer = setInterval(() => {
+    const packet = Buffer.alloc(172, 0xff);
+    packet[0] = 0x80;
+    packet[1] = 0;
+    packet.writeUInt16BE(seq & 0xffff, 2);
+    packet.writeUInt32BE((seq * 160) >>> 0, 4);
+    packet.writeUInt32BE(0x10000001, 8);
+    sock.send(packet, port, '127.0.0.1');
+    seq++;
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    sock.close();
+  };
+}
+
+test('a call whose audio goes one way shows its figures and the one-way flag, live and in the log', async ({ page }) => {
+  test.setTimeout(60_000);
+  const children: ChildProcess[] = [];
+  let server: OwnServer | undefined;
+  let stop = () => {};
+  try {
+    const setup = await office(page, 3110, children);
+    server = setup.server;
+    const calls = new Calls(page, server.url);
+    await calls.open();
+
+    const sdp = path.join(mkdtempSync(path.join(tmpdir(), 'trunkline-e2e-')), 'relay.sdp');
+    const dialer = await dial(server, 'phone_dial_media.xml', ['-key', 'peer_sdp', sdp]);
+    children.push(dialer);
+    // The phone talks; the provider (SIPp, which sends no RTP) never does.
+    stop = phoneAudio(await relayPort(sdp));
+
+    const live = calls.live('4185551234');
+    await expect(live).toContainText('answered', { timeout: 10_000 });
+    await expect(live.locator('td.audio [data-leg="caller"]')).toContainText(/Caller: \d+ in \/ 0 out, loss 0\.0 %, jitter \d+\.\d ms, MOS 4\.\d\d/);
+    await expect(live.locator('td.audio [data-leg="callee"]')).toContainText(/Callee: 0 in \/ \d+ out/);
+    // More than 5 s with packets from the caller only.
+    await expect(live.locator('.one-way')).toHaveText(
+      'One-way audio: only the caller is heard, nothing from the callee', { timeout: 15_000 });
+
+    await calls.hangUp('4185551234', 'Hang up the call from Front Desk (1000) to 4185551234');
+    expect(await exited(dialer)).toBe(0);
+    expect(await exited(setup.provider)).toBe(0);
+    const logged = calls.logged('4185551234');
+    await expect(logged).toContainText('Administrator', { timeout: 10_000 });
+    await expect(logged.locator('.one-way')).toContainText('One-way audio: only the caller is heard');
+    await expect(logged.locator('td.audio [data-leg="caller"]')).toContainText(/Caller: [1-9]\d* in \/ 0 out, loss 0\.0 %/);
+  } finally {
+    stop();
     for (const child of children) if (child.exitCode === null) child.kill();
     await server?.stop();
   }

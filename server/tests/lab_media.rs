@@ -10,128 +10,9 @@
 
 mod common;
 
-use app::model::nat::SipNatInput;
-use app::ssr::state::Core;
+use common::lab::media::*;
 use common::lab::*;
-use common::sipp::Sipp;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// 10 s of 20 ms packets.
-const PACKETS: u32 = 500;
-/// At least 99 % of them must arrive.
-const ENOUGH: u32 = PACKETS * 99 / 100;
-const PHONE_RTP: &str = "192.168.77.10:4000";
-/// A second phone of the office, on the same RTP port as the first.
-const PHONE2_IP: &str = "192.168.77.11";
-/// The provider's RTP port of its first call (lab_provider_media_uas.xml).
-const PROVIDER_RTP: &str = "198.51.100.20:30010";
-const PHONE_SSRC: u32 = 0x1000_0001;
-const PROVIDER_SSRC: u32 = 0x2000_0002;
-/// Every SIPp here ends well within this.
-const SIPP_LIMIT: Duration = Duration::from_secs(45);
-
-/// The router forwards the RTP range to the PBX, as an office behind NAT
-/// is told to (XiVO's and Asterisk's guides; README): without it a
-/// provider's first packet, arriving before the PBX has sent any, makes the
-/// router's own connection-tracking entry and the PBX's packets then leave
-/// from another public port than its SDP names.
-const RTP_FORWARD: &str = r#"table ip forward_rtp {
-  chain prerouting {
-    type nat hook prerouting priority -100;
-    iifname "wan0" udp dport 10000-20000 dnat to 192.168.77.2
-  }
-  chain forward {
-    type filter hook forward priority -1;
-    iifname "wan0" ip daddr 192.168.77.2 udp dport 10000-20000 accept
-  }
-}
-"#;
-
-/// The office of lab.rs, with its External address set and the RTP range
-/// forwarded.
-async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
-    let lab = Lab::new(test);
-    let rules = lab.dir.join("forward.nft");
-    std::fs::write(&rules, RTP_FORWARD).expect("forward rules");
-    let forwarded = std::process::Command::new("ip")
-        .args(["netns", "exec", &lab.ns(Ns::Router), "nft", "-f"])
-        .arg(&rules)
-        .status()
-        .expect("nft");
-    assert!(forwarded.success(), "RTP port forward on the router");
-    let db = lab.dir.join("t.db");
-    prepare(&db, register, None).await;
-    let pool = app::ssr::db::open(&db).await.expect("database");
-    let core = Core::new(pool.clone()).await.expect("core");
-    let current = app::ssr::service::nat::get(&core).await.expect("nat");
-    let input = SipNatInput {
-        external_address: format!("{WAN_IP}:{PBX_NAT_PORT}"),
-        ..current.settings.to_input()
-    };
-    app::ssr::service::nat::update(&core, current.version, &input)
-        .await
-        .expect("external address saved");
-    pool.close().await;
-    (lab, db)
-}
-
-/// A SIPp in `ns` playing `scenario` with its RTP at `rtp` and the peer's
-/// SDP address written to `<name>.sdp` in the lab's directory.
-fn media_sipp(lab: &Lab, ns: Ns, name: &str, scenario: &str, port: u16, rtp: &str) -> SippSetup {
-    let sdp = lab.dir.join(format!("{name}.sdp"));
-    let rtp_port = rtp.rsplit(':').next().unwrap_or_default().to_owned();
-    let builder = lab
-        .sipp(ns, name, scenario, port)
-        .timeout(SIPP_LIMIT)
-        .args(["-key", "rtp_port", &rtp_port, "-key", "peer_sdp"])
-        .arg(sdp.as_os_str());
-    SippSetup { builder, sdp }
-}
-
-struct SippSetup {
-    builder: common::sipp::SippBuilder,
-    sdp: PathBuf,
-}
-
-/// The provider answering `calls` outgoing calls on 198.51.100.20:5060
-/// (its RTP on 30010, 30020…); the SDP file of call `n` ends in `n`.
-async fn provider(lab: &Lab, calls: u32) -> (Sipp, PathBuf) {
-    let port = PBX_NAT_PORT.to_string();
-    let scenario = "lab_provider_media_uas.xml";
-    let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
-    let sipp = s
-        .builder
-        .count(calls)
-        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
-        .args(["-key", "rtp_prefix", "300"])
-        .spawn_listening()
-        .await;
-    (sipp, s.sdp)
-}
-
-/// `<base>n`: the SDP file of the provider's call `n`.
-fn nth(base: &Path, n: u32) -> PathBuf {
-    let mut name = base.as_os_str().to_owned();
-    name.push(n.to_string());
-    PathBuf::from(name)
-}
-
-/// The phone at `ip` dialing 4185551234 with `scenario`.
-fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, PathBuf) {
-    let rtp = format!("{ip}:4000");
-    let s = media_sipp(lab, Ns::Phone, name, scenario, 5062, &rtp);
-    let sipp = s
-        .builder
-        .local_ip(ip)
-        .remote("192.168.77.2:5060")
-        .args(["-s", "4185551234", "-key", "caller", "1000"])
-        .args(["-au", "1000", "-ap", LINE_PASSWORD])
-        // The digest signs the Request-URI (SIPp writes `sip:` before it).
-        .args(["-auth_uri", "4185551234@192.168.77.2:5060"])
-        .spawn();
-    (sipp, s.sdp)
-}
+use std::path::Path;
 
 /// Both endpoints heard at least 99 % of the other's packets, nothing
 /// foreign, and each was told Trunkline's address for its side.
@@ -164,12 +45,33 @@ fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
     );
 }
 
+/// The call log has the call, answered and ended Normal, with the relay's
+/// figures of a clean call: each side's 500 packets received (at least 99 %
+/// of them, none lost by sequence number) and sent on to the other, a MOS
+/// of a clean G.711 call, and no one-way flag.
 async fn logged_normal(p: &mut Problems, db: &Path) {
     let calls = call_log(db, 1).await;
     let call = calls.first();
     p.check(
         call.is_some_and(|c| c.answered_at.is_some() && c.cause == "Normal"),
         format!("call log: not an answered call ended Normal: {call:?}"),
+    );
+    let quality = call.and_then(|c| c.quality.clone());
+    let clean = |l: &app::model::quality::LegQuality| {
+        l.rx_packets >= u64::from(ENOUGH)
+            && l.rx_packets <= u64::from(PACKETS)
+            && l.lost == 0
+            && l.expected >= u64::from(ENOUGH)
+            && l.received_percent() >= 99.0
+            && l.tx_packets >= u64::from(ENOUGH)
+            && l.rx_bytes == l.rx_packets * 172
+            && l.mos_centi >= 430
+    };
+    p.check(
+        quality
+            .as_ref()
+            .is_some_and(|q| clean(&q.caller) && clean(&q.callee) && q.one_way.is_none()),
+        format!("call log: the audio figures are not those of a clean call: {quality:?}"),
     );
 }
 

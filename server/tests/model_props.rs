@@ -175,7 +175,7 @@ fn trunk_input() -> impl Strategy<Value = TrunkInput> {
         ),
         (
             proptest::sample::subsequence(vec!["ulaw", "alaw", "g722", "opus", "g729"], 1..=5),
-            one_of(&["rfc2833", "info", "inband"]),
+            one_of(&["rfc2833", "info"]),
             mostly(
                 one_of(&["no", "yes", "500", "4000"]),
                 one_of(&["4001", "250"]),

@@ -497,6 +497,7 @@ async fn log_600_calls(api: &Server) {
             side: None,
             status: Some(480),
             attempts: Vec::new(),
+            quality: None,
         })
         .collect();
     let mut conn = api.core.pool.acquire().await.expect("connection");

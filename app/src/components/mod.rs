@@ -6,6 +6,7 @@ pub mod form;
 pub mod layout;
 pub mod poll;
 pub mod posted;
+pub mod quality;
 pub mod repair;
 pub mod route_tester;
 pub mod status;

@@ -2,6 +2,7 @@
 //! The SIP core's call record is turned into this by the engine, so the
 //! console and the store need no SIP code.
 
+use crate::model::quality::CallQuality;
 use serde::{Deserialize, Serialize};
 
 /// One trunk or contact tried, and how it ended ("503", "answered",
@@ -25,12 +26,17 @@ pub struct CallLogEntry {
     /// The trunk an incoming call came in on, or the one an outgoing call
     /// left through; `None` for calls between phones.
     pub trunk: Option<String>,
-    /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck.
+    /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck,
+    /// Administrator, NotAcceptable, MediaTimeout (no RTP from a side for the RTP timeout).
     pub cause: String,
     /// `caller` or `callee`; `None` when the PBX ended the call.
     pub side: Option<String>,
     pub status: Option<u16>,
     pub attempts: Vec<AttemptLog>,
+    /// The audio figures of an anchored call; `None` for a call with direct
+    /// media, one never answered, or one logged before they were measured.
+    #[serde(default)]
+    pub quality: Option<CallQuality>,
 }
 
 impl CallLogEntry {
@@ -54,6 +60,9 @@ pub struct LiveCall {
     /// Unix seconds.
     pub started_at: i64,
     pub answered_at: Option<i64>,
+    /// The audio figures so far of an anchored call.
+    #[serde(default)]
+    pub quality: Option<CallQuality>,
 }
 
 /// A call from a trunk whose DID matched no incoming call (answered 404).

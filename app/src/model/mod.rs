@@ -16,6 +16,7 @@ pub mod lines;
 pub mod nat;
 pub mod net;
 pub mod outcall;
+pub mod quality;
 pub mod registry;
 pub mod repair;
 pub mod routing;

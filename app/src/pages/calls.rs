@@ -1,10 +1,13 @@
 //! Status → Calls: the calls in progress (refreshed every two seconds, no
 //! reload) and the searchable call log, newest first, a page at a time,
 //! with the trunk each call came in on or left through and what every trunk attempt
-//! answered. Any call in progress can be hung up from here.
+//! answered. Any call in progress can be hung up from here. Anchored calls
+//! show their audio figures per leg (packets in and out, loss, jitter, MOS)
+//! and a one-way flag, live and in the log.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
 use crate::components::poll::ticker;
+use crate::components::quality::quality_view;
 use crate::model::call_log::{CallLogPage, CallLogQuery};
 use crate::model::calls::{CallLogEntry, LiveCall};
 use crate::model::time::clock;
@@ -70,7 +73,7 @@ pub fn CallsPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <p class="empty" id="no-live-calls">"No call in progress."</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="list" id="live-calls">
-                            <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th></th></tr></thead>
+                            <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th>"Audio"</th><th></th></tr></thead>
                             <tbody>{list.into_iter().map(|c| live_row(c, hang_up)).collect_view()}</tbody>
                         </table>
                     }.into_any(),
@@ -121,7 +124,7 @@ fn log_page(page: CallLogPage, query: &CallLogQuery) -> impl IntoView {
     let list = (!page.calls.is_empty()).then(|| {
         view! {
             <table class="list" id="call-log">
-                <thead><tr><th>"Start"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"Trunk"</th><th>"Talk"</th><th>"End"</th><th>"Attempts"</th></tr></thead>
+                <thead><tr><th>"Start"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"Trunk"</th><th>"Talk"</th><th>"End"</th><th>"Attempts"</th><th>"Audio"</th></tr></thead>
                 <tbody>{page.calls.into_iter().map(log_row).collect_view()}</tbody>
             </table>
         }
@@ -145,6 +148,7 @@ fn live_row(call: LiveCall, hang_up: ServerAction<HangUpCall>) -> impl IntoView 
             <td>{call.dialed}</td>
             <td>{call.state}</td>
             <td>{call.trunk.unwrap_or_default()}</td>
+            <td class="audio">{quality_view(call.quality)}</td>
             <td>
                 <button type="button" class="danger" aria-label=label
                     disabled=move || hang_up.pending().get()
@@ -179,6 +183,7 @@ fn log_row(call: CallLogEntry) -> impl IntoView {
             <td>{format!("{} s", call.talk_seconds())}</td>
             <td>{ended}</td>
             <td class="attempts">{attempts}</td>
+            <td class="audio">{quality_view(call.quality.clone())}</td>
         </tr>
     }
 }

@@ -35,6 +35,7 @@ fn cause_word(cause: HangupCause) -> &'static str {
         HangupCause::NoAck => "NoAck",
         HangupCause::Administrator => "Administrator",
         HangupCause::NotAcceptable => "NotAcceptable",
+        HangupCause::MediaTimeout => "MediaTimeout",
     }
 }
 
@@ -65,6 +66,7 @@ pub fn log_entry(record: &CallRecord, now: Instant, wall: i64) -> CallLogEntry {
                 result: result_word(&a.result),
             })
             .collect(),
+        quality: record.quality.as_deref().cloned(),
     }
 }
 
@@ -86,6 +88,7 @@ pub fn live(snapshots: &[Snapshot], now: Instant, wall: i64) -> Vec<LiveCall> {
             trunk: s.trunk.clone(),
             started_at: wall_of(s.started, now, wall),
             answered_at: s.answered.map(|a| wall_of(a, now, wall)),
+            quality: s.quality.clone(),
         })
         .collect()
 }

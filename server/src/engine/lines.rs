@@ -7,6 +7,7 @@ use crate::sip::proto::call::TrunkMedia;
 use crate::sip::proto::guard::GuardConfig;
 use crate::sip::proto::reception::Revision;
 use crate::sip::proto::registrar::Binding;
+use crate::sip::proto::rtp::MediaTimeouts;
 use crate::sip::proto::Transport;
 use crate::sip::runtime::{Directory, TrunkDial};
 use app::model::config::delta::{pick, put};
@@ -141,9 +142,18 @@ fn dial(t: &TrunkConfig, unavailable: &BTreeMap<i64, String>) -> TrunkDial {
             codecs: trunk.codecs.iter().map(|c| c.as_str().to_owned()).collect(),
             telephone_event: trunk.dtmf_mode == DtmfMode::Rfc2833,
             symmetric_rtp: matches!(trunk.nat, Nat::Comedia | Nat::Both),
+            timeouts: MediaTimeouts {
+                rtp: seconds_or_never(trunk.rtp_timeout),
+                hold: seconds_or_never(trunk.rtp_hold_timeout),
+            },
         },
         direct_media: trunk.direct_media,
     }
+}
+
+/// A media timeout setting: 0 is never, as Asterisk's `rtptimeout=0`.
+fn seconds_or_never(secs: u16) -> Option<std::time::Duration> {
+    (secs > 0).then(|| std::time::Duration::from_secs(u64::from(secs)))
 }
 
 /// What the trunk's calls answer a provider's 401/407 with: the General tab's username and

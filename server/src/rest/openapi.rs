@@ -56,8 +56,10 @@ fn trunk_input_properties() -> Value {
         "from_user": text,
         "from_domain": text,
         "codecs": { "type": "array", "items": { "enum": ["ulaw", "alaw", "g722", "opus", "g729"] } },
-        "dtmf_mode": { "enum": ["rfc2833", "info", "inband"], "description": "rfc2833 offers telephone-event (RFC 4733) to the provider; info and inband leave it out of the offer." },
+        "dtmf_mode": { "enum": ["rfc2833", "info"], "description": "rfc2833 offers telephone-event (RFC 4733) to the provider; info leaves it out of the offer. Asterisk's inband is refused: it needs tones detected and generated in the audio, which Trunkline does not do." },
         "direct_media": { "type": "boolean", "description": "Asterisk's directmedia: the calls' SDP passes unchanged and audio flows between the provider and the phone. Default false: Trunkline relays the audio (anchoring), as a PBX behind NAT needs." },
+        "rtp_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtptimeout: an anchored call whose side sends no RTP for this many seconds is hung up (BYE on both legs, cause MediaTimeout in the call log). 0 never, else 5-3600; default 60." },
+        "rtp_hold_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtpholdtimeout: the same while the call is on hold. 0 never, else 5-3600; default 300." },
         "monitoring": { "type": ["integer", "string"], "description": "no, yes (2000 ms) or 500-4000 ms." },
         "qualify_freq": { "type": ["integer", "string"], "description": "10-300 s, default 60." },
         "disabled": { "type": "boolean" }
@@ -151,7 +153,7 @@ pub fn spec() -> Value {
                           "description": "Calls per page." }
                     ],
                     "responses": {
-                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, and each trunk or contact attempt with its result; `older`: send it as `before` for the next page, null on the last page",
+                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, each trunk or contact attempt with its result, and `quality` (an anchored call's audio figures at its end, else null: per leg `caller`/`callee` the RTP `rx_packets`/`rx_bytes` received from that side, `tx_packets`/`tx_bytes` sent to it, `expected` and `lost` by sequence number, `jitter_us` (RFC 3550), `mos_centi` (E-model MOS × 100), and `one_way`: `caller` or `callee` when only that side was heard for more than 5 s); `older`: send it as `before` for the next page, null on the last page",
                         "content": { "application/json": { "schema": { "type": "object", "properties": {
                             "calls": { "type": "array", "items": { "type": "object" } },
                             "older": { "type": ["string", "null"] } } } } } },
@@ -160,7 +162,7 @@ pub fn spec() -> Value {
             },
             "/api/v1/calls/live": {
                 "get": { "summary": "The calls in progress", "responses": {
-                    "200": { "description": "id (for DELETE /api/v1/calls/live/{id}), caller, callee, dialed number, state (ringing or answered), trunk, start and answer times",
+                    "200": { "description": "id (for DELETE /api/v1/calls/live/{id}), caller, callee, dialed number, state (ringing or answered), trunk, start and answer times, and `quality`: an anchored call's audio figures so far (as the call log's, `one_way` meaning one-way now)",
                         "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } } } }
             },
             "/api/v1/calls/unmatched": {

@@ -24,6 +24,9 @@ impl Body for TrunkInput {
         "from_domain",
         // Added with media anchoring: clients written before it keep working (off).
         "direct_media",
+        // Added with media timeouts: left out, they take Asterisk's defaults (60 s, 300 s).
+        "rtp_timeout",
+        "rtp_hold_timeout",
     ];
     const WRITE_ONLY: &'static [&'static str] = &["secret", "reg_secret"];
     const READ_ONLY: &'static [&'static str] = &["id", "has_secret", "has_reg_secret"];
@@ -44,6 +47,8 @@ impl Body for TrunkInput {
         ("directmedia", "direct_media (true or false)"),
         ("canreinvite", "direct_media (true or false)"),
         ("outboundproxy", "outbound_proxy"),
+        ("rtptimeout", "rtp_timeout"),
+        ("rtpholdtimeout", "rtp_hold_timeout"),
         ("allow", "codecs (an array, in order of preference)"),
         ("disallow", "codecs (only the codecs listed are offered)"),
         ("transport", "reg_transport"),

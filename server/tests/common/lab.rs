@@ -7,6 +7,7 @@
 //! nftables, SIPp (sip-tester) and baresip (baresip-core).
 
 mod logs;
+pub mod media;
 mod office;
 mod phone;
 mod probe;

@@ -1,7 +1,7 @@
 //! The fixed choices of the trunk form, with the exact words Asterisk and
 //! XiVO use for them.
 
-use serde::{Deserialize, Serialize};
+use serde::{de::Error as _, Deserialize, Deserializer, Serialize};
 
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident, $label:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -50,9 +50,34 @@ choice!(
     Codec, "Codec" { Ulaw => "ulaw", Alaw => "alaw", G722 => "g722", Opus => "opus", G729 => "g729" }
 );
 choice!(
-    /// How DTMF digits travel.
-    DtmfMode, "DTMF mode" { Rfc2833 => "rfc2833", Info => "info", Inband => "inband" }
+    /// How DTMF digits travel. Asterisk's third mode, `inband` (tones in the
+    /// audio), is not offered: it needs tones detected and generated in the
+    /// audio, which Trunkline's relay does not do.
+    DtmfMode, "DTMF mode" { Rfc2833 => "rfc2833", Info => "info" }
 );
+
+/// Why `inband`, offered by earlier releases, is refused now.
+pub const INBAND_REFUSED: &str = "DTMF mode inband is not offered: it needs tones detected and generated in the audio, which Trunkline does not do. Choose rfc2833 (RFC 4733 events, what most providers use) or info.";
+
+impl DtmfMode {
+    /// The form's value, with a sentence of its own for `inband`.
+    pub fn parse_input(raw: &str) -> Result<Self, String> {
+        if raw.trim() == "inband" {
+            return Err(INBAND_REFUSED.into());
+        }
+        Self::parse(raw)
+    }
+
+    /// A stored trunk's DTMF mode. A trunk an earlier release stored with
+    /// `inband` does not read: like any row the model cannot read, it goes
+    /// on the repair list (left out of calls until saved again) with this
+    /// sentence, rather than silently sending DTMF another way than the
+    /// administrator chose.
+    pub(super) fn deserialize_stored<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse_input(&raw).map_err(D::Error::custom)
+    }
+}
 
 impl ConnectionType {
     pub fn label(self) -> &'static str {

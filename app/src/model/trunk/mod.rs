@@ -19,6 +19,19 @@ pub const DEFAULT_EXPIRY: u32 = 120;
 pub const DEFAULT_QUALIFY_FREQ: u16 = 60;
 /// `qualify=yes` in Asterisk means a 2000 ms threshold.
 pub const MONITORING_YES_MS: u16 = 2000;
+/// Seconds without RTP from a side before an anchored call is hung up (Asterisk
+/// `rtptimeout`, as XiVO and FreePBX set it).
+pub const DEFAULT_RTP_TIMEOUT: u16 = 60;
+/// The same while the call is on hold (`rtpholdtimeout`).
+pub const DEFAULT_RTP_HOLD_TIMEOUT: u16 = 300;
+
+fn default_rtp_timeout() -> u16 {
+    DEFAULT_RTP_TIMEOUT
+}
+
+fn default_rtp_hold_timeout() -> u16 {
+    DEFAULT_RTP_HOLD_TIMEOUT
+}
 
 /// The trunk form as typed. Numbers stay strings until validated; REST
 /// clients may send them as JSON numbers.
@@ -72,6 +85,18 @@ pub struct TrunkInput {
     /// Media flows straight between the provider and the phone (Asterisk `directmedia`);
     /// off: Trunkline relays it (anchoring).
     pub direct_media: bool,
+    /// Seconds without RTP from a side before an anchored call is hung up; 0 never.
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
+    pub rtp_timeout: String,
+    /// The same while the call is on hold; 0 never.
+    #[serde(
+        deserialize_with = "crate::model::text::lenient_string",
+        serialize_with = "crate::model::text::number_when_whole"
+    )]
+    pub rtp_hold_timeout: String,
     /// `no`, `yes` (2000 ms) or a threshold in ms (500-4000).
     #[serde(
         deserialize_with = "crate::model::text::lenient_string",
@@ -117,6 +142,8 @@ impl Default for TrunkInput {
             codecs: vec![Codec::Ulaw.as_str().into(), Codec::Alaw.as_str().into()],
             dtmf_mode: DtmfMode::Rfc2833.as_str().into(),
             direct_media: false,
+            rtp_timeout: DEFAULT_RTP_TIMEOUT.to_string(),
+            rtp_hold_timeout: DEFAULT_RTP_HOLD_TIMEOUT.to_string(),
             monitoring: "no".into(),
             qualify_freq: DEFAULT_QUALIFY_FREQ.to_string(),
             disabled: false,
@@ -150,10 +177,18 @@ pub struct Trunk {
     pub from_user: String,
     pub from_domain: String,
     pub codecs: Vec<Codec>,
+    #[serde(deserialize_with = "DtmfMode::deserialize_stored")]
     pub dtmf_mode: DtmfMode,
     /// Media flows straight between the provider and the phone (Asterisk `directmedia`).
     #[serde(default)]
     pub direct_media: bool,
+    /// Seconds without RTP from a side before an anchored call is hung up (Asterisk
+    /// `rtptimeout`); 0 never. Rows stored before it read the default.
+    #[serde(default = "default_rtp_timeout")]
+    pub rtp_timeout: u16,
+    /// The same while the call is on hold (`rtpholdtimeout`); 0 never.
+    #[serde(default = "default_rtp_hold_timeout")]
+    pub rtp_hold_timeout: u16,
     /// Qualify threshold in ms; `None` is Monitoring off.
     pub monitoring: Option<u16>,
     pub qualify_freq: u16,
@@ -211,6 +246,8 @@ impl Trunk {
             codecs: self.codecs.iter().map(|c| c.as_str().to_owned()).collect(),
             dtmf_mode: self.dtmf_mode.as_str().into(),
             direct_media: self.direct_media,
+            rtp_timeout: self.rtp_timeout.to_string(),
+            rtp_hold_timeout: self.rtp_hold_timeout.to_string(),
             // `yes` comes back as its value, 2000, which the select also offers.
             monitoring: self
                 .monitoring

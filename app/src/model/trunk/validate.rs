@@ -3,7 +3,8 @@
 
 use super::{
     Codec, ConnectionType, DtmfMode, Nat, Transport, Trunk, TrunkInput, TrunkSecrets,
-    DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, MONITORING_YES_MS,
+    DEFAULT_EXPIRY, DEFAULT_QUALIFY_FREQ, DEFAULT_RTP_HOLD_TIMEOUT, DEFAULT_RTP_TIMEOUT,
+    MONITORING_YES_MS,
 };
 use crate::model::net::{parse_host, parse_host_port, parse_in_range, parse_port, split_port};
 use crate::model::text::{free_text, name, password, sip_user, NameChars, NameRule};
@@ -119,7 +120,19 @@ impl TrunkInput {
             e.take("from_domain", parse_host("From domain", &self.from_domain))
         };
         let codecs = e.take("codecs", codecs(&self.codecs));
-        let dtmf_mode = e.take("dtmf_mode", DtmfMode::parse(&self.dtmf_mode));
+        let dtmf_mode = e.take("dtmf_mode", DtmfMode::parse_input(&self.dtmf_mode));
+        let rtp_timeout = e.take(
+            "rtp_timeout",
+            media_timeout("RTP timeout", &self.rtp_timeout, DEFAULT_RTP_TIMEOUT),
+        );
+        let rtp_hold_timeout = e.take(
+            "rtp_hold_timeout",
+            media_timeout(
+                "RTP hold timeout",
+                &self.rtp_hold_timeout,
+                DEFAULT_RTP_HOLD_TIMEOUT,
+            ),
+        );
         let monitoring = e.take("monitoring", monitoring(&self.monitoring));
         let qualify_freq = e.take(
             "qualify_freq",
@@ -158,6 +171,8 @@ impl TrunkInput {
             Some(from_domain),
             Some(codecs),
             Some(dtmf_mode),
+            Some(rtp_timeout),
+            Some(rtp_hold_timeout),
             Some(monitoring),
             Some(qualify_freq),
         ) = (
@@ -184,6 +199,8 @@ impl TrunkInput {
             from_domain,
             codecs,
             dtmf_mode,
+            rtp_timeout,
+            rtp_hold_timeout,
             monitoring,
             qualify_freq,
         )
@@ -218,6 +235,8 @@ impl TrunkInput {
             codecs,
             dtmf_mode,
             direct_media: self.direct_media,
+            rtp_timeout,
+            rtp_hold_timeout,
             monitoring,
             qualify_freq: qualify_freq as u16,
             disabled: self.disabled,
@@ -372,6 +391,24 @@ fn codecs(raw: &[String]) -> Result<Vec<Codec>, String> {
         return Err("Choose at least one codec (ulaw is understood by every provider).".into());
     }
     Ok(out)
+}
+
+/// Longest a media timeout may be: an hour of silence is a dead call by any measure.
+const MEDIA_TIMEOUT_MAX: u16 = 3600;
+/// Shortest one: below a few seconds, a burst of loss on a busy link would hang up calls.
+const MEDIA_TIMEOUT_MIN: u16 = 5;
+
+/// `rtptimeout` / `rtpholdtimeout`: 0 (never) or 5 to 3600 seconds; blank is the default.
+fn media_timeout(label: &str, raw: &str, default: u16) -> Result<u16, String> {
+    match raw.trim() {
+        "" => Ok(default),
+        value => match value.parse::<u16>() {
+            Ok(n) if n == 0 || (MEDIA_TIMEOUT_MIN..=MEDIA_TIMEOUT_MAX).contains(&n) => Ok(n),
+            _ => Err(format!(
+                "{label} must be 0 (never hang up) or a whole number from {MEDIA_TIMEOUT_MIN} to {MEDIA_TIMEOUT_MAX} seconds; \u{201c}{value}\u{201d} is not."
+            )),
+        },
+    }
 }
 
 fn monitoring(raw: &str) -> Result<Option<u16>, String> {

@@ -28,7 +28,7 @@ fn tab_of(field: &str) -> usize {
     match field {
         f if f.starts_with("reg_") || f == "register" => 1,
         "outbound_proxy" | "from_user" | "from_domain" | "codecs" | "dtmf_mode" | "monitoring"
-        | "direct_media" | "qualify_freq" | "disabled" => 2,
+        | "direct_media" | "rtp_timeout" | "rtp_hold_timeout" | "qualify_freq" | "disabled" => 2,
         _ => 0,
     }
 }

@@ -31,12 +31,20 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
             <CodecList form/>
         </Field>
         <Field name="dtmf_mode" label="DTMF mode" error=form.error("dtmf_mode")
-            help="rfc2833 offers telephone-event (RFC 4733) to the provider; info and inband leave it out.">
+            help="rfc2833 offers telephone-event (RFC 4733) to the provider; info leaves it out. In-band tones are not offered: they need audio processing Trunkline does not do.">
             {form.select("dtmf_mode", lens!(dtmf_mode), dtmf)}
         </Field>
         <Field name="direct_media" label="Direct media" error=form.error("direct_media")
             help="Audio flows straight between the provider and the phone, the SDP unchanged (Asterisk directmedia). Off: Trunkline relays it, which a PBX behind NAT needs.">
             {form.checkbox("direct_media", |i| i.direct_media, |i, on| i.direct_media = on)}
+        </Field>
+        <Field name="rtp_timeout" label="RTP timeout" error=form.error("rtp_timeout")
+            help="Seconds without audio from one side before a relayed call is hung up on both sides (Asterisk rtptimeout), so a call whose audio died is not left up and billed. 0 never, else 5 to 3600 (default 60).">
+            {form.number("rtp_timeout", lens!(rtp_timeout))}
+        </Field>
+        <Field name="rtp_hold_timeout" label="RTP hold timeout" error=form.error("rtp_hold_timeout")
+            help="The same while the call is on hold, when the held side usually sends nothing (Asterisk rtpholdtimeout). 0 never, else 5 to 3600 (default 300).">
+            {form.number("rtp_hold_timeout", lens!(rtp_hold_timeout))}
         </Field>
         <Field name="monitoring" label="Monitoring" error=form.error("monitoring")
             help="Longest acceptable OPTIONS round trip. Slower answers mark the trunk LAGGED, none within twice that UNREACHABLE; outgoing calls then skip it.">

@@ -131,6 +131,7 @@ mod tests {
                     result: "answered".into(),
                 },
             ],
+            quality: None,
         }
     }
 
@@ -219,6 +220,7 @@ mod tests {
                 trunk: Some("provider_username".into()),
                 started_at: 1_800_000_000,
                 answered_at: Some(1_800_000_002),
+                quality: None,
             }]));
         assert!(matches!(
             hang_up(&engine.link, 8),

@@ -2,6 +2,7 @@
 
 use crate::model::call_log::{LogCursor, LogFilter};
 use crate::model::calls::{AttemptLog, CallLogEntry, UnmatchedCall};
+use crate::model::quality::CallQuality;
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
@@ -18,10 +19,11 @@ struct SqlCall {
     side: Option<String>,
     status: Option<i64>,
     attempts: String,
+    quality: Option<String>,
 }
 
 /// Rows written by one statement: a statement per call would cost a
-/// round trip to SQLite's thread each; 64 rows of 11 values stay far
+/// round trip to SQLite's thread each; 64 rows of 12 values stay far
 /// below SQLite's limit on bound values.
 const ROWS_PER_INSERT: usize = 64;
 
@@ -33,7 +35,7 @@ pub async fn insert(
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         let mut query = sqlx::QueryBuilder::new(
             "INSERT INTO call_log (started_at, answered_at, ended_at, caller, callee, dialed,
-                 trunk, cause, side, status, attempts) ",
+                 trunk, cause, side, status, attempts, quality) ",
         );
         query.push_values(chunk, |mut row, entry| {
             let attempts = serde_json::to_string(&entry.attempts).unwrap_or_else(|_| "[]".into());
@@ -47,7 +49,13 @@ pub async fn insert(
                 .push_bind(entry.cause.clone())
                 .push_bind(entry.side.clone())
                 .push_bind(entry.status.map(i64::from))
-                .push_bind(attempts);
+                .push_bind(attempts)
+                .push_bind(
+                    entry
+                        .quality
+                        .as_ref()
+                        .and_then(|q| serde_json::to_string(q).ok()),
+                );
         });
         query.build().execute(&mut *conn).await?;
     }
@@ -78,7 +86,7 @@ pub async fn page(
 ) -> Result<(Vec<CallLogEntry>, Option<LogCursor>), sqlx::Error> {
     let mut query = sqlx::QueryBuilder::new(
         "SELECT id, started_at, answered_at, ended_at, caller, callee, dialed, trunk, cause,
-             side, status, attempts
+             side, status, attempts, quality
          FROM call_log WHERE 1 = 1",
     );
     let search = filter.search.as_str();
@@ -152,6 +160,10 @@ impl SqlCall {
             side: self.side,
             status: self.status.and_then(|s| u16::try_from(s).ok()),
             attempts: serde_json::from_str::<Vec<AttemptLog>>(&self.attempts).unwrap_or_default(),
+            // Figures that no longer read are left out rather than losing the call.
+            quality: self
+                .quality
+                .and_then(|q| serde_json::from_str::<CallQuality>(&q).ok()),
         }
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::connect::{Connecting, Queued};
 use super::counters::Counters;
-use super::relay::{Relay, Update};
+use super::relay::{Relay, RelayEvent, Update};
 use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
 use crate::sip::proto::call::{CallEvent, Calls, Inbound};
@@ -27,6 +27,10 @@ pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 
 /// Shortest time between two publications of the live calls.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How often the live calls are published while calls are anchored: their audio figures
+/// change with every packet, without any SIP to say so.
+const QUALITY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Most commands taken in one pass before the queued transmits go out:
 /// enough to amortise a wake-up, few enough that the first answer of a
@@ -72,6 +76,10 @@ pub struct Runtime {
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
     /// The RTP relay of anchored calls; without it every call has direct media.
     relay: Option<Relay>,
+    /// What the relay's call tasks report (a side gone silent).
+    relay_events: Option<mpsc::UnboundedReceiver<RelayEvent>>,
+    /// When the anchored calls' figures are next published.
+    quality_next: Instant,
 }
 
 impl Runtime {
@@ -113,6 +121,8 @@ impl Runtime {
             tcp_tx,
             tcp_rx,
             relay: None,
+            relay_events: None,
+            quality_next: Instant::now(),
         };
         (rt, handle, ev_rx)
     }
@@ -148,7 +158,8 @@ impl Runtime {
     }
 
     /// Anchors calls' media through `relay` (unless both ends allow direct media).
-    pub fn with_relay(mut self, relay: Relay) -> Self {
+    pub fn with_relay(mut self, mut relay: Relay) -> Self {
+        self.relay_events = relay.take_events();
         self.relay = Some(relay);
         self
     }
@@ -185,10 +196,13 @@ impl Runtime {
         let mut armed: Option<Instant> = None;
         loop {
             let live = self.live_dirty.then_some(self.live_next);
+            let anchored = self.relay.as_ref().is_some_and(Relay::has_calls);
+            let quality = anchored.then_some(self.quality_next);
             let deadline = [
                 self.endpoint.poll_timeout(),
                 self.calls.poll_timeout(),
                 live,
+                quality,
             ]
             .into_iter()
             .flatten()
@@ -232,6 +246,7 @@ impl Runtime {
                     TcpEvent::Closed(peer) => { self.conns.remove(&peer); }
                     TcpEvent::Connected(peer, result) => self.connected(peer, result),
                 },
+                Some(ev) = recv_relay(self.relay_events.as_mut()) => self.relay_event(ev),
                 Some(cmd) = self.commands.recv() => {
                     self.command(cmd);
                     // Answers the lines task decided meanwhile go out in
@@ -271,6 +286,24 @@ impl Runtime {
             self.counters.blocked();
         }
         blocked
+    }
+
+    fn relay_event(&mut self, ev: RelayEvent) {
+        match ev {
+            RelayEvent::MediaTimeout { id, silent } => {
+                if self
+                    .calls
+                    .media_timeout(Instant::now(), &mut self.endpoint, id)
+                {
+                    tracing::info!(
+                        call = id.0,
+                        ?silent,
+                        "no RTP for the media timeout: hung up"
+                    );
+                    self.live_dirty = true;
+                }
+            }
+        }
     }
 
     fn command(&mut self, cmd: Command) {
@@ -389,28 +422,36 @@ impl Runtime {
                     }
                 }
             }
-            while let Some(event) = self.calls.poll_event() {
+            while let Some(mut event) = self.calls.poll_event() {
                 busy = true;
                 calls_changed = true;
                 if let Some(relay) = &mut self.relay {
-                    match &event {
+                    match &mut event {
                         CallEvent::Media {
                             id,
                             side,
                             rtp,
                             signalling,
                             symmetric_rtp,
+                            hold,
                         } => {
                             let update = Update {
                                 side: *side,
                                 rtp: *rtp,
                                 signalling: *signalling,
                                 symmetric_rtp: *symmetric_rtp,
+                                hold: *hold,
                             };
                             relay.update(*id, update);
                             continue;
                         }
-                        CallEvent::Ended(record) => relay.close(record.id),
+                        CallEvent::Watch { id, timeouts } => {
+                            relay.watch(*id, *timeouts);
+                            continue;
+                        }
+                        CallEvent::Ended(record) => {
+                            record.quality = relay.close(record.id).map(Box::new)
+                        }
                         _ => {}
                     }
                 }
@@ -424,11 +465,21 @@ impl Runtime {
         }
         self.live_dirty |= calls_changed;
         let now = Instant::now();
+        if self.relay.as_ref().is_some_and(Relay::has_calls) && now >= self.quality_next {
+            self.quality_next = now + QUALITY_EVERY;
+            self.live_dirty = true;
+        }
         if self.live_dirty && now >= self.live_next {
             self.live_dirty = false;
             self.live_next = now + LIVE_EVERY;
             if let Some(feeds) = &self.feeds {
-                feeds.live.send_replace(Arc::new(self.calls.snapshots()));
+                let mut rows = self.calls.snapshots();
+                if let Some(relay) = &self.relay {
+                    for row in &mut rows {
+                        row.quality = relay.quality(row.id, now);
+                    }
+                }
+                feeds.live.send_replace(Arc::new(rows));
             }
         }
         self.counters.publish(&self.endpoint.stats());
@@ -525,6 +576,15 @@ impl Runtime {
 async fn recv_udp(sock: Option<&UdpSocket>, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
     match sock {
         Some(s) => s.recv_from(buf).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn recv_relay(
+    events: Option<&mut mpsc::UnboundedReceiver<RelayEvent>>,
+) -> Option<RelayEvent> {
+    match events {
+        Some(events) => events.recv().await,
         None => std::future::pending().await,
     }
 }

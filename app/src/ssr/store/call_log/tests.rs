@@ -23,6 +23,7 @@ fn call(n: i64, caller: &str, dialed: &str, trunk: Option<&str>) -> CallLogEntry
         side: None,
         status: Some(480),
         attempts: Vec::new(),
+        quality: None,
     }
 }
 
@@ -60,6 +61,39 @@ fn filter(search: &str, before: Option<LogCursor>, limit: u32) -> LogFilter {
         before,
         limit,
     }
+}
+
+#[tokio::test]
+async fn a_calls_audio_figures_are_kept_and_read_back() {
+    use crate::model::quality::{CallQuality, LegQuality};
+    let pool = db::open_in_memory().await.expect("database");
+    let quality = CallQuality {
+        caller: LegQuality {
+            rx_packets: 500,
+            rx_bytes: 86_000,
+            tx_packets: 498,
+            tx_bytes: 85_656,
+            expected: 500,
+            lost: 0,
+            jitter_us: 420,
+            mos_centi: 440,
+        },
+        callee: LegQuality::default(),
+        one_way: Some("caller".into()),
+    };
+    let measured = CallLogEntry {
+        quality: Some(quality),
+        ..call(1, "Front Desk (1000)", "4185551234", None)
+    };
+    let calls = [
+        call(0, "Front Desk (1000)", "4185551234", None),
+        measured.clone(),
+    ];
+    let mut conn = pool.acquire().await.expect("connection");
+    insert(&mut conn, &calls).await.expect("insert");
+    drop(conn);
+    let (read, _) = page(&pool, &filter("", None, 10)).await.expect("page");
+    assert_eq!(read, vec![measured, calls[0].clone()]);
 }
 
 #[tokio::test]

@@ -204,6 +204,7 @@ impl Call {
         let _ = ep.respond(now, self.a.tx, out);
         self.record_leg(sh, n, AttemptResult::Answered);
         sh.events.push_back(CallEvent::Answered { id: self.id });
+        self.watch_media(sh, n);
         for other in 0..self.legs.len() {
             if other != n {
                 self.cancel_leg(now, ep, sh, other);

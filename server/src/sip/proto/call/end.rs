@@ -73,6 +73,20 @@ impl Call {
         self.finish(now, sh, cause, side, Some(status));
     }
 
+    /// Ends an answered call from the PBX's side: BYE to both, the record says `cause`.
+    pub(super) fn end_answered(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        sh: &mut Shared,
+        cause: HangupCause,
+    ) {
+        self.ok_retx = None;
+        self.send_bye(now, ep, sh, Side::Caller);
+        self.send_bye(now, ep, sh, Side::Callee);
+        self.finish(now, sh, cause, None, None);
+    }
+
     /// The call is over: every leg released and recorded, the record emitted.
     pub(super) fn finish(
         &mut self,
@@ -98,6 +112,7 @@ impl Call {
             cause,
             side,
             status,
+            quality: None,
         }));
     }
 }

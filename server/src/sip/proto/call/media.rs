@@ -11,7 +11,7 @@ use super::leg;
 use super::state::{Call, Plan, Shared};
 use super::{Attempt, AttemptResult, CallEvent, HangupCause, MediaPorts, Side, TrunkMedia};
 use crate::sip::proto::message::Headers;
-use crate::sip::proto::sdp::{encoding_of, Sdp, SdpError};
+use crate::sip::proto::sdp::{encoding_of, Direction, Sdp, SdpError};
 use crate::sip::proto::Endpoint;
 
 /// Whether a body is SDP: only `application/sdp` is rewritten (an INFO's `dtmf-relay`, say,
@@ -121,6 +121,7 @@ impl Call {
             rtp: audio.rtp,
             signalling,
             symmetric_rtp,
+            hold: audio.rtp.is_none() || audio.direction != Direction::SendRecv,
         });
         let port = match c.from {
             Side::Caller => ports.callee,
@@ -133,6 +134,25 @@ impl Call {
 }
 
 impl Call {
+    /// B leg `n` answered an anchored call: the relay measures its quality from now on and
+    /// watches for dead audio with the answering trunk's timeouts, else those of the trunk the
+    /// call came in on (a call between two phones has none, as Asterisk's lines have no
+    /// `rtptimeout` by default).
+    pub(super) fn watch_media(&self, sh: &mut Shared, n: usize) {
+        if self.media.is_none() {
+            return;
+        }
+        let timeouts = self
+            .leg_trunk(n)
+            .map(|t| t.timeouts)
+            .filter(|t| !t.is_off())
+            .unwrap_or(self.caller_timeouts);
+        sh.events.push_back(CallEvent::Watch {
+            id: self.id,
+            timeouts,
+        });
+    }
+
     /// A's offer, read before any leg rings: SDP that cannot be carried is refused at once.
     ///
     /// # Errors

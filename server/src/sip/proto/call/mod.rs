@@ -126,6 +126,7 @@ impl Calls {
             armed: None,
             media: call.media,
             caller_symmetric_rtp: call.caller_symmetric_rtp,
+            caller_timeouts: call.caller_timeouts,
         };
         if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).
@@ -256,13 +257,25 @@ impl Calls {
                 c.fail(now, ep, &mut self.sh, 480, HangupCause::Administrator, None);
             }
             CallState::Answered => {
-                c.ok_retx = None;
-                c.send_bye(now, ep, &mut self.sh, Side::Caller);
-                c.send_bye(now, ep, &mut self.sh, Side::Callee);
-                c.finish(now, &mut self.sh, HangupCause::Administrator, None, None);
+                c.end_answered(now, ep, &mut self.sh, HangupCause::Administrator)
             }
             CallState::Ended => return false,
         }
+        self.settle(id);
+        true
+    }
+
+    /// The relay found a side of answered call `id` silent for its trunk's RTP timeout: BYE
+    /// to both sides, "media timeout" in the call log. False when the call is not answered
+    /// (any more): a late report changes nothing.
+    pub fn media_timeout(&mut self, now: Instant, ep: &mut Endpoint, id: CallId) -> bool {
+        let Some(c) = self.calls.get_mut(&id) else {
+            return false;
+        };
+        if c.state != CallState::Answered {
+            return false;
+        }
+        c.end_answered(now, ep, &mut self.sh, HangupCause::MediaTimeout);
         self.settle(id);
         true
     }

@@ -86,6 +86,8 @@ pub(super) struct Call {
     pub(super) media: Option<MediaPorts>,
     /// Answer the caller's media where it comes from (NAT).
     pub(super) caller_symmetric_rtp: bool,
+    /// The media timeouts of the trunk the call came in on.
+    pub(super) caller_timeouts: crate::sip::proto::rtp::MediaTimeouts,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.
@@ -180,6 +182,7 @@ impl Call {
             }),
             started: self.started,
             answered: self.answered,
+            quality: None,
         }
     }
 

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::state::{Call, Retransmit, Shared};
-use super::{CallState, HangupCause, Side};
+use super::{CallState, HangupCause};
 use crate::sip::proto::{Endpoint, Response};
 
 impl Call {
@@ -26,9 +26,7 @@ impl Call {
         if r.give_up <= now {
             self.ok_retx = None;
             if self.state == CallState::Answered {
-                self.send_bye(now, ep, sh, Side::Caller);
-                self.send_bye(now, ep, sh, Side::Callee);
-                self.finish(now, sh, HangupCause::NoAck, None, None);
+                self.end_answered(now, ep, sh, HangupCause::NoAck);
             }
         } else if r.next <= now {
             let t = ep.config().timers;

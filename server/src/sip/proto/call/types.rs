@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::message::{Request, Transport};
+use crate::sip::proto::rtp::MediaTimeouts;
 use crate::sip::proto::TxId;
+use app::model::quality::CallQuality;
 
 /// Handle of one call, unique for the life of a `Calls`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +75,8 @@ pub struct TrunkMedia {
     /// The provider is behind NAT (`nat=comedia`/`both`): answer its media where it comes
     /// from.
     pub symmetric_rtp: bool,
+    /// Hang up its anchored calls when their audio dies (`rtptimeout`, `rtpholdtimeout`).
+    pub timeouts: MediaTimeouts,
 }
 
 /// The relay ports of an anchored call, bound by the runtime before the call starts. Each
@@ -136,6 +140,8 @@ pub struct NewCall {
     pub direct_media: bool,
     /// Answer the caller's media where it comes from (a phone; a trunk with `nat=comedia`).
     pub caller_symmetric_rtp: bool,
+    /// The media timeouts of the trunk the call came in on (none for a phone's call).
+    pub caller_timeouts: MediaTimeouts,
     /// The relay ports when the call is anchored (set by the runtime); `None`: SDP passes
     /// unchanged.
     pub media: Option<MediaPorts>,
@@ -172,6 +178,8 @@ pub struct Snapshot {
     pub trunk: Option<String>,
     pub started: Instant,
     pub answered: Option<Instant>,
+    /// An anchored call's audio figures, filled in by the runtime from its relay.
+    pub quality: Option<CallQuality>,
 }
 
 /// How one attempt (trunk or contact) ended.
@@ -229,6 +237,8 @@ pub enum HangupCause {
     Administrator,
     /// The SDP could not be carried (488 Not Acceptable Here); the attempt says why.
     NotAcceptable,
+    /// An anchored call's side sent no RTP for the trunk's RTP timeout: both legs got BYE.
+    MediaTimeout,
 }
 
 /// The call log entry, emitted once when a call ends.
@@ -246,6 +256,9 @@ pub struct CallRecord {
     pub side: Option<Side>,
     /// Status sent to the caller when the call was not answered.
     pub status: Option<u16>,
+    /// An anchored call's audio figures at its end, filled in by the runtime from its relay
+    /// (boxed: every call event would otherwise be as large).
+    pub quality: Option<Box<CallQuality>>,
 }
 
 /// What the runtime logs or publishes.
@@ -268,6 +281,14 @@ pub enum CallEvent {
         /// Where that side's SIP comes from: its media may come from there too (NAT).
         signalling: SocketAddr,
         symmetric_rtp: bool,
+        /// That side's SDP holds the stream (`sendonly`, `recvonly`, `inactive`, no address).
+        hold: bool,
+    },
+    /// An anchored call was answered: the relay counts one-way audio from now, and hangs it
+    /// up (`Calls::media_timeout`) when a side falls silent for these timeouts (if any).
+    Watch {
+        id: CallId,
+        timeouts: MediaTimeouts,
     },
     Ended(CallRecord),
 }

@@ -11,6 +11,7 @@ use crate::sip::proto::call::{
 };
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::registrar::{uri_user, Registrar};
+use crate::sip::proto::rtp::MediaTimeouts;
 use crate::sip::proto::{Request, Response};
 use app::model::calls::UnmatchedCall;
 use app::model::routing::{CallerIdChoice, IncomingRoute, OutgoingRoute, Presentation};
@@ -210,6 +211,7 @@ fn incoming(
                 from_trunk: Some(trunk.name.clone()),
                 direct_media: trunk.direct_media,
                 caller_symmetric_rtp: trunk.media.symmetric_rtp,
+                caller_timeouts: trunk.media.timeouts,
                 media: None,
             }))
         }
@@ -287,6 +289,7 @@ fn outgoing(
                 from_trunk: None,
                 direct_media: false,
                 caller_symmetric_rtp: true,
+                caller_timeouts: MediaTimeouts::default(),
                 media: None,
             }))
         }
@@ -349,6 +352,7 @@ fn outgoing(
                 from_trunk: None,
                 direct_media: direct,
                 caller_symmetric_rtp: true,
+                caller_timeouts: MediaTimeouts::default(),
                 media: None,
             }))
         }

@@ -34,7 +34,7 @@ fn text(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
 }
 
-fn anchored(target: Target) -> NewCall {
+pub(super) fn anchored(target: Target) -> NewCall {
     NewCall {
         media: Some(PORTS),
         ..call(target)
@@ -42,12 +42,13 @@ fn anchored(target: Target) -> NewCall {
 }
 
 /// Trunk 1 offering alaw then ulaw, DTMF as RFC 4733.
-fn alaw_trunk() -> Target {
+pub(super) fn alaw_trunk() -> Target {
     let mut t = trunk(1);
     t.media = TrunkMedia {
         codecs: vec!["alaw".into(), "ulaw".into()],
         telephone_event: true,
         symmetric_rtp: false,
+        ..TrunkMedia::default()
     };
     Target::Trunks(vec![t])
 }

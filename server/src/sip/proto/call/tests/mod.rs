@@ -4,6 +4,7 @@
 mod basic;
 mod failover;
 mod media;
+mod media_timeout;
 mod midcall;
 mod net;
 mod routing;
@@ -64,6 +65,7 @@ fn call(target: Target) -> NewCall {
         from_trunk: None,
         direct_media: false,
         caller_symmetric_rtp: true,
+        caller_timeouts: Default::default(),
         media: None,
     }
 }

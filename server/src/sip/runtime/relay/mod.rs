@@ -1,0 +1,230 @@
+//! Runtime: the RTP/RTCP relay of anchored calls. Each call gets an RTP/RTCP port pair per leg
+//! from the pool, and one task that owns those four sockets and forwards each packet to the
+//! other leg, following the latching rules of `proto::rtp`. The tasks run on the media
+//! thread's runtime, not the SIP thread's, so a flood of RTP does not hold up SIP. A call's
+//! sockets close when its task ends, which is when the call ends (the driver drops its
+//! `Session`); the ports then rest before reuse. A task also watches its call for dead audio
+//! (`proto::rtp::MediaWatch`) and reports it on the relay's event stream, which the driver
+//! reads.
+
+mod session;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, UdpSocket as StdSocket};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use crate::sip::proto::call::{CallId, MediaPorts, Side};
+use crate::sip::proto::rtp::{CallMeter, MediaTimeouts, PortPool};
+use app::model::quality::CallQuality;
+use session::run;
+
+/// Asterisk's `rtp.conf` defaults.
+pub const DEFAULT_RTP_START: u16 = 10000;
+pub const DEFAULT_RTP_END: u16 = 20000;
+
+/// Ports tried for one pair before giving up (another program may hold some of the range).
+const BIND_TRIES: usize = 16;
+
+/// New SDP from one side of a call.
+#[derive(Debug, Clone, Copy)]
+pub struct Update {
+    pub side: Side,
+    pub rtp: Option<SocketAddr>,
+    pub signalling: SocketAddr,
+    pub symmetric_rtp: bool,
+    /// That side's SDP holds the stream: the hold timeout applies.
+    pub hold: bool,
+}
+
+/// What the driver tells a call's task.
+#[derive(Debug, Clone, Copy)]
+enum Control {
+    /// The call's id, for what the task reports.
+    Attach(CallId),
+    Sdp(Update),
+    /// The call is answered: watch for dead audio.
+    Watch(MediaTimeouts),
+}
+
+/// What a call's task reports to the driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayEvent {
+    /// `silent` sent no RTP for the call's media timeout: the call is to be hung up.
+    MediaTimeout { id: CallId, silent: Side },
+}
+
+/// The relay of one call, as the driver holds it: dropping it ends the call's task.
+#[derive(Debug)]
+struct Session {
+    control: mpsc::UnboundedSender<Control>,
+    /// Shared with the task, which counts every packet in it: an uncontended lock costs
+    /// far less than the packet's two system calls, and the driver reads exact figures at
+    /// the call's end.
+    meter: Arc<Mutex<CallMeter>>,
+}
+
+/// Every anchored call's relay.
+#[derive(Debug)]
+pub struct Relay {
+    ip: IpAddr,
+    pool: Arc<Mutex<PortPool>>,
+    media: Handle,
+    sessions: HashMap<CallId, Session>,
+    /// Ports bound for a call that has not been given its id yet.
+    pending: Option<Session>,
+    /// The last call found no free pair: said once, not once a call.
+    exhausted: bool,
+    events: mpsc::UnboundedSender<RelayEvent>,
+    /// Until the driver takes it.
+    events_rx: Option<mpsc::UnboundedReceiver<RelayEvent>>,
+}
+
+/// A port pair bound for one leg.
+struct Pair {
+    port: u16,
+    rtp: StdSocket,
+    rtcp: StdSocket,
+}
+
+impl Relay {
+    /// A relay binding `ip` (the SIP bind address), its tasks run on `media`.
+    pub fn new(ip: IpAddr, start: u16, end: u16, media: Handle) -> Self {
+        let (events, events_rx) = mpsc::unbounded_channel();
+        Self {
+            events,
+            events_rx: Some(events_rx),
+            ip,
+            pool: Arc::new(Mutex::new(PortPool::new(start, end))),
+            media,
+            sessions: HashMap::new(),
+            pending: None,
+            exhausted: false,
+        }
+    }
+
+    /// What the calls' tasks report; `None` once taken.
+    pub fn take_events(&mut self) -> Option<mpsc::UnboundedReceiver<RelayEvent>> {
+        self.events_rx.take()
+    }
+
+    /// A new RTP range for calls from now on.
+    pub fn set_range(&mut self, start: u16, end: u16) {
+        lock(&self.pool).set_range(start, end);
+    }
+
+    fn bind_pair(&self) -> Option<Pair> {
+        for _ in 0..BIND_TRIES {
+            let port = lock(&self.pool).take(Instant::now())?;
+            let bound = StdSocket::bind((self.ip, port)).and_then(|rtp| {
+                let rtcp = StdSocket::bind((self.ip, port + 1))?;
+                rtp.set_nonblocking(true)?;
+                rtcp.set_nonblocking(true)?;
+                Ok(Pair { port, rtp, rtcp })
+            });
+            match bound {
+                Ok(pair) => return Some(pair),
+                Err(error) => {
+                    tracing::debug!(port, %error, "RTP port in use elsewhere");
+                    lock(&self.pool).release(Instant::now(), port);
+                }
+            }
+        }
+        None
+    }
+
+    /// Binds the ports of a new call and starts its task; `attach` then files it under the
+    /// call's id. `None` when the range is exhausted: the call then goes unanchored.
+    pub fn open(&mut self) -> Option<MediaPorts> {
+        let pairs = self.bind_pair().and_then(|caller| match self.bind_pair() {
+            Some(callee) => Some((caller, callee)),
+            None => {
+                lock(&self.pool).release(Instant::now(), caller.port);
+                None
+            }
+        });
+        let Some((caller, callee)) = pairs else {
+            if !self.exhausted {
+                tracing::warn!("no free port pair in the RTP range: calls go unanchored");
+            }
+            self.exhausted = true;
+            return None;
+        };
+        if self.exhausted {
+            tracing::info!("RTP ports free again: calls are anchored");
+        }
+        self.exhausted = false;
+        let ports = MediaPorts {
+            caller: caller.port,
+            callee: callee.port,
+        };
+        let (control, rx) = mpsc::unbounded_channel();
+        let pool = self.pool.clone();
+        let events = self.events.clone();
+        let meter = Arc::new(Mutex::new(CallMeter::new(Instant::now())));
+        let counted = meter.clone();
+        self.media.spawn(async move {
+            if let Err(error) = run(&caller, &callee, rx, events, &counted).await {
+                tracing::warn!(%error, "RTP relay stopped");
+            }
+            let now = Instant::now();
+            let mut pool = lock(&pool);
+            pool.release(now, caller.port);
+            pool.release(now, callee.port);
+        });
+        self.pending = Some(Session { control, meter });
+        Some(ports)
+    }
+
+    /// Files the session `open` just started under `id`.
+    pub fn attach(&mut self, id: CallId) {
+        if let Some(s) = self.pending.take() {
+            let _ = s.control.send(Control::Attach(id));
+            self.sessions.insert(id, s);
+        }
+    }
+
+    fn send(&self, id: CallId, control: Control) {
+        if let Some(s) = self.sessions.get(&id) {
+            let _ = s.control.send(control);
+        }
+    }
+
+    pub fn update(&self, id: CallId, update: Update) {
+        self.send(id, Control::Sdp(update));
+    }
+
+    /// Call `id` is answered: it is hung up if a side falls silent for `timeouts`.
+    pub fn watch(&self, id: CallId, timeouts: MediaTimeouts) {
+        self.send(id, Control::Watch(timeouts));
+    }
+
+    /// The audio figures of call `id` now, as the live calls show them.
+    pub fn quality(&self, id: CallId, now: Instant) -> Option<CallQuality> {
+        let s = self.sessions.get(&id)?;
+        Some(lock(&s.meter).quality(now, true))
+    }
+
+    /// Whether any call is anchored: their figures change without any SIP.
+    pub fn has_calls(&self) -> bool {
+        !self.sessions.is_empty()
+    }
+
+    /// The call is over: its task ends and its sockets close. Returns its audio figures for
+    /// the call log.
+    pub fn close(&mut self, id: CallId) -> Option<CallQuality> {
+        let s = self.sessions.remove(&id)?;
+        let quality = lock(&s.meter).quality(Instant::now(), false);
+        Some(quality)
+    }
+}
+
+/// A poisoned lock (a task panicked while holding it) still holds usable counts.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,129 @@
+//! Runtime: the task of one anchored call. It owns the call's four sockets, forwards each
+//! packet to the other leg by the latching rules of `proto::rtp::Latch`, and tells its
+//! `proto::rtp::MediaWatch` when each side was last heard from, reporting a side gone silent
+//! to the driver. No SIP here: what it knows of the call comes as `Control` messages.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+use std::sync::Mutex;
+
+use super::{lock, Control, Pair, RelayEvent, Update};
+use crate::sip::proto::call::Side;
+use crate::sip::proto::rtp::{CallMeter, Latch, MediaWatch};
+
+/// Largest datagram relayed: RTP over UDP stays under the path MTU.
+const MAX_PACKET: usize = 2048;
+
+/// Where the timer rests while nothing is due.
+const IDLE: Duration = Duration::from_secs(3600);
+
+/// Sockets and latches of one call: index 0 caller RTP, 1 caller RTCP, 2 callee RTP, 3 callee
+/// RTCP. A packet on socket `i` goes out of socket `i ^ 2` (same kind, other leg).
+pub(super) async fn run(
+    caller: &Pair,
+    callee: &Pair,
+    mut control: mpsc::UnboundedReceiver<Control>,
+    events: mpsc::UnboundedSender<RelayEvent>,
+    meter: &Mutex<CallMeter>,
+) -> std::io::Result<()> {
+    let socks = [
+        UdpSocket::from_std(caller.rtp.try_clone()?)?,
+        UdpSocket::from_std(caller.rtcp.try_clone()?)?,
+        UdpSocket::from_std(callee.rtp.try_clone()?)?,
+        UdpSocket::from_std(callee.rtcp.try_clone()?)?,
+    ];
+    let mut latches: [Latch; 4] = Default::default();
+    let mut bufs = [[0u8; MAX_PACKET]; 4];
+    let mut watch = MediaWatch::new();
+    let mut id = None;
+    let sleep = tokio::time::sleep(IDLE);
+    tokio::pin!(sleep);
+    let mut armed: Option<Instant> = None;
+    loop {
+        // Packets only move the deadline later: the timer is moved when it must fire sooner,
+        // and a timer that fires early finds nothing due and is set again. Moving it on every
+        // packet would cost more than the packet.
+        if let Some(due) = watch.poll_timeout() {
+            if armed.is_none_or(|a| due < a) {
+                armed = Some(due);
+                sleep.as_mut().reset(tokio::time::Instant::from_std(due));
+            }
+        }
+        let [b0, b1, b2, b3] = &mut bufs;
+        let (i, got) = tokio::select! {
+            c = control.recv() => {
+                let Some(c) = c else { return Ok(()) };
+                match c {
+                    Control::Attach(call) => id = Some(call),
+                    Control::Sdp(u) => {
+                        apply(&mut latches, u);
+                        let now = Instant::now();
+                        watch.on_sdp(u.side, now, u.hold);
+                        lock(meter).hold(u.side, now, u.hold);
+                    }
+                    Control::Watch(timeouts) => {
+                        let now = Instant::now();
+                        watch.start(now, timeouts);
+                        lock(meter).answered(now);
+                    }
+                }
+                continue;
+            }
+            () = &mut sleep, if armed.is_some() => {
+                armed = None;
+                if let (Some(silent), Some(id)) = (watch.handle_timeout(Instant::now()), id) {
+                    let _ = events.send(RelayEvent::MediaTimeout { id, silent });
+                }
+                continue;
+            }
+            r = socks[0].recv_from(b0) => (0, r),
+            r = socks[1].recv_from(b1) => (1, r),
+            r = socks[2].recv_from(b2) => (2, r),
+            r = socks[3].recv_from(b3) => (3, r),
+        };
+        // An ICMP error from an earlier send surfaces here: nothing to relay.
+        let Ok((len, source)) = got else { continue };
+        if !latches[i].accept(source) {
+            continue;
+        }
+        // RTP only: RTCP is neither audio nor counted as such.
+        let sides = match i {
+            0 => Some((Side::Caller, Side::Callee)),
+            2 => Some((Side::Callee, Side::Caller)),
+            _ => None,
+        };
+        if let Some((from, _)) = sides {
+            let now = Instant::now();
+            watch.on_packet(from, now);
+            lock(meter).received(from, now, &bufs[i][..len]);
+        }
+        let out = i ^ 2;
+        if let Some(dest) = latches[out].destination() {
+            let sent = socks[out].send_to(&bufs[i][..len], dest).await;
+            if let (Some((_, to)), Ok(n)) = (sides, sent) {
+                lock(meter).sent(to, n);
+            }
+        }
+    }
+}
+
+/// New SDP from one side: where its RTP and RTCP (one port up, RFC 3550 §11) now go.
+fn apply(latches: &mut [Latch; 4], u: Update) {
+    let base = match u.side {
+        Side::Caller => 0,
+        Side::Callee => 2,
+    };
+    let signalling = Some(u.signalling.ip());
+    let rtcp = u
+        .rtp
+        .and_then(|a| Some(SocketAddr::new(a.ip(), a.port().checked_add(1)?)));
+    for (i, addr) in [(base, u.rtp), (base + 1, rtcp)] {
+        let mut latch = Latch::new(signalling, u.symmetric_rtp);
+        latch.set_sdp(addr, u.symmetric_rtp);
+        latches[i] = latch;
+    }
+}

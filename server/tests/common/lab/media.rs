@@ -1,0 +1,134 @@
+//! The media lab of lab_media.rs and lab_media_timeout.rs: the office of
+//! lab.rs with its External address set and the RTP range forwarded, a
+//! provider and phones as SIPps that write their peer's SDP address for the
+//! RTP endpoints of rtp.rs.
+
+use super::{prepare, Lab, Ns, LINE_PASSWORD, PBX_NAT_PORT, WAN_IP};
+use crate::common::sipp::{Sipp, SippBuilder};
+use app::model::nat::SipNatInput;
+use app::ssr::state::Core;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// 10 s of 20 ms packets.
+pub const PACKETS: u32 = 500;
+/// At least 99 % of them must arrive.
+pub const ENOUGH: u32 = PACKETS * 99 / 100;
+pub const PHONE_RTP: &str = "192.168.77.10:4000";
+/// A second phone of the office, on the same RTP port as the first.
+pub const PHONE2_IP: &str = "192.168.77.11";
+/// The provider's RTP port of its first call (lab_provider_media_uas.xml).
+pub const PROVIDER_RTP: &str = "198.51.100.20:30010";
+pub const PHONE_SSRC: u32 = 0x1000_0001;
+pub const PROVIDER_SSRC: u32 = 0x2000_0002;
+/// Every SIPp here ends well within this.
+pub const SIPP_LIMIT: Duration = Duration::from_secs(45);
+
+/// The router forwards the RTP range to the PBX, as an office behind NAT
+/// is told to (XiVO's and Asterisk's guides; README): without it a
+/// provider's first packet, arriving before the PBX has sent any, makes the
+/// router's own connection-tracking entry and the PBX's packets then leave
+/// from another public port than its SDP names.
+const RTP_FORWARD: &str = r#"table ip forward_rtp {
+  chain prerouting {
+    type nat hook prerouting priority -100;
+    iifname "wan0" udp dport 10000-20000 dnat to 192.168.77.2
+  }
+  chain forward {
+    type filter hook forward priority -1;
+    iifname "wan0" ip daddr 192.168.77.2 udp dport 10000-20000 accept
+  }
+}
+"#;
+
+/// The office of lab.rs, with its External address set and the RTP range
+/// forwarded.
+pub async fn office(test: &str, register: bool) -> (Lab, PathBuf) {
+    let lab = Lab::new(test);
+    let rules = lab.dir.join("forward.nft");
+    std::fs::write(&rules, RTP_FORWARD).expect("forward rules");
+    let forwarded = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.ns(Ns::Router), "nft", "-f"])
+        .arg(&rules)
+        .status()
+        .expect("nft");
+    assert!(forwarded.success(), "RTP port forward on the router");
+    let db = lab.dir.join("t.db");
+    prepare(&db, register, None).await;
+    let pool = app::ssr::db::open(&db).await.expect("database");
+    let core = Core::new(pool.clone()).await.expect("core");
+    let current = app::ssr::service::nat::get(&core).await.expect("nat");
+    let input = SipNatInput {
+        external_address: format!("{WAN_IP}:{PBX_NAT_PORT}"),
+        ..current.settings.to_input()
+    };
+    app::ssr::service::nat::update(&core, current.version, &input)
+        .await
+        .expect("external address saved");
+    pool.close().await;
+    (lab, db)
+}
+
+/// A SIPp in `ns` playing `scenario` with its RTP at `rtp` and the peer's
+/// SDP address written to `<name>.sdp` in the lab's directory.
+pub fn media_sipp(
+    lab: &Lab,
+    ns: Ns,
+    name: &str,
+    scenario: &str,
+    port: u16,
+    rtp: &str,
+) -> SippSetup {
+    let sdp = lab.dir.join(format!("{name}.sdp"));
+    let rtp_port = rtp.rsplit(':').next().unwrap_or_default().to_owned();
+    let builder = lab
+        .sipp(ns, name, scenario, port)
+        .timeout(SIPP_LIMIT)
+        .args(["-key", "rtp_port", &rtp_port, "-key", "peer_sdp"])
+        .arg(sdp.as_os_str());
+    SippSetup { builder, sdp }
+}
+
+pub struct SippSetup {
+    pub builder: SippBuilder,
+    pub sdp: PathBuf,
+}
+
+/// The provider answering `calls` outgoing calls on 198.51.100.20:5060
+/// (its RTP on 30010, 30020…); the SDP file of call `n` ends in `n`.
+pub async fn provider(lab: &Lab, calls: u32) -> (Sipp, PathBuf) {
+    let port = PBX_NAT_PORT.to_string();
+    let scenario = "lab_provider_media_uas.xml";
+    let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
+    let sipp = s
+        .builder
+        .count(calls)
+        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+        .args(["-key", "rtp_prefix", "300"])
+        .spawn_listening()
+        .await;
+    (sipp, s.sdp)
+}
+
+/// `<base>n`: the SDP file of the provider's call `n`.
+pub fn nth(base: &Path, n: u32) -> PathBuf {
+    let mut name = base.as_os_str().to_owned();
+    name.push(n.to_string());
+    PathBuf::from(name)
+}
+
+/// The phone at `ip` dialing 4185551234 with `scenario`.
+pub fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, PathBuf) {
+    let rtp = format!("{ip}:4000");
+    let s = media_sipp(lab, Ns::Phone, name, scenario, 5062, &rtp);
+    let sipp = s
+        .builder
+        .local_ip(ip)
+        .remote("192.168.77.2:5060")
+        .args(["-s", "4185551234", "-key", "caller", "1000"])
+        .args(["-au", "1000", "-ap", LINE_PASSWORD])
+        // The digest signs the Request-URI (SIPp writes `sip:` before it).
+        .args(["-auth_uri", "4185551234@192.168.77.2:5060"])
+        .spawn();
+    (sipp, s.sdp)
+}
