@@ -145,6 +145,5 @@ fn input_table() -> Vec<(&'static str, &'static str)> {
         input::<users::UserForm, _, _>(),
         input::<users::SaveUser, _, _>(),
         input::<users::DeleteUser, _, _>(),
-        input::<users::LineStatuses, _, _>(),
     ]
 }

@@ -13,6 +13,7 @@ pub use context::{Context, ContextKind};
 pub mod errors;
 pub mod incall;
 pub mod lines;
+pub mod list;
 pub mod nat;
 pub mod net;
 pub mod outcall;

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let trunks = Resource::new(|| (), |_| list_trunks());
+    let trunks = Resource::new(|| (), |_| list_trunks(Default::default()));
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
@@ -19,11 +19,11 @@ pub fn HomePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 trunks.await.ok().map(|list| {
-                    let registering = list.iter().filter(|t| t.trunk.register && !t.trunk.disabled).count();
+                    let registering = list.page.rows.iter().filter(|t| t.trunk.register && !t.trunk.disabled).count();
                     view! {
                         <p class="summary">
-                            <a href="/ipbx/trunks">{format!("{} SIP trunk(s)", list.len())}</a>
-                            {format!(", {registering} set to register.")}
+                            <a href="/ipbx/trunks">{format!("{} SIP trunk(s)", list.page.total)}</a>
+                            {format!(", {registering} of the first {} set to register.", list.page.rows.len())}
                         </p>
                     }
                 })
