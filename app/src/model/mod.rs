@@ -17,6 +17,7 @@ pub mod list;
 pub mod nat;
 pub mod net;
 pub mod outcall;
+pub mod overview;
 pub mod registry;
 pub mod repair;
 pub mod routing;
