@@ -6,6 +6,7 @@
 //! the pager under the table says how many rows match and links to the
 //! pages either side. The server filters and pages (`model::list`).
 
+use crate::components::delete_cell::InPlaceDeletes;
 use crate::model::list::{ListPage, ListQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -153,6 +154,54 @@ pub fn pager<T>(
             <span id="list-total" aria-live="polite">{summary}</span>
             {next}
         </nav>
+    }
+}
+
+/// What a list page shows of one page of rows: `table` given the rows
+/// still there (a delete in place takes its row out), or a sentence when
+/// there is none, then the [`pager`]. `what` names the rows in the
+/// plural ("trunks"), `one` a single row ("trunk"); `none_yet` is said
+/// when the list is empty and no filter is set.
+#[allow(clippy::too_many_arguments)]
+pub fn list_body<T, V>(
+    page: ListPage<T>,
+    query: &ListQuery,
+    what: &'static str,
+    one: &'static str,
+    none_yet: &'static str,
+    deletes: InPlaceDeletes,
+    id: fn(&T) -> i64,
+    table: impl FnOnce(Signal<Vec<T>>) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let q = query.q.trim();
+    let none = if q.is_empty() {
+        none_yet.to_owned()
+    } else {
+        format!("No {one} matches \u{201c}{q}\u{201d}.")
+    };
+    let ids: Vec<i64> = page.rows.iter().map(id).collect();
+    let removed = Signal::derive(move || deletes.removed(&ids));
+    let nav = pager(&page, query, what, removed);
+    let total = page.total;
+    let left = move || (removed.get() as u64) < total;
+    let list = page.rows;
+    let rows = Signal::derive(move || {
+        list.iter()
+            .filter(|row| deletes.kept(id(row)))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    let shown = (total > 0).then(|| {
+        view! { <div class="rows" hidden=move || !left()>{table(rows)}</div> }
+    });
+    view! {
+        {shown}
+        {move || (!left()).then(|| view! { <p class="empty">{none.clone()}</p> })}
+        {nav}
     }
 }
 

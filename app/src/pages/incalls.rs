@@ -8,7 +8,7 @@ use crate::components::delete_cell::{
     asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
 };
 use crate::components::form::failure_sentence;
-use crate::components::list_nav::{pager, use_list_query, ListFilter};
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::route_tester::IncomingRouteTester;
 use crate::components::unmatched_calls::UnmatchedCalls;
@@ -42,43 +42,19 @@ pub fn IncallList() -> impl IntoView {
                     Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(rows) => rows,
                 };
-                let shown = query.get_untracked();
-                let page = rows.page;
                 let users: Arc<HashMap<i64, String>> = Arc::new(rows.user_names.into_iter().collect());
-                let ids: Vec<i64> = page.rows.iter().map(|i| i.id).collect();
-                let removed = Signal::derive(move || deletes.removed(&ids));
-                let total = page.total;
-                let empty = if shown.q.trim().is_empty() {
-                    "No incoming call yet. Add one per public number so its calls ring someone.".to_owned()
-                } else {
-                    format!("No incoming call matches \u{201c}{}\u{201d}.", shown.q.trim())
-                };
-                let nav = pager(&page, &shown, "incoming calls", removed);
-                let list = Arc::new(page.rows);
-                view! {
-                    <Show when=move || { (removed.get() as u64) < total }
-                        fallback=move || view! { <p class="empty">{empty.clone()}</p> }>
-                        <table class="list" id="incalls">
-                            <thead>
-                                <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th>"Actions"</th></tr>
-                            </thead>
-                            <tbody>
-                                <For
-                                    each={
-                                        let list = list.clone();
-                                        move || list.iter().filter(|i| deletes.kept(i.id)).cloned().collect::<Vec<_>>()
-                                    }
-                                    key=|i| (i.id, i.version)
-                                    children={
-                                        let users = users.clone();
-                                        move |view| view! { <IncallRow view users=users.clone() confirming deletes/> }
-                                    }
-                                />
-                            </tbody>
-                        </table>
-                    </Show>
-                    {nav}
-                }.into_any()
+                let none_yet = "No incoming call yet. Add one per public number so its calls ring someone.";
+                list_body(rows.page, &query.get_untracked(), "incoming calls", "incoming call", none_yet, deletes, |i| i.id, move |rows| view! {
+                    <table class="list" id="incalls">
+                        <thead>
+                            <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th>"Actions"</th></tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|i| (i.id, i.version)
+                                children=move |view| view! { <IncallRow view users=users.clone() confirming deletes/> }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
         <IncomingRouteTester/>

@@ -8,7 +8,7 @@ use crate::components::delete_cell::{
     asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
 };
 use crate::components::form::failure_sentence;
-use crate::components::list_nav::{pager, use_list_query, ListFilter};
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::route_tester::OutgoingRouteTester;
 use crate::model::outcall::OutcallView;
@@ -41,43 +41,19 @@ pub fn OutcallList() -> impl IntoView {
                     Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(rows) => rows,
                 };
-                let shown = query.get_untracked();
-                let page = rows.page;
                 let trunks: Arc<HashMap<i64, String>> = Arc::new(rows.trunk_names.into_iter().collect());
-                let ids: Vec<i64> = page.rows.iter().map(|o| o.id).collect();
-                let removed = Signal::derive(move || deletes.removed(&ids));
-                let total = page.total;
-                let empty = if shown.q.trim().is_empty() {
-                    "No outgoing call yet. Add one to send numbers such as 418. out through a trunk.".to_owned()
-                } else {
-                    format!("No outgoing call matches \u{201c}{}\u{201d}.", shown.q.trim())
-                };
-                let nav = pager(&page, &shown, "outgoing calls", removed);
-                let list = Arc::new(page.rows);
-                view! {
-                    <Show when=move || { (removed.get() as u64) < total }
-                        fallback=move || view! { <p class="empty">{empty.clone()}</p> }>
-                        <table class="list" id="outcalls">
-                            <thead>
-                                <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th>"Actions"</th></tr>
-                            </thead>
-                            <tbody>
-                                <For
-                                    each={
-                                        let list = list.clone();
-                                        move || list.iter().filter(|o| deletes.kept(o.id)).cloned().collect::<Vec<_>>()
-                                    }
-                                    key=|o| (o.id, o.version)
-                                    children={
-                                        let trunks = trunks.clone();
-                                        move |view| view! { <OutcallRow view trunks=trunks.clone() confirming deletes/> }
-                                    }
-                                />
-                            </tbody>
-                        </table>
-                    </Show>
-                    {nav}
-                }.into_any()
+                let none_yet = "No outgoing call yet. Add one to send numbers such as 418. out through a trunk.";
+                list_body(rows.page, &query.get_untracked(), "outgoing calls", "outgoing call", none_yet, deletes, |o| o.id, move |rows| view! {
+                    <table class="list" id="outcalls">
+                        <thead>
+                            <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th>"Actions"</th></tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|o| (o.id, o.version)
+                                children=move |view| view! { <OutcallRow view trunks=trunks.clone() confirming deletes/> }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
         <OutgoingRouteTester/>

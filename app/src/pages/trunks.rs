@@ -6,7 +6,7 @@
 use crate::api::trunks::{delete_trunk, list_trunks};
 use crate::components::delete_cell::{asked_in_address, DeleteBanner, DeleteCell, InPlaceDeletes};
 use crate::components::form::failure_sentence;
-use crate::components::list_nav::{pager, use_list_query, ListFilter};
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::status::TrunkStatusBadges;
 use crate::model::registry::RegistryEntry;
@@ -40,53 +40,28 @@ pub fn TrunkList() -> impl IntoView {
                     Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(rows) => rows,
                 };
-                let shown = query.get_untracked();
-                let page = rows.page;
                 let statuses: Arc<HashMap<i64, RegistryEntry>> =
                     Arc::new(rows.statuses.into_iter().map(|r| (r.trunk_id, r)).collect());
-                let ids: Vec<i64> = page.rows.iter().map(|t| t.id).collect();
-                let removed = Signal::derive(move || deletes.removed(&ids));
-                let total = page.total;
-                let empty = if shown.q.trim().is_empty() {
-                    "No SIP trunk yet. Add the one your VoIP provider gave you.".to_owned()
-                } else {
-                    format!("No trunk matches \u{201c}{}\u{201d}.", shown.q.trim())
-                };
-                let nav = pager(&page, &shown, "trunks", removed);
-                let list = Arc::new(page.rows);
-                view! {
-                    <Show when=move || { (removed.get() as u64) < total }
-                        fallback=move || view! { <p class="empty">{empty.clone()}</p> }>
-                        <div class="table-box">
-                        <table class="list" id="trunks">
-                            <thead>
-                                <tr>
-                                    <th>"Name"</th><th>"Host"</th><th>"Connection type"</th>
-                                    <th>"Register"</th><th>"Monitoring"</th><th>"Context"</th>
-                                    <th>"Disabled"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For
-                                    each={
-                                        let list = list.clone();
-                                        move || list.iter().filter(|t| deletes.kept(t.id)).cloned().collect::<Vec<_>>()
-                                    }
-                                    key=|t| (t.id, t.version)
-                                    children={
-                                        let statuses = statuses.clone();
-                                        move |t| {
-                                            let status = statuses.get(&t.id).cloned();
-                                            view! { <TrunkRow view=t status confirming deletes/> }
-                                        }
-                                    }
-                                />
-                            </tbody>
-                        </table>
-                        </div>
-                    </Show>
-                    {nav}
-                }.into_any()
+                let none_yet = "No SIP trunk yet. Add the one your VoIP provider gave you.";
+                list_body(rows.page, &query.get_untracked(), "trunks", "trunk", none_yet, deletes, |t| t.id, move |rows| view! {
+                    <div class="table-box">
+                    <table class="list" id="trunks">
+                        <thead>
+                            <tr>
+                                <th>"Name"</th><th>"Host"</th><th>"Connection type"</th>
+                                <th>"Register"</th><th>"Monitoring"</th><th>"Context"</th>
+                                <th>"Disabled"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|t| (t.id, t.version) children=move |t| {
+                                let status = statuses.get(&t.id).cloned();
+                                view! { <TrunkRow view=t status confirming deletes/> }
+                            }/>
+                        </tbody>
+                    </table>
+                    </div>
+                }).into_any()
             })}
         </Transition>
     }

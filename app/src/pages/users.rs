@@ -8,7 +8,7 @@ use crate::components::delete_cell::{
     asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
 };
 use crate::components::form::failure_sentence;
-use crate::components::list_nav::{pager, use_list_query, ListFilter};
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::model::lines::LineStatus;
 use crate::model::repair::RepairKind;
@@ -72,51 +72,26 @@ pub fn UserList() -> impl IntoView {
                     Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(rows) => rows,
                 };
-                let shown = query.get_untracked();
-                let page = rows.page;
                 let lines: Arc<HashMap<i64, LineStatus>> =
                     Arc::new(rows.lines.into_iter().map(|l| (l.user_id, l)).collect());
-                let ids: Vec<i64> = page.rows.iter().map(|u| u.id).collect();
-                let removed = Signal::derive(move || deletes.removed(&ids));
-                let total = page.total;
-                let empty = if shown.q.trim().is_empty() {
-                    "No user yet. Add one for each phone of the office.".to_owned()
-                } else {
-                    format!("No user matches \u{201c}{}\u{201d}.", shown.q.trim())
-                };
-                let nav = pager(&page, &shown, "users", removed);
-                let list = Arc::new(page.rows);
-                view! {
-                    <Show when=move || { (removed.get() as u64) < total }
-                        fallback=move || view! { <p class="empty">{empty.clone()}</p> }>
-                        <table class="list" id="users">
-                            <thead>
-                                <tr>
-                                    <th>"Name"</th><th>"Extension"</th><th>"Context"</th>
-                                    <th>"Line username"</th><th>"Outgoing caller ID"</th>
-                                    <th>"Ring time"</th><th>"Line"</th><th>"Actions"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For
-                                    each={
-                                        let list = list.clone();
-                                        move || list.iter().filter(|u| deletes.kept(u.id)).cloned().collect::<Vec<_>>()
-                                    }
-                                    key=|u| (u.id, u.version)
-                                    children={
-                                        let lines = lines.clone();
-                                        move |u| {
-                                            let status = lines.get(&u.id).cloned();
-                                            view! { <UserRow view=u status confirming deletes/> }
-                                        }
-                                    }
-                                />
-                            </tbody>
-                        </table>
-                    </Show>
-                    {nav}
-                }.into_any()
+                let none_yet = "No user yet. Add one for each phone of the office.";
+                list_body(rows.page, &query.get_untracked(), "users", "user", none_yet, deletes, |u| u.id, move |rows| view! {
+                    <table class="list" id="users">
+                        <thead>
+                            <tr>
+                                <th>"Name"</th><th>"Extension"</th><th>"Context"</th>
+                                <th>"Line username"</th><th>"Outgoing caller ID"</th>
+                                <th>"Ring time"</th><th>"Line"</th><th>"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|u| (u.id, u.version) children=move |u| {
+                                let status = lines.get(&u.id).cloned();
+                                view! { <UserRow view=u status confirming deletes/> }
+                            }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
     }
