@@ -76,10 +76,8 @@ pub fn ListFilter(
                 handle.clear();
             }
             let search = search.clone();
-            let handle = set_timeout_with_handle(
-                move || search(),
-                std::time::Duration::from_millis(DEBOUNCE_MS),
-            );
+            let handle =
+                set_timeout_with_handle(search, std::time::Duration::from_millis(DEBOUNCE_MS));
             waiting.set_value(handle.ok());
         }
     };
@@ -102,7 +100,7 @@ pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
