@@ -111,7 +111,7 @@ export class TrunkRegisterTab extends Tab {
 
   constructor(page: Page) {
     super(page, 'Register');
-    this.register = page.getByLabel('Register', { exact: true });
+    this.register = page.getByRole('checkbox', { name: 'Register', exact: true });
     this.transport = page.getByLabel('Transport');
     this.name = page.locator('#reg_name');
     this.username = page.locator('#reg_username');
