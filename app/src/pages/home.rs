@@ -75,7 +75,7 @@ fn glance(o: Overview) -> impl IntoView {
             {figure("calls-today", grouped(o.calls_today), "calls today (since 00:00 UTC)".into(), "/status/calls")}
             <a class=format!("figure {}", tone(o.blocked)) id="blocked" href="/ipbx/security">
                 <span class="value">{grouped(o.blocked)}</span>
-                <span class="label">"addresses blocked by SIP security"</span>
+                <span class="label">"addresses blocked after failed logins"</span>
             </a>
         </section>
         <h2>"Latest unmatched DIDs"</h2>
@@ -98,8 +98,8 @@ fn glance(o: Overview) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <p><a href="/ipbx/incalls">"Incoming calls: add a DID"</a></p>
-        <h2>"SIP security"</h2>
+        <p><a href="/ipbx/incalls">"Give a DID an incoming call"</a></p>
+        <h2>"Blocked addresses"</h2>
         {if o.blocked_addresses.is_empty() {
             view! { <p class="empty" id="no-blocked">"No address is blocked."</p> }.into_any()
         } else {
@@ -113,6 +113,6 @@ fn glance(o: Overview) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
-        <p><a href="/ipbx/security">"SIP security: blocks and settings"</a></p>
+        <p><a href="/ipbx/security">"Blocked addresses and their settings"</a></p>
     }
 }
