@@ -113,7 +113,7 @@ test('at 390 px the menu folds and the lists scroll in their own box', async ({ 
     // "Menu" opens it; following a link folds it again.
     await page.getByText('Menu', { exact: true }).click();
     await expect(menu.nav).toBeVisible();
-    await menu.link('Calls').click();
+    await menu.nav.getByRole('link', { name: 'Calls', exact: true }).click();
     await expect(page).toHaveURL(/\/status\/calls$/);
     await expect(menu.nav).toBeHidden();
   }

@@ -3,16 +3,36 @@
 use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::incall::{Incall, IncallInput, IncallView};
+use crate::model::list::{ListPage, ListQuery};
 use crate::model::repair::Repair;
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+/// One page of the incoming-call list, with the names of the users its
+/// rows ring ("Front Desk (1000)").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncallRows {
+    pub page: ListPage<IncallView>,
+    pub user_names: Vec<(i64, String)>,
+}
+
 #[server(prefix = "/api", endpoint = "list_incalls", client = ConsoleClient)]
-pub async fn list_incalls() -> Result<Vec<IncallView>, ServerFnError> {
+pub async fn list_incalls(
+    #[server(default)] query: ListQuery,
+) -> Result<IncallRows, ServerFnError> {
     use super::server::{core, read};
-    read(crate::ssr::service::incalls::list(&core()?).await)
+    use crate::model::incall::IncallDestination;
+    use crate::ssr::service::{incalls, users};
+    let core = core()?;
+    let page = read(incalls::page(&core, &query).await)?;
+    let rung = page.rows.iter().filter_map(|i| match i.incall.destination {
+        IncallDestination::User { user_id } => Some(user_id),
+        IncallDestination::Hangup => None,
+    });
+    let user_names = users::names(&core, rung);
+    Ok(IncallRows { page, user_names })
 }
 
 /// What the incoming-call form opens with.

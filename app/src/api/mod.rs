@@ -9,6 +9,7 @@ pub mod contexts;
 pub mod incalls;
 pub mod nat;
 pub mod outcalls;
+pub mod overview;
 pub mod registry;
 pub mod repairs;
 pub mod routing;
@@ -129,6 +130,7 @@ fn input_table() -> Vec<(&'static str, &'static str)> {
         input::<outcalls::OutcallForm, _, _>(),
         input::<outcalls::SaveOutcall, _, _>(),
         input::<outcalls::DeleteOutcall, _, _>(),
+        input::<overview::Overview, _, _>(),
         input::<registry::Registry, _, _>(),
         input::<registry::RegistryAct, _, _>(),
         input::<repairs::NeedsRepair, _, _>(),
@@ -145,6 +147,5 @@ fn input_table() -> Vec<(&'static str, &'static str)> {
         input::<users::UserForm, _, _>(),
         input::<users::SaveUser, _, _>(),
         input::<users::DeleteUser, _, _>(),
-        input::<users::LineStatuses, _, _>(),
     ]
 }

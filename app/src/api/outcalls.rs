@@ -2,6 +2,7 @@
 
 use super::client::ConsoleClient;
 use super::FormOutcome;
+use crate::model::list::{ListPage, ListQuery};
 use crate::model::outcall::{Outcall, OutcallInput, OutcallSaved, OutcallView};
 use crate::model::repair::Repair;
 use crate::model::Context;
@@ -9,10 +10,28 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+/// One page of the outgoing-call list, with the names of the trunks its
+/// rows use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcallRows {
+    pub page: ListPage<OutcallView>,
+    pub trunk_names: Vec<(i64, String)>,
+}
+
 #[server(prefix = "/api", endpoint = "list_outcalls", client = ConsoleClient)]
-pub async fn list_outcalls() -> Result<Vec<OutcallView>, ServerFnError> {
+pub async fn list_outcalls(
+    #[server(default)] query: ListQuery,
+) -> Result<OutcallRows, ServerFnError> {
     use super::server::{core, read};
-    read(crate::ssr::service::outcalls::list(&core()?).await)
+    use crate::ssr::service::{outcalls, trunks};
+    let core = core()?;
+    let page = read(outcalls::page(&core, &query).await)?;
+    let used = page
+        .rows
+        .iter()
+        .flat_map(|o| o.outcall.trunks.iter().copied());
+    let trunk_names = trunks::names(&core, used);
+    Ok(OutcallRows { page, trunk_names })
 }
 
 /// What the outgoing-call form opens with: the input and what the

@@ -2,6 +2,8 @@
 
 use super::client::ConsoleClient;
 use super::FormOutcome;
+use crate::model::lines::LineStatus;
+use crate::model::list::{ListPage, ListQuery};
 use crate::model::repair::Repair;
 use crate::model::user::{UserInput, UserSaved, UserView};
 use crate::model::Context;
@@ -9,10 +11,21 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+/// One page of the user list, with where the page's users' lines are
+/// registered now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserRows {
+    pub page: ListPage<UserView>,
+    pub lines: Vec<LineStatus>,
+}
+
 #[server(prefix = "/api", endpoint = "list_users", client = ConsoleClient)]
-pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
-    use super::server::{core, read};
-    read(crate::ssr::service::users::list(&core()?).await)
+pub async fn list_users(#[server(default)] query: ListQuery) -> Result<UserRows, ServerFnError> {
+    use super::server::{read, state};
+    let state = state()?;
+    let page = read(crate::ssr::service::users::page(&state.core, &query).await)?;
+    let lines = crate::ssr::service::status::lines_of(&state, page.rows.iter().map(|u| u.id));
+    Ok(UserRows { page, lines })
 }
 
 /// What the user form opens with.
@@ -76,11 +89,4 @@ pub async fn save_user(
 pub async fn delete_user(id: i64) -> Result<FormOutcome<()>, ServerFnError> {
     use super::server::{core, outcome};
     outcome(crate::ssr::service::users::delete(&core()?, id).await)
-}
-
-/// Where every user's line is registered, for the Users screen's Line
-/// column (the registrar's live bindings).
-#[server(prefix = "/api", endpoint = "line_statuses", client = ConsoleClient)]
-pub async fn line_statuses() -> Result<Vec<crate::model::lines::LineStatus>, ServerFnError> {
-    Ok(crate::ssr::service::status::lines(&super::server::state()?))
 }

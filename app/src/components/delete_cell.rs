@@ -11,7 +11,9 @@ use crate::api::FormOutcome;
 use crate::components::form::{failure_sentence, Banner};
 use crate::components::posted::{take_resubmitted, CsrfField};
 use leptos::prelude::*;
+use std::collections::HashSet;
 use std::fmt::Display;
+use std::future::Future;
 use std::str::FromStr;
 
 /// The row a list opens asking about: `?delete=KEY` in its address.
@@ -41,6 +43,17 @@ where
         move || confirming.with(|c| c.as_ref() == Some(&key))
     };
     let shown = key.to_string();
+    // The list's filter and page, kept by both steps without the WASM.
+    let kept: Vec<(String, String)> = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        ["q", "page"]
+            .into_iter()
+            .filter_map(|k| q.get(k).map(|v| (k.to_owned(), v)))
+            .collect()
+    });
+    let back = {
+        let pairs: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        crate::model::list::query_string(&pairs)
+    };
     view! {
         <td class="actions">
             <Show
@@ -48,11 +61,16 @@ where
                 fallback=move || {
                     let key = key.clone();
                     let shown = key.to_string();
+                    let kept = kept
+                        .iter()
+                        .map(|(k, v)| view! { <input type="hidden" name=k.clone() value=v.clone()/> })
+                        .collect_view();
                     view! {
                         <form method="get" on:submit=move |ev| {
                             ev.prevent_default();
                             confirming.set(Some(key.clone()));
                         }>
+                            {kept}
                             <input type="hidden" name="delete" value=shown/>
                             <button type="submit" class="danger">"Delete"</button>
                         </form>
@@ -70,7 +88,7 @@ where
                     <button type="submit" class="danger">"Yes, delete"</button>
                     " "
                     // Back to the list as it was, with or without the WASM.
-                    <a class="button" role="button" href="?" on:click=move |ev| {
+                    <a class="button" role="button" href=back.clone() on:click=move |ev| {
                         ev.prevent_default();
                         confirming.set(None);
                     }>"Cancel"</a>
@@ -107,5 +125,54 @@ pub fn delete_refusal(result: Option<Result<FormOutcome<()>, ServerFnError>>) ->
         Ok(FormOutcome::Invalid(errors)) => Some(errors.to_string()),
         Ok(FormOutcome::Conflict(message)) => Some(message),
         Err(e) => Some(failure_sentence(&e)),
+    }
+}
+
+/// A list's deletes done in place with the WASM: a row the server
+/// deleted leaves the list at once, and the rest of the page is not
+/// asked for again (each delete is one small request, the page stays).
+#[derive(Clone, Copy)]
+pub struct InPlaceDeletes {
+    gone: RwSignal<HashSet<i64>>,
+    /// The last delete's refusal, as [`DeleteBanner`] takes it.
+    pub last: RwSignal<Option<Option<String>>>,
+}
+
+impl Default for InPlaceDeletes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl InPlaceDeletes {
+    pub fn new() -> Self {
+        Self {
+            gone: RwSignal::new(HashSet::new()),
+            last: RwSignal::new(None),
+        }
+    }
+
+    /// Runs `delete` of row `id`, which answers with the refusal, if any.
+    pub fn run(self, id: i64, delete: impl Future<Output = Option<String>> + 'static) {
+        leptos::task::spawn_local(async move {
+            let refusal = delete.await;
+            if refusal.is_none() {
+                self.gone.update(|gone| {
+                    gone.insert(id);
+                });
+            }
+            self.last.set(Some(refusal));
+        });
+    }
+
+    /// Whether row `id` is still there (tracked).
+    pub fn kept(self, id: i64) -> bool {
+        !self.gone.with(|gone| gone.contains(&id))
+    }
+
+    /// How many of `ids` were deleted here (tracked).
+    pub fn removed(self, ids: &[i64]) -> usize {
+        self.gone
+            .with(|gone| ids.iter().filter(|id| gone.contains(id)).count())
     }
 }

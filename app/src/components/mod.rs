@@ -4,6 +4,7 @@ pub mod delete_cell;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod list_nav;
 pub mod poll;
 pub mod posted;
 pub mod quality;

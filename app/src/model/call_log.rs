@@ -98,32 +98,13 @@ impl CallLogQuery {
     }
 
     /// The query string of this query (`?search=…&before=…`), for a
-    /// link that works before the page is hydrated. Encoded here rather
-    /// than by the router so the server and the browser write the same.
+    /// link that works before the page is hydrated.
     pub fn href(&self) -> String {
-        let mut out = String::from("?");
-        for (key, value) in [
+        super::list::query_string(&[
             ("search", self.search.trim()),
             ("before", self.before.trim()),
             ("limit", self.limit.trim()),
-        ] {
-            if value.is_empty() {
-                continue;
-            }
-            if out.len() > 1 {
-                out.push('&');
-            }
-            out.push_str(key);
-            out.push('=');
-            for b in value.bytes() {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                    out.push(char::from(b));
-                } else {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-        out
+        ])
     }
 }
 

@@ -1,11 +1,14 @@
 //! Services → IPBX → Call management → Incoming calls: where calls to the
-//! office's public numbers (DIDs) go, delete with confirmation, and the
-//! route tester below the list.
+//! office's public numbers (DIDs) go, a page at a time with a filter (the
+//! server's, see `components::list_nav`), delete with confirmation, and
+//! the route tester below the list.
 
-use crate::api::incalls::{list_incalls, DeleteIncall};
-use crate::api::users::list_users;
-use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::api::incalls::{delete_incall, list_incalls};
+use crate::components::delete_cell::{
+    asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
+};
 use crate::components::form::failure_sentence;
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::route_tester::IncomingRouteTester;
 use crate::components::unmatched_calls::UnmatchedCalls;
@@ -16,21 +19,12 @@ use leptos_meta::Title;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The list's rows with users' names ("Front Desk (1000)") instead of ids.
-async fn load() -> Result<(Vec<IncallView>, HashMap<i64, String>), ServerFnError> {
-    let incalls = list_incalls().await?;
-    let users = list_users()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.user.display()))
-        .collect();
-    Ok((incalls, users))
-}
-
 #[component]
 pub fn IncallList() -> impl IntoView {
-    let delete = ServerAction::<DeleteIncall>::new();
-    let incalls = Resource::new(move || delete.version().get(), |_| load());
+    // The filter and page are the address's: the server sends one page.
+    let query = use_list_query();
+    let incalls = Resource::new(move || query.get(), list_incalls);
+    let deletes = InPlaceDeletes::new();
     let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Incoming calls"/>
@@ -38,32 +32,29 @@ pub fn IncallList() -> impl IntoView {
         <h1>"Incoming calls"</h1>
         <RepairList kind=RepairKind::Incall/>
         <div class="toolbar">
+            <ListFilter query label="Filter incoming calls" placeholder="Filter by DID, context or user"/>
             <a class="button primary" href="/ipbx/incalls/new">"Add an incoming call"</a>
         </div>
-        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
+        <DeleteBanner last=deletes.last/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match incalls.await {
-                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
-                    Ok((list, _)) if list.is_empty() => view! {
-                        <p class="empty">"No incoming call yet. Add one per public number so its calls ring someone."</p>
-                    }.into_any(),
-                    Ok((list, users)) => {
-                        let users = Arc::new(users);
-                        view! {
-                            <table class="list" id="incalls">
-                                <thead>
-                                    <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th>"Actions"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter()
-                                        .map(|view| view! { <IncallRow view users=users.clone() confirming delete/> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    }
-                }
+                let rows = match incalls.await {
+                    Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
+                    Ok(rows) => rows,
+                };
+                let users: Arc<HashMap<i64, String>> = Arc::new(rows.user_names.into_iter().collect());
+                let none_yet = "No incoming call yet. Add one per public number so its calls ring someone.";
+                list_body(rows.page, &query.get_untracked(), "incoming calls", "incoming call", none_yet, deletes, |i| i.id, move |rows| view! {
+                    <table class="list" id="incalls">
+                        <thead>
+                            <tr><th>"DID"</th><th>"Context"</th><th>"Destination"</th><th>"Caller ID name"</th><th>"Actions"</th></tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|i| (i.id, i.version)
+                                children=move |view| view! { <IncallRow view users=users.clone() confirming deletes/> }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
         <IncomingRouteTester/>
@@ -76,7 +67,7 @@ fn IncallRow(
     view: IncallView,
     users: Arc<HashMap<i64, String>>,
     confirming: RwSignal<Option<i64>>,
-    delete: ServerAction<DeleteIncall>,
+    deletes: InPlaceDeletes,
 ) -> impl IntoView {
     let id = view.id;
     let i = view.incall;
@@ -99,7 +90,9 @@ fn IncallRow(
             <td class="destination">{destination}</td>
             <td>{caller_id}</td>
             <DeleteCell key=id confirming question=format!("Delete the incoming call for {did}? Its calls will be refused.")
-                on_confirm=move |()| { delete.dispatch(DeleteIncall { id }); }/>
+                on_confirm=move |()| deletes.run(id, async move {
+                    delete_refusal(Some(delete_incall(id).await))
+                })/>
         </tr>
     }
 }

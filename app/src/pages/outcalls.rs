@@ -1,11 +1,14 @@
 //! Services → IPBX → Call management → Outgoing calls: which numbers leave
-//! through which trunks (patterns shown as XiVO shows them, `418.`),
+//! through which trunks (patterns shown as XiVO shows them, `418.`), a
+//! page at a time with a filter (the server's, see `components::list_nav`),
 //! delete with confirmation, and the route tester below the list.
 
-use crate::api::outcalls::{list_outcalls, DeleteOutcall};
-use crate::api::trunks::list_trunks;
-use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::api::outcalls::{delete_outcall, list_outcalls};
+use crate::components::delete_cell::{
+    asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
+};
 use crate::components::form::failure_sentence;
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::route_tester::OutgoingRouteTester;
 use crate::model::outcall::OutcallView;
@@ -15,21 +18,12 @@ use leptos_meta::Title;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The list's rows with trunk names instead of ids.
-async fn load() -> Result<(Vec<OutcallView>, HashMap<i64, String>), ServerFnError> {
-    let outcalls = list_outcalls().await?;
-    let trunks = list_trunks()
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.trunk.name))
-        .collect();
-    Ok((outcalls, trunks))
-}
-
 #[component]
 pub fn OutcallList() -> impl IntoView {
-    let delete = ServerAction::<DeleteOutcall>::new();
-    let outcalls = Resource::new(move || delete.version().get(), |_| load());
+    // The filter and page are the address's: the server sends one page.
+    let query = use_list_query();
+    let outcalls = Resource::new(move || query.get(), list_outcalls);
+    let deletes = InPlaceDeletes::new();
     let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Outgoing calls"/>
@@ -37,32 +31,29 @@ pub fn OutcallList() -> impl IntoView {
         <h1>"Outgoing calls"</h1>
         <RepairList kind=RepairKind::Outcall/>
         <div class="toolbar">
+            <ListFilter query label="Filter outgoing calls" placeholder="Filter by name, context or trunk"/>
             <a class="button primary" href="/ipbx/outcalls/new">"Add an outgoing call"</a>
         </div>
-        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
+        <DeleteBanner last=deletes.last/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match outcalls.await {
-                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
-                    Ok((list, _)) if list.is_empty() => view! {
-                        <p class="empty">"No outgoing call yet. Add one to send numbers such as 418. out through a trunk."</p>
-                    }.into_any(),
-                    Ok((list, trunks)) => {
-                        let trunks = Arc::new(trunks);
-                        view! {
-                            <table class="list" id="outcalls">
-                                <thead>
-                                    <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th>"Actions"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter()
-                                        .map(|view| view! { <OutcallRow view trunks=trunks.clone() confirming delete/> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    }
-                }
+                let rows = match outcalls.await {
+                    Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
+                    Ok(rows) => rows,
+                };
+                let trunks: Arc<HashMap<i64, String>> = Arc::new(rows.trunk_names.into_iter().collect());
+                let none_yet = "No outgoing call yet. Add one to send numbers such as 418. out through a trunk.";
+                list_body(rows.page, &query.get_untracked(), "outgoing calls", "outgoing call", none_yet, deletes, |o| o.id, move |rows| view! {
+                    <table class="list" id="outcalls">
+                        <thead>
+                            <tr><th>"Name"</th><th>"Context"</th><th>"Trunks"</th><th>"Patterns"</th><th>"Actions"</th></tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|o| (o.id, o.version)
+                                children=move |view| view! { <OutcallRow view trunks=trunks.clone() confirming deletes/> }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
         <OutgoingRouteTester/>
@@ -74,7 +65,7 @@ fn OutcallRow(
     view: OutcallView,
     trunks: Arc<HashMap<i64, String>>,
     confirming: RwSignal<Option<i64>>,
-    delete: ServerAction<DeleteOutcall>,
+    deletes: InPlaceDeletes,
 ) -> impl IntoView {
     let id = view.id;
     let o = view.outcall;
@@ -104,7 +95,9 @@ fn OutcallRow(
             <td class="trunks">{trunk_names}</td>
             <td class="patterns"><code>{patterns}</code></td>
             <DeleteCell key=id confirming question=format!("Delete {name}? Numbers it matches will no longer leave.")
-                on_confirm=move |()| { delete.dispatch(DeleteOutcall { id }); }/>
+                on_confirm=move |()| deletes.run(id, async move {
+                    delete_refusal(Some(delete_outcall(id).await))
+                })/>
         </tr>
     }
 }

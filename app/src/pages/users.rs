@@ -1,16 +1,21 @@
 //! Services → IPBX → PBX settings → Users: who sits at which extension,
-//! with a filter box and delete-with-confirmation. A user an incoming
+//! a page at a time with a filter (the server's, see
+//! `components::list_nav`), and delete-with-confirmation. A user an incoming
 //! call rings is refused by the server; its message says which.
 
-use crate::api::users::{line_statuses, list_users, DeleteUser};
-use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::api::users::{delete_user, list_users};
+use crate::components::delete_cell::{
+    asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
+};
 use crate::components::form::failure_sentence;
+use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::model::lines::LineStatus;
 use crate::model::repair::RepairKind;
 use crate::model::user::{OutgoingCallerId, UserView};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn caller_id_label(id: &OutgoingCallerId) -> String {
@@ -44,28 +49,12 @@ fn line_label(status: Option<&LineStatus>) -> Vec<String> {
         .collect()
 }
 
-fn matches_filter(view: &UserView, filter: &str) -> bool {
-    if filter.is_empty() {
-        return true;
-    }
-    let u = &view.user;
-    [
-        u.full_name().as_str(),
-        &u.exten,
-        &u.context,
-        &u.line_username,
-        &caller_id_label(&u.outgoing_caller_id),
-    ]
-    .iter()
-    .any(|s| s.to_lowercase().contains(filter))
-}
-
 #[component]
 pub fn UserList() -> impl IntoView {
-    let delete = ServerAction::<DeleteUser>::new();
-    let users = Resource::new(move || delete.version().get(), |_| list_users());
-    let lines = Resource::new(|| (), |_| line_statuses());
-    let filter = RwSignal::new(String::new());
+    // The filter and page are the address's: the server sends one page.
+    let query = use_list_query();
+    let users = Resource::new(move || query.get(), list_users);
+    let deletes = InPlaceDeletes::new();
     let confirming = asked_in_address::<i64>();
     view! {
         <Title text="Users"/>
@@ -73,49 +62,36 @@ pub fn UserList() -> impl IntoView {
         <h1>"Users"</h1>
         <RepairList kind=RepairKind::User/>
         <div class="toolbar">
-            <input type="search" id="filter" placeholder="Filter by name, extension or line"
-                aria-label="Filter users"
-                prop:value=move || filter.get()
-                on:input=move |ev| filter.set(event_target_value(&ev))/>
+            <ListFilter query label="Filter users" placeholder="Filter by name, extension or line"/>
             <a class="button primary" href="/ipbx/users/new">"Add a user"</a>
         </div>
-        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
+        <DeleteBanner last=deletes.last/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                // The Line column is a courtesy: without it the list still shows.
-                let statuses = Arc::new(lines.await.unwrap_or_default());
-                match users.await {
-                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="empty">"No user yet. Add one for each phone of the office."</p>
-                    }.into_any(),
-                    Ok(list) => {
-                        let list = Arc::new(list);
-                        view! {
-                            <table class="list" id="users">
-                                <thead>
-                                    <tr>
-                                        <th>"Name"</th><th>"Extension"</th><th>"Context"</th>
-                                        <th>"Line username"</th><th>"Outgoing caller ID"</th>
-                                        <th>"Ring time"</th><th>"Line"</th><th>"Actions"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {move || {
-                                        let needle = filter.get().trim().to_lowercase();
-                                        list.iter()
-                                            .filter(|u| matches_filter(u, &needle))
-                                            .map(|u| {
-                                                let status = statuses.iter().find(|s| s.user_id == u.id).cloned();
-                                                view! { <UserRow view=u.clone() status confirming delete/> }
-                                            })
-                                            .collect_view()
-                                    }}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    }
-                }
+                let rows = match users.await {
+                    Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
+                    Ok(rows) => rows,
+                };
+                let lines: Arc<HashMap<i64, LineStatus>> =
+                    Arc::new(rows.lines.into_iter().map(|l| (l.user_id, l)).collect());
+                let none_yet = "No user yet. Add one for each phone of the office.";
+                list_body(rows.page, &query.get_untracked(), "users", "user", none_yet, deletes, |u| u.id, move |rows| view! {
+                    <table class="list" id="users">
+                        <thead>
+                            <tr>
+                                <th>"Name"</th><th>"Extension"</th><th>"Context"</th>
+                                <th>"Line username"</th><th>"Outgoing caller ID"</th>
+                                <th>"Ring time"</th><th>"Line"</th><th>"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|u| (u.id, u.version) children=move |u| {
+                                let status = lines.get(&u.id).cloned();
+                                view! { <UserRow view=u status confirming deletes/> }
+                            }/>
+                        </tbody>
+                    </table>
+                }).into_any()
             })}
         </Transition>
     }
@@ -126,7 +102,7 @@ fn UserRow(
     view: UserView,
     status: Option<LineStatus>,
     confirming: RwSignal<Option<i64>>,
-    delete: ServerAction<DeleteUser>,
+    deletes: InPlaceDeletes,
 ) -> impl IntoView {
     let id = view.id;
     let u = view.user;
@@ -143,7 +119,9 @@ fn UserRow(
                 {line_label(status.as_ref()).into_iter().map(|l| view! { <span class="contact">{l}</span> }).collect_view()}
             </td>
             <DeleteCell key=id confirming question=format!("Delete {shown}? This cannot be undone.")
-                on_confirm=move |()| { delete.dispatch(DeleteUser { id }); }/>
+                on_confirm=move |()| deletes.run(id, async move {
+                    delete_refusal(Some(delete_user(id).await))
+                })/>
         </tr>
     }
 }

@@ -14,6 +14,7 @@ use crate::components::posted::Resubmitted;
 use crate::model::admin::AdminInput;
 use crate::model::context::ContextInput;
 use crate::model::incall::IncallInput;
+use crate::model::list::ListQuery;
 use crate::model::nat::SipNatInput;
 use crate::model::outcall::OutcallInput;
 use crate::model::security::SipSecurityInput;
@@ -57,6 +58,8 @@ pub enum Refusal {
 /// A form post: the page it was sent to, the body, and who sent it.
 pub struct Post<'a> {
     pub path: &'a str,
+    /// The page's query string: a list's filter and page, kept after a delete.
+    pub query: Option<&'a str>,
     pub body: &'a [u8],
     pub from: IpAddr,
 }
@@ -102,7 +105,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "trunks"] => {
             let row = id(meta.delete.as_deref().unwrap_or_default())?;
             Ok(deleted(
-                "/ipbx/trunks",
+                &kept(post.query, "/ipbx/trunks"),
                 service::trunks::delete(core, row).await,
             ))
         }
@@ -119,7 +122,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "users"] => {
             let row = id(meta.delete.as_deref().unwrap_or_default())?;
             Ok(deleted(
-                "/ipbx/users",
+                &kept(post.query, "/ipbx/users"),
                 service::users::delete(core, row).await,
             ))
         }
@@ -148,7 +151,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "contexts"] => {
             let name = meta.delete.clone().unwrap_or_default();
             Ok(deleted(
-                "/ipbx/contexts",
+                &kept(post.query, "/ipbx/contexts"),
                 service::contexts::delete(core, &name).await,
             ))
         }
@@ -165,7 +168,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "outcalls"] => {
             let row = id(meta.delete.as_deref().unwrap_or_default())?;
             Ok(deleted(
-                "/ipbx/outcalls",
+                &kept(post.query, "/ipbx/outcalls"),
                 service::outcalls::delete(core, row).await,
             ))
         }
@@ -182,7 +185,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "incalls"] => {
             let row = id(meta.delete.as_deref().unwrap_or_default())?;
             Ok(deleted(
-                "/ipbx/incalls",
+                &kept(post.query, "/ipbx/incalls"),
                 service::incalls::delete(core, row).await,
             ))
         }
@@ -200,7 +203,7 @@ pub async fn answer(state: &AppState, post: Post<'_>) -> Result<Reply, Refusal> 
         ["ipbx", "security"] if meta.lift.is_some() => {
             let address = meta.lift.clone().unwrap_or_default();
             let lifted = service::security::lift_block(&state.engine, &address);
-            Ok(deleted("/ipbx/security", lifted))
+            Ok(deleted(&kept(post.query, "/ipbx/security"), lifted))
         }
         ["ipbx", "security"] => {
             let input: SipSecurityInput = decode(post.body)?;
@@ -265,6 +268,22 @@ fn saved<I: Serialize, V>(
     match result {
         Ok(value) => done(value),
         Err(e) => Reply::Again(refused(form, input, e)),
+    }
+}
+
+/// The list at `path` on the filter and page of `query` (what a list's
+/// delete form was posted with), so the administrator stays where they
+/// were; anything else in `query` is dropped.
+fn kept(query: Option<&str>, path: &str) -> String {
+    let list: ListQuery = query
+        .and_then(|q| serde_qs::from_str(q).ok())
+        .unwrap_or_default();
+    let page = list.page.trim().parse().unwrap_or(1);
+    let query = list.href(page);
+    if query == "?" {
+        path.to_owned()
+    } else {
+        format!("{path}{query}")
     }
 }
 

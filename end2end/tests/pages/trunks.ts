@@ -10,11 +10,21 @@ export class TrunkList extends ListScreen {
   readonly filter: Locator;
   /** What the list says when there is no trunk. */
   readonly empty: Locator;
+  /** Under the table: "51–100 of 120 trunks (page 2 of 3)". */
+  readonly total: Locator;
+  readonly previous: Locator;
+  readonly next: Locator;
+  /** Every row of the page shown. */
+  readonly rows: Locator;
 
   constructor(page: Page, base = '') {
     super(page, base);
     this.filter = page.locator('#filter');
     this.empty = page.getByText('No SIP trunk yet');
+    this.total = page.locator('#list-total');
+    this.previous = page.getByRole('link', { name: '← Previous' });
+    this.next = page.getByRole('link', { name: 'Next →' });
+    this.rows = page.locator('tr[data-trunk]');
   }
 
   row(name: string): Locator {

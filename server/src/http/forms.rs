@@ -50,6 +50,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
 
 async fn posted(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
     if !is_form_encoded(request.headers()) {
         return refuse(
             &path,
@@ -72,6 +73,7 @@ async fn posted(State(state): State<AppState>, request: Request) -> Response {
     };
     let post = Post {
         path: &path,
+        query: query.as_deref(),
         body: &body,
         from,
     };

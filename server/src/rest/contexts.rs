@@ -49,7 +49,7 @@ fn named(input: &mut ContextInput, name: &String) {
     }
 }
 
-reads_and_delete!(contexts, show, name: String => &name);
+reads_and_delete!(whole contexts, show, name: String => &name);
 create!(contexts, ContextInput, show, |v: &ContextView| format!(
     "contexts/{}",
     v.context.name

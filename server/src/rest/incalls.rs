@@ -29,7 +29,7 @@ fn show(view: &IncallView) -> Value {
     )
 }
 
-reads_and_delete!(incalls, show, id: i64 => id);
+reads_and_delete!(paged incalls, show, id: i64 => id);
 create!(incalls, IncallInput, show, |v: &IncallView| format!(
     "incalls/{}",
     v.id

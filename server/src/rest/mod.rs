@@ -18,12 +18,13 @@ mod security;
 mod trunks;
 mod users;
 
+use app::model::list::ListPage;
 use app::model::FieldErrors;
 use app::ssr::service::ServiceError;
 use app::ssr::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::FromRequestParts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
@@ -223,6 +224,18 @@ impl From<QueryRejection> for ApiError {
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Key<T>(pub T);
 
+/// A page of a list: the rows as a bare JSON array, as the API answered
+/// before it paged (clients that read the whole list keep working), and
+/// how many rows the filter matches in `X-Total-Count`, so a client
+/// pages with `offset` until it has them all.
+pub fn listed<T>(page: &ListPage<T>, show: impl Fn(&T) -> serde_json::Value) -> Response {
+    let rows: Vec<serde_json::Value> = page.rows.iter().map(show).collect();
+    ([(TOTAL_COUNT, HeaderValue::from(page.total))], Json(rows)).into_response()
+}
+
+/// The header [`listed`] gives the total in.
+pub const TOTAL_COUNT: &str = "x-total-count";
+
 /// 201 Created, with the new resource's address (`path` is relative to
 /// `/api/v1`, e.g. `users/7`) and its JSON.
 pub fn created(path: &str, body: impl Serialize) -> Response {
@@ -236,11 +249,27 @@ pub fn created(path: &str, body: impl Serialize) -> Response {
 
 /// The `list`, `get` and `delete` handlers of a resource, which only pass
 /// the key to the service and show what it answers with `$show`:
-/// `reads_and_delete!(users, show, id: i64 => id)` for `/users/{id}`,
-/// `…(contexts, show, name: String => &name)` where the service borrows
-/// the key.
+/// `reads_and_delete!(paged users, show, id: i64 => id)` for `/users/{id}`,
+/// whose list takes `?q=&limit=&offset=` ([`listed`]);
+/// `…(whole contexts, show, name: String => &name)` for a short list
+/// read whole, where the service borrows the key.
 macro_rules! reads_and_delete {
-    ($service:ident, $show:path, $key:ident : $key_type:ty => $arg:expr) => {
+    (paged $service:ident, $show:path, $key:ident : $key_type:ty => $arg:expr) => {
+        pub async fn list(
+            ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
+            query: Result<
+                ::axum::extract::Query<::app::model::list::ApiListQuery>,
+                ::axum::extract::rejection::QueryRejection,
+            >,
+        ) -> Result<::axum::response::Response, $crate::rest::ApiError> {
+            let ::axum::extract::Query(query) = query?;
+            let page = $service::page(&state.core, &query).await?;
+            Ok($crate::rest::listed(&page, $show))
+        }
+
+        $crate::rest::reads_and_delete!(one $service, $show, $key: $key_type => $arg);
+    };
+    (whole $service:ident, $show:path, $key:ident : $key_type:ty => $arg:expr) => {
         pub async fn list(
             ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
         ) -> Result<::axum::Json<Vec<::serde_json::Value>>, $crate::rest::ApiError> {
@@ -253,6 +282,9 @@ macro_rules! reads_and_delete {
             ))
         }
 
+        $crate::rest::reads_and_delete!(one $service, $show, $key: $key_type => $arg);
+    };
+    (one $service:ident, $show:path, $key:ident : $key_type:ty => $arg:expr) => {
         pub async fn get(
             ::axum::extract::State(state): ::axum::extract::State<::app::ssr::state::AppState>,
             $crate::rest::Key($key): $crate::rest::Key<$key_type>,

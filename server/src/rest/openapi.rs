@@ -198,6 +198,7 @@ pub fn spec() -> Value {
         "Trunk",
         "Trunk",
     )
+    .paged("the name, host (`dynamic` for a dynamic trunk), context or register server")
     .paths(&mut paths);
     calls::paths(&mut paths);
     security::paths(&mut paths);

@@ -46,7 +46,7 @@ fn show_saved(saved: &OutcallSaved) -> Value {
     shown
 }
 
-reads_and_delete!(outcalls, show, id: i64 => id);
+reads_and_delete!(paged outcalls, show, id: i64 => id);
 create!(
     outcalls,
     OutcallInput,

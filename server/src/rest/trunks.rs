@@ -83,7 +83,7 @@ fn show(view: &TrunkView) -> Value {
     )
 }
 
-reads_and_delete!(trunks, show, id: i64 => id);
+reads_and_delete!(paged trunks, show, id: i64 => id);
 create!(trunks, TrunkInput, show, |v: &TrunkView| format!(
     "trunks/{}",
     v.id

@@ -52,7 +52,7 @@ fn show_saved(saved: &UserSaved) -> Value {
     shown
 }
 
-reads_and_delete!(users, show, id: i64 => id);
+reads_and_delete!(paged users, show, id: i64 => id);
 create!(users, UserInput, show_saved, |s: &UserSaved| format!(
     "users/{}",
     s.view.id

@@ -1,8 +1,9 @@
 //! Incoming-call changes.
 
-use super::repair::{self, readable, readable_or_repair, Opened};
+use super::repair::{self, readable, readable_or_repair, readable_page, Opened};
 use super::{config, stale, ServiceError};
 use crate::model::incall::{Incall, IncallInput, IncallRules, IncallView};
+use crate::model::list::{ListPage, Paging};
 use crate::ssr::db;
 use crate::ssr::state::Core;
 use crate::ssr::store::{self, incalls::SqlIncall};
@@ -33,6 +34,19 @@ fn not_found(id: i64) -> ServiceError {
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<IncallView>, ServiceError> {
     Ok(readable(&store::incalls::list(&core.pool).await?, view_of))
+}
+
+/// One page of the incoming calls `query` asks for (its filter and page
+/// are judged by the model, then filtered, counted and paged in SQL).
+/// Shared by the console's list and `GET /api/v1/incalls`.
+///
+/// # Errors
+/// `Invalid` naming the query field at fault; when the database cannot
+/// be read.
+pub async fn page(core: &Core, query: &impl Paging) -> Result<ListPage<IncallView>, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let rows = store::incalls::page(&core.pool, &window).await?;
+    Ok(readable_page(rows, &window, view_of))
 }
 
 async fn row(core: &Core, id: i64) -> Result<SqlIncall, ServiceError> {

@@ -10,6 +10,7 @@ pub mod incalls;
 pub mod lines;
 pub mod nat;
 pub mod outcalls;
+pub mod overview;
 pub mod repair;
 pub mod routing;
 pub mod security;

@@ -1,8 +1,9 @@
 //! Outgoing-call changes. Saving returns the pattern warnings (shadowed,
 //! `.` for `!`, catch-all, unreachable); they never block the save.
 
-use super::repair::{self, readable, readable_or_repair, Opened};
+use super::repair::{self, readable, readable_or_repair, readable_page, Opened};
 use super::{config, stale, ServiceError};
+use crate::model::list::{ListPage, Paging};
 use crate::model::outcall::{self, Outcall, OutcallInput, OutcallRules, OutcallSaved, OutcallView};
 use crate::ssr::db;
 use crate::ssr::state::Core;
@@ -34,6 +35,19 @@ fn not_found(id: i64) -> ServiceError {
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<OutcallView>, ServiceError> {
     Ok(readable(&store::outcalls::list(&core.pool).await?, view_of))
+}
+
+/// One page of the outgoing calls `query` asks for (its filter and page
+/// are judged by the model, then filtered, counted and paged in SQL).
+/// Shared by the console's list and `GET /api/v1/outcalls`.
+///
+/// # Errors
+/// `Invalid` naming the query field at fault; when the database cannot
+/// be read.
+pub async fn page(core: &Core, query: &impl Paging) -> Result<ListPage<OutcallView>, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let rows = store::outcalls::page(&core.pool, &window).await?;
+    Ok(readable_page(rows, &window, view_of))
 }
 
 async fn row(core: &Core, id: i64) -> Result<SqlOutcall, ServiceError> {

@@ -4,6 +4,7 @@
 //! on, logged once when it first appears, and offered to the
 //! administrator with its stored text so it can be fixed and saved.
 
+use crate::model::list::{ListPage, ListWindow};
 use crate::model::repair::{Repair, RepairKind};
 use crate::ssr::store::{
     incalls::SqlIncall, outcalls::SqlOutcall, trunks::SqlTrunk, users::SqlUser,
@@ -103,6 +104,23 @@ pub fn split<R: Stored, T>(rows: &[R], view: impl Fn(&R, R::Value) -> T) -> (Vec
 /// last publication put them there), so a screen's list just leaves them out.
 pub fn readable<R: Stored, T>(rows: &[R], view: impl Fn(&R, R::Value) -> T) -> Vec<T> {
     split(rows, view).0
+}
+
+/// One page of a list as a screen or REST shows it: the rows that read
+/// (the others are on the repair list, as with [`readable`]). The total
+/// is the store's, so it still counts them: it says how many rows the
+/// filter matched, which is what paging goes by.
+pub fn readable_page<R: Stored, T>(
+    (rows, total, offset): (Vec<R>, u64, u64),
+    window: &ListWindow,
+    view: impl Fn(&R, R::Value) -> T,
+) -> ListPage<T> {
+    ListPage {
+        rows: readable(&rows, view),
+        total,
+        offset,
+        limit: window.limit,
+    }
 }
 
 /// What opening one row for editing finds.

@@ -7,10 +7,24 @@ use super::ServiceError;
 use crate::model::lines::{line_statuses, LineStatus};
 use crate::model::registry::{RegistryAction, RegistryEntry};
 use crate::ssr::state::AppState;
+use std::collections::HashSet;
 
 /// Every trunk's registry row, by trunk name.
 pub fn registry(state: &AppState) -> Vec<RegistryEntry> {
     state.engine.registry_rows()
+}
+
+/// The registry rows of the trunks `ids` (one page of the trunk list).
+pub fn registry_of(state: &AppState, ids: impl IntoIterator<Item = i64>) -> Vec<RegistryEntry> {
+    let wanted: HashSet<i64> = ids.into_iter().collect();
+    state
+        .engine
+        .registry
+        .borrow()
+        .rows()
+        .filter(|r| wanted.contains(&r.trunk_id))
+        .map(|r| r.as_ref().clone())
+        .collect()
 }
 
 /// "Re-register now" or "Send OPTIONS now" for trunk `trunk_id`; refused
@@ -41,6 +55,23 @@ pub fn registry_act(
 /// time each contact has left now.
 pub fn lines(state: &AppState) -> Vec<LineStatus> {
     let users = state.core.config.borrow().users.clone();
+    let bindings = state.engine.lines.borrow().clone();
+    line_statuses(&users, &bindings, crate::ssr::unix_now())
+}
+
+/// The lines of the users `ids` (one page of the user list), as [`lines`]
+/// shows them; only their bindings are looked at.
+pub fn lines_of(state: &AppState, ids: impl IntoIterator<Item = i64>) -> Vec<LineStatus> {
+    let wanted: HashSet<i64> = ids.into_iter().collect();
+    let users: Vec<_> = state
+        .core
+        .config
+        .borrow()
+        .users
+        .iter()
+        .filter(|u| wanted.contains(&u.id))
+        .cloned()
+        .collect();
     let bindings = state.engine.lines.borrow().clone();
     line_statuses(&users, &bindings, crate::ssr::unix_now())
 }

@@ -1,7 +1,8 @@
 //! Trunk changes: create, update, delete, and the reads the screens need.
 
-use super::repair::{self, readable, readable_or_repair, Opened};
+use super::repair::{self, readable, readable_or_repair, readable_page, Opened};
 use super::{config, in_use, stale, ServiceError};
+use crate::model::list::{ListPage, Paging};
 use crate::model::repair::RepairKind;
 use crate::model::trunk::{Trunk, TrunkInput, TrunkView, ValidationContext};
 use crate::model::{ContextKind, FieldErrors};
@@ -36,6 +37,32 @@ fn not_found(id: i64) -> ServiceError {
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<TrunkView>, ServiceError> {
     Ok(readable(&store::trunks::list(&core.pool).await?, view_of))
+}
+
+/// One page of the trunks `query` asks for (its filter and page
+/// are judged by the model, then filtered, counted and paged in SQL).
+/// Shared by the console's list and `GET /api/v1/trunks`.
+///
+/// # Errors
+/// `Invalid` naming the query field at fault; when the database cannot
+/// be read.
+pub async fn page(core: &Core, query: &impl Paging) -> Result<ListPage<TrunkView>, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let rows = store::trunks::page(&core.pool, &window).await?;
+    Ok(readable_page(rows, &window, view_of))
+}
+
+/// The names of the trunks `ids`, for lists that show trunks by name
+/// (from the running configuration: no query per row).
+pub fn names(core: &Core, ids: impl IntoIterator<Item = i64>) -> Vec<(i64, String)> {
+    let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
+    core.config
+        .borrow()
+        .trunks
+        .iter()
+        .filter(|t| wanted.contains(&t.id))
+        .map(|t| (t.id, t.trunk.name.clone()))
+        .collect()
 }
 
 async fn row(core: &Core, id: i64) -> Result<SqlTrunk, ServiceError> {

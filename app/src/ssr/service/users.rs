@@ -1,8 +1,9 @@
 //! User changes. The line password is generated when left blank on
 //! creation and returned once; it is never read back afterwards.
 
-use super::repair::{self, readable, readable_or_repair, Opened};
+use super::repair::{self, readable, readable_or_repair, readable_page, Opened};
 use super::{config, in_use, stale, ServiceError};
+use crate::model::list::{ListPage, Paging};
 use crate::model::user::{User, UserInput, UserRules, UserSaved, UserView};
 use crate::model::FieldErrors;
 use crate::ssr::db;
@@ -39,6 +40,32 @@ fn not_found(id: i64) -> ServiceError {
 /// When the database cannot be read.
 pub async fn list(core: &Core) -> Result<Vec<UserView>, ServiceError> {
     Ok(readable(&store::users::list(&core.pool).await?, view_of))
+}
+
+/// One page of the users `query` asks for (its filter and page
+/// are judged by the model, then filtered, counted and paged in SQL).
+/// Shared by the console's list and `GET /api/v1/users`.
+///
+/// # Errors
+/// `Invalid` naming the query field at fault; when the database cannot
+/// be read.
+pub async fn page(core: &Core, query: &impl Paging) -> Result<ListPage<UserView>, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let rows = store::users::page(&core.pool, &window).await?;
+    Ok(readable_page(rows, &window, view_of))
+}
+
+/// How lists name the users `ids` ("Front Desk (1000)"), from the
+/// running configuration: no query per row.
+pub fn names(core: &Core, ids: impl IntoIterator<Item = i64>) -> Vec<(i64, String)> {
+    let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
+    core.config
+        .borrow()
+        .users
+        .iter()
+        .filter(|u| wanted.contains(&u.id))
+        .map(|u| (u.id, u.user.display()))
+        .collect()
 }
 
 async fn row(core: &Core, id: i64) -> Result<SqlUser, ServiceError> {

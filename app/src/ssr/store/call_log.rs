@@ -216,6 +216,14 @@ pub async fn unmatched_forgotten(pool: &SqlitePool) -> Result<i64, sqlx::Error> 
     Ok(max.unwrap_or(0) - kept)
 }
 
+/// How many logged calls started at or after `since` (Unix seconds).
+pub async fn count_since(pool: &SqlitePool, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM call_log WHERE started_at >= ?")
+        .bind(since)
+        .fetch_one(pool)
+        .await
+}
+
 /// The latest `limit` unmatched calls, newest first.
 pub async fn latest_unmatched(
     pool: &SqlitePool,

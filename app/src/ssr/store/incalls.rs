@@ -1,7 +1,9 @@
 //! Incoming calls. The validated `Incall` is JSON in `settings`; context,
 //! DID and destination user are columns too.
 
+use super::{json_text, like_any, Listing};
 use crate::model::incall::{Incall, IncallDestination};
+use crate::model::list::ListWindow;
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -32,6 +34,32 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<SqlIncall>, sqlx::Error> {
     ))
     .fetch_all(pool)
     .await
+}
+
+/// One page of the incoming calls whose DID or context, or whose
+/// destination user's name or extension, contains the filter, in the
+/// list's order; with the total and where the page starts.
+pub async fn page(
+    pool: &SqlitePool,
+    window: &ListWindow,
+) -> Result<(Vec<SqlIncall>, u64, u64), sqlx::Error> {
+    let name = format!(
+        "trim(coalesce({}, '') || ' ' || coalesce({}, ''))",
+        json_text("u.settings", "firstname"),
+        json_text("u.settings", "lastname")
+    );
+    let search = format!(
+        "{} OR EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id AND ({}))",
+        like_any(&["i.did", "i.context"]),
+        like_any(&["u.exten", &name])
+    );
+    let listing = Listing {
+        columns: "i.id, i.version, i.settings",
+        from: "incalls i",
+        search: &search,
+        order: "i.context, length(i.did), i.did, i.id",
+    };
+    super::page(pool, &listing, window).await
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SqlIncall>, sqlx::Error> {

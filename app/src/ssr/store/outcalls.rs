@@ -2,6 +2,8 @@
 //! its trunks, which live in `outcall_trunks` so a trunk in use is known
 //! to the database.
 
+use super::{like_any, Listing};
+use crate::model::list::ListWindow;
 use crate::model::outcall::Outcall;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -34,20 +36,42 @@ impl SqlOutcall {
 }
 
 // `group_concat` over an ordered subquery keeps the trunks' positions.
-const SELECT: &str = "SELECT o.id, o.version, o.settings,
+const COLUMNS: &str = "o.id, o.version, o.settings,
         (SELECT group_concat(trunk_id) FROM
             (SELECT trunk_id FROM outcall_trunks t WHERE t.outcall_id = o.id ORDER BY position))
-        AS trunk_ids
-     FROM outcalls o";
+        AS trunk_ids";
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<SqlOutcall>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} ORDER BY o.context, o.name"))
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM outcalls o ORDER BY o.context, o.name"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+/// One page of the outgoing calls whose name, context or one of whose
+/// trunks' names contains the filter, by context and name; with the
+/// total and where the page starts.
+pub async fn page(
+    pool: &SqlitePool,
+    window: &ListWindow,
+) -> Result<(Vec<SqlOutcall>, u64, u64), sqlx::Error> {
+    let search = format!(
+        "{} OR EXISTS (SELECT 1 FROM outcall_trunks ot JOIN trunks tr ON tr.id = ot.trunk_id
+             WHERE ot.outcall_id = o.id AND tr.name LIKE ?1 ESCAPE '\\')",
+        like_any(&["o.name", "o.context"])
+    );
+    let listing = Listing {
+        columns: COLUMNS,
+        from: "outcalls o",
+        search: &search,
+        order: "o.context, o.name, o.id",
+    };
+    super::page(pool, &listing, window).await
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SqlOutcall>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} WHERE o.id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM outcalls o WHERE o.id = ?"))
         .bind(id)
         .fetch_optional(conn)
         .await

@@ -1,6 +1,8 @@
 //! SIP trunks. The validated `Trunk` is stored as JSON in `settings`; the
 //! name and context are columns too, for uniqueness and references.
 
+use super::{json_text, like_any, Listing};
+use crate::model::list::ListWindow;
 use crate::model::trunk::Trunk;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -27,6 +29,29 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<SqlTrunk>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM trunks ORDER BY name"))
         .fetch_all(pool)
         .await
+}
+
+/// One page of the trunks whose name, host ("dynamic" for a dynamic
+/// one), context or register server contains the filter, by name; with
+/// the total and where the page starts.
+pub async fn page(
+    pool: &SqlitePool,
+    window: &ListWindow,
+) -> Result<(Vec<SqlTrunk>, u64, u64), sqlx::Error> {
+    let host = format!("coalesce({}, 'dynamic')", json_text("settings", "host"));
+    let search = like_any(&[
+        "name",
+        "context",
+        &host,
+        &json_text("settings", "reg_server"),
+    ]);
+    let listing = Listing {
+        columns: COLUMNS,
+        from: "trunks",
+        search: &search,
+        order: "name, id",
+    };
+    super::page(pool, &listing, window).await
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SqlTrunk>, sqlx::Error> {

@@ -1,6 +1,8 @@
 //! Users and their SIP lines. The validated `User` is JSON in `settings`;
 //! context, extension and line username are columns too, for uniqueness.
 
+use super::{json_text, like_any, Listing};
+use crate::model::list::ListWindow;
 use crate::model::user::User;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -26,6 +28,34 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<SqlUser>, sqlx::Error> {
     ))
     .fetch_all(pool)
     .await
+}
+
+/// One page of the users whose name, extension, context, line username
+/// or outgoing caller ID number contains the filter, in the list's order;
+/// with the total and where the page starts.
+pub async fn page(
+    pool: &SqlitePool,
+    window: &ListWindow,
+) -> Result<(Vec<SqlUser>, u64, u64), sqlx::Error> {
+    let name = format!(
+        "trim(coalesce({}, '') || ' ' || coalesce({}, ''))",
+        json_text("settings", "firstname"),
+        json_text("settings", "lastname")
+    );
+    let search = like_any(&[
+        &name,
+        "exten",
+        "context",
+        "line_username",
+        &json_text("settings", "outgoing_caller_id.number"),
+    ]);
+    let listing = Listing {
+        columns: COLUMNS,
+        from: "users",
+        search: &search,
+        order: "context, length(exten), exten, id",
+    };
+    super::page(pool, &listing, window).await
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SqlUser>, sqlx::Error> {

@@ -30,6 +30,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "User",
         "UserSaved",
     )
+    .paged("the name, extension, context, line username or outgoing caller ID number")
     .paths(paths);
     Resource::of::<OutcallInput>(
         "/api/v1/outcalls",
@@ -40,6 +41,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "Outcall",
         "OutcallSaved",
     )
+    .paged("the name, context or the name of one of its trunks")
     .paths(paths);
     Resource::of::<IncallInput>(
         "/api/v1/incalls",
@@ -50,6 +52,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "Incall",
         "Incall",
     )
+    .paged("the DID, context, or the name or extension of the user it rings")
     .paths(paths);
     let query = |name: &str, description: &str| json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" }, "description": description });
     paths.insert("/api/v1/route".into(), json!({

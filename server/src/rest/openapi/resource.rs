@@ -5,6 +5,7 @@
 
 use super::{error_response, json_body, schema};
 use crate::rest::body::{self, Body, MERGE_PATCH};
+use app::model::list::{LIMIT_MAX as LIST_LIMIT_MAX, SEARCH_MAX as LIST_SEARCH_MAX};
 use serde_json::{json, Map, Value};
 
 /// A resource such as `/api/v1/trunks`.
@@ -25,6 +26,8 @@ pub struct Resource<'a> {
     pub required: Vec<String>,
     /// Every name a body may use.
     pub names: Vec<String>,
+    /// What the list's `q` filter looks in; `None` for a list read whole.
+    pub searched: Option<&'a str>,
 }
 
 impl<'a> Resource<'a> {
@@ -48,6 +51,16 @@ impl<'a> Resource<'a> {
             saved,
             required: required::<T>(),
             names: names::<T>(),
+            searched: None,
+        }
+    }
+
+    /// A list filtered by `q` (in what `searched` says) and paged by
+    /// `limit` and `offset`, with its total in `X-Total-Count`.
+    pub fn paged(self, searched: &'a str) -> Self {
+        Self {
+            searched: Some(searched),
+            ..self
         }
     }
 
@@ -57,12 +70,16 @@ impl<'a> Resource<'a> {
         let input = json!({ "required": true, "content": { "application/json": { "schema": schema(self.schema) } } });
         let list = json!({ "type": "array", "items": schema(self.schema) });
         let missing = error_response(&format!("No such {one}"));
+        let get = match self.searched {
+            None => json!({ "summary": format!("List {many}"), "responses": {
+                "200": json_body(&format!("Every {one}, as GET of each shows it"), list),
+                "401": error_response("Not logged in") } }),
+            Some(searched) => paged_list(many, searched, list),
+        };
         paths.insert(
             self.path.to_owned(),
             json!({
-                "get": { "summary": format!("List {many}"), "responses": {
-                    "200": json_body(&format!("Every {one}, as GET of each shows it"), list),
-                    "401": error_response("Not logged in") } },
+                "get": get,
                 "post": { "summary": format!("Create a {one}; fields left out take the console form's defaults"), "requestBody": input, "responses": {
                     "201": json_body("Created; `Location` gives its address", schema(self.saved)),
                     "400": error_response("Body is not JSON"),
@@ -87,6 +104,33 @@ impl<'a> Resource<'a> {
                 "409": error_response("Still in use; the message names who uses it") } }
         }));
     }
+}
+
+/// The GET of a list filtered by `q` and paged by `limit` and `offset`.
+fn paged_list(many: &str, searched: &str, list: Value) -> Value {
+    let mut ok = json_body(
+        &format!("The {many} the filter matches, from `offset`, as GET of each shows them: a bare array, as before paging existed"),
+        list,
+    );
+    ok["headers"] = json!({ "X-Total-Count": {
+        "description": "How many rows the filter matches in all; page with `offset` until you have them",
+        "schema": { "type": "integer", "minimum": 0 } } });
+    json!({
+        "summary": format!("List {many}, filtered and paged"),
+        "parameters": [
+            { "name": "q", "in": "query", "required": false, "schema": { "type": "string", "maxLength": LIST_SEARCH_MAX },
+              "description": format!("Part of {searched}, in any case. Left out: every row.") },
+            { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": LIST_LIMIT_MAX },
+              "description": "Rows to return. Left out: every row from `offset`." },
+            { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 },
+              "description": "Rows to skip. Past the end: an empty array, with the total." }
+        ],
+        "responses": {
+            "200": ok,
+            "400": error_response("A malformed query string"),
+            "401": error_response("Not logged in"),
+            "422": error_response("`q`, `limit` or `offset` cannot be read; `field` names it") }
+    })
 }
 
 /// The PATCH operation of `one`, whose bodies may use `names`.

@@ -1,0 +1,222 @@
+//! What the long lists (trunks, users, outgoing and incoming calls)
+//! share: the filter and the page live in the address (`?q=…&page=N`),
+//! so a filtered page can be bookmarked and Back returns to it; the
+//! filter box is a GET form, so it works before (or without) the WASM;
+//! with the WASM, typing filters after a short pause, without a reload;
+//! the pager under the table says how many rows match and links to the
+//! pages either side. The server filters and pages (`model::list`).
+
+use crate::components::delete_cell::InPlaceDeletes;
+use crate::model::list::{ListPage, ListQuery};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// The wait after the last keystroke before the list is asked again:
+/// long enough that typing a word asks once, short enough to feel live.
+const DEBOUNCE_MS: u64 = 250;
+
+/// The list's filter and page, as the address says.
+pub fn use_list_query() -> Memo<ListQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        let p = params.read();
+        ListQuery {
+            q: p.get("q").unwrap_or_default(),
+            page: p.get("page").unwrap_or_default(),
+        }
+    })
+}
+
+/// The filter box: a GET form of one field, `q`. Without the WASM,
+/// Enter (or "Filter") loads the first page of what matches.
+#[component]
+pub fn ListFilter(
+    query: Memo<ListQuery>,
+    /// The field's accessible name ("Filter trunks").
+    label: &'static str,
+    placeholder: &'static str,
+) -> impl IntoView {
+    let typed = RwSignal::new(query.get_untracked().q);
+    let waiting = StoredValue::new(None::<TimeoutHandle>);
+    // Back and Forward change the address: the box follows it, unless a
+    // search is about to be sent (what is being typed wins).
+    Effect::new(move |_| {
+        let q = query.get().q;
+        if waiting.with_value(Option::is_none) && typed.get_untracked() != q {
+            typed.set(q);
+        }
+    });
+    let navigate = use_navigate();
+    let path = use_location().pathname;
+    // A new filter starts again from its first page; it replaces the
+    // address rather than adding a history entry per pause in typing.
+    let search = move || {
+        if let Some(handle) = waiting.get_value() {
+            handle.clear();
+        }
+        waiting.set_value(None);
+        let href = ListQuery {
+            q: typed.get_untracked(),
+            page: String::new(),
+        }
+        .href(1);
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        navigate(&format!("{}{href}", path.get_untracked()), options);
+    };
+    let on_input = {
+        let search = search.clone();
+        move |ev| {
+            typed.set(event_target_value(&ev));
+            if let Some(handle) = waiting.get_value() {
+                handle.clear();
+            }
+            let search = search.clone();
+            let handle =
+                set_timeout_with_handle(search, std::time::Duration::from_millis(DEBOUNCE_MS));
+            waiting.set_value(handle.ok());
+        }
+    };
+    view! {
+        <form method="get" role="search" class="filter" on:submit=move |ev| {
+            ev.prevent_default();
+            search();
+        }>
+            <input type="search" id="filter" name="q" aria-label=label placeholder=placeholder
+                value=query.get_untracked().q
+                prop:value=move || typed.get()
+                on:input=on_input/>
+            <button type="submit">"Filter"</button>
+        </form>
+    }
+}
+
+/// "1,234": counts as an administrator reads them.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Under a list: which rows of how many are shown, and links to the
+/// previous and next pages of the same filter. `removed` counts the rows
+/// of this page deleted in place since it was read.
+/// `what` is the rows' name in the plural ("trunks").
+pub fn pager<T>(
+    page: &ListPage<T>,
+    query: &ListQuery,
+    what: &'static str,
+    removed: Signal<usize>,
+) -> impl IntoView {
+    let number = page.page();
+    let pages = page.pages();
+    let first = page.offset + 1;
+    let shown = page.rows.len() as u64;
+    let total = page.total;
+    let summary = move || {
+        let removed = removed.get() as u64;
+        let total = total.saturating_sub(removed);
+        let last = (first + shown).saturating_sub(1 + removed);
+        if pages > 1 {
+            format!(
+                "{}\u{2013}{} of {} {what} (page {number} of {pages})",
+                grouped(first),
+                grouped(last.max(first)),
+                grouped(total)
+            )
+        } else {
+            format!("{} {what}", grouped(total))
+        }
+    };
+    let previous = (number > 1).then(|| {
+        let href = query.href(number - 1);
+        view! { <a href=href rel="prev" id="page-previous">"\u{2190} Previous"</a> }
+    });
+    let next = (number < pages).then(|| {
+        let href = query.href(number + 1);
+        view! { <a href=href rel="next" id="page-next">"Next \u{2192}"</a> }
+    });
+    view! {
+        <nav class="pager" aria-label=format!("Pages of the {what}")>
+            {previous}
+            <span id="list-total" aria-live="polite">{summary}</span>
+            {next}
+        </nav>
+    }
+}
+
+/// What a list page shows of one page of rows: `table` given the rows
+/// still there (a delete in place takes its row out), or a sentence when
+/// there is none, then the [`pager`]. `what` names the rows in the
+/// plural ("trunks"), `one` a single row ("trunk"); `none_yet` is said
+/// when the list is empty and no filter is set.
+#[allow(clippy::too_many_arguments)]
+pub fn list_body<T, V>(
+    page: ListPage<T>,
+    query: &ListQuery,
+    what: &'static str,
+    one: &'static str,
+    none_yet: &'static str,
+    deletes: InPlaceDeletes,
+    id: fn(&T) -> i64,
+    table: impl FnOnce(Signal<Vec<T>>) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let q = query.q.trim();
+    let none = if q.is_empty() {
+        none_yet.to_owned()
+    } else {
+        format!("No {one} matches \u{201c}{q}\u{201d}.")
+    };
+    let ids: Vec<i64> = page.rows.iter().map(id).collect();
+    let removed = Signal::derive(move || deletes.removed(&ids));
+    let nav = pager(&page, query, what, removed);
+    let total = page.total;
+    let left = move || (removed.get() as u64) < total;
+    let list = page.rows;
+    let rows = Signal::derive(move || {
+        list.iter()
+            .filter(|row| deletes.kept(id(row)))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    let shown = (total > 0).then(|| {
+        view! { <div class="rows" hidden=move || !left()>{table(rows)}</div> }
+    });
+    view! {
+        {shown}
+        {move || (!left()).then(|| view! { <p class="empty">{none.clone()}</p> })}
+        {nav}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, shown) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (3000, "3,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(grouped(n), shown);
+        }
+    }
+}
