@@ -157,6 +157,7 @@ async fn the_overview_shows_the_pbx_at_a_glance() {
         trunk: Some("trunk1".into()),
         started_at: now - 20,
         answered_at: Some(now - 15),
+        quality: None,
     }]));
     let (_watched, watched_rx) = watch::channel(Arc::new(vec![
         WatchedAddress {
