@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::flooder::{flood, Flooded, Kind};
+use common::flooder::{flood, Flooded, Kind, Pace};
 use common::net::free_port;
 use common::serve::{run_cli, start_server_on, stats_count};
 use std::path::Path;
@@ -43,7 +43,7 @@ async fn flood_and_settle(db: &Path, http: &str, sip_port: u16, pid: u32) -> (Fl
             Kind::Invites,
             "127.0.0.1",
             sip_port,
-            RATE,
+            Pace::Fixed(RATE),
             INVITES,
             FLOOD_LIMIT,
         )

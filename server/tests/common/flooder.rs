@@ -1,5 +1,6 @@
 //! A bounded UDP flood from one socket on loopback: new requests, each with its own Call-ID and
-//! branch as a scanner's are, paced at a fixed rate, answers read and counted as they come.
+//! branch as a scanner's are, paced (at a fixed rate, or rising until the server falls behind),
+//! answers read and counted as they come.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -39,16 +40,33 @@ pub struct Flooded {
     pub sent: u64,
     pub answers: u64,
     pub took: Duration,
+    /// The rate it ended at, a second.
+    pub rate: u64,
 }
 
-/// Sends `kind` requests from `from_ip` to 127.0.0.1:`sip_port` at `rate` a second, until
-/// `count` are sent or `limit` has passed; reads the answers as it goes and for 1 s after.
+/// How a flood is paced.
+#[derive(Debug, Clone, Copy)]
+pub enum Pace {
+    /// This many requests a second throughout.
+    Fixed(u64),
+    /// Starts at `from` a second and doubles, up to `most`, each half second in which the server
+    /// answered nearly everything it was sent: whatever the machine, the flood ends up above what
+    /// the server answers (a test about saturation must not pass or fail with the CPU's speed).
+    AboveServer { from: u64, most: u64 },
+}
+
+/// A half second in which at least this share (per mille) was answered was not above the server.
+const KEPT_UP: u64 = 950;
+const STEP: Duration = Duration::from_millis(500);
+
+/// Sends `kind` requests from `from_ip` to 127.0.0.1:`sip_port` at `pace`, until `count` are
+/// sent or `limit` has passed; reads the answers as it goes and for 1 s after.
 /// Blocking: run it on a thread of its own.
 pub fn flood(
     kind: Kind,
     from_ip: &str,
     sip_port: u16,
-    rate: u64,
+    pace: Pace,
     count: u64,
     limit: Duration,
 ) -> Flooded {
@@ -57,9 +75,15 @@ pub fn flood(
     let local = socket.local_addr().expect("local");
     let (mut sent, mut answers) = (0u64, 0u64);
     let mut buf = vec![0u8; 65_536];
+    let (mut rate, most) = match pace {
+        Pace::Fixed(rate) => (rate, rate),
+        Pace::AboveServer { from, most } => (from, most),
+    };
     let start = Instant::now();
+    // The current step: when it began, and what had been sent and answered by then.
+    let (mut step_at, mut step_sent, mut step_answers) = (start, 0u64, 0u64);
     while sent < count && start.elapsed() < limit {
-        let due = ((start.elapsed().as_secs_f64() * rate as f64) as u64).min(count);
+        let due = (step_sent + (step_at.elapsed().as_secs_f64() * rate as f64) as u64).min(count);
         while sent < due {
             let request = request(kind, sent, local, sip_port);
             if socket
@@ -72,6 +96,13 @@ pub fn flood(
         }
         while socket.recv_from(&mut buf).is_ok() {
             answers += 1;
+        }
+        if step_at.elapsed() >= STEP {
+            let (stepped, answered) = (sent - step_sent, answers - step_answers);
+            if answered * 1000 >= stepped * KEPT_UP {
+                rate = (rate * 2).min(most);
+            }
+            (step_at, step_sent, step_answers) = (Instant::now(), sent, answers);
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -87,5 +118,6 @@ pub fn flood(
         sent,
         answers,
         took,
+        rate,
     }
 }
