@@ -56,33 +56,12 @@ async fn console_with_trunks(name: &str) -> Console {
 }
 
 async fn page(console: &Console, session: &Session, address: &str) -> Answer {
-    console
-        .send(
-            request("GET", address)
-                .header(header::COOKIE, session.cookie_header())
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
+    console.send(session.get(address)).await
 }
 
 async fn rest(console: &Console, address: &str) -> (StatusCode, Option<u64>, Value) {
-    let answer = console
-        .send(
-            request("GET", address)
-                .header(header::AUTHORIZATION, format!("Bearer {}", console.token))
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    common::openapi::check("GET", address, answer.status.as_u16(), &answer.body);
-    let total = answer
-        .headers
-        .get("x-total-count")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    let body = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-    (answer.status, total, body)
+    let listed = console.rest_get(address).await;
+    (listed.answer.status, listed.total, listed.json)
 }
 
 /// The trunk names of the rows on a list page, in order.

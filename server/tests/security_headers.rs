@@ -38,12 +38,7 @@ fn assert_secured(what: &str, answer: &Answer) {
 async fn every_kind_of_answer_carries_the_security_headers() {
     let console = Console::new().await;
     let session = console.session().await;
-    let get = |path: &str| {
-        request("GET", path)
-            .header(header::COOKIE, session.cookie_header())
-            .body(Body::empty())
-            .expect("request")
-    };
+    let get = |path: &str| session.get(path);
     let page = console.send(get("/ipbx/users")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_secured("page", &page);

@@ -1,16 +1,19 @@
 //! Status → SIP registry's server functions.
 
 use super::client::ConsoleClient;
+use crate::model::list::{ListPage, ListQuery};
 use crate::model::registry::{RegistryAction, RegistryEntry};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// The rows for the first render; the page then follows the SSE stream.
+/// One page of the registry for the first render (`?q=&page=` of the address); the page then
+/// follows the SSE stream for its rows.
 #[server(prefix = "/api", endpoint = "registry", client = ConsoleClient)]
-pub async fn registry() -> Result<Vec<RegistryEntry>, ServerFnError> {
-    Ok(crate::ssr::service::status::registry(
-        &super::server::state()?,
-    ))
+pub async fn registry(
+    #[server(default)] query: ListQuery,
+) -> Result<ListPage<RegistryEntry>, ServerFnError> {
+    use crate::ssr::service::status;
+    super::server::read(status::registry_page(&super::server::state()?, &query))
 }
 
 /// "Re-register now" or "Send OPTIONS now" for one trunk.

@@ -4,6 +4,7 @@
 //! engine's counters that `sip show stats` prints. Filled by the SIP
 //! engine; the console only reads them.
 
+use super::list::{ListPage, ListWindow};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -137,6 +138,55 @@ pub struct RegistryEntry {
 /// How the registry lists its rows: by trunk name, as chan_sip sorts them.
 pub fn sort_rows(rows: &mut [RegistryEntry]) {
     rows.sort_by(|a, b| (&a.trunk, a.trunk_id).cmp(&(&b.trunk, b.trunk_id)));
+}
+
+impl RegistryEntry {
+    /// Whether the registry's filter matches the row: part of the trunk's name, host,
+    /// username, state or last response, in any case. `lowered` is the filter lowercased.
+    pub fn matches(&self, lowered: &str) -> bool {
+        [
+            self.trunk.as_str(),
+            self.host.as_str(),
+            self.username.as_str(),
+            self.state.as_str(),
+            self.last_response.as_deref().unwrap_or_default(),
+        ]
+        .iter()
+        .any(|field| field.to_lowercase().contains(lowered))
+    }
+}
+
+/// One page of the registry: the rows `window`'s filter matches, by trunk name. Sorted and
+/// filtered on the shared rows, so only the page's rows are copied: with 10,000 trunks the
+/// whole table is megabytes.
+pub fn page_of(
+    shared: &[std::sync::Arc<RegistryEntry>],
+    window: &ListWindow,
+) -> ListPage<RegistryEntry> {
+    let lowered = window.search.to_lowercase();
+    let mut matching: Vec<&RegistryEntry> = shared
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|row| lowered.is_empty() || row.matches(&lowered))
+        .collect();
+    matching.sort_by(|a, b| (&a.trunk, a.trunk_id).cmp(&(&b.trunk, b.trunk_id)));
+    let total = matching.len() as u64;
+    let offset = window.start(total);
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let take = window
+        .limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    ListPage {
+        rows: matching
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .cloned()
+            .collect(),
+        total,
+        offset,
+        limit: window.limit,
+    }
 }
 
 /// What changed in the registry since the last event of its stream
@@ -354,5 +404,58 @@ mod tests {
         .apply(&mut rows);
         let names: Vec<&str> = rows.iter().map(|r| r.trunk.as_str()).collect();
         assert_eq!(names, vec!["bravo", "zulu"]);
+    }
+
+    fn window(search: &str, offset: u64, limit: Option<u32>) -> ListWindow {
+        ListWindow {
+            search: search.into(),
+            offset,
+            limit,
+            past_end: crate::model::list::PastEnd::LastPage,
+        }
+    }
+
+    #[test]
+    fn a_registry_page_is_filtered_sorted_by_name_and_windowed() {
+        let mut shared: Vec<std::sync::Arc<RegistryEntry>> = (0..120)
+            .rev()
+            .map(|i| {
+                let state = if i % 3 == 0 {
+                    RegistrationState::Rejected
+                } else {
+                    RegistrationState::Registered
+                };
+                std::sync::Arc::new(row(i, &format!("trunk-{i:03}"), state))
+            })
+            .collect();
+        let mut odd = row(500, "Voip-Main", RegistrationState::Registered);
+        odd.last_response = Some("DNS: voip.example.com does not resolve".into());
+        shared.push(std::sync::Arc::new(odd));
+
+        let page = page_of(&shared, &window("", 50, Some(50)));
+        assert_eq!(page.total, 121);
+        assert_eq!(page.rows.len(), 50);
+        // "Voip-Main" sorts first (byte order, as `sort_rows`), so row 50 is trunk-049.
+        assert_eq!(page.rows[0].trunk, "trunk-049", "by name, from the offset");
+        assert_eq!((page.page(), page.pages()), (2, 3));
+
+        // State, name (any case) and last response are searched.
+        let rejected = page_of(&shared, &window("rejected", 0, Some(50)));
+        assert_eq!(rejected.total, 40);
+        assert!(rejected
+            .rows
+            .iter()
+            .all(|r| r.state == RegistrationState::Rejected));
+        assert_eq!(page_of(&shared, &window("VOIP-main", 0, Some(50))).total, 1);
+        assert_eq!(
+            page_of(&shared, &window("does not resolve", 0, None)).total,
+            1
+        );
+
+        // Past the end: the console's last page.
+        let last = page_of(&shared, &window("", 5000, Some(50)));
+        assert_eq!((last.offset, last.rows.len()), (100, 21));
+        // No limit: every row.
+        assert_eq!(page_of(&shared, &window("", 0, None)).rows.len(), 121);
     }
 }

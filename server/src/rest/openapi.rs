@@ -8,7 +8,7 @@ mod security;
 
 use app::model::trunk::TrunkInput;
 use axum::Json;
-use resource::{shape, Resource};
+use resource::{paged_list, shape, Resource};
 use serde_json::{json, Map, Value};
 
 fn error_response(description: &str) -> Value {
@@ -115,13 +115,16 @@ pub fn spec() -> Value {
         "security": [{ "bearer": [] }, { "session": [] }],
         "paths": {
             "/api/v1/registry": {
-                "get": { "summary": "Registration and monitoring status of every trunk (Status → SIP registry)", "responses": {
-                    "200": { "description": "One row per trunk that registers or is monitored",
-                        "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/RegistryEntry" } } } } } } }
+                "get": paged_list(
+                    "registry rows (Status → SIP registry: one per trunk that registers or is monitored, by trunk name)",
+                    "the trunk's name, host, username, state or last response",
+                    json!({ "type": "array", "items": { "$ref": "#/components/schemas/RegistryEntry" } })
+                )
             },
             "/api/v1/registry/stream": {
-                "get": { "summary": "The same rows as server-sent events: every row at once (`event: registry`), then after each change only the rows that changed (`event: registry-delta`, `{\"rows\": [...], \"removed\": [trunk ids]}`); every row again if the client fell far behind", "responses": {
-                    "200": { "description": "text/event-stream" } } }
+                "get": { "summary": "The same rows as server-sent events: every row at once (`event: registry`), then after each change only the rows that changed (`event: registry-delta`, `{\"rows\": [...], \"removed\": [trunk ids]}`); every row again if the client fell far behind. With `q`, `limit` and `offset` (as the list takes them) it follows the rows of that page as they were when it opened", "responses": {
+                    "200": { "description": "text/event-stream" },
+                    "422": error_response("`q`, `limit` or `offset` cannot be read; `field` names it") } }
             },
             "/api/v1/registry/{id}/register": {
                 "parameters": id_param.clone(),

@@ -5,6 +5,7 @@
 use super::ApiError;
 use crate::show::{show_peers, show_registry, show_stats, PeerRow, RegistryRow};
 use app::model::lines::{LineBinding, LineStatus};
+use app::model::list::ApiListQuery;
 use app::model::registry::PeerStatus;
 use app::model::registry::{RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
@@ -12,57 +13,90 @@ use app::model::user::User;
 use app::ssr::board::Board;
 use app::ssr::service::status;
 use app::ssr::state::{sorted_rows, AppState};
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream::{self, Stream};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::convert::Infallible;
 use std::sync::Arc;
 
-pub async fn list(State(state): State<AppState>) -> Json<Vec<RegistryEntry>> {
-    Json(status::registry(&state))
+/// Every row by trunk name, or with `?q=&limit=&offset=` one page of them (the total in
+/// `X-Total-Count`), as the other lists page.
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ApiListQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let page = status::registry_page(&state, &query)?;
+    Ok(super::listed(&page, |row| {
+        serde_json::to_value(row).unwrap_or_default()
+    }))
 }
 
 /// Sends every row at once (`event: registry`), then after each change
 /// only the rows that changed (`event: registry-delta`): with thousands of
 /// trunks refreshing, the whole table per change would cost the server a
 /// core and the browser its bandwidth. A follower that fell too far behind
-/// gets every row again.
+/// gets every row again. With `?q=&limit=&offset=` the stream follows the
+/// rows of that page as it was when the stream opened (the console's page
+/// of 50): a trunk added or renamed since shows on the next load.
 pub async fn stream(
     State(state): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    query: Result<Query<ApiListQuery>, QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let Query(query) = query?;
+    let whole = query == ApiListQuery::default();
+    let page: Option<Arc<HashSet<i64>>> = if whole {
+        None
+    } else {
+        let rows = status::registry_page(&state, &query)?.rows;
+        Some(Arc::new(rows.iter().map(|r| r.trunk_id).collect()))
+    };
     let start = (state.engine.registry.clone(), None::<u64>);
-    let events = stream::unfold(start, |(mut rx, seen)| async move {
-        loop {
-            if seen.is_some() {
-                rx.changed().await.ok()?;
-            }
-            let (next, seq) = {
-                let board = rx.borrow_and_update();
-                let next = match seen.map(|seq| board.changed_since(seq)) {
-                    Some(Some(ids)) if ids.is_empty() => None,
-                    Some(Some(ids)) => Some(Next::Delta(delta(&board, ids))),
-                    Some(None) | None => Some(Next::All(board.rows().cloned().collect())),
-                };
-                (next, board.seq())
-            };
-            let event = match next {
-                None => continue,
-                Some(Next::Delta(delta)) => {
-                    Event::default().event("registry-delta").json_data(&delta)
+    let events = stream::unfold(start, move |(mut rx, seen)| {
+        let page = page.clone();
+        async move {
+            let on_page = |id: i64| page.as_ref().is_none_or(|ids| ids.contains(&id));
+            loop {
+                if seen.is_some() {
+                    rx.changed().await.ok()?;
                 }
-                Some(Next::All(rows)) => Event::default()
-                    .event("registry")
-                    .json_data(sorted_rows(&rows)),
-            };
-            let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
-            return Some((Ok(event), (rx, Some(seq))));
+                let (next, seq) = {
+                    let board = rx.borrow_and_update();
+                    let next = match seen.map(|seq| board.changed_since(seq)) {
+                        Some(Some(mut ids)) => {
+                            ids.retain(|id| on_page(*id));
+                            (!ids.is_empty()).then(|| Next::Delta(delta(&board, ids)))
+                        }
+                        Some(None) | None => Some(Next::All(
+                            board
+                                .rows()
+                                .filter(|r| on_page(r.trunk_id))
+                                .cloned()
+                                .collect(),
+                        )),
+                    };
+                    (next, board.seq())
+                };
+                let event = match next {
+                    None => continue,
+                    Some(Next::Delta(delta)) => {
+                        Event::default().event("registry-delta").json_data(&delta)
+                    }
+                    Some(Next::All(rows)) => Event::default()
+                        .event("registry")
+                        .json_data(sorted_rows(&rows)),
+                };
+                let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
+                return Some((Ok(event), (rx, Some(seq))));
+            }
         }
     });
-    Sse::new(events).keep_alive(KeepAlive::default())
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
 /// What one event of the stream carries.

@@ -48,6 +48,15 @@ impl Session {
             self.session, self.csrf
         )
     }
+
+    /// A GET of `path` as the logged-in browser makes it.
+    #[allow(dead_code)]
+    pub fn get(&self, path: &str) -> Request<Body> {
+        request("GET", path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request")
+    }
 }
 
 /// What the login form shows for a wrong password…
@@ -142,6 +151,43 @@ impl Console {
         Session {
             session: cookie("trunkline_session"),
             csrf: cookie("trunkline_csrf"),
+        }
+    }
+}
+
+/// What a REST list answered: the answer, its `X-Total-Count` and its JSON (null when none).
+#[allow(dead_code)]
+pub struct Listed {
+    pub answer: Answer,
+    pub total: Option<u64>,
+    pub json: serde_json::Value,
+}
+
+impl Console {
+    /// A GET of `path` with the administrator's bearer token.
+    #[allow(dead_code)]
+    pub fn bearer_get(&self, path: &str) -> Request<Body> {
+        request("GET", path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .body(Body::empty())
+            .expect("request")
+    }
+
+    /// GET `path` by REST, the answer checked against the OpenAPI document.
+    #[allow(dead_code)]
+    pub async fn rest_get(&self, path: &str) -> Listed {
+        let answer = self.send(self.bearer_get(path)).await;
+        super::openapi::check("GET", path, answer.status.as_u16(), &answer.body);
+        let total = answer
+            .headers
+            .get("x-total-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let json = serde_json::from_str(&answer.body).unwrap_or(serde_json::Value::Null);
+        Listed {
+            answer,
+            total,
+            json,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! it gave up on (an answer that was not a stream, say during a restart)
 //! is opened again here after [`RETRY`].
 
+use crate::model::list::query_string;
 use crate::model::registry::{RegistryDelta, RegistryEntry};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -33,19 +34,31 @@ struct Connection {
 /// The current connection, or none once the page is left.
 type Slot = Rc<RefCell<Option<Connection>>>;
 
-/// Follows the stream and ticks the clock every second, until the page is left.
+/// Follows the stream of the page that starts at row `offset` (`limit` rows, filter `q`)
+/// and ticks the clock every second, until the page is left.
 pub fn follow(
     live: RwSignal<Option<Vec<RegistryEntry>>>,
     now: RwSignal<Option<i64>>,
     connected: RwSignal<bool>,
+    offset: u64,
+    limit: Option<u32>,
+    q: &str,
 ) {
+    let (offset, limit) = (
+        offset.to_string(),
+        limit.map(|l| l.to_string()).unwrap_or_default(),
+    );
+    let url = format!(
+        "{STREAM}{}",
+        query_string(&[("q", q.trim()), ("limit", &limit), ("offset", &offset)])
+    );
     let tick = move || now.set(Some((js_sys::Date::now() / 1000.0) as i64));
     tick();
     let interval = set_interval_with_handle(tick, Duration::from_secs(1)).ok();
     let sinks = Sinks { live, connected };
     let slot: Slot = Rc::new(RefCell::new(None));
     let left = Rc::new(std::cell::Cell::new(false));
-    open(&slot, &left, sinks);
+    open(&slot, &left, sinks, Rc::from(url.as_str()));
     // The browser objects stay on this (only) thread; the wrapper lets the
     // cleanup closure satisfy Leptos's Send bound.
     let guard = send_wrapper::SendWrapper::new((slot, left));
@@ -61,15 +74,15 @@ pub fn follow(
     });
 }
 
-/// Opens the stream into `slot`, closing any previous one.
-fn open(slot: &Slot, left: &Rc<std::cell::Cell<bool>>, sinks: Sinks) {
+/// Opens the stream at `url` into `slot`, closing any previous one.
+fn open(slot: &Slot, left: &Rc<std::cell::Cell<bool>>, sinks: Sinks, url: Rc<str>) {
     if left.get() {
         return;
     }
     if let Some(old) = slot.borrow_mut().take() {
         old.source.close();
     }
-    let Ok(source) = EventSource::new(STREAM) else {
+    let Ok(source) = EventSource::new(&url) else {
         sinks.connected.set(false);
         return;
     };
@@ -90,13 +103,13 @@ fn open(slot: &Slot, left: &Rc<std::cell::Cell<bool>>, sinks: Sinks) {
     });
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| sinks.connected.set(true));
     let on_error = {
-        let (slot, left, source) = (slot.clone(), left.clone(), source.clone());
+        let (slot, left, source, url) = (slot.clone(), left.clone(), source.clone(), url.clone());
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             sinks.connected.set(false);
             if source.ready_state() == EventSource::CLOSED {
                 // Not from inside this callback: reopening drops it.
-                let (slot, left) = (slot.clone(), left.clone());
-                set_timeout(move || open(&slot, &left, sinks), RETRY);
+                let (slot, left, url) = (slot.clone(), left.clone(), url.clone());
+                set_timeout(move || open(&slot, &left, sinks, url), RETRY);
             }
         })
     };

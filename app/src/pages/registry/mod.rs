@@ -9,6 +9,8 @@
 mod live;
 
 use crate::api::registry::{registry, RegistryAct};
+use crate::components::form::failure_sentence;
+use crate::components::list_nav::{pager, use_list_query, ListFilter};
 use crate::components::status::{monitoring_tone, registration_tone};
 use crate::model::registry::{PeerStatus, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
@@ -19,7 +21,10 @@ const COLUMNS: &str = "11";
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
-    let initial = Resource::new(|| (), |_| registry());
+    // The filter and page are the address's, as on the other long lists:
+    // the server sends one page, and the stream follows that page's rows.
+    let query = use_list_query();
+    let initial = Resource::new(move || query.get(), registry);
     let live = RwSignal::new(None::<Vec<RegistryEntry>>);
     // Unix seconds of the browser's clock, ticking; `None` until hydrated,
     // so the server renders no countdown the browser would contradict.
@@ -27,10 +32,6 @@ pub fn RegistryPage() -> impl IntoView {
     // Whether the event stream is open; assumed until it says otherwise,
     // so the server renders no banner.
     let connected = RwSignal::new(true);
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        live::follow(live, now, connected);
-    });
     let act = ServerAction::<RegistryAct>::new();
     view! {
         <Title text="SIP registry"/>
@@ -42,13 +43,23 @@ pub fn RegistryPage() -> impl IntoView {
             </p>
         </Show>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error banner">{e.to_string()}</p> })}
+        <div class="toolbar">
+            <ListFilter query label="Filter the registry" placeholder="Filter by name, host, username, state or response"/>
+        </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match initial.await {
-                    Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
                     Ok(first) => {
-                        let rows = Signal::derive(move || live.get().unwrap_or_else(|| first.clone()));
-                        view! { <RegistryTable rows now connected act/> }.into_any()
+                        // A new page: its own rows until its stream says otherwise.
+                        live.set(None);
+                        #[cfg(feature = "hydrate")]
+                        live::follow(live, now, connected, first.offset, first.limit, &query.get_untracked().q);
+                        let nav = pager(&first, &query.get_untracked(), "trunks", Signal::stored(0));
+                        let filtered = !query.get_untracked().q.trim().is_empty();
+                        let rows = first.rows;
+                        let rows = Signal::derive(move || live.get().unwrap_or_else(|| rows.clone()));
+                        view! { <RegistryTable rows now connected act filtered/> {nav} }.into_any()
                     }
                 }
             })}
@@ -62,13 +73,18 @@ fn RegistryTable(
     now: RwSignal<Option<i64>>,
     connected: RwSignal<bool>,
     act: ServerAction<RegistryAct>,
+    /// A filter is set: an empty table means nothing matched it.
+    filtered: bool,
 ) -> impl IntoView {
+    let empty = if filtered {
+        "No trunk matches the filter."
+    } else {
+        "No trunk registers or is monitored. Check Register or Monitoring on a SIP trunk."
+    };
     view! {
         <Show
             when=move || !rows.with(Vec::is_empty)
-            fallback=|| view! {
-                <p class="empty">"No trunk registers or is monitored. Check Register or Monitoring on a SIP trunk."</p>
-            }
+            fallback=move || view! { <p class="empty">{empty}</p> }
         >
             <div class="table-box">
                 <table class="list" id="registry">

@@ -5,13 +5,26 @@
 
 use super::ServiceError;
 use crate::model::lines::{line_statuses, LineStatus};
-use crate::model::registry::{RegistryAction, RegistryEntry};
+use crate::model::list::{ListPage, Paging};
+use crate::model::registry::{page_of, RegistryAction, RegistryEntry};
 use crate::ssr::state::AppState;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Every trunk's registry row, by trunk name.
 pub fn registry(state: &AppState) -> Vec<RegistryEntry> {
     state.engine.registry_rows()
+}
+
+/// One page of the registry as the console's address (`?q=&page=`) or REST
+/// (`?q=&limit=&offset=`) asks for it; `Invalid` naming the query field at fault.
+pub fn registry_page(
+    state: &AppState,
+    query: &impl Paging,
+) -> Result<ListPage<RegistryEntry>, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let shared: Vec<Arc<RegistryEntry>> = state.engine.registry.borrow().rows().cloned().collect();
+    Ok(page_of(&shared, &window))
 }
 
 /// The registry rows of the trunks `ids` (one page of the trunk list).

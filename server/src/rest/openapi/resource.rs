@@ -107,7 +107,7 @@ impl<'a> Resource<'a> {
 }
 
 /// The GET of a list filtered by `q` and paged by `limit` and `offset`.
-fn paged_list(many: &str, searched: &str, list: Value) -> Value {
+pub fn paged_list(many: &str, searched: &str, list: Value) -> Value {
     let mut ok = json_body(
         &format!("The {many} the filter matches, from `offset`, as GET of each shows them: a bare array, as before paging existed"),
         list,
