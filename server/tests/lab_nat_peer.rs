@@ -10,21 +10,20 @@
 
 mod common;
 
-use app::model::incall::IncallInput;
 use app::model::trunk::TrunkInput;
-use app::model::user::UserInput;
 use app::ssr::state::Core;
 use common::lab::*;
 use std::path::Path;
 
+/// Routed to user 1000 by `front_desk`.
 const DID: &str = "4185550000";
 /// The desk phone (SIPp) registers from the hosted PBX's own address, on this port.
 const DESK_PORT: u16 = 5080;
 
-/// Trunk `branch` (a peer at the router's mapping, NAT force_rport), user 1000 with a line,
-/// and the DID to user 1000.
+/// Trunk `branch` (a peer at the router's mapping, NAT force_rport), and the front desk (user
+/// 1000, DID 4185550000).
 async fn hosted(db: &Path) {
-    use app::ssr::service::{incalls, trunks, users};
+    use app::ssr::service::trunks;
     let pool = app::ssr::db::open(db).await.expect("database");
     let core = Core::new(pool.clone()).await.expect("core");
     let trunk = TrunkInput {
@@ -37,23 +36,7 @@ async fn hosted(db: &Path) {
         ..TrunkInput::default()
     };
     trunks::create(&core, &trunk).await.expect("trunk");
-    let user = UserInput {
-        firstname: "Front".into(),
-        lastname: "Desk".into(),
-        exten: "1000".into(),
-        line_password: LINE_PASSWORD.into(),
-        ..UserInput::default()
-    };
-    let desk = users::create(&core, &user).await.expect("user").view.id;
-    let incall = IncallInput {
-        did: DID.into(),
-        destination: "user".into(),
-        user_id: Some(desk),
-        ..IncallInput::default()
-    };
-    incalls::create(&core, &incall)
-        .await
-        .expect("incoming call");
+    front_desk(&core).await;
     pool.close().await;
 }
 

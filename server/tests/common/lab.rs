@@ -19,7 +19,7 @@ pub use super::pbx::call_log;
 #[allow(unused_imports)]
 pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
-pub use office::{prepare, LINE_PASSWORD};
+pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::Baresip;
 #[allow(unused_imports)]
