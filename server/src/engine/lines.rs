@@ -148,6 +148,7 @@ fn dial(t: &TrunkConfig, unavailable: &BTreeMap<i64, String>) -> TrunkDial {
             },
         },
         direct_media: trunk.direct_media,
+        force_rport: matches!(trunk.nat, Nat::ForceRport | Nat::Both),
     }
 }
 

@@ -19,7 +19,7 @@ pub use super::pbx::call_log;
 #[allow(unused_imports)]
 pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
-pub use office::{prepare, LINE_PASSWORD};
+pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::Baresip;
 #[allow(unused_imports)]
@@ -288,8 +288,14 @@ impl Lab {
     /// default bind), its output kept in `trunkline.log`. Returns once the
     /// console listens (SIP starts before it).
     pub async fn start_trunkline(&self, db: &Path, extra_args: &[&str]) -> Child {
+        self.start_trunkline_in(Ns::Pbx, db, extra_args).await
+    }
+
+    /// `trunkline serve` as [`start_trunkline`](Self::start_trunkline) does, in `ns`: in
+    /// `inet` it is a hosted PBX whose peers are the ones behind the NAT router.
+    pub async fn start_trunkline_in(&self, ns: Ns, db: &Path, extra_args: &[&str]) -> Child {
         let mut child = self
-            .cmd(Ns::Pbx, env!("CARGO_BIN_EXE_trunkline"))
+            .cmd(ns, env!("CARGO_BIN_EXE_trunkline"))
             .arg("--database")
             .arg(db)
             // No --sip: SIP binds where the stored setting says, 0.0.0.0:5060 as shipped.
@@ -300,16 +306,12 @@ impl Lab {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("spawn trunkline in the pbx namespace");
+            .unwrap_or_else(|e| panic!("spawn trunkline in {ns:?}: {e}"));
         let log = Log::new(self.dir.join("trunkline.log"));
         log.drain(child.stdout.take().expect("stdout"));
         log.drain(child.stderr.take().expect("stderr"));
         let ready = log.wait_for("console on", Duration::from_secs(20)).await;
-        assert!(
-            ready,
-            "trunkline did not start in the pbx namespace:\n{}",
-            log.text()
-        );
+        assert!(ready, "trunkline did not start in {ns:?}:\n{}", log.text());
         child
     }
 

@@ -351,7 +351,11 @@ impl Runtime {
                     self.live_dirty = true;
                 }
             }
-            Command::Block(shield) => self.shield = shield,
+            Command::Block(shield) => {
+                self.endpoint
+                    .set_force_rport(Arc::new(shield.force_rport.clone()));
+                self.shield = shield;
+            }
             Command::Phones(phones) => self.phones = phones,
             Command::Registered(peer) => {
                 if let Some(conn) = self.conns.get(&peer) {

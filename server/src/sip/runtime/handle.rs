@@ -62,6 +62,9 @@ pub enum Command {
 pub struct Shield {
     pub blocked: HashSet<IpAddr>,
     pub trunks: HashSet<SocketAddr>,
+    /// The trunks' addresses with `nat=force_rport`: the endpoint answers them at their
+    /// source port.
+    pub force_rport: HashSet<SocketAddr>,
 }
 
 /// What the calls publish: each event, and the live calls after a change.

@@ -18,7 +18,7 @@ pub const LINE_PASSWORD: &str = "lab-secret-1000";
 /// `proxy`: the trunk's Outbound proxy; its host is then 198.51.100.99, where
 /// nobody answers, so a call that ignores the proxy is lost.
 pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
-    use app::ssr::service::{incalls, outcalls, trunks, users};
+    use app::ssr::service::{outcalls, trunks};
     let pool = app::ssr::db::open(db).await.expect("database");
     let core = Core::new(pool.clone()).await.expect("core");
     let trunk = TrunkInput {
@@ -43,18 +43,7 @@ pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
         ..TrunkInput::default()
     };
     let trunk = trunks::create(&core, &trunk).await.expect("trunk").id;
-    let user = UserInput {
-        firstname: "Front".into(),
-        lastname: "Desk".into(),
-        exten: "1000".into(),
-        line_password: LINE_PASSWORD.into(),
-        ..UserInput::default()
-    };
-    let desk = users::create(&core, &user)
-        .await
-        .expect("user 1000")
-        .view
-        .id;
+    front_desk(&core).await;
     let outcall = OutcallInput {
         name: "provider".into(),
         trunks: vec![trunk],
@@ -67,14 +56,25 @@ pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
     outcalls::create(&core, &outcall)
         .await
         .expect("outgoing call");
+    pool.close().await;
+}
+
+/// User 1000 (Front Desk) with a line, and DID 4185550000 routed to it.
+pub async fn front_desk(core: &Core) {
+    use app::ssr::service::{incalls, users};
+    let user = UserInput {
+        firstname: "Front".into(),
+        lastname: "Desk".into(),
+        exten: "1000".into(),
+        line_password: LINE_PASSWORD.into(),
+        ..UserInput::default()
+    };
+    let desk = users::create(core, &user).await.expect("user 1000").view.id;
     let incall = IncallInput {
         did: "4185550000".into(),
         destination: "user".into(),
         user_id: Some(desk),
         ..IncallInput::default()
     };
-    incalls::create(&core, &incall)
-        .await
-        .expect("incoming call");
-    pool.close().await;
+    incalls::create(core, &incall).await.expect("incoming call");
 }

@@ -149,7 +149,7 @@ impl Call {
             route,
             local_cseq: l.invite.headers.cseq.seq,
             dest: l.dest,
-            symmetric: l.trunk_id.is_none(),
+            symmetric: l.symmetric,
             transport: l.transport,
         };
         let seq = l.invite.headers.cseq.seq;

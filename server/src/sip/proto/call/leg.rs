@@ -208,6 +208,9 @@ pub(super) struct BLeg {
     pub trunk_id: Option<i64>,
     /// Index into the call's trunk list.
     pub trunk: Option<usize>,
+    /// Its dialog's requests go to `dest` whatever the Contact and route set say: a phone's
+    /// always, a trunk's with `nat=force_rport`.
+    pub symmetric: bool,
     /// The INVITE as last sent (with our Via), for CANCEL and the digest retry.
     pub invite: Request,
     pub tx: TxId,

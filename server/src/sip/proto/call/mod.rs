@@ -86,7 +86,7 @@ impl Calls {
             route: h.record_route.clone(),
             local_cseq: 0,
             dest: source,
-            symmetric: call.caller_is_phone,
+            symmetric: call.caller_is_phone || call.caller_force_rport,
             transport,
         };
         self.sh.track_dialog(dialog.key(), id, Side::Caller);

@@ -155,6 +155,7 @@ impl Call {
             label,
             trunk_id,
             trunk: trunk.map(|(i, _)| i),
+            symmetric: trunk.is_none_or(|(_, t)| t.force_rport),
             invite,
             tx,
             dest,

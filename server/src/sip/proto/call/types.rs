@@ -62,6 +62,9 @@ pub struct TrunkTarget {
     pub call_limit: u32,
     /// Why the trunk is passed over without trying it (disabled, UNREACHABLE, LAGGED).
     pub skipped: Option<String>,
+    /// `nat=force_rport`: the call's in-dialog requests go to `dest`, where the provider
+    /// answered from, not to the Contact it wrote (a private address behind its NAT).
+    pub force_rport: bool,
 }
 
 /// A trunk's media settings, as the calls layer applies them to an anchored call.
@@ -131,6 +134,9 @@ pub struct NewCall {
     /// Contact says (chan_sip `nat=force_rport`). A provider is answered by the route set and
     /// its Contact (RFC 3261 §12.2.1.1).
     pub caller_is_phone: bool,
+    /// The caller is a trunk with `nat=force_rport`: its dialog is reached, as a phone's, at
+    /// the address its INVITE came from.
+    pub caller_force_rport: bool,
     /// The trunk an incoming call arrived on, for the call log and the live
     /// calls; `None` for a phone's call (whose trunk, if any, is the one
     /// that answers).

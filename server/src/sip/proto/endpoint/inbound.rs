@@ -79,6 +79,11 @@ impl Endpoint {
         len: usize,
     ) {
         if let Some(via) = req.headers.via.first_mut() {
+            // As if the trunk had asked for rport (RFC 3581 §4): its answers go back to the
+            // port its request came from, through the NAT's mapping, not to the Via's port.
+            if !transport.is_reliable() && self.cfg.force_rport.contains(&source) {
+                via.force_rport();
+            }
             via.stamp_source(source);
         }
         let Some(key) = ServerKey::for_request(&req) else {

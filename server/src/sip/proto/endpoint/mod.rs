@@ -7,7 +7,7 @@ mod inbound;
 mod reflection;
 mod types;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -127,6 +127,11 @@ impl Endpoint {
     /// or a provider reports what it sees.
     pub fn addressing_mut(&mut self) -> &mut addressing::Addressing {
         &mut self.cfg.addressing
+    }
+
+    /// The trunks' addresses answered as if their Via carried `rport` (`nat=force_rport`).
+    pub fn set_force_rport(&mut self, sources: Arc<HashSet<SocketAddr>>) {
+        self.cfg.force_rport = sources;
     }
 
     /// The limits on what peers can make us hold and send, for an administrator's settings

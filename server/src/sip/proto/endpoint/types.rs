@@ -1,7 +1,9 @@
 //! Endpoint API types: what goes out on the wire, what the transaction user hears, counters.
 //! Must not contain behaviour beyond small accessors: the state lives in `Endpoint`.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use super::addressing::{Addressing, SentBy};
 use super::caps::Caps;
@@ -25,6 +27,10 @@ pub struct EndpointConfig {
     pub addressing: Addressing,
     /// What peers can make us hold.
     pub caps: Caps,
+    /// Sources answered where their datagrams come from even when their Via asks for no
+    /// `rport` (chan_sip `nat=force_rport` on a trunk): a provider behind NAT writes its
+    /// private port in Via, and a response sent there never reaches it.
+    pub force_rport: Arc<HashSet<SocketAddr>>,
 }
 
 impl EndpointConfig {
@@ -52,6 +58,7 @@ impl Default for EndpointConfig {
             via_port: 5060,
             addressing: Addressing::default(),
             caps: Caps::default(),
+            force_rport: Arc::default(),
         }
     }
 }

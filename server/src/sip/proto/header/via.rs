@@ -183,6 +183,14 @@ impl Via {
         }
     }
 
+    /// Asks for `rport` on the sender's behalf when it did not (chan_sip `nat=force_rport`),
+    /// so that `stamp_source` records its source port and the answer goes there.
+    pub fn force_rport(&mut self) {
+        if self.rport() == Rport::Absent {
+            self.set_param("rport", None);
+        }
+    }
+
     /// §18.2.1 and RFC 3581 §4: record where the request really came from.
     pub fn stamp_source(&mut self, src: std::net::SocketAddr) {
         let host_is_src = parse_ip(&self.host) == Some(src.ip());

@@ -39,6 +39,10 @@ pub struct TrunkDial {
     pub media: crate::sip::proto::call::TrunkMedia,
     /// Its calls' SDP passes unchanged (Asterisk `directmedia=yes`); else they are anchored.
     pub direct_media: bool,
+    /// The provider is behind NAT (chan_sip `nat=force_rport`/`both`): its requests are
+    /// answered at the port they came from, and requests in its calls' dialogs go to where
+    /// it sends from, whatever its Via and Contact say.
+    pub force_rport: bool,
 }
 
 impl TrunkDial {
@@ -135,6 +139,17 @@ impl TrunkAddresses {
     /// Where calls to trunk `id` go.
     pub fn call_address(&self, id: i64) -> Option<SocketAddr> {
         self.call.get(&id).copied()
+    }
+
+    /// The addresses of the providers of trunks `ids`.
+    pub fn sources_of<'a>(
+        &'a self,
+        ids: &'a std::collections::HashSet<i64>,
+    ) -> impl Iterator<Item = SocketAddr> + 'a {
+        self.sources
+            .iter()
+            .filter(|(_, id)| ids.contains(id))
+            .map(|(addr, _)| *addr)
     }
 
     /// Every address a trunk's provider sends from.

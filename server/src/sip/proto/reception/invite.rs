@@ -208,6 +208,7 @@ fn incoming(
                 from,
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: false,
+                caller_force_rport: trunk.force_rport,
                 from_trunk: Some(trunk.name.clone()),
                 direct_media: trunk.direct_media,
                 caller_symmetric_rtp: trunk.media.symmetric_rtp,
@@ -286,6 +287,7 @@ fn outgoing(
                 from,
                 ring_time: seconds(line.value.ringtime),
                 caller_is_phone: true,
+                caller_force_rport: false,
                 from_trunk: None,
                 direct_media: false,
                 caller_symmetric_rtp: true,
@@ -336,6 +338,7 @@ fn outgoing(
                     media: trunk.media.clone(),
                     call_limit: trunk.call_limit,
                     skipped,
+                    force_rport: trunk.force_rport,
                 });
                 direct &= trunk.direct_media;
             }
@@ -349,6 +352,7 @@ fn outgoing(
                 from,
                 ring_time: seconds(ringtime),
                 caller_is_phone: true,
+                caller_force_rport: false,
                 from_trunk: None,
                 direct_media: direct,
                 caller_symmetric_rtp: true,

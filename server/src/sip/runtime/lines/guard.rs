@@ -5,6 +5,7 @@
 use super::Lines;
 use crate::sip::runtime::driver::Shield;
 use app::model::security::WatchedAddress;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,6 +15,14 @@ impl Lines {
     pub(super) fn publish_guard(&mut self, now: Instant) {
         self.guard_dirty = false;
         let rows = self.reception.guard.watched(now);
+        let forced: HashSet<i64> = self
+            .directory
+            .borrow()
+            .trunks
+            .iter()
+            .filter(|t| t.force_rport)
+            .map(|t| t.id)
+            .collect();
         let shield = Shield {
             blocked: rows
                 .iter()
@@ -21,6 +30,7 @@ impl Lines {
                 .map(|w| w.address)
                 .collect(),
             trunks: self.addresses.sources().collect(),
+            force_rport: self.addresses.sources_of(&forced).collect(),
         };
         if shield != *self.shield {
             self.shield = Arc::new(shield);

@@ -6,6 +6,7 @@ mod failover;
 mod media;
 mod media_timeout;
 mod midcall;
+mod nat;
 mod net;
 mod routing;
 mod ua;
@@ -48,6 +49,7 @@ fn trunk(p: u8) -> TrunkTarget {
         media: super::TrunkMedia::default(),
         call_limit: 0,
         skipped: None,
+        force_rport: false,
     }
 }
 
@@ -62,6 +64,7 @@ fn call(target: Target) -> NewCall {
         from: NameAddr::new("sip:1000@pbx.example.com"),
         ring_time: None,
         caller_is_phone: true,
+        caller_force_rport: false,
         from_trunk: None,
         direct_media: false,
         caller_symmetric_rtp: true,

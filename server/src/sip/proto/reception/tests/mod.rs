@@ -125,6 +125,7 @@ fn trunk(id: i64, name: &str, host: Option<&str>, username: &str) -> TrunkDial {
         outbound_proxy: None,
         media: crate::sip::proto::call::TrunkMedia::default(),
         direct_media: false,
+        force_rport: false,
     }
 }
 
