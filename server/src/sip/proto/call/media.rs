@@ -100,6 +100,23 @@ impl Call {
         if let Some((names, dtmf)) = c.offer_to_trunk.and_then(filter) {
             sdp.keep_codecs(&names, dtmf)?;
         }
+        // DTMF mode `info`: the trunk is offered no telephone-event, even when its codecs are
+        // not filtered (its digits come and go as INFO), and the phone hears the
+        // telephone-event it offered in the trunk's SDP, since the relay converts.
+        match c.from {
+            Side::Caller
+                if c.offer_to_trunk
+                    .map_or_else(|| self.info_trunk(None), |t| !t.telephone_event) =>
+            {
+                sdp.drop_telephone_event();
+            }
+            Side::Callee if self.info_trunk(c.leg) => {
+                if let Some(pt) = self.phone_event_pt() {
+                    sdp.add_telephone_event(pt);
+                }
+            }
+            _ => {}
+        }
         let audio = sdp.audio()?;
         let (signalling, symmetric_rtp) = match c.from {
             Side::Caller => (self.a.dialog.dest, self.caller_symmetric_rtp),

@@ -290,5 +290,19 @@ pub enum CallEvent {
         id: CallId,
         timeouts: MediaTimeouts,
     },
+    /// An anchored call converts DTMF for an `info` trunk: the relay reads the `phone` side's
+    /// telephone events of payload type `pt` (not relaying them, reporting each digit), and
+    /// writes digits toward that side with the same type.
+    Dtmf {
+        id: CallId,
+        phone: Side,
+        pt: u8,
+    },
+    /// A digit from the trunk's INFO: the relay plays it toward `toward` as telephone events.
+    Digit {
+        id: CallId,
+        toward: Side,
+        digit: crate::sip::proto::rtp::Digit,
+    },
     Ended(CallRecord),
 }

@@ -2,6 +2,7 @@
 //! what is on the wire and in the call record.
 
 mod basic;
+mod dtmf;
 mod failover;
 mod media;
 mod media_timeout;
