@@ -206,7 +206,7 @@ impl Call {
         self.record_leg(sh, n, AttemptResult::Answered);
         sh.events.push_back(CallEvent::Answered { id: self.id });
         self.watch_media(sh, n);
-        self.start_dtmf(sh, n);
+        self.start_dtmf(sh, n, &resp.body);
         for other in 0..self.legs.len() {
             if other != n {
                 self.cancel_leg(now, ep, sh, other);

@@ -2,8 +2,10 @@
 //! `info` (SIP INFO, `application/dtmf-relay`), as Asterisk's chan_sip does with
 //! `dtmfmode=info` on the trunk and `rfc2833` on the phone. The phone's digits, read by the
 //! relay, go to the trunk as in-dialog INFOs, one at a time and in order; the trunk's INFOs
-//! are answered here and become event packets toward the phone. Sans-IO: the relay does the
-//! RTP (`proto::rtp::dtmf`), this decides and speaks SIP.
+//! are answered here and become event packets toward the phone. Either way round: a phone
+//! calling out through the trunk, or the trunk's incoming call answered by a phone (its
+//! offer to the phone then gains `telephone-event`, the phone's answer loses it). Sans-IO:
+//! the relay does the RTP (`proto::rtp::dtmf`), this decides and speaks SIP.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -120,6 +122,8 @@ pub fn format_body(digit: Digit) -> Option<String> {
 pub(super) struct DtmfBridge {
     /// The leg of the `info` trunk; the phone is the other.
     pub(super) trunk: Side,
+    /// The phone's `telephone-event` payload type.
+    pub(super) pt: u8,
     /// The phone's digits waiting for the INFO before them to be answered.
     pub(super) queue: VecDeque<Digit>,
     /// The INFO on the trunk's leg not answered yet.
@@ -127,26 +131,49 @@ pub(super) struct DtmfBridge {
 }
 
 impl Call {
-    /// B leg `n` answered: when it is an `info` trunk's and the phone (A) offered
-    /// `telephone-event`, digits are converted from now on, and the relay is told which
-    /// payload type to read and write on the phone's side.
-    pub(super) fn start_dtmf(&mut self, sh: &mut Shared, n: usize) {
-        if self.media.is_none() || !self.info_trunk(Some(n)) {
+    /// B leg `n` answered with SDP `answer`: when one side is an `info` trunk (the B leg,
+    /// else the trunk the call came in on) and the other's SDP has `telephone-event`, digits
+    /// are converted from now on, and the relay is told which payload type to read and
+    /// write on the phone's side.
+    pub(super) fn start_dtmf(&mut self, sh: &mut Shared, n: usize, answer: &[u8]) {
+        if self.media.is_none() {
             return;
         }
-        let Some(pt) = self.phone_event_pt() else {
+        let (trunk, pt) = if self.info_trunk(Some(n)) {
+            (Side::Callee, self.phone_event_pt())
+        } else if self.caller_dtmf_info {
+            let answered = Sdp::parse(answer).ok().and_then(|s| s.telephone_event());
+            (Side::Caller, answered)
+        } else {
             return;
         };
+        let Some(pt) = pt else { return };
         self.dtmf = Some(DtmfBridge {
-            trunk: Side::Callee,
+            trunk,
+            pt,
             queue: VecDeque::new(),
             in_flight: None,
         });
         sh.events.push_back(CallEvent::Dtmf {
             id: self.id,
-            phone: Side::Caller,
+            phone: other(trunk),
             pt,
         });
+    }
+
+    /// The `telephone-event` payload type to give the phone in SDP from an `info` trunk:
+    /// the one already in use, else the one the phone offered (A's INVITE), else, for an
+    /// offer to the phone (the trunk called), a free dynamic one of `sdp`. `None`: the
+    /// phone does not do RFC 4733, nothing is added.
+    pub(super) fn phone_pt_for(&self, sdp: &Sdp) -> Option<u8> {
+        if let Some(b) = &self.dtmf {
+            return Some(b.pt);
+        }
+        if self.caller_dtmf_info {
+            sdp.free_dynamic_pt()
+        } else {
+            self.phone_event_pt()
+        }
     }
 
     /// Whether B leg `n` (else the one that answered) is a trunk's with DTMF mode `info`.

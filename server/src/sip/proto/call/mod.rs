@@ -129,6 +129,7 @@ impl Calls {
             caller_symmetric_rtp: call.caller_symmetric_rtp,
             caller_timeouts: call.caller_timeouts,
             dtmf: None,
+            caller_dtmf_info: call.caller_dtmf_info,
         };
         if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).

@@ -92,6 +92,8 @@ pub(super) struct Call {
     pub(super) caller_timeouts: crate::sip::proto::rtp::MediaTimeouts,
     /// Digits converted between the phone's RTP and an `info` trunk's INFOs, once answered.
     pub(super) dtmf: Option<super::dtmf::DtmfBridge>,
+    /// The caller is a trunk with DTMF mode `info`.
+    pub(super) caller_dtmf_info: bool,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.

@@ -142,6 +142,9 @@ pub struct NewCall {
     pub caller_symmetric_rtp: bool,
     /// The media timeouts of the trunk the call came in on (none for a phone's call).
     pub caller_timeouts: MediaTimeouts,
+    /// The trunk the call came in on has DTMF mode `info`: its INFOs are played to the phone
+    /// that answers, and that phone's RFC 4733 digits become INFOs to it.
+    pub caller_dtmf_info: bool,
     /// The relay ports when the call is anchored (set by the runtime); `None`: SDP passes
     /// unchanged.
     pub media: Option<MediaPorts>,

@@ -212,6 +212,7 @@ fn incoming(
                 direct_media: trunk.direct_media,
                 caller_symmetric_rtp: trunk.media.symmetric_rtp,
                 caller_timeouts: trunk.media.timeouts,
+                caller_dtmf_info: !trunk.media.telephone_event,
                 media: None,
             }))
         }
@@ -290,6 +291,7 @@ fn outgoing(
                 direct_media: false,
                 caller_symmetric_rtp: true,
                 caller_timeouts: MediaTimeouts::default(),
+                caller_dtmf_info: false,
                 media: None,
             }))
         }
@@ -353,6 +355,7 @@ fn outgoing(
                 direct_media: direct,
                 caller_symmetric_rtp: true,
                 caller_timeouts: MediaTimeouts::default(),
+                caller_dtmf_info: false,
                 media: None,
             }))
         }

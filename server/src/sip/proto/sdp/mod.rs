@@ -259,6 +259,14 @@ impl Sdp {
         })
     }
 
+    /// A payload type for `telephone-event` that the audio stream does not use: 101, as
+    /// most phones and Asterisk number it, else the first free dynamic one (RFC 3551 §3).
+    pub fn free_dynamic_pt(&self) -> Option<u8> {
+        let m = &self.desc.media_descriptions[self.audio_index()?];
+        let used = |pt: u8| m.media_name.formats.iter().any(|f| *f == pt.to_string());
+        std::iter::once(101).chain(96..=127).find(|pt| !used(*pt))
+    }
+
     /// Removes `telephone-event` from the audio stream: toward a trunk whose DTMF travels in
     /// SIP INFO, so that neither side sends RFC 4733 packets to the other.
     pub fn drop_telephone_event(&mut self) {

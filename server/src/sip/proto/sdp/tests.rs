@@ -281,3 +281,12 @@ a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n"
     sdp.add_telephone_event(96);
     assert_eq!(text(&sdp), added);
 }
+
+#[test]
+fn a_free_payload_type_for_telephone_event() {
+    let answer = "v=0\r\no=p 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\n\
+t=0 0\r\nm=audio 30000 RTP/AVP 8\r\n";
+    assert_eq!(parsed(answer).free_dynamic_pt(), Some(101));
+    let taken = answer.replace("RTP/AVP 8", "RTP/AVP 8 101 96");
+    assert_eq!(parsed(&taken).free_dynamic_pt(), Some(97));
+}

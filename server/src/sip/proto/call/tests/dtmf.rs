@@ -61,8 +61,17 @@ fn bodies(net: &Net, method: Method) -> Vec<String> {
 
 /// The trunk (peer 1) sends an INFO of `content_type` with `body`.
 fn trunk_info(net: &mut Net, b: &mut Dialog, content_type: &str, body: &str) {
+    trunk_info_as(net, 1, b, content_type, body);
+}
+
+/// Peer `p` sends a `dtmf-relay` INFO with `body`.
+fn trunk_info_from(net: &mut Net, p: usize, d: &mut Dialog, body: &str) {
+    trunk_info_as(net, p, d, "application/dtmf-relay", body);
+}
+
+fn trunk_info_as(net: &mut Net, p: usize, b: &mut Dialog, content_type: &str, body: &str) {
     let now = net.now;
-    let peer = &mut net.peers[1];
+    let peer = &mut net.peers[p];
     let mut req = b.request(Method::Info, "sip:peer@10.0.0.10").expect("req");
     req.headers.extra.push(ExtraHeader {
         name: "Content-Type".into(),
@@ -244,4 +253,88 @@ fn an_rfc2833_trunk_keeps_telephone_event_and_converts_nothing() {
         1,
         "relayed as before"
     );
+}
+
+/// A phone's answer with RFC 4733 events as the offer numbered them.
+const PHONE_ANSWER: &str = "v=0\r\n\
+o=callee 1 1 IN IP4 10.0.0.10\r\n\
+s=-\r\n\
+c=IN IP4 10.0.0.10\r\n\
+t=0 0\r\n\
+m=audio 5000 RTP/AVP 0 101\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=fmtp:101 0-16\r\n";
+
+#[test]
+fn an_info_trunks_incoming_call_converts_too() {
+    use crate::sip::proto::call::NewCall;
+    use crate::sip::proto::header::{Contact, NameAddr};
+    use crate::sip::proto::message::{default_reason, Response};
+    let mut net = Net::new(1);
+    // Peer 0 is the provider calling in (its offer has no telephone-event), peer 1 the phone.
+    let new = NewCall {
+        caller_is_phone: false,
+        caller_dtmf_info: true,
+        ..anchored(Target::Contacts(vec![super::contact(1)]))
+    };
+    let invite = net.dial("sip:4185550000@10.0.0.2", new);
+    net.run(1.0);
+    let (tx, b_invite) = net.take_request(1, Method::Invite);
+    let offer = String::from_utf8_lossy(&b_invite.body).into_owned();
+    assert!(offer.contains("m=audio 20002 RTP/AVP 0 101\r\n"), "{offer}");
+    assert!(
+        offer.contains("a=rtpmap:101 telephone-event/8000\r\n"),
+        "{offer}"
+    );
+    let mut ok = Response::for_request(&b_invite, 200, default_reason(200));
+    ok.headers.to = ok.headers.to.with_tag("phone");
+    ok.headers.contact = vec![Contact::Addr(NameAddr::new("sip:peer@10.0.0.10"))];
+    ok.headers.extra.push(ExtraHeader {
+        name: "Content-Type".into(),
+        value: "application/sdp".into(),
+    });
+    ok.body = PHONE_ANSWER.as_bytes().to_vec();
+    let now = net.now;
+    net.peers[1].ep.respond(now, tx, ok).expect("answered");
+    net.run(1.0);
+    let to_trunk = net.response(0, 200);
+    let to_trunk = String::from_utf8_lossy(&to_trunk.body).into_owned();
+    assert!(
+        to_trunk.contains("m=audio 20000 RTP/AVP 0\r\n"),
+        "{to_trunk}"
+    );
+    assert!(!to_trunk.contains("telephone-event"), "{to_trunk}");
+    assert!(net.call_events.iter().any(|e| matches!(
+        e,
+        CallEvent::Dtmf {
+            phone: Side::Callee,
+            pt: 101,
+            ..
+        }
+    )));
+    let ok = net.response(0, 200);
+    let mut a = net.dialog(&invite, &ok, true);
+    net.send_in_dialog(0, &mut a, Method::Ack, false);
+    net.run(1.0);
+
+    // The provider's INFO is answered here and played to the phone (the callee).
+    trunk_info_from(&mut net, 0, &mut a, "Signal=*\r\nDuration=200\r\n");
+    net.run(0.5);
+    assert_eq!(digits_played(&net), vec![(Side::Callee, '*', 200)]);
+    assert!(net.sent_to(addr(10), Method::Info).is_empty());
+    // The phone's digit goes to the provider as INFO on the caller's leg.
+    let id = net.calls.snapshots()[0].id;
+    let now = net.now;
+    let seven = Digit {
+        event: 7,
+        duration: 640,
+    };
+    assert!(net
+        .calls
+        .dtmf_digit(now, &mut net.pbx, id, Side::Callee, seven));
+    net.run(0.5);
+    let infos = net.sent_to(addr(1), Method::Info);
+    assert_eq!(infos.len(), 1);
+    assert_eq!(infos[0].body, b"Signal=7\r\nDuration=80\r\n");
 }

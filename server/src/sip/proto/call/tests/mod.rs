@@ -67,6 +67,7 @@ fn call(target: Target) -> NewCall {
         direct_media: false,
         caller_symmetric_rtp: true,
         caller_timeouts: Default::default(),
+        caller_dtmf_info: false,
         media: None,
     }
 }
