@@ -5,7 +5,9 @@
 //! sockets close when its task ends, which is when the call ends (the driver drops its
 //! `Session`); the ports then rest before reuse. A task also watches its call for dead audio
 //! (`proto::rtp::MediaWatch`) and reports it on the relay's event stream, which the driver
-//! reads.
+//! reads. In a call with a DTMF mode `info` trunk it also takes the phone's RFC 4733 digits
+//! out of the stream, reporting each on that stream, and plays the trunk's digits to the
+//! phone (`proto::rtp::dtmf`); the SIP side of it is the call core's.
 
 mod session;
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Runtime: the task of one anchored call. It owns the call's four sockets, forwards each
 //! packet to the other leg by the latching rules of `proto::rtp::Latch`, and tells its
 //! `proto::rtp::MediaWatch` when each side was last heard from, reporting a side gone silent
-//! to the driver. No SIP here: what it knows of the call comes as `Control` messages.
+//! to the driver; in a call that converts DTMF, it reads the phone's event packets instead of
+//! relaying them and writes event packets toward the phone (`Convert`). No SIP here: what it
+//! knows of the call comes as `Control` messages.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
