@@ -303,6 +303,12 @@ impl Runtime {
                     self.live_dirty = true;
                 }
             }
+            RelayEvent::Digit { id, from, digit } => {
+                let sent =
+                    self.calls
+                        .dtmf_digit(Instant::now(), &mut self.endpoint, id, from, digit);
+                tracing::debug!(call = id.0, ?from, ?digit, sent, "DTMF digit from RTP");
+            }
         }
     }
 
@@ -451,6 +457,14 @@ impl Runtime {
                         }
                         CallEvent::Watch { id, timeouts } => {
                             relay.watch(*id, *timeouts);
+                            continue;
+                        }
+                        CallEvent::Dtmf { id, phone, pt } => {
+                            relay.dtmf(*id, *phone, *pt);
+                            continue;
+                        }
+                        CallEvent::Digit { id, toward, digit } => {
+                            relay.digit(*id, *toward, *digit);
                             continue;
                         }
                         CallEvent::Ended(record) => {

@@ -30,6 +30,7 @@ impl Call {
         match role {
             TxRole::BInvite(n) => self.on_invite_outcome(now, ep, sh, n, ev),
             TxRole::Relay => self.on_relay_outcome(now, ep, sh, ev),
+            TxRole::Dtmf => self.on_info_outcome(now, ep, sh, ev),
             // A cannot be reached any more (§18.4): nobody is left to connect B to.
             TxRole::AInvite if matches!(ev, Event::TransportError { .. }) => {
                 for n in 0..self.legs.len() {
@@ -205,6 +206,7 @@ impl Call {
         self.record_leg(sh, n, AttemptResult::Answered);
         sh.events.push_back(CallEvent::Answered { id: self.id });
         self.watch_media(sh, n);
+        self.start_dtmf(sh, n, &resp.body);
         for other in 0..self.legs.len() {
             if other != n {
                 self.cancel_leg(now, ep, sh, other);

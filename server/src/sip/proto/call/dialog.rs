@@ -14,7 +14,7 @@ use crate::sip::proto::{Endpoint, Event, TxId};
 
 impl Call {
     /// `side`'s dialog: A's for the caller, the winning B leg's for the callee.
-    fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
+    pub(super) fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
         match side {
             Side::Caller => Some(&mut self.a.dialog),
             Side::Callee => self
@@ -24,7 +24,14 @@ impl Call {
         }
     }
 
-    fn answer(&self, now: Instant, ep: &mut Endpoint, tx: TxId, req: &Request, status: u16) {
+    pub(super) fn answer(
+        &self,
+        now: Instant,
+        ep: &mut Endpoint,
+        tx: TxId,
+        req: &Request,
+        status: u16,
+    ) {
         let reason = crate::sip::proto::message::default_reason(status);
         // None of these answers sets up a dialog; the Contact is only there for form.
         let contact = ep.config().contact(self.a.dialog.next_hop());
@@ -56,6 +63,7 @@ impl Call {
     ) {
         match req.method {
             Method::Bye => self.on_bye(now, ep, sh, tx, req, side),
+            Method::Info if self.take_dtmf_info(now, ep, sh, tx, req, side) => {}
             Method::Invite | Method::Update | Method::Info => {
                 self.relay(now, ep, sh, tx, req, side);
             }
@@ -305,7 +313,7 @@ impl Call {
 }
 
 /// The leg across from `side`.
-fn other(side: Side) -> Side {
+pub(super) fn other(side: Side) -> Side {
     match side {
         Side::Caller => Side::Callee,
         Side::Callee => Side::Caller,

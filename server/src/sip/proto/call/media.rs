@@ -100,6 +100,26 @@ impl Call {
         if let Some((names, dtmf)) = c.offer_to_trunk.and_then(filter) {
             sdp.keep_codecs(&names, dtmf)?;
         }
+        // DTMF mode `info`: the trunk is offered no telephone-event, even when its codecs are
+        // not filtered (its digits come and go as INFO), and the phone hears the
+        // telephone-event it offered in the trunk's SDP, since the relay converts.
+        let callee_info = match c.from {
+            Side::Caller => c
+                .offer_to_trunk
+                .map_or_else(|| self.info_trunk(None), |t| !t.telephone_event),
+            Side::Callee => self.info_trunk(c.leg),
+        };
+        let (to_info, from_info) = match c.from {
+            Side::Caller => (callee_info, self.caller_dtmf_info),
+            Side::Callee => (self.caller_dtmf_info, callee_info),
+        };
+        if to_info {
+            sdp.drop_telephone_event();
+        } else if from_info {
+            if let Some(pt) = self.phone_pt_for(&sdp) {
+                sdp.add_telephone_event(pt);
+            }
+        }
         let audio = sdp.audio()?;
         let (signalling, symmetric_rtp) = match c.from {
             Side::Caller => (self.a.dialog.dest, self.caller_symmetric_rtp),

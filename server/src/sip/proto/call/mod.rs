@@ -16,6 +16,7 @@
 
 mod answers;
 mod dialog;
+pub mod dtmf;
 mod end;
 mod leg;
 mod media;
@@ -127,6 +128,8 @@ impl Calls {
             media: call.media,
             caller_symmetric_rtp: call.caller_symmetric_rtp,
             caller_timeouts: call.caller_timeouts,
+            dtmf: None,
+            caller_dtmf_info: call.caller_dtmf_info,
         };
         if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).
@@ -276,6 +279,24 @@ impl Calls {
             return false;
         }
         c.end_answered(now, ep, &mut self.sh, HangupCause::MediaTimeout);
+        self.settle(id);
+        true
+    }
+
+    /// The relay read `digit` from `from`'s RTP in call `id`: it goes to an `info` trunk as
+    /// an INFO (queued behind any not yet answered). False when the call converts no digits.
+    pub fn dtmf_digit(
+        &mut self,
+        now: Instant,
+        ep: &mut Endpoint,
+        id: CallId,
+        from: Side,
+        digit: crate::sip::proto::rtp::Digit,
+    ) -> bool {
+        let Some(c) = self.calls.get_mut(&id).filter(|c| c.dtmf.is_some()) else {
+            return false;
+        };
+        c.on_digit(now, ep, &mut self.sh, from, digit);
         self.settle(id);
         true
     }

@@ -23,6 +23,8 @@ pub(super) enum TxRole {
     Relay,
     /// BYE and CANCEL we sent: their answers change nothing.
     Other,
+    /// An INFO carrying one of the phone's digits to an `info` trunk.
+    Dtmf,
 }
 
 /// The inbound leg.
@@ -88,6 +90,10 @@ pub(super) struct Call {
     pub(super) caller_symmetric_rtp: bool,
     /// The media timeouts of the trunk the call came in on.
     pub(super) caller_timeouts: crate::sip::proto::rtp::MediaTimeouts,
+    /// Digits converted between the phone's RTP and an `info` trunk's INFOs, once answered.
+    pub(super) dtmf: Option<super::dtmf::DtmfBridge>,
+    /// The caller is a trunk with DTMF mode `info`.
+    pub(super) caller_dtmf_info: bool,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.

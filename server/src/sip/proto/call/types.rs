@@ -148,6 +148,9 @@ pub struct NewCall {
     pub caller_symmetric_rtp: bool,
     /// The media timeouts of the trunk the call came in on (none for a phone's call).
     pub caller_timeouts: MediaTimeouts,
+    /// The trunk the call came in on has DTMF mode `info`: its INFOs are played to the phone
+    /// that answers, and that phone's RFC 4733 digits become INFOs to it.
+    pub caller_dtmf_info: bool,
     /// The relay ports when the call is anchored (set by the runtime); `None`: SDP passes
     /// unchanged.
     pub media: Option<MediaPorts>,
@@ -295,6 +298,20 @@ pub enum CallEvent {
     Watch {
         id: CallId,
         timeouts: MediaTimeouts,
+    },
+    /// An anchored call converts DTMF for an `info` trunk: the relay reads the `phone` side's
+    /// telephone events of payload type `pt` (not relaying them, reporting each digit), and
+    /// writes digits toward that side with the same type.
+    Dtmf {
+        id: CallId,
+        phone: Side,
+        pt: u8,
+    },
+    /// A digit from the trunk's INFO: the relay plays it toward `toward` as telephone events.
+    Digit {
+        id: CallId,
+        toward: Side,
+        digit: crate::sip::proto::rtp::Digit,
     },
     Ended(CallRecord),
 }

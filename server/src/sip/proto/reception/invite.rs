@@ -213,6 +213,7 @@ fn incoming(
                 direct_media: trunk.direct_media,
                 caller_symmetric_rtp: trunk.media.symmetric_rtp,
                 caller_timeouts: trunk.media.timeouts,
+                caller_dtmf_info: !trunk.media.telephone_event,
                 media: None,
             }))
         }
@@ -292,6 +293,7 @@ fn outgoing(
                 direct_media: false,
                 caller_symmetric_rtp: true,
                 caller_timeouts: MediaTimeouts::default(),
+                caller_dtmf_info: false,
                 media: None,
             }))
         }
@@ -357,6 +359,7 @@ fn outgoing(
                 direct_media: direct,
                 caller_symmetric_rtp: true,
                 caller_timeouts: MediaTimeouts::default(),
+                caller_dtmf_info: false,
                 media: None,
             }))
         }

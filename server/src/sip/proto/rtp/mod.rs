@@ -4,6 +4,7 @@
 //! how good its audio is (`CallMeter`: RFC 3550 statistics, an E-model MOS, one-way audio).
 //! No sockets, no clock: the runtime's relay tasks feed packets, source addresses and `now`.
 
+pub mod dtmf;
 pub mod emodel;
 mod latch;
 mod meter;
@@ -11,6 +12,7 @@ mod ports;
 pub mod stats;
 mod watch;
 
+pub use dtmf::{Detected, Digit, EventDetector, EventInjector};
 pub use latch::Latch;
 pub use meter::{CallMeter, ONE_WAY_AFTER};
 pub use ports::{PortPool, REST};

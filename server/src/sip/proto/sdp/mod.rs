@@ -246,6 +246,70 @@ impl Sdp {
     }
 }
 
+impl Sdp {
+    /// The payload type of `telephone-event` (RFC 4733 §7.1.1) on the audio stream, if it is
+    /// one of its formats.
+    pub fn telephone_event(&self) -> Option<u8> {
+        let m = &self.desc.media_descriptions[self.audio_index()?];
+        m.media_name.formats.iter().find_map(|pt| {
+            let name = encoding_name(m, pt)?;
+            name.eq_ignore_ascii_case("telephone-event")
+                .then(|| pt.parse().ok())
+                .flatten()
+        })
+    }
+
+    /// A payload type for `telephone-event` that the audio stream does not use: 101, as
+    /// most phones and Asterisk number it, else the first free dynamic one (RFC 3551 §3).
+    pub fn free_dynamic_pt(&self) -> Option<u8> {
+        let m = &self.desc.media_descriptions[self.audio_index()?];
+        let used = |pt: u8| m.media_name.formats.iter().any(|f| *f == pt.to_string());
+        std::iter::once(101).chain(96..=127).find(|pt| !used(*pt))
+    }
+
+    /// Removes `telephone-event` from the audio stream: toward a trunk whose DTMF travels in
+    /// SIP INFO, so that neither side sends RFC 4733 packets to the other.
+    pub fn drop_telephone_event(&mut self) {
+        let Some(pt) = self.telephone_event().map(|pt| pt.to_string()) else {
+            return;
+        };
+        let Some(i) = self.audio_index() else { return };
+        let m = &mut self.desc.media_descriptions[i];
+        m.media_name.formats.retain(|f| *f != pt);
+        m.attributes.retain(|a| format_of(a) != Some(pt.as_str()));
+    }
+
+    /// Adds `telephone-event/8000` as payload type `pt` (events 0-16) to the audio stream,
+    /// unless it has it: toward a phone whose digits Trunkline turns into SIP INFO for the
+    /// trunk, which answered without it.
+    pub fn add_telephone_event(&mut self, pt: u8) {
+        if self.telephone_event().is_some() {
+            return;
+        }
+        let Some(i) = self.audio_index() else { return };
+        let m = &mut self.desc.media_descriptions[i];
+        let pt = pt.to_string();
+        if m.media_name.port.value == 0 || m.media_name.formats.contains(&pt) {
+            return;
+        }
+        m.media_name.formats.push(pt.clone());
+        // After the other formats' rtpmap/fmtp lines, where a phone writes it.
+        let at = m
+            .attributes
+            .iter()
+            .rposition(|a| format_of(a).is_some())
+            .map_or(m.attributes.len(), |k| k + 1);
+        m.attributes.insert(
+            at,
+            Attribute::new("rtpmap".into(), Some(format!("{pt} telephone-event/8000"))),
+        );
+        m.attributes.insert(
+            at + 1,
+            Attribute::new("fmtp".into(), Some(format!("{pt} 0-16"))),
+        );
+    }
+}
+
 /// Sets a `c=` line's address to `host`, unless it is a hold address (0.0.0.0, ::), which
 /// keeps meaning "send nothing".
 fn point(conn: &mut Option<ConnectionInformation>, host: &str, kind: &str) {

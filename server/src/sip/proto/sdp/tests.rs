@@ -249,3 +249,44 @@ fn trunk_codec_settings_name_rtp_encodings() {
     assert_eq!(encoding_of("g729"), Some("G729"));
     assert_eq!(encoding_of("speex"), None);
 }
+
+#[test]
+fn telephone_event_is_found_dropped_and_added_back() {
+    let mut sdp = parsed(PHONE_OFFER);
+    assert_eq!(sdp.telephone_event(), Some(101));
+    sdp.drop_telephone_event();
+    assert_eq!(sdp.telephone_event(), None);
+    let dropped = text(&sdp);
+    assert!(
+        dropped.contains("m=audio 4000 RTP/AVP 0 8 9\r\n"),
+        "{dropped}"
+    );
+    assert!(!dropped.contains("telephone-event") && !dropped.contains("fmtp:101"));
+
+    // A trunk's answer without it gets the phone's number back, after the codecs' lines.
+    let answer = "v=0\r\no=p 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\n\
+t=0 0\r\nm=audio 30000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n";
+    let mut sdp = parsed(answer);
+    sdp.add_telephone_event(101);
+    assert_eq!(sdp.telephone_event(), Some(101));
+    let added = text(&sdp);
+    assert!(
+        added.contains(
+            "m=audio 30000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n"
+        ),
+        "{added}"
+    );
+    // Twice is once.
+    sdp.add_telephone_event(96);
+    assert_eq!(text(&sdp), added);
+}
+
+#[test]
+fn a_free_payload_type_for_telephone_event() {
+    let answer = "v=0\r\no=p 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\n\
+t=0 0\r\nm=audio 30000 RTP/AVP 8\r\n";
+    assert_eq!(parsed(answer).free_dynamic_pt(), Some(101));
+    let taken = answer.replace("RTP/AVP 8", "RTP/AVP 8 101 96");
+    assert_eq!(parsed(&taken).free_dynamic_pt(), Some(97));
+}

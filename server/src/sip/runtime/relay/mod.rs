@@ -5,7 +5,9 @@
 //! sockets close when its task ends, which is when the call ends (the driver drops its
 //! `Session`); the ports then rest before reuse. A task also watches its call for dead audio
 //! (`proto::rtp::MediaWatch`) and reports it on the relay's event stream, which the driver
-//! reads.
+//! reads. In a call with a DTMF mode `info` trunk it also takes the phone's RFC 4733 digits
+//! out of the stream, reporting each on that stream, and plays the trunk's digits to the
+//! phone (`proto::rtp::dtmf`); the SIP side of it is the call core's.
 
 mod session;
 #[cfg(test)]
@@ -20,7 +22,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
-use crate::sip::proto::rtp::{CallMeter, MediaTimeouts, PortPool};
+use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PortPool};
 use app::model::quality::CallQuality;
 use session::run;
 
@@ -50,6 +52,17 @@ enum Control {
     Sdp(Update),
     /// The call is answered: watch for dead audio.
     Watch(MediaTimeouts),
+    /// Convert DTMF: read `phone`'s telephone events of payload type `pt` instead of relaying
+    /// them, and write digits toward it with that type.
+    Dtmf {
+        phone: Side,
+        pt: u8,
+    },
+    /// Play `digit` toward `toward` as telephone events.
+    Digit {
+        toward: Side,
+        digit: Digit,
+    },
 }
 
 /// What a call's task reports to the driver.
@@ -57,6 +70,12 @@ enum Control {
 pub enum RelayEvent {
     /// `silent` sent no RTP for the call's media timeout: the call is to be hung up.
     MediaTimeout { id: CallId, silent: Side },
+    /// `from` pressed `digit` (one report per press) in a call that converts DTMF.
+    Digit {
+        id: CallId,
+        from: Side,
+        digit: Digit,
+    },
 }
 
 /// The relay of one call, as the driver holds it: dropping it ends the call's task.
@@ -202,6 +221,17 @@ impl Relay {
     /// Call `id` is answered: it is hung up if a side falls silent for `timeouts`.
     pub fn watch(&self, id: CallId, timeouts: MediaTimeouts) {
         self.send(id, Control::Watch(timeouts));
+    }
+
+    /// Call `id` converts DTMF for an `info` trunk: `phone`'s events of payload type `pt`
+    /// become digit reports, and digits are played to it.
+    pub fn dtmf(&self, id: CallId, phone: Side, pt: u8) {
+        self.send(id, Control::Dtmf { phone, pt });
+    }
+
+    /// Plays `digit` toward `toward` in call `id`.
+    pub fn digit(&self, id: CallId, toward: Side, digit: Digit) {
+        self.send(id, Control::Digit { toward, digit });
     }
 
     /// The audio figures of call `id` now, as the live calls show them.

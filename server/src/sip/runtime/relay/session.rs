@@ -1,7 +1,9 @@
 //! Runtime: the task of one anchored call. It owns the call's four sockets, forwards each
 //! packet to the other leg by the latching rules of `proto::rtp::Latch`, and tells its
 //! `proto::rtp::MediaWatch` when each side was last heard from, reporting a side gone silent
-//! to the driver. No SIP here: what it knows of the call comes as `Control` messages.
+//! to the driver; in a call that converts DTMF, it reads the phone's event packets instead of
+//! relaying them and writes event packets toward the phone (`Convert`). No SIP here: what it
+//! knows of the call comes as `Control` messages.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -13,13 +15,31 @@ use std::sync::Mutex;
 
 use super::{lock, Control, Pair, RelayEvent, Update};
 use crate::sip::proto::call::Side;
-use crate::sip::proto::rtp::{CallMeter, Latch, MediaWatch};
+use crate::sip::proto::rtp::{
+    CallMeter, Detected, EventDetector, EventInjector, Latch, MediaWatch,
+};
 
 /// Largest datagram relayed: RTP over UDP stays under the path MTU.
 const MAX_PACKET: usize = 2048;
 
 /// Where the timer rests while nothing is due.
 const IDLE: Duration = Duration::from_secs(3600);
+
+/// DTMF conversion of a call with an `info` trunk: the phone's events are read, the trunk's
+/// stream toward the phone is renumbered to make room for the events played to it.
+struct Convert {
+    /// The phone's RTP socket index (0 or 2).
+    phone: usize,
+    detector: EventDetector,
+    injector: EventInjector,
+}
+
+fn rtp_index(side: Side) -> usize {
+    match side {
+        Side::Caller => 0,
+        Side::Callee => 2,
+    }
+}
 
 /// Sockets and latches of one call: index 0 caller RTP, 1 caller RTCP, 2 callee RTP, 3 callee
 /// RTCP. A packet on socket `i` goes out of socket `i ^ 2` (same kind, other leg).
@@ -43,11 +63,17 @@ pub(super) async fn run(
     let sleep = tokio::time::sleep(IDLE);
     tokio::pin!(sleep);
     let mut armed: Option<Instant> = None;
+    let mut dtmf: Option<Convert> = None;
     loop {
         // Packets only move the deadline later: the timer is moved when it must fire sooner,
         // and a timer that fires early finds nothing due and is set again. Moving it on every
         // packet would cost more than the packet.
-        if let Some(due) = watch.poll_timeout() {
+        let injecting = dtmf.as_ref().and_then(|d| d.injector.poll_timeout());
+        let next = match (watch.poll_timeout(), injecting) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(due) = next {
             if armed.is_none_or(|a| due < a) {
                 armed = Some(due);
                 sleep.as_mut().reset(tokio::time::Instant::from_std(due));
@@ -70,13 +96,33 @@ pub(super) async fn run(
                         watch.start(now, timeouts);
                         lock(meter).answered(now);
                     }
+                    Control::Dtmf { phone, pt } => {
+                        dtmf = Some(Convert {
+                            phone: rtp_index(phone),
+                            detector: EventDetector::new(pt),
+                            injector: EventInjector::new(pt),
+                        });
+                    }
+                    Control::Digit { toward, digit } => {
+                        if let Some(d) = dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
+                            d.injector.push(Instant::now(), digit);
+                        }
+                    }
                 }
                 continue;
             }
             () = &mut sleep, if armed.is_some() => {
                 armed = None;
-                if let (Some(silent), Some(id)) = (watch.handle_timeout(Instant::now()), id) {
+                let now = Instant::now();
+                if let (Some(silent), Some(id)) = (watch.handle_timeout(now), id) {
                     let _ = events.send(RelayEvent::MediaTimeout { id, silent });
+                }
+                if let Some(d) = dtmf.as_mut() {
+                    while let Some(packet) = d.injector.poll_transmit(now) {
+                        if let Some(dest) = latches[d.phone].destination() {
+                            let _ = socks[d.phone].send_to(&packet, dest).await;
+                        }
+                    }
                 }
                 continue;
             }
@@ -102,6 +148,21 @@ pub(super) async fn run(
             lock(meter).received(from, now, &bufs[i][..len]);
         }
         let out = i ^ 2;
+        if let Some(d) = dtmf.as_mut() {
+            if i == d.phone {
+                // The phone's digits go to the trunk as INFO, not as RTP it was not offered.
+                if let Detected::Event(digits) = d.detector.on_packet(&bufs[i][..len]) {
+                    for digit in digits {
+                        if let (Some(id), Some((from, _))) = (id, sides) {
+                            let _ = events.send(RelayEvent::Digit { id, from, digit });
+                        }
+                    }
+                    continue;
+                }
+            } else if out == d.phone {
+                d.injector.forward(&mut bufs[i][..len]);
+            }
+        }
         if let Some(dest) = latches[out].destination() {
             let sent = socks[out].send_to(&bufs[i][..len], dest).await;
             if let (Some((_, to)), Ok(n)) = (sides, sent) {

@@ -158,3 +158,114 @@ async fn a_side_silent_for_the_rtp_timeout_is_reported() {
     let again = tokio::time::timeout(Duration::from_millis(500), events.recv()).await;
     assert!(again.is_err(), "reported once: {again:?}");
 }
+
+fn rtp(pt: u8, seq: u16, ts: u32, ssrc: u32, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x80, pt];
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&ts.to_be_bytes());
+    p.extend_from_slice(&ssrc.to_be_bytes());
+    p.extend_from_slice(payload);
+    p
+}
+
+#[tokio::test]
+async fn a_converting_call_reports_the_phones_digit_once_and_plays_the_trunks() {
+    let mut relay = relay(31300);
+    let mut events = relay.take_events().expect("events");
+    let ports = relay.open().expect("ports");
+    let id = CallId(1);
+    relay.attach(id);
+    let (phone, provider) = (udp().await, udp().await);
+    for (side, sock) in [(Side::Caller, &phone), (Side::Callee, &provider)] {
+        let rtp = sock.local_addr().expect("addr");
+        let update = Update {
+            side,
+            rtp: Some(rtp),
+            signalling: rtp,
+            symmetric_rtp: false,
+            hold: false,
+        };
+        relay.update(id, update);
+    }
+    relay.dtmf(id, Side::Caller, 101);
+
+    // The provider's audio reaches the phone (and tells the relay its stream).
+    let audio = rtp(8, 1000, 160, 0x77, &[0xd5; 160]);
+    provider
+        .send_to(&audio, at(ports.callee))
+        .await
+        .expect("send");
+    let (got, _) = recv(&phone).await.expect("the phone hears the provider");
+    assert_eq!(got[1], 8);
+
+    // The phone's "9": start, then three ends with one timestamp, then audio.
+    for (seq, flags, duration) in [
+        (1u16, 0u8, 160u16),
+        (2, 0x80, 800),
+        (3, 0x80, 800),
+        (4, 0x80, 800),
+    ] {
+        let d = duration.to_be_bytes();
+        let packet = rtp(101, seq, 8000, 0x55, &[9, flags | 10, d[0], d[1]]);
+        phone
+            .send_to(&packet, at(ports.caller))
+            .await
+            .expect("send");
+    }
+    phone
+        .send_to(&rtp(0, 5, 8160, 0x55, &[0xff; 20]), at(ports.caller))
+        .await
+        .expect("send");
+    let (got, _) = recv(&provider).await.expect("the phone's audio");
+    assert_eq!(
+        got[1], 0,
+        "only audio crosses: the events stayed in the relay"
+    );
+    let reported = tokio::time::timeout(WAIT, events.recv())
+        .await
+        .expect("a report");
+    let digit = crate::sip::proto::rtp::Digit {
+        event: 9,
+        duration: 800,
+    };
+    assert_eq!(
+        reported,
+        Some(RelayEvent::Digit {
+            id,
+            from: Side::Caller,
+            digit
+        })
+    );
+    assert!(events.try_recv().is_err(), "reported once");
+
+    // The trunk's digit, played into the provider's stream toward the phone.
+    relay.digit(
+        id,
+        Side::Caller,
+        crate::sip::proto::rtp::Digit::from_millis(4, 100),
+    );
+    let mut played = Vec::new();
+    while played.len() < 4 {
+        let (got, _) = recv(&phone).await.expect("event packets");
+        played.push(got);
+    }
+    for (k, p) in played.iter().enumerate() {
+        assert_eq!(p[1] & 0x7f, 101);
+        assert_eq!(p[1] & 0x80 != 0, k == 0, "M on the first");
+        assert_eq!(u16::from_be_bytes([p[2], p[3]]), 1001 + k as u16);
+        assert_eq!(&p[8..12], &0x77u32.to_be_bytes(), "the provider's SSRC");
+        assert_eq!(p[12], 4);
+    }
+    assert!(played[1..].iter().all(|p| p[13] & 0x80 != 0), "three ends");
+    provider
+        .send_to(&rtp(8, 1001, 320, 0x77, &[0xd5; 160]), at(ports.callee))
+        .await
+        .expect("send");
+    let (got, _) = recv(&phone).await.expect("audio after the digit");
+    assert_eq!(
+        u16::from_be_bytes([got[2], got[3]]),
+        1005,
+        "renumbered after the events"
+    );
+    relay.close(id);
+}

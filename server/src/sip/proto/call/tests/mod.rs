@@ -2,6 +2,7 @@
 //! what is on the wire and in the call record.
 
 mod basic;
+mod dtmf;
 mod failover;
 mod media;
 mod media_timeout;
@@ -69,6 +70,7 @@ fn call(target: Target) -> NewCall {
         direct_media: false,
         caller_symmetric_rtp: true,
         caller_timeouts: Default::default(),
+        caller_dtmf_info: false,
         media: None,
     }
 }
