@@ -16,7 +16,6 @@ mod common;
 
 use common::lab::media::*;
 use common::lab::*;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -56,18 +55,6 @@ fn rtp(pt: u8, marker: bool, seq: u16, timestamp: u32, ssrc: u32, payload: &[u8]
     p.extend_from_slice(&ssrc.to_be_bytes());
     p.extend_from_slice(payload);
     p
-}
-
-/// `ip port` as SIPp's `echo` wrote it, once the line is complete.
-fn peer_of(path: &Path) -> Option<SocketAddr> {
-    let text = std::fs::read_to_string(path).ok()?;
-    if !text.ends_with('\n') {
-        return None;
-    }
-    let mut words = text.split_whitespace();
-    let ip = words.next()?.parse().ok()?;
-    let port = words.next()?.parse().ok()?;
-    Some(SocketAddr::new(ip, port))
 }
 
 /// An RTP endpoint at `addr` in `ns` with SSRC `ssrc`: once `peer_sdp`

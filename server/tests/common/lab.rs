@@ -23,7 +23,7 @@ pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::Baresip;
 #[allow(unused_imports)]
-pub use rtp::RtpStats;
+pub use rtp::{peer_of, RtpStats};
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

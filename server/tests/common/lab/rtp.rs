@@ -7,7 +7,7 @@
 use super::{Lab, Ns};
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -32,7 +32,7 @@ pub struct RtpStats {
 }
 
 /// `ip port` as SIPp's `echo` wrote it, once the line is complete.
-fn peer_of(path: &PathBuf) -> Option<SocketAddr> {
+pub fn peer_of(path: &Path) -> Option<SocketAddr> {
     let text = std::fs::read_to_string(path).ok()?;
     if !text.ends_with('\n') {
         return None;
