@@ -25,6 +25,14 @@ pub struct LegQuality {
     /// Estimated MOS of this side's stream, times 100 (441 is 4.41); 0
     /// until packets have been measured.
     pub mos_centi: u16,
+    /// What this side's own RTCP reports say of the audio it receives from
+    /// Trunkline (RFC 3550 §6.4.1): packets lost since the stream began,
+    /// and the interarrival jitter in microseconds. `None` when it sends no
+    /// reports, as many phones do not.
+    #[serde(default)]
+    pub reported_lost: Option<i64>,
+    #[serde(default)]
+    pub reported_jitter_us: Option<u64>,
 }
 
 impl LegQuality {
@@ -48,8 +56,15 @@ impl LegQuality {
         } else {
             format!("MOS {:.2}", f64::from(self.mos_centi) / 100.0)
         };
+        let reported = match (self.reported_lost, self.reported_jitter_us) {
+            (Some(lost), Some(jitter)) => format!(
+                "; it reports {lost} lost, jitter {:.1} ms",
+                jitter as f64 / 1000.0
+            ),
+            _ => String::new(),
+        };
         format!(
-            "{} in / {} out, loss {:.1} %, jitter {:.1} ms, {mos}",
+            "{} in / {} out, loss {:.1} %, jitter {:.1} ms, {mos}{reported}",
             self.rx_packets,
             self.tx_packets,
             self.loss_percent(),
@@ -101,6 +116,21 @@ mod tests {
             leg.summary(),
             "495 in / 500 out, loss 1.0 %, jitter 1.3 ms, MOS 4.31"
         );
+        let reporting = LegQuality {
+            reported_lost: Some(4),
+            reported_jitter_us: Some(2500),
+            ..leg.clone()
+        };
+        assert_eq!(
+            reporting.summary(),
+            "495 in / 500 out, loss 1.0 %, jitter 1.3 ms, MOS 4.31; it reports 4 lost, jitter 2.5 ms"
+        );
+        // Stored before reports were read: the fields are absent, not an error.
+        let old: LegQuality = serde_json::from_str(
+            r#"{"rx_packets":1,"rx_bytes":1,"tx_packets":1,"tx_bytes":1,"expected":1,"lost":0,"jitter_us":0,"mos_centi":440}"#,
+        )
+        .expect("an older row reads");
+        assert_eq!(old.reported_lost, None);
         assert_eq!(LegQuality::default().loss_percent(), 0.0);
         assert!(LegQuality::default().summary().ends_with("MOS –"));
         let q = CallQuality {

@@ -444,6 +444,7 @@ impl Runtime {
                             signalling,
                             symmetric_rtp,
                             hold,
+                            clocks,
                         } => {
                             let update = Update {
                                 side: *side,
@@ -451,6 +452,7 @@ impl Runtime {
                                 signalling: *signalling,
                                 symmetric_rtp: *symmetric_rtp,
                                 hold: *hold,
+                                clocks: *clocks,
                             };
                             relay.update(*id, update);
                             continue;

@@ -77,6 +77,8 @@ async fn a_calls_audio_figures_are_kept_and_read_back() {
             lost: 0,
             jitter_us: 420,
             mos_centi: 440,
+            reported_lost: Some(3),
+            reported_jitter_us: Some(2500),
         },
         callee: LegQuality::default(),
         one_way: Some("caller".into()),

@@ -142,6 +142,7 @@ impl Call {
             signalling,
             symmetric_rtp,
             hold: audio.rtp.is_none() || audio.direction != Direction::SendRecv,
+            clocks: audio.clocks,
         });
         let port = match c.from {
             Side::Caller => ports.callee,

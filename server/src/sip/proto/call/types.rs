@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::message::{Request, Transport};
-use crate::sip::proto::rtp::MediaTimeouts;
+use crate::sip::proto::rtp::{MediaTimeouts, PayloadClocks};
 use crate::sip::proto::TxId;
 use app::model::quality::CallQuality;
 
@@ -292,6 +292,8 @@ pub enum CallEvent {
         symmetric_rtp: bool,
         /// That side's SDP holds the stream (`sendonly`, `recvonly`, `inactive`, no address).
         hold: bool,
+        /// The clocks of the payload types that side's SDP maps.
+        clocks: PayloadClocks,
     },
     /// An anchored call was answered: the relay counts one-way audio from now, and hangs it
     /// up (`Calls::media_timeout`) when a side falls silent for these timeouts (if any).

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use app::model::quality::{CallQuality, LegQuality};
 
 use super::emodel;
-use super::stats::{RtpReceiver, AUDIO_CLOCK_HZ};
+use super::rtcp::{first_report, ReportBlock};
+use super::stats::RtpReceiver;
+use super::PayloadClocks;
 use crate::sip::proto::call::Side;
 
 /// Silence from one side, while the other talks, that makes a call one-way.
@@ -27,6 +29,8 @@ struct Leg {
     tx_bytes: u64,
     last_rx: Option<Instant>,
     hold: bool,
+    /// The latest RTCP reception report this side sent: its view of what it receives.
+    reported: Option<ReportBlock>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +41,8 @@ pub struct CallMeter {
     /// When one-way silence starts to count: the answer, or the last change of hold.
     calm_since: Option<Instant>,
     one_way_seen: Option<Side>,
+    /// The clocks of the payload types both sides' SDP mapped.
+    clocks: PayloadClocks,
 }
 
 fn at(side: Side) -> usize {
@@ -61,16 +67,28 @@ impl CallMeter {
             legs: Default::default(),
             calm_since: None,
             one_way_seen: None,
+            clocks: PayloadClocks::default(),
         }
     }
 
     /// An RTP-port datagram from `side`, accepted at `now`.
     pub fn received(&mut self, side: Side, now: Instant, packet: &[u8]) {
-        let arrival =
-            now.saturating_duration_since(self.epoch).as_secs_f64() * f64::from(AUDIO_CLOCK_HZ);
+        let arrival = now.saturating_duration_since(self.epoch).as_secs_f64();
         let leg = &mut self.legs[at(side)];
-        leg.rx.record(packet, arrival);
+        leg.rx.record(packet, arrival, &self.clocks);
         leg.last_rx = Some(now);
+    }
+
+    /// An RTCP-port datagram from `side`: its reception report, if it has one, is kept.
+    pub fn rtcp(&mut self, side: Side, packet: &[u8]) {
+        if let Some(report) = first_report(packet) {
+            self.legs[at(side)].reported = Some(report);
+        }
+    }
+
+    /// Payload types an SDP of the call maps to a clock (Opus and other dynamic types).
+    pub fn clocks(&mut self, clocks: &PayloadClocks) {
+        self.clocks.merge(clocks);
     }
 
     /// A datagram of `len` bytes sent to `side`.
@@ -128,15 +146,18 @@ impl CallMeter {
             self.one_way_seen = now_one_way;
         }
         let flag = if live { now_one_way } else { self.one_way_seen };
+        let [caller, callee] = &self.legs;
         CallQuality {
-            caller: leg_quality(&self.legs[0]),
-            callee: leg_quality(&self.legs[1]),
+            caller: leg_quality(caller, callee),
+            callee: leg_quality(callee, caller),
             one_way: flag.map(word),
         }
     }
 }
 
-fn leg_quality(l: &Leg) -> LegQuality {
+/// `l`'s figures; `other` sends what `l` receives from the relay, whose clock `l`'s RTCP
+/// reports its jitter in.
+fn leg_quality(l: &Leg, other: &Leg) -> LegQuality {
     let expected = l.rx.expected();
     let lost = l.rx.lost();
     let mos = if expected == 0 {
@@ -155,6 +176,11 @@ fn leg_quality(l: &Leg) -> LegQuality {
         lost,
         jitter_us: (l.rx.jitter_ms() * 1000.0).round() as u64,
         mos_centi: mos,
+        reported_lost: l.reported.map(|r| i64::from(r.cumulative_lost)),
+        reported_jitter_us: l.reported.map(|r| {
+            let hz = other.rx.clock().unwrap_or(8000);
+            (f64::from(r.jitter) * 1_000_000.0 / f64::from(hz)).round() as u64
+        }),
     }
 }
 

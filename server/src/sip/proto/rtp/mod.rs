@@ -4,14 +4,17 @@
 //! how good its audio is (`CallMeter`: RFC 3550 statistics, an E-model MOS, one-way audio).
 //! No sockets, no clock: the runtime's relay tasks feed packets, source addresses and `now`.
 
+mod clocks;
 pub mod dtmf;
 pub mod emodel;
 mod latch;
 mod meter;
 mod ports;
+pub mod rtcp;
 pub mod stats;
 mod watch;
 
+pub use clocks::PayloadClocks;
 pub use dtmf::{Detected, Digit, EventDetector, EventInjector};
 pub use latch::Latch;
 pub use meter::{CallMeter, ONE_WAY_AFTER};

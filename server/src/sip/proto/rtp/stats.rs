@@ -3,12 +3,15 @@
 //! to count the packets expected and lost, and the interarrival jitter. Sans-IO: the relay
 //! hands each packet in with its arrival time, in the stream's timestamp units.
 //!
-//! - Jitter is measured on packets of static audio payload types only (RFC 3551: 0-95), whose
-//!   RTP clock for G.711, G.722 and G.729 is 8000 Hz. Dynamic ones (telephone-event, Opus)
-//!   are left out: their clock is only in the SDP, and an RFC 4733 event repeats one timestamp
-//!   for its whole duration, which would read as jitter that no listener hears.
+//! - Jitter is measured on the audio payload types whose clock is known (`PayloadClocks`:
+//!   RFC 3551's static types, and the dynamic ones the call's SDP maps, Opus at 48000 Hz for
+//!   one), each in its own clock's units, and kept in seconds so that a change of codec
+//!   carries it over. RFC 4733 events are left out: an event repeats one timestamp for its
+//!   whole duration, which would read as jitter that no listener hears.
 //! - A new SSRC starts a new source (the sender restarted): what the old one expected and
 //!   lost is kept, its sequence numbers are not compared with the new ones.
+
+use super::PayloadClocks;
 
 /// RFC 3550 A.1: a jump of more than this many sequence numbers ahead is not loss but a
 /// restart (or a stranger); two such packets in a row start the count again from them.
@@ -16,9 +19,6 @@ const MAX_DROPOUT: u16 = 3000;
 /// Sequence numbers this far behind the highest are late packets, not a restart.
 const MAX_MISORDER: u16 = 100;
 const SEQ_MOD: u64 = 1 << 16;
-
-/// The RTP clock of the payload types jitter is measured on.
-pub const AUDIO_CLOCK_HZ: u32 = 8000;
 
 /// The fields of an RTP header the statistics read (RFC 3550 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,10 +119,11 @@ pub struct RtpReceiver {
     /// What earlier sources (SSRCs) of the stream expected and received.
     expected_before: u64,
     received_before: u64,
-    /// Interarrival jitter in timestamp units (RFC 3550 A.8's `jitter`, unscaled).
+    /// Interarrival jitter (RFC 3550 A.8's `jitter`, unscaled), in seconds.
     jitter: f64,
-    /// The arrival time and timestamp of the last packet jitter was measured on.
-    last: Option<(f64, u32)>,
+    /// The arrival time (s), timestamp and clock (Hz) of the last packet jitter was measured
+    /// on.
+    last: Option<(f64, u32, u32)>,
 }
 
 impl RtpReceiver {
@@ -130,9 +131,9 @@ impl RtpReceiver {
         Self::default()
     }
 
-    /// A datagram of `packet` arrived at `arrival`, in units of `AUDIO_CLOCK_HZ` since any
-    /// fixed instant (only differences count).
-    pub fn record(&mut self, packet: &[u8], arrival: f64) {
+    /// A datagram of `packet` arrived at `arrival`, in seconds since any fixed instant (only
+    /// differences count); `clocks` says the RTP clock of its payload type.
+    pub fn record(&mut self, packet: &[u8], arrival: f64, clocks: &PayloadClocks) {
         self.packets += 1;
         self.bytes += packet.len() as u64;
         let Some(h) = Header::parse(packet) else {
@@ -150,20 +151,24 @@ impl RtpReceiver {
             self.source = Some(Source::new(h));
             self.last = None;
         }
-        if h.payload_type < 96 {
-            self.jitter_of(h.timestamp, arrival);
+        if let Some(hz) = clocks.clock(h.payload_type) {
+            self.jitter_of(h.timestamp, arrival, hz);
         }
     }
 
-    /// RFC 3550 A.8: D(i-1, i) = (R_i - R_{i-1}) - (S_i - S_{i-1}), J += (|D| - J) / 16.
-    fn jitter_of(&mut self, timestamp: u32, arrival: f64) {
-        if let Some((last_arrival, last_ts)) = self.last {
-            // Timestamps wrap: their difference is read as a signed 32-bit number.
-            let sent = f64::from(timestamp.wrapping_sub(last_ts) as i32);
-            let d = (arrival - last_arrival) - sent;
-            self.jitter += (d.abs() - self.jitter) / 16.0;
+    /// RFC 3550 A.8: D(i-1, i) = (R_i - R_{i-1}) - (S_i - S_{i-1}), J += (|D| - J) / 16, with
+    /// the timestamps turned into seconds by their clock. A packet of another clock than the
+    /// last (a codec change) starts the differences again.
+    fn jitter_of(&mut self, timestamp: u32, arrival: f64, hz: u32) {
+        if let Some((last_arrival, last_ts, last_hz)) = self.last {
+            if last_hz == hz {
+                // Timestamps wrap: their difference is read as a signed 32-bit number.
+                let sent = f64::from(timestamp.wrapping_sub(last_ts) as i32) / f64::from(hz);
+                let d = (arrival - last_arrival) - sent;
+                self.jitter += (d.abs() - self.jitter) / 16.0;
+            }
         }
-        self.last = Some((arrival, timestamp));
+        self.last = Some((arrival, timestamp, hz));
     }
 
     /// Packets the sequence numbers say were sent (RFC 3550 A.3).
@@ -181,20 +186,36 @@ impl RtpReceiver {
         self.expected().saturating_sub(self.received())
     }
 
-    /// Interarrival jitter in timestamp units.
+    /// Interarrival jitter in the timestamp units of the last measured packet's clock (as RTCP
+    /// reports it); 0 before any.
     pub fn jitter(&self) -> f64 {
-        self.jitter
+        self.jitter * f64::from(self.last.map_or(0, |(_, _, hz)| hz))
     }
 
     /// Interarrival jitter in milliseconds.
     pub fn jitter_ms(&self) -> f64 {
-        self.jitter * 1000.0 / f64::from(AUDIO_CLOCK_HZ)
+        self.jitter * 1000.0
+    }
+
+    /// The clock of the last packet jitter was measured on: what this stream's receiver
+    /// reports its jitter in.
+    pub fn clock(&self) -> Option<u32> {
+        self.last.map(|(_, _, hz)| hz)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records `packet` arriving at `units` of an 8000 Hz clock: the RFC's examples' units.
+    fn rec(r: &mut RtpReceiver, packet: &[u8], units: f64) {
+        r.record(packet, units / 8000.0, &PayloadClocks::default());
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
 
     /// A G.711 packet (payload type 0): 12 header bytes and 160 of audio.
     fn rtp(seq: u16, timestamp: u32, ssrc: u32) -> Vec<u8> {
@@ -214,7 +235,7 @@ mod tests {
     fn on_time(r: &mut RtpReceiver, seqs: impl IntoIterator<Item = u16>) {
         for seq in seqs {
             let ts = u32::from(seq) * 160;
-            r.record(&rtp(seq, ts, 1), f64::from(ts));
+            rec(r, &rtp(seq, ts, 1), f64::from(ts));
         }
     }
 
@@ -224,7 +245,7 @@ mod tests {
         on_time(&mut r, 0..500);
         assert_eq!((r.packets, r.bytes), (500, 500 * 172));
         assert_eq!((r.expected(), r.received(), r.lost()), (500, 500, 0));
-        assert_eq!(r.jitter(), 0.0);
+        assert!(close(r.jitter(), 0.0), "{}", r.jitter());
     }
 
     #[test]
@@ -246,7 +267,7 @@ mod tests {
         let mut r = RtpReceiver::new();
         for (n, seq) in [65534u16, 65535, 0, 2].into_iter().enumerate() {
             let ts = n as u32 * 160;
-            r.record(&rtp(seq, ts, 1), f64::from(ts));
+            rec(&mut r, &rtp(seq, ts, 1), f64::from(ts));
         }
         assert_eq!((r.expected(), r.received(), r.lost()), (5, 4, 1));
     }
@@ -257,15 +278,15 @@ mod tests {
     #[test]
     fn jitter_follows_rfc_3550_a8() {
         let mut r = RtpReceiver::new();
-        r.record(&rtp(0, 0, 1), 1000.0);
-        r.record(&rtp(1, 160, 1), 1160.0);
-        assert_eq!(r.jitter(), 0.0);
-        r.record(&rtp(2, 320, 1), 1400.0);
-        assert_eq!(r.jitter(), 5.0);
-        r.record(&rtp(3, 480, 1), 1480.0);
-        assert_eq!(r.jitter(), 9.6875);
-        r.record(&rtp(4, 640, 1), 1640.0);
-        assert_eq!(r.jitter(), 9.6875 * 15.0 / 16.0);
+        rec(&mut r, &rtp(0, 0, 1), 1000.0);
+        rec(&mut r, &rtp(1, 160, 1), 1160.0);
+        assert!(close(r.jitter(), 0.0), "{}", r.jitter());
+        rec(&mut r, &rtp(2, 320, 1), 1400.0);
+        assert!(close(r.jitter(), 5.0), "{}", r.jitter());
+        rec(&mut r, &rtp(3, 480, 1), 1480.0);
+        assert!(close(r.jitter(), 9.6875), "{}", r.jitter());
+        rec(&mut r, &rtp(4, 640, 1), 1640.0);
+        assert!(close(r.jitter(), 9.6875 * 15.0 / 16.0));
         assert!((r.jitter_ms() - 9.6875 * 15.0 / 16.0 / 8.0).abs() < 1e-9);
     }
 
@@ -273,10 +294,10 @@ mod tests {
     fn timestamps_that_wrap_give_no_jitter() {
         let mut r = RtpReceiver::new();
         let start = u32::MAX - 159;
-        r.record(&rtp(0, start, 1), 0.0);
-        r.record(&rtp(1, start.wrapping_add(160), 1), 160.0);
-        r.record(&rtp(2, start.wrapping_add(320), 1), 320.0);
-        assert_eq!(r.jitter(), 0.0);
+        rec(&mut r, &rtp(0, start, 1), 0.0);
+        rec(&mut r, &rtp(1, start.wrapping_add(160), 1), 160.0);
+        rec(&mut r, &rtp(2, start.wrapping_add(320), 1), 320.0);
+        assert!(close(r.jitter(), 0.0), "{}", r.jitter());
     }
 
     #[test]
@@ -285,9 +306,9 @@ mod tests {
         on_time(&mut r, 0..3);
         // An RFC 4733 event: one timestamp repeated while it lasts.
         for (n, seq) in (3u16..6).enumerate() {
-            r.record(&rtp_pt(101, seq, 480, 1), 480.0 + 160.0 * n as f64);
+            rec(&mut r, &rtp_pt(101, seq, 480, 1), 480.0 + 160.0 * n as f64);
         }
-        assert_eq!(r.jitter(), 0.0);
+        assert!(close(r.jitter(), 0.0), "{}", r.jitter());
         assert_eq!((r.expected(), r.lost()), (6, 0));
     }
 
@@ -298,7 +319,7 @@ mod tests {
         // The sender restarts with another SSRC and random sequence numbers.
         for (n, seq) in (40_000u16..40_010).enumerate() {
             let ts = 9_000 + n as u32 * 160;
-            r.record(&rtp(seq, ts, 2), f64::from(ts));
+            rec(&mut r, &rtp(seq, ts, 2), f64::from(ts));
         }
         assert_eq!((r.expected(), r.received(), r.lost()), (20, 19, 1));
     }
@@ -317,9 +338,48 @@ mod tests {
     #[test]
     fn what_is_not_rtp_is_counted_but_not_measured() {
         let mut r = RtpReceiver::new();
-        r.record(b"not rtp", 0.0);
+        rec(&mut r, b"not rtp", 0.0);
         // An RTCP receiver report (packet type 201) on the RTP port.
-        r.record(&[0x81, 201, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], 0.0);
+        rec(&mut r, &[0x81, 201, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], 0.0);
         assert_eq!((r.packets, r.expected()), (2, 0));
+    }
+
+    /// Opus (dynamic type 111, 48000 Hz clock, 20 ms = 960 units): one packet 10 ms late
+    /// gives D = 10 ms, J = 10/16 ms, which RTCP would report as 480/16 = 30 units.
+    #[test]
+    fn a_dynamic_type_is_measured_in_the_clock_its_sdp_maps() {
+        let mut clocks = PayloadClocks::default();
+        clocks.insert(111, "opus", 48000);
+        let mut r = RtpReceiver::new();
+        let at = |n: u32| f64::from(n) * 0.020;
+        r.record(&rtp_pt(111, 0, 0, 1), at(0), &clocks);
+        r.record(&rtp_pt(111, 1, 960, 1), at(1), &clocks);
+        r.record(&rtp_pt(111, 2, 1920, 1), at(2) + 0.010, &clocks);
+        assert!(close(r.jitter_ms(), 10.0 / 16.0), "{}", r.jitter_ms());
+        assert!(close(r.jitter(), 30.0), "{}", r.jitter());
+        assert_eq!(r.clock(), Some(48000));
+        // Unmapped, the same stream measures nothing.
+        let mut blind = RtpReceiver::new();
+        let none = PayloadClocks::default();
+        blind.record(&rtp_pt(111, 0, 0, 1), at(0), &none);
+        blind.record(&rtp_pt(111, 2, 1920, 1), at(2) + 0.010, &none);
+        assert_eq!((blind.jitter_ms(), blind.clock()), (0.0, None));
+    }
+
+    /// A switch from G.711 (8000 Hz) to Opus (48000 Hz) mid-stream: the timestamps of the two
+    /// clocks are not compared, and the jitter measured so far is carried over.
+    #[test]
+    fn a_change_of_clock_starts_the_differences_again() {
+        let mut clocks = PayloadClocks::default();
+        clocks.insert(111, "opus", 48000);
+        let mut r = RtpReceiver::new();
+        r.record(&rtp_pt(0, 0, 0, 1), 0.0, &clocks);
+        r.record(&rtp_pt(0, 1, 160, 1), 0.030, &clocks);
+        let before = r.jitter_ms();
+        assert!(close(before, 10.0 / 16.0));
+        r.record(&rtp_pt(111, 2, 123_456, 1), 0.050, &clocks);
+        assert!(close(r.jitter_ms(), before), "no difference across clocks");
+        r.record(&rtp_pt(111, 3, 123_456 + 960, 1), 0.070, &clocks);
+        assert!(close(r.jitter_ms(), before * 15.0 / 16.0));
     }
 }

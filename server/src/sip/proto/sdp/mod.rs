@@ -20,6 +20,7 @@
 #[cfg(test)]
 mod tests;
 
+use crate::sip::proto::rtp::PayloadClocks;
 use std::fmt;
 use std::io::Cursor;
 use std::net::{IpAddr, SocketAddr};
@@ -90,6 +91,9 @@ pub struct Audio {
     /// Where that side receives RTP; `None` when it receives none (port 0, hold address).
     pub rtp: Option<SocketAddr>,
     pub direction: Direction,
+    /// The clocks of the dynamic payload types its `a=rtpmap` lines map, for the jitter of
+    /// streams such as Opus.
+    pub clocks: PayloadClocks,
 }
 
 /// A parsed session description.
@@ -159,7 +163,27 @@ impl Sdp {
         let direction = direction(&m.attributes)
             .or_else(|| direction(&self.desc.attributes))
             .unwrap_or(Direction::SendRecv);
-        Ok(Audio { rtp, direction })
+        let mut clocks = PayloadClocks::default();
+        for a in m.attributes.iter().filter(|a| a.key == "rtpmap") {
+            // `96 opus/48000/2`: type, encoding name, clock, channels.
+            let Some((pt, map)) = a.value.as_deref().and_then(|v| v.split_once(' ')) else {
+                continue;
+            };
+            let mut parts = map.trim().split('/');
+            let (Ok(pt), Some(name), Some(Ok(hz))) = (
+                pt.parse::<u8>(),
+                parts.next(),
+                parts.next().map(str::parse::<u32>),
+            ) else {
+                continue;
+            };
+            clocks.insert(pt, name, hz);
+        }
+        Ok(Audio {
+            rtp,
+            direction,
+            clocks,
+        })
     }
 
     /// Makes this SDP name `host` and `port` for audio (Trunkline's address and relay port

@@ -290,3 +290,19 @@ t=0 0\r\nm=audio 30000 RTP/AVP 8\r\n";
     let taken = answer.replace("RTP/AVP 8", "RTP/AVP 8 101 96");
     assert_eq!(parsed(&taken).free_dynamic_pt(), Some(97));
 }
+
+#[test]
+fn the_audio_s_dynamic_clocks_are_read_from_rtpmap() {
+    let opus = PHONE_OFFER.replace(
+        "m=audio 4000 RTP/AVP 0 8 9 101\r\n",
+        "m=audio 4000 RTP/AVP 111 0 101\r\na=rtpmap:111 opus/48000/2\r\n",
+    );
+    let clocks = parsed(&opus).audio().expect("audio").clocks;
+    assert_eq!(clocks.clock(111), Some(48000));
+    assert_eq!(clocks.clock(0), Some(8000));
+    assert_eq!(
+        clocks.clock(101),
+        None,
+        "telephone-event measures no jitter"
+    );
+}

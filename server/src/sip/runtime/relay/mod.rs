@@ -22,7 +22,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
-use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PortPool};
+use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PayloadClocks, PortPool};
 use app::model::quality::CallQuality;
 use session::run;
 
@@ -42,6 +42,8 @@ pub struct Update {
     pub symmetric_rtp: bool,
     /// That side's SDP holds the stream: the hold timeout applies.
     pub hold: bool,
+    /// The clocks of the payload types that side's SDP maps.
+    pub clocks: PayloadClocks,
 }
 
 /// What the driver tells a call's task.

@@ -89,7 +89,9 @@ pub(super) async fn run(
                         apply(&mut latches, u);
                         let now = Instant::now();
                         watch.on_sdp(u.side, now, u.hold);
-                        lock(meter).hold(u.side, now, u.hold);
+                        let mut m = lock(meter);
+                        m.hold(u.side, now, u.hold);
+                        m.clocks(&u.clocks);
                     }
                     Control::Watch(timeouts) => {
                         let now = Instant::now();
@@ -142,10 +144,15 @@ pub(super) async fn run(
             2 => Some((Side::Callee, Side::Caller)),
             _ => None,
         };
-        if let Some((from, _)) = sides {
-            let now = Instant::now();
-            watch.on_packet(from, now);
-            lock(meter).received(from, now, &bufs[i][..len]);
+        match (sides, i) {
+            (Some((from, _)), _) => {
+                let now = Instant::now();
+                watch.on_packet(from, now);
+                lock(meter).received(from, now, &bufs[i][..len]);
+            }
+            // RTCP: its reception report says how the side hears what the relay sends it.
+            (None, 1) => lock(meter).rtcp(Side::Caller, &bufs[i][..len]),
+            (None, _) => lock(meter).rtcp(Side::Callee, &bufs[i][..len]),
         }
         let out = i ^ 2;
         if let Some(d) = dtmf.as_mut() {

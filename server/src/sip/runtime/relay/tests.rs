@@ -48,6 +48,7 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
         signalling: rtp,
         symmetric_rtp,
         hold: false,
+        clocks: Default::default(),
     };
     relay.update(id, update(Side::Caller, at(9), true));
     relay.update(id, update(Side::Callee, provider_at, false));
@@ -122,6 +123,7 @@ async fn a_side_silent_for_the_rtp_timeout_is_reported() {
             signalling: at,
             symmetric_rtp: false,
             hold: false,
+            clocks: Default::default(),
         };
         relay.update(id, update);
     }
@@ -184,6 +186,7 @@ async fn a_converting_call_reports_the_phones_digit_once_and_plays_the_trunks() 
             signalling: rtp,
             symmetric_rtp: false,
             hold: false,
+            clocks: Default::default(),
         };
         relay.update(id, update);
     }
@@ -268,4 +271,54 @@ async fn a_converting_call_reports_the_phones_digit_once_and_plays_the_trunks() 
         "renumbered after the events"
     );
     relay.close(id);
+}
+
+/// A phone's RTCP receiver report crosses to the provider like RTP, and the call's figures
+/// show what it reports: lost packets and jitter in its stream's clock (8000 Hz: 80 units
+/// are 10 ms).
+#[tokio::test]
+async fn a_receiver_report_crosses_and_its_figures_show() {
+    let mut relay = relay(31300);
+    let ports = relay.open().expect("ports");
+    let id = CallId(3);
+    relay.attach(id);
+    let (phone_rtcp, provider_rtcp) = (udp().await, udp().await);
+    for (side, rtcp) in [(Side::Caller, &phone_rtcp), (Side::Callee, &provider_rtcp)] {
+        // RTCP is one port up from the SDP's RTP port: name a port whose next one is ours.
+        let rtcp_at = rtcp.local_addr().expect("addr");
+        let rtp_at = SocketAddr::new(rtcp_at.ip(), rtcp_at.port() - 1);
+        relay.update(
+            id,
+            Update {
+                side,
+                rtp: Some(rtp_at),
+                signalling: rtp_at,
+                symmetric_rtp: false,
+                hold: false,
+                clocks: Default::default(),
+            },
+        );
+    }
+    // RR from SSRC 0xabcd about source 0x1234: 1/4 lost lately, 12 in all, jitter 80.
+    let mut rr = vec![0x81, 201, 0, 7];
+    rr.extend_from_slice(&0xabcdu32.to_be_bytes());
+    rr.extend_from_slice(&0x1234u32.to_be_bytes());
+    rr.extend_from_slice(&[64, 0, 0, 12]);
+    rr.extend_from_slice(&1000u32.to_be_bytes());
+    rr.extend_from_slice(&80u32.to_be_bytes());
+    rr.extend_from_slice(&[0; 8]);
+    phone_rtcp
+        .send_to(&rr, at(ports.caller + 1))
+        .await
+        .expect("send");
+    let (got, _) = recv(&provider_rtcp)
+        .await
+        .expect("the provider gets the phone's report");
+    assert_eq!(got, rr);
+    let quality = relay
+        .quality(id, std::time::Instant::now())
+        .expect("figures");
+    assert_eq!(quality.caller.reported_lost, Some(12));
+    assert_eq!(quality.caller.reported_jitter_us, Some(10_000));
+    assert_eq!(quality.callee.reported_lost, None, "the provider sent none");
 }
