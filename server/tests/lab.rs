@@ -85,22 +85,6 @@ async fn call_logged(p: &mut Problems, db: &Path, dialed: &str) {
     );
 }
 
-/// The phone registers, dials `number`, and waits for the answer.
-async fn dial(p: &mut Problems, phone: &mut Baresip, number: &str) -> bool {
-    if !p.check(
-        phone.registered().await,
-        "baresip did not register to 192.168.77.2:5060 within 10 s",
-    ) {
-        return false;
-    }
-    phone.command(&format!("/dial {number}")).await;
-    let up = phone.wait_for("Call established", 15 * SECOND).await;
-    p.check(
-        up,
-        format!("the phone's call to {number} was not established within 15 s"),
-    )
-}
-
 #[tokio::test]
 async fn lab_harness_nat_works() {
     let lab = Lab::new("harness");
@@ -267,7 +251,7 @@ async fn outgoing_call(test: &str, who: HangsUp, proxy: Option<&str>) {
     let _pbx = lab.start_trunkline(&db, &[]).await;
     let mut phone = lab.baresip("1000", LINE_PASSWORD);
     let mut p = Problems::default();
-    if dial(&mut p, &mut phone, "4185551234").await {
+    if phone.dial(&mut p, "4185551234").await {
         let ended = match who {
             HangsUp::Phone | HangsUp::PhoneViaOfficeAccount => {
                 // The call lasts a while before the phone hangs up, as a

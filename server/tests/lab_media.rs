@@ -12,7 +12,6 @@ mod common;
 
 use common::lab::media::*;
 use common::lab::*;
-use std::path::Path;
 
 /// Both endpoints heard at least 99 % of the other's packets, nothing
 /// foreign, and each was told Trunkline's address for its side.
@@ -45,36 +44,6 @@ fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
     );
 }
 
-/// The call log has the call, answered and ended Normal, with the relay's
-/// figures of a clean call: each side's 500 packets received (at least 99 %
-/// of them, none lost by sequence number) and sent on to the other, a MOS
-/// of a clean G.711 call, and no one-way flag.
-async fn logged_normal(p: &mut Problems, db: &Path) {
-    let calls = call_log(db, 1).await;
-    let call = calls.first();
-    p.check(
-        call.is_some_and(|c| c.answered_at.is_some() && c.cause == "Normal"),
-        format!("call log: not an answered call ended Normal: {call:?}"),
-    );
-    let quality = call.and_then(|c| c.quality.clone());
-    let clean = |l: &app::model::quality::LegQuality| {
-        l.rx_packets >= u64::from(ENOUGH)
-            && l.rx_packets <= u64::from(PACKETS)
-            && l.lost == 0
-            && l.expected >= u64::from(ENOUGH)
-            && l.received_percent() >= 99.0
-            && l.tx_packets >= u64::from(ENOUGH)
-            && l.rx_bytes == l.rx_packets * 172
-            && l.mos_centi >= 430
-    };
-    p.check(
-        quality
-            .as_ref()
-            .is_some_and(|q| clean(&q.caller) && clean(&q.callee) && q.one_way.is_none()),
-        format!("call log: the audio figures are not those of a clean call: {quality:?}"),
-    );
-}
-
 fn joined(h: std::thread::JoinHandle<RtpStats>) -> RtpStats {
     h.join().expect("RTP endpoint thread")
 }
@@ -94,7 +63,7 @@ async fn outgoing(test: &str, scenario: &str) {
     p.check(phone.finish().await, "the phone's SIPp failed");
     p.check(provider.finish().await, "the provider's SIPp failed");
     audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
-    logged_normal(&mut p, &db).await;
+    logged_normal(&mut p, &db, PACKETS).await;
     p.verdict_of(&lab, test, &[&phone, &provider], None);
 }
 
@@ -157,7 +126,7 @@ async fn lab_incoming_call_carries_audio_both_ways_through_nat() {
     p.check(phone.finish().await, "the phone's SIPp failed");
     p.check(provider.finish().await, "the provider's SIPp failed");
     audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
-    logged_normal(&mut p, &db).await;
+    logged_normal(&mut p, &db, PACKETS).await;
     p.verdict_of(&lab, test, &[&register, &phone, &provider], None);
 }
 

@@ -12,6 +12,7 @@ mod office;
 mod phone;
 mod probe;
 mod rtp;
+pub mod tone;
 
 // Every test binary compiles common/; only tests/lab.rs uses these.
 #[allow(unused_imports)]
@@ -21,9 +22,9 @@ pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
 pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
-pub use phone::Baresip;
+pub use phone::{Baresip, PhoneAudio};
 #[allow(unused_imports)]
-pub use rtp::{peer_of, RtpStats};
+pub use rtp::{peer_of, Payloads, RtpStats, Voice};
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! provider and phones as SIPps that write their peer's SDP address for the
 //! RTP endpoints of rtp.rs.
 
-use super::{prepare, Lab, Ns, LINE_PASSWORD, PBX_NAT_PORT, WAN_IP};
+use super::{call_log, prepare, Lab, Ns, Problems, LINE_PASSWORD, PBX_NAT_PORT, WAN_IP};
 use crate::common::sipp::{Sipp, SippBuilder};
 use app::model::nat::SipNatInput;
 use app::ssr::state::Core;
@@ -131,4 +131,34 @@ pub fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, 
         .args(["-auth_uri", "4185551234@192.168.77.2:5060"])
         .spawn();
     (sipp, s.sdp)
+}
+
+/// The call log has the call, answered and ended Normal, with the relay's
+/// figures of a clean call: each side's packets received (at least
+/// [`ENOUGH`], at most `most`, none lost by sequence number) and sent on to
+/// the other, a MOS of a clean G.711 call, and no one-way flag.
+pub async fn logged_normal(p: &mut Problems, db: &Path, most: u32) {
+    let calls = call_log(db, 1).await;
+    let call = calls.first();
+    p.check(
+        call.is_some_and(|c| c.answered_at.is_some() && c.cause == "Normal"),
+        format!("call log: not an answered call ended Normal: {call:?}"),
+    );
+    let quality = call.and_then(|c| c.quality.clone());
+    let clean = |l: &app::model::quality::LegQuality| {
+        l.rx_packets >= u64::from(ENOUGH)
+            && l.rx_packets <= u64::from(most)
+            && l.lost == 0
+            && l.expected >= u64::from(ENOUGH)
+            && l.received_percent() >= 99.0
+            && l.tx_packets >= u64::from(ENOUGH)
+            && l.rx_bytes == l.rx_packets * 172
+            && l.mos_centi >= 430
+    };
+    p.check(
+        quality
+            .as_ref()
+            .is_some_and(|q| clean(&q.caller) && clean(&q.callee) && q.one_way.is_none()),
+        format!("call log: the audio figures are not those of a clean call: {quality:?}"),
+    );
 }

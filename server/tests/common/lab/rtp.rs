@@ -2,10 +2,13 @@
 //! packet to the address and port the peer's SDP names (read from a file the
 //! endpoint's SIPp writes once the offer/answer is done), never to where
 //! packets come from, and count what arrives. A packet is the peer's when it
-//! carries the peer's SSRC; any other is a foreign call's audio.
+//! carries the peer's SSRC; any other is a foreign call's audio. What it
+//! sends is a [`Voice`]: silence, or a tone a listener would hear.
 
+use super::tone::{tone, ulaw_encode};
 use super::{Lab, Ns};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
@@ -29,6 +32,52 @@ pub struct RtpStats {
     pub peer: Option<SocketAddr>,
     /// Packets received, by SSRC.
     pub by_ssrc: BTreeMap<u32, u32>,
+    /// What those packets carried.
+    pub payloads: Payloads,
+}
+
+/// The payload type and payload of each packet received, by SSRC, in the
+/// order they arrived.
+#[derive(Default, Clone)]
+pub struct Payloads(pub BTreeMap<u32, Vec<(u8, Vec<u8>)>>);
+
+impl fmt::Debug for Payloads {
+    /// The packet counts are `by_ssrc`; the bytes would drown a report.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes: usize = self.0.values().flatten().map(|(_, p)| p.len()).sum();
+        write!(f, "Payloads({bytes} bytes)")
+    }
+}
+
+/// What an endpoint sends: its payload type, and the payload of packet
+/// `seq` (160 samples of 8 kHz audio per 20 ms packet).
+pub struct Voice {
+    pub pt: u8,
+    pub payload: Box<dyn Fn(u32) -> Vec<u8> + Send>,
+}
+
+impl Voice {
+    /// G.711 µ-law (payload type 0) silence.
+    pub fn silence() -> Self {
+        Voice {
+            pt: 0,
+            payload: Box::new(|_| vec![0xff; PAYLOAD]),
+        }
+    }
+
+    /// A `freq` Hz tone in G.711 µ-law, continuous from packet to packet.
+    pub fn ulaw_tone(freq: f64) -> Self {
+        Voice {
+            pt: 0,
+            payload: Box::new(move |seq| {
+                let from = u64::from(seq) * PAYLOAD as u64;
+                tone(freq, from, PAYLOAD)
+                    .into_iter()
+                    .map(ulaw_encode)
+                    .collect()
+            }),
+        }
+    }
 }
 
 /// `ip port` as SIPp's `echo` wrote it, once the line is complete.
@@ -43,12 +92,12 @@ pub fn peer_of(path: &Path) -> Option<SocketAddr> {
     Some(SocketAddr::new(ip, port))
 }
 
-fn packet(seq: u32, ssrc: u32) -> Vec<u8> {
-    let mut p = vec![0x80, 0x00];
+fn packet(seq: u32, ssrc: u32, voice: &Voice) -> Vec<u8> {
+    let mut p = vec![0x80, voice.pt & 0x7f];
     p.extend_from_slice(&(seq as u16).to_be_bytes());
     p.extend_from_slice(&(seq * PAYLOAD as u32).to_be_bytes());
     p.extend_from_slice(&ssrc.to_be_bytes());
-    p.resize(12 + PAYLOAD, 0xff);
+    p.extend((voice.payload)(seq));
     p
 }
 
@@ -68,6 +117,8 @@ fn listen(sock: &UdpSocket, until: Instant, peer_ssrc: u32, stats: &mut RtpStats
         }
         let ssrc = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]);
         *stats.by_ssrc.entry(ssrc).or_default() += 1;
+        let kept = stats.payloads.0.entry(ssrc).or_default();
+        kept.push((buf[1] & 0x7f, buf[12..n].to_vec()));
         if ssrc == peer_ssrc {
             stats.heard += 1;
         } else {
@@ -78,15 +129,29 @@ fn listen(sock: &UdpSocket, until: Instant, peer_ssrc: u32, stats: &mut RtpStats
 
 impl Lab {
     /// An endpoint bound at `addr` in `ns` with SSRC `ssrc`: once `peer_sdp`
-    /// holds the peer's address it sends `packets` packets every 20 ms and
-    /// counts those of `peer_ssrc`, for a second more after its last.
+    /// holds the peer's address it sends `packets` packets of silence every
+    /// 20 ms and counts those of `peer_ssrc`, for a second more after its
+    /// last.
     pub fn rtp_endpoint(
+        &self,
+        ns: Ns,
+        addr: &str,
+        ssrcs: (u32, u32),
+        peer_sdp: PathBuf,
+        packets: u32,
+    ) -> JoinHandle<RtpStats> {
+        self.rtp_endpoint_voicing(ns, addr, ssrcs, peer_sdp, packets, Voice::silence())
+    }
+
+    /// [`Lab::rtp_endpoint`] sending `voice`.
+    pub fn rtp_endpoint_voicing(
         &self,
         ns: Ns,
         addr: &str,
         (ssrc, peer_ssrc): (u32, u32),
         peer_sdp: PathBuf,
         packets: u32,
+        voice: Voice,
     ) -> JoinHandle<RtpStats> {
         let sock = self.udp(ns, addr);
         std::thread::spawn(move || {
@@ -112,7 +177,7 @@ impl Lab {
             for seq in 0..packets {
                 // An unreachable peer (a private address across the
                 // internet) fails the send: it still counts as sent.
-                let _ = sock.send_to(&packet(seq, ssrc), peer);
+                let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
                 stats.sent += 1;
                 listen(&sock, start + PTIME * (seq + 1), peer_ssrc, &mut stats);
             }
