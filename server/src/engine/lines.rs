@@ -335,6 +335,7 @@ mod tests {
                 line_username: line.into(),
                 outgoing_caller_id: app::model::user::OutgoingCallerId::Default,
                 ringtime: 30,
+                direct_media: false,
             },
             secret: Secret::new(format!("secret-{id}")),
         }

@@ -60,6 +60,7 @@ fn user(id: i64, first: &str, last: &str, exten: &str) -> Entry<User> {
             line_username: exten.into(),
             outgoing_caller_id: OutgoingCallerId::Default,
             ringtime: 30,
+            direct_media: false,
         },
     }
 }
