@@ -6,6 +6,7 @@
 //! credentials and a disabled one). Fixture helpers panic on bad input.
 
 mod admission;
+mod direct_media;
 mod guard;
 mod routing;
 
