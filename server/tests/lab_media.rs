@@ -14,37 +14,6 @@ use common::lab::media::*;
 use common::lab::*;
 use std::path::Path;
 
-/// Both endpoints heard at least 99 % of the other's packets, nothing
-/// foreign, and each was told Trunkline's address for its side.
-fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
-    p.check(
-        phone.heard >= ENOUGH,
-        format!(
-            "the phone heard {} of the provider's {} packets: {phone:?} / {provider:?}",
-            phone.heard, provider.sent
-        ),
-    );
-    p.check(
-        provider.heard >= ENOUGH,
-        format!(
-            "the provider heard {} of the phone's {} packets: {provider:?} / {phone:?}",
-            provider.heard, phone.sent
-        ),
-    );
-    p.check(
-        phone.foreign == 0 && provider.foreign == 0,
-        format!("foreign audio: phone {phone:?}, provider {provider:?}"),
-    );
-    p.check(
-        phone.peer.is_some_and(|a| a.ip().to_string() == PBX_IP),
-        format!("the phone was not told the PBX's LAN address: {phone:?}"),
-    );
-    p.check(
-        provider.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
-        format!("the provider was not told the office's public address: {provider:?}"),
-    );
-}
-
 /// The call log has the call, answered and ended Normal, with the relay's
 /// figures of a clean call: each side's 500 packets received (at least 99 %
 /// of them, none lost by sequence number) and sent on to the other, a MOS
@@ -82,20 +51,11 @@ fn joined(h: std::thread::JoinHandle<RtpStats>) -> RtpStats {
 /// The phone calls out through the trunk; `scenario` is its script.
 async fn outgoing(test: &str, scenario: &str) {
     let (lab, db) = office(test, false).await;
-    let (mut provider, provider_sdp) = provider(&lab, 1).await;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, scenario);
-    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
-    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
-    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
-    let provider_sdp = nth(&provider_sdp, 1);
-    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
-    let mut p = Problems::default();
-    p.check(phone.finish().await, "the phone's SIPp failed");
-    p.check(provider.finish().await, "the provider's SIPp failed");
-    audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
+    let call = call_out(&lab, &db, scenario).await;
+    let mut p = call.problems;
+    audio_both_ways(&mut p, call.phone_rtp, call.provider_rtp);
     logged_normal(&mut p, &db).await;
-    p.verdict_of(&lab, test, &[&phone, &provider], None);
+    p.verdict_of(&lab, test, &[&call.phone, &call.provider], None);
 }
 
 /// The bug this anchoring fixes: on an outgoing call the provider was told

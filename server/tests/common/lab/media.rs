@@ -1,9 +1,12 @@
-//! The media lab of lab_media.rs and lab_media_timeout.rs: the office of
-//! lab.rs with its External address set and the RTP range forwarded, a
-//! provider and phones as SIPps that write their peer's SDP address for the
-//! RTP endpoints of rtp.rs.
+//! The media lab of lab_media.rs, lab_media_timeout.rs and
+//! lab_direct_media.rs: the office of lab.rs with its External address set
+//! and the RTP range forwarded, a provider and phones as SIPps that write
+//! their peer's SDP address for the RTP endpoints of rtp.rs, and the
+//! outgoing call of lab_media.rs and lab_direct_media.rs.
 
-use super::{prepare, Lab, Ns, LINE_PASSWORD, PBX_NAT_PORT, WAN_IP};
+use super::{
+    prepare, Lab, Ns, Problems, RtpStats, LINE_PASSWORD, PBX_IP, PBX_NAT_PORT, PHONE_IP, WAN_IP,
+};
 use crate::common::sipp::{Sipp, SippBuilder};
 use app::model::nat::SipNatInput;
 use app::ssr::state::Core;
@@ -131,4 +134,72 @@ pub fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, 
         .args(["-auth_uri", "4185551234@192.168.77.2:5060"])
         .spawn();
     (sipp, s.sdp)
+}
+
+/// An outgoing call of the media lab once over: the SIPps, what each RTP
+/// endpoint counted, whether each SIPp ended well, and Trunkline, kept
+/// running for what the test reads after (the call log).
+pub struct CallOut {
+    pub phone: Sipp,
+    pub provider: Sipp,
+    pub phone_rtp: RtpStats,
+    pub provider_rtp: RtpStats,
+    pub problems: Problems,
+    pub pbx: tokio::process::Child,
+}
+
+/// Trunkline started on `db`, the provider answering one call, and the
+/// phone at 192.168.77.10 dialing 4185551234 with `scenario`, each side
+/// sending 500 packets to where its peer's SDP says; waits for both ends.
+pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> CallOut {
+    let (mut provider, provider_sdp) = provider(lab, 1).await;
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let (mut phone, phone_sdp) = phone_dialing(lab, "phone", PHONE_IP, scenario);
+    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
+    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
+    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
+    let provider_sdp = nth(&provider_sdp, 1);
+    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
+    let mut problems = Problems::default();
+    problems.check(phone.finish().await, "the phone's SIPp failed");
+    problems.check(provider.finish().await, "the provider's SIPp failed");
+    CallOut {
+        phone,
+        provider,
+        phone_rtp: phone_rtp.join().expect("RTP endpoint thread"),
+        provider_rtp: provider_rtp.join().expect("RTP endpoint thread"),
+        problems,
+        pbx,
+    }
+}
+
+/// Both endpoints heard at least 99 % of the other's packets, nothing
+/// foreign, and each was told Trunkline's address for its side.
+pub fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
+    p.check(
+        phone.heard >= ENOUGH,
+        format!(
+            "the phone heard {} of the provider's {} packets: {phone:?} / {provider:?}",
+            phone.heard, provider.sent
+        ),
+    );
+    p.check(
+        provider.heard >= ENOUGH,
+        format!(
+            "the provider heard {} of the phone's {} packets: {provider:?} / {phone:?}",
+            provider.heard, phone.sent
+        ),
+    );
+    p.check(
+        phone.foreign == 0 && provider.foreign == 0,
+        format!("foreign audio: phone {phone:?}, provider {provider:?}"),
+    );
+    p.check(
+        phone.peer.is_some_and(|a| a.ip().to_string() == PBX_IP),
+        format!("the phone was not told the PBX's LAN address: {phone:?}"),
+    );
+    p.check(
+        provider.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
+        format!("the provider was not told the office's public address: {provider:?}"),
+    );
 }
