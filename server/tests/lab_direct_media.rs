@@ -1,9 +1,10 @@
 //! Direct media in the office's NAT lab (see lab_media.rs): a call is left
 //! unanchored only when both ends allow it, as Asterisk's `directmedia`.
 //! With the trunk and the phone's line both on, the SDP crosses Trunkline
-//! unchanged both ways and no audio passes through it (so across this NAT
-//! the provider's audio never reaches the phone, as the setting's help
-//! warns); with the line off the call is anchored as usual.
+//! unchanged both ways, on a call out as on a call in, and no audio passes
+//! through it (so across this NAT the provider's audio never reaches the
+//! phone, as the setting's help warns); with the line off the call is
+//! anchored as usual.
 //! Needs root, iproute2, nftables and sip-tester (scripts/setup --test).
 
 mod common;
@@ -40,15 +41,25 @@ async fn direct_media(db: &Path, trunk: bool, line: bool) {
     pool.close().await;
 }
 
-/// The phone calls out through the trunk with 10 s of audio each way, with
-/// Direct media set on the trunk and the line as given; the call must be
-/// unanchored exactly when both are on.
-async fn direct_call_out(test: &str, trunk: bool, line: bool) {
-    let (lab, db) = office(test, false).await;
+/// Which way the lab's call goes.
+#[derive(Clone, Copy, Debug)]
+enum Way {
+    /// The phone dials 4185551234 out through the trunk.
+    Out,
+    /// The provider calls DID 4185550000 through the trunk's registration.
+    In,
+}
+
+/// A call with 10 s of audio each way, with Direct media set on the trunk
+/// and the line as given; it must be unanchored exactly when both are on.
+async fn direct_call(test: &str, way: Way, trunk: bool, line: bool) {
+    let (lab, db) = office(test, matches!(way, Way::In)).await;
     direct_media(&db, trunk, line).await;
-    let call = call_out(&lab, &db, "lab_phone_media_uac.xml").await;
-    let mut p = call.problems;
-    let (phone_rtp, provider_rtp) = (call.phone_rtp, call.provider_rtp);
+    let mut call = match way {
+        Way::Out => call_out(&lab, &db, "lab_phone_media_uac.xml").await,
+        Way::In => call_in(&lab, &db).await,
+    };
+    let mut p = std::mem::take(&mut call.problems);
     let calls = call_log(&db, 1).await;
     let logged = calls.first();
     p.check(
@@ -61,15 +72,15 @@ async fn direct_call_out(test: &str, trunk: bool, line: bool) {
     p.check(
         anchored != want,
         format!(
-            "call log: relayed {anchored} with direct media on the trunk {trunk} and the line {line}: {logged:?}"
+            "call log ({way:?}): relayed {anchored} with direct media on the trunk {trunk} and the line {line}: {logged:?}"
         ),
     );
     if want {
-        unanchored(&mut p, &phone_rtp, &provider_rtp);
+        unanchored(&mut p, &call.phone_rtp, &call.provider_rtp);
     } else {
-        audio_both_ways(&mut p, phone_rtp, provider_rtp);
+        audio_both_ways(&mut p, &call.phone_rtp, &call.provider_rtp);
     }
-    p.verdict_of(&lab, test, &[&call.phone, &call.provider], None);
+    p.verdict_of(&lab, test, &call.sipps(), None);
 }
 
 /// Each side was told the other's own address and port, and the phone's
@@ -103,12 +114,19 @@ fn unanchored(p: &mut Problems, phone: &RtpStats, provider: &RtpStats) {
 /// reaches the phone unchanged, and the relay carries nothing.
 #[tokio::test]
 async fn lab_direct_media_on_the_trunk_and_the_line_leaves_sdp_and_audio_alone() {
-    direct_call_out("direct-media-both", true, true).await;
+    direct_call("direct-media-both", Way::Out, true, true).await;
 }
 
 /// Direct media on the trunk only: the line does not allow it, so the call
 /// is anchored (the provider sees the office's public address).
 #[tokio::test]
 async fn lab_direct_media_on_the_trunk_but_not_the_line_is_anchored() {
-    direct_call_out("direct-media-trunk-only", true, false).await;
+    direct_call("direct-media-trunk-only", Way::Out, true, false).await;
+}
+
+/// The provider's call to the phone, both allowing direct media: its offer
+/// reaches the phone unchanged and the phone's answer reaches it unchanged.
+#[tokio::test]
+async fn lab_direct_media_on_both_ends_of_an_incoming_call_leaves_sdp_alone() {
+    direct_call("direct-media-incoming", Way::In, true, true).await;
 }

@@ -136,36 +136,51 @@ pub fn phone_dialing(lab: &Lab, name: &str, ip: &str, scenario: &str) -> (Sipp, 
     (sipp, s.sdp)
 }
 
-/// An outgoing call of the media lab once over: the SIPps, what each RTP
-/// endpoint counted, whether each SIPp ended well, and Trunkline, kept
-/// running for what the test reads after (the call log).
-pub struct CallOut {
+/// A call of the media lab once over: the SIPps, what each RTP endpoint
+/// counted, whether each SIPp ended well, and Trunkline, kept running for
+/// what the test reads after (the call log).
+pub struct MediaCall {
     pub phone: Sipp,
     pub provider: Sipp,
+    /// The phone's REGISTER, before a call to it.
+    pub register: Option<Sipp>,
     pub phone_rtp: RtpStats,
     pub provider_rtp: RtpStats,
     pub problems: Problems,
     pub pbx: tokio::process::Child,
 }
 
-/// Trunkline started on `db`, the provider answering one call, and the
-/// phone at 192.168.77.10 dialing 4185551234 with `scenario`, each side
-/// sending 500 packets to where its peer's SDP says; waits for both ends.
-pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> CallOut {
-    let (mut provider, provider_sdp) = provider(lab, 1).await;
-    let pbx = lab.start_trunkline(db, &[]).await;
-    let (mut phone, phone_sdp) = phone_dialing(lab, "phone", PHONE_IP, scenario);
+impl MediaCall {
+    /// Every SIPp of the call, for the verdict's report.
+    pub fn sipps(&self) -> Vec<&Sipp> {
+        self.register
+            .iter()
+            .chain([&self.phone, &self.provider])
+            .collect()
+    }
+}
+
+/// The SIPps on their way: each side's RTP endpoint sends 500 packets to
+/// where its peer's SDP (written to `phone_sdp` / `provider_sdp`) says,
+/// while both SIPps are waited for.
+async fn talk(
+    lab: &Lab,
+    (mut phone, phone_sdp): (Sipp, PathBuf),
+    (mut provider, provider_sdp): (Sipp, PathBuf),
+    register: Option<Sipp>,
+    mut problems: Problems,
+    pbx: tokio::process::Child,
+) -> MediaCall {
     let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
     let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
     let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
-    let provider_sdp = nth(&provider_sdp, 1);
     let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
-    let mut problems = Problems::default();
     problems.check(phone.finish().await, "the phone's SIPp failed");
     problems.check(provider.finish().await, "the provider's SIPp failed");
-    CallOut {
+    MediaCall {
         phone,
         provider,
+        register,
         phone_rtp: phone_rtp.join().expect("RTP endpoint thread"),
         provider_rtp: provider_rtp.join().expect("RTP endpoint thread"),
         problems,
@@ -173,9 +188,46 @@ pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> CallOut {
     }
 }
 
+/// Trunkline started on `db`, the provider answering one call, and the
+/// phone at 192.168.77.10 dialing 4185551234 with `scenario`.
+pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> MediaCall {
+    let (provider, provider_sdp) = provider(lab, 1).await;
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let phone = phone_dialing(lab, "phone", PHONE_IP, scenario);
+    let provider = (provider, nth(&provider_sdp, 1));
+    talk(lab, phone, provider, None, Problems::default(), pbx).await
+}
+
+/// Trunkline started on `db` (an office whose trunk registers), the phone
+/// registered as line 1000 from 192.168.77.10:5062, and the provider
+/// calling DID 4185550000 through the registration; the phone answers.
+pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
+    let port = PBX_NAT_PORT.to_string();
+    let scenario = "lab_provider_did_media.xml";
+    let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
+    let provider = s
+        .builder
+        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+        .spawn_listening()
+        .await;
+    let provider = (provider, s.sdp);
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let mut problems = Problems::default();
+    let mut register = lab
+        .sipp(Ns::Phone, "register", "phone_register_uac.xml", 5062)
+        .remote("192.168.77.2:5060")
+        .args(["-s", "1000", "-au", "1000", "-ap", LINE_PASSWORD])
+        .spawn();
+    problems.check(register.finish().await, "the phone did not register");
+    let scenario = "lab_phone_answer_media_uas.xml";
+    let s = media_sipp(lab, Ns::Phone, "phone", scenario, 5062, PHONE_RTP);
+    let phone = s.builder.args(["-s", "1000"]).spawn_listening().await;
+    talk(lab, (phone, s.sdp), provider, Some(register), problems, pbx).await
+}
+
 /// Both endpoints heard at least 99 % of the other's packets, nothing
 /// foreign, and each was told Trunkline's address for its side.
-pub fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
+pub fn audio_both_ways(p: &mut Problems, phone: &RtpStats, provider: &RtpStats) {
     p.check(
         phone.heard >= ENOUGH,
         format!(
