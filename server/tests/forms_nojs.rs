@@ -1,9 +1,9 @@
 //! Forms posted as a browser without the WASM posts them (form-encoded,
 //! to the page itself), through the real router: the login, a trunk
-//! saved, refused and deleted, logout. The CSRF guard holds for them: the
-//! token travels in the hidden `csrf_token` field, the origin is checked
-//! as for any change, and a post without the token, or from another
-//! site, changes nothing.
+//! saved, refused and deleted, a user's Direct media box, logout. The CSRF
+//! guard holds for them: the token travels in the hidden `csrf_token`
+//! field, the origin is checked as for any change, and a post without the
+//! token, or from another site, changes nothing.
 
 mod common;
 
@@ -253,4 +253,40 @@ async fn pages_carry_their_session_token_for_the_forms() {
     // its own page, with no "Loading…" left for a script to replace.
     assert!(answer.body.contains(r#"method="post""#));
     assert!(answer.body.contains(r#"id="name""#));
+}
+
+/// A user saved without the WASM with Direct media ticked keeps it, and
+/// their page shows the box ticked.
+#[tokio::test]
+async fn a_user_form_post_keeps_direct_media() {
+    let console = Console::new().await;
+    let session = console.session().await;
+    let fields = format!(
+        "firstname=Front&lastname=Desk&exten=1000&context=default\
+&line_password=front-desk-line&caller_id_mode=default&ringtime=30\
+&direct_media=true&csrf_token={}",
+        session.csrf
+    );
+    let answer = post(&console, Some(&session), ORIGIN, "/ipbx/users/new", &fields).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(location(&answer), "/ipbx/users");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users")
+        .fetch_one(&console.core.pool)
+        .await
+        .expect("id");
+    let page = console
+        .send(
+            request("GET", &format!("/ipbx/users/edit/{id}"))
+                .header(header::COOKIE, session.cookie_header())
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let tag = page
+        .body
+        .split("<input")
+        .find(|tag| tag.contains(r#"name="direct_media""#))
+        .unwrap_or_default();
+    assert!(tag.contains("checked"), "the box is not ticked: {tag:?}");
 }

@@ -13,37 +13,6 @@ mod common;
 use common::lab::media::*;
 use common::lab::*;
 
-/// Both endpoints heard at least 99 % of the other's packets, nothing
-/// foreign, and each was told Trunkline's address for its side.
-fn audio_both_ways(p: &mut Problems, phone: RtpStats, provider: RtpStats) {
-    p.check(
-        phone.heard >= ENOUGH,
-        format!(
-            "the phone heard {} of the provider's {} packets: {phone:?} / {provider:?}",
-            phone.heard, provider.sent
-        ),
-    );
-    p.check(
-        provider.heard >= ENOUGH,
-        format!(
-            "the provider heard {} of the phone's {} packets: {provider:?} / {phone:?}",
-            provider.heard, phone.sent
-        ),
-    );
-    p.check(
-        phone.foreign == 0 && provider.foreign == 0,
-        format!("foreign audio: phone {phone:?}, provider {provider:?}"),
-    );
-    p.check(
-        phone.peer.is_some_and(|a| a.ip().to_string() == PBX_IP),
-        format!("the phone was not told the PBX's LAN address: {phone:?}"),
-    );
-    p.check(
-        provider.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
-        format!("the provider was not told the office's public address: {provider:?}"),
-    );
-}
-
 fn joined(h: std::thread::JoinHandle<RtpStats>) -> RtpStats {
     h.join().expect("RTP endpoint thread")
 }
@@ -51,20 +20,11 @@ fn joined(h: std::thread::JoinHandle<RtpStats>) -> RtpStats {
 /// The phone calls out through the trunk; `scenario` is its script.
 async fn outgoing(test: &str, scenario: &str) {
     let (lab, db) = office(test, false).await;
-    let (mut provider, provider_sdp) = provider(&lab, 1).await;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, scenario);
-    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
-    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
-    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
-    let provider_sdp = nth(&provider_sdp, 1);
-    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
-    let mut p = Problems::default();
-    p.check(phone.finish().await, "the phone's SIPp failed");
-    p.check(provider.finish().await, "the provider's SIPp failed");
-    audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
+    let mut call = call_out(&lab, &db, scenario).await;
+    let mut p = std::mem::take(&mut call.problems);
+    audio_both_ways(&mut p, &call.phone_rtp, &call.provider_rtp);
     logged_normal(&mut p, &db, PACKETS).await;
-    p.verdict_of(&lab, test, &[&phone, &provider], None);
+    p.verdict_of(&lab, test, &call.sipps(), None);
 }
 
 /// The bug this anchoring fixes: on an outgoing call the provider was told
@@ -87,47 +47,11 @@ async fn lab_hold_and_resume_keep_audio() {
 async fn lab_incoming_call_carries_audio_both_ways_through_nat() {
     let test = "media-incoming";
     let (lab, db) = office(test, true).await;
-    let port = PBX_NAT_PORT.to_string();
-    let s = media_sipp(
-        &lab,
-        Ns::Inet,
-        "provider",
-        "lab_provider_did_media.xml",
-        5060,
-        PROVIDER_RTP,
-    );
-    let mut provider = s
-        .builder
-        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
-        .spawn_listening()
-        .await;
-    let provider_sdp = s.sdp;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let mut p = Problems::default();
-    let mut register = lab
-        .sipp(Ns::Phone, "register", "phone_register_uac.xml", 5062)
-        .remote("192.168.77.2:5060")
-        .args(["-s", "1000", "-au", "1000", "-ap", LINE_PASSWORD])
-        .spawn();
-    p.check(register.finish().await, "the phone did not register");
-    let s = media_sipp(
-        &lab,
-        Ns::Phone,
-        "phone",
-        "lab_phone_answer_media_uas.xml",
-        5062,
-        PHONE_RTP,
-    );
-    let mut phone = s.builder.args(["-s", "1000"]).spawn_listening().await;
-    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
-    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, s.sdp, PACKETS);
-    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
-    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
-    p.check(phone.finish().await, "the phone's SIPp failed");
-    p.check(provider.finish().await, "the provider's SIPp failed");
-    audio_both_ways(&mut p, joined(phone_rtp), joined(provider_rtp));
+    let mut call = call_in(&lab, &db).await;
+    let mut p = std::mem::take(&mut call.problems);
+    audio_both_ways(&mut p, &call.phone_rtp, &call.provider_rtp);
     logged_normal(&mut p, &db, PACKETS).await;
-    p.verdict_of(&lab, test, &[&register, &phone, &provider], None);
+    p.verdict_of(&lab, test, &call.sipps(), None);
 }
 
 /// Two phones of the office, both with their RTP on port 4000, call out at

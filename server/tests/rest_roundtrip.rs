@@ -63,6 +63,11 @@ async fn get_shows_the_form_fields_and_never_a_secret() {
     assert_eq!(user["exten"], "1000");
     assert_eq!(user["caller_id_mode"], "custom");
     assert!(user.get("line_password").is_none(), "{user}");
+    assert_eq!(user["direct_media"], true, "{user}");
+    assert!(
+        engine_view(&server).users[0].user.direct_media,
+        "the line's direct media reaches the engine"
+    );
     let outcall = server.read(&paths[4]).await;
     assert_eq!(outcall["extens"][0]["pattern"], "418NXXXXXX");
     assert_eq!(outcall["extens"][0]["strip"], 1);
@@ -106,6 +111,12 @@ async fn a_put_missing_a_required_field_is_refused_naming_it() {
     let (status, saved, text) = server.call("PUT", &paths[0], Some(body), true).await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(saved["caller_id"], "");
+    // A client written before a line had Direct media leaves it out: off.
+    let mut body = server.read(&paths[1]).await;
+    body.as_object_mut().map(|b| b.remove("direct_media"));
+    let (status, saved, text) = server.call("PUT", &paths[1], Some(body), true).await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(saved["direct_media"], false);
 }
 
 #[tokio::test]

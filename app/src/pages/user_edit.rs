@@ -150,6 +150,10 @@ fn UserForm(data: UserFormData) -> impl IntoView {
                 help="How long the user's phones ring before the call gives up, 5 to 300.">
                 {form.number("ringtime", lens!(ringtime))}
             </Field>
+            <Field name="direct_media" label="Direct media" error=form.error("direct_media")
+                help="When the other end allows it too (the other line, or the trunk), the audio flows straight between this phone and it, the SDP unchanged (Asterisk directmedia). Leave off when they may not reach each other, across NAT for instance: the call connects but there is no audio. Off: Trunkline relays it.">
+                {form.checkbox("direct_media", |i| i.direct_media, |i, on| i.direct_media = on)}
+            </Field>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
                 <a class="button" href="/ipbx/users">"Cancel"</a>

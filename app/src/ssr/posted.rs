@@ -405,6 +405,15 @@ mod tests {
     }
 
     #[test]
+    fn a_user_form_decodes_its_direct_media_checkbox() {
+        let body = b"csrf_token=x&firstname=Front&exten=1000&ringtime=30&direct_media=true";
+        let input: UserInput = decode(body).expect("decodes");
+        assert!(input.direct_media);
+        let input: UserInput = decode(b"firstname=Front&exten=1000").expect("decodes");
+        assert!(!input.direct_media, "an unticked checkbox is absent: off");
+    }
+
+    #[test]
     fn an_unchosen_user_is_none() {
         let body = without_empty(b"did=4185550000&user_id=&destination=hangup", "user_id");
         let input: IncallInput = decode(&body).expect("decodes");

@@ -335,6 +335,7 @@ mod tests {
                 line_username: line.into(),
                 outgoing_caller_id: app::model::user::OutgoingCallerId::Default,
                 ringtime: 30,
+                direct_media: false,
             },
             secret: Secret::new(format!("secret-{id}")),
         }
@@ -343,7 +344,8 @@ mod tests {
     /// The directory changed in place by a delta equals the one built
     /// whole from the new snapshot: users renamed (two swapping line
     /// names), added and removed, trunks renamed (so moved in the order),
-    /// disabled and added, one trunk turning unreachable, the guard.
+    /// disabled and added, one trunk turning unreachable, the guard, a
+    /// line turning Direct media on.
     #[test]
     fn a_directory_changed_in_place_equals_one_built_whole() {
         let mut old = PbxConfig::of_trunks(
@@ -355,7 +357,9 @@ mod tests {
         }
         let mut new = old.next();
         new.put_user(1, Some(user(1, "1000", "b")));
-        new.put_user(2, Some(user(2, "1001", "a")));
+        let mut direct = user(2, "1001", "a");
+        direct.user.direct_media = true;
+        new.put_user(2, Some(direct));
         new.put_user(3, None);
         new.put_user(4, Some(user(4, "999", "d")));
         let mut renamed = trunk(1, "zulu");
@@ -389,5 +393,14 @@ mod tests {
         assert_eq!(dir, directory(&new, &unreachable));
         let names: Vec<&str> = dir.trunks.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["charlie", "delta", "zulu"]);
+        // Reception reads each line's Direct media from the published plan.
+        let direct: Vec<i64> = dir
+            .plan
+            .users
+            .iter()
+            .filter(|u| u.value.direct_media)
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(direct, [2]);
     }
 }

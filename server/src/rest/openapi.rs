@@ -57,7 +57,7 @@ fn trunk_input_properties() -> Value {
         "from_domain": text,
         "codecs": { "type": "array", "items": { "enum": ["ulaw", "alaw", "g722", "opus", "g729"] } },
         "dtmf_mode": { "enum": ["rfc2833", "info"], "description": "rfc2833 offers telephone-event (RFC 4733) to the provider; info leaves it out of the offer. Asterisk's inband is refused: it needs tones detected and generated in the audio, which Trunkline does not do." },
-        "direct_media": { "type": "boolean", "description": "Asterisk's directmedia: the calls' SDP passes unchanged and audio flows between the provider and the phone. Default false: Trunkline relays the audio (anchoring), as a PBX behind NAT needs." },
+        "direct_media": { "type": "boolean", "description": "Asterisk's directmedia: when the user's line allows it too, the calls' SDP passes unchanged and audio flows between the provider and the phone. Default false: Trunkline relays the audio (anchoring), as a PBX behind NAT needs." },
         "rtp_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtptimeout: an anchored call whose side sends no RTP for this many seconds is hung up (BYE on both legs, cause MediaTimeout in the call log). 0 never, else 5-3600; default 60." },
         "rtp_hold_timeout": { "type": ["integer", "string"], "description": "Asterisk's rtpholdtimeout: the same while the call is on hold. 0 never, else 5-3600; default 300." },
         "monitoring": { "type": ["integer", "string"], "description": "no, yes (2000 ms) or 500-4000 ms." },

@@ -12,8 +12,14 @@ use serde_json::Value;
 
 impl Body for UserInput {
     const ONE: &'static str = "a user";
-    const OPTIONAL: &'static [&'static str] =
-        &["firstname", "lastname", "line_username", "caller_id_number"];
+    const OPTIONAL: &'static [&'static str] = &[
+        "firstname",
+        "lastname",
+        "line_username",
+        "caller_id_number",
+        // Added after the first release: clients written before it keep working (off).
+        "direct_media",
+    ];
     const WRITE_ONLY: &'static [&'static str] = &["line_password"];
     const READ_ONLY: &'static [&'static str] = &["id", "generated_password"];
     const ALIASES: &'static [(&'static str, &'static str)] = &[
@@ -32,6 +38,8 @@ impl Body for UserInput {
         ("outgoing_caller_id", "caller_id_mode and caller_id_number"),
         ("ring_seconds", "ringtime"),
         ("ringseconds", "ringtime"),
+        ("directmedia", "direct_media (true or false)"),
+        ("canreinvite", "direct_media (true or false)"),
     ];
 }
 

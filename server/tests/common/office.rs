@@ -63,7 +63,8 @@ impl Server {
     pub async fn office(&self) -> Vec<String> {
         let trunk = self.post_ok("/api/v1/trunks", trunk()).await;
         let user = json!({ "firstname": "Front", "lastname": "Desk", "exten": "1000",
-            "line_password": "front-desk-line", "caller_id_mode": "custom", "caller_id_number": "4185550100" });
+            "line_password": "front-desk-line", "caller_id_mode": "custom", "caller_id_number": "4185550100",
+            "direct_media": true });
         let user = self.post_ok("/api/v1/users", user).await;
         let sales = json!({ "name": "sales", "label": "Sales", "kind": "internal",
             "user_ranges": [{ "first": "2000", "last": "2099" }], "includes": ["to-extern"] });

@@ -219,6 +219,7 @@ mod tests {
                 line_username: format!("line{id}"),
                 outgoing_caller_id: OutgoingCallerId::Default,
                 ringtime: 30,
+                direct_media: false,
             },
             secret: Secret::new("pw"),
         }

@@ -82,8 +82,8 @@ pub struct TrunkInput {
     pub from_domain: String,
     pub codecs: Vec<String>,
     pub dtmf_mode: String,
-    /// Media flows straight between the provider and the phone (Asterisk `directmedia`);
-    /// off: Trunkline relays it (anchoring).
+    /// Media flows straight between the provider and the phone when the line allows it too
+    /// (Asterisk `directmedia`); off: Trunkline relays it (anchoring).
     pub direct_media: bool,
     /// Seconds without RTP from a side before an anchored call is hung up; 0 never.
     #[serde(
@@ -179,7 +179,8 @@ pub struct Trunk {
     pub codecs: Vec<Codec>,
     #[serde(deserialize_with = "DtmfMode::deserialize_stored")]
     pub dtmf_mode: DtmfMode,
-    /// Media flows straight between the provider and the phone (Asterisk `directmedia`).
+    /// Media flows straight between the provider and the phone when the line allows it too
+    /// (Asterisk `directmedia`).
     #[serde(default)]
     pub direct_media: bool,
     /// Seconds without RTP from a side before an anchored call is hung up (Asterisk

@@ -51,6 +51,11 @@ pub struct User {
     pub outgoing_caller_id: OutgoingCallerId,
     /// Seconds the user's phones ring before the call gives up.
     pub ringtime: u16,
+    /// The line's calls may leave the audio to flow straight between the
+    /// phone and its peer (Asterisk `directmedia`), when the peer allows it
+    /// too. Users stored before the setting read off: anchored.
+    #[serde(default)]
+    pub direct_media: bool,
 }
 
 impl User {
@@ -83,6 +88,7 @@ impl User {
             caller_id_mode: mode.into(),
             caller_id_number: number,
             ringtime: self.ringtime.to_string(),
+            direct_media: self.direct_media,
         }
     }
 }
@@ -107,6 +113,9 @@ pub struct UserInput {
         serialize_with = "crate::model::text::number_when_whole"
     )]
     pub ringtime: String,
+    /// Audio straight between the phone and its peer when the peer allows
+    /// it too (Asterisk `directmedia`); off: Trunkline relays it (anchoring).
+    pub direct_media: bool,
 }
 
 impl Default for UserInput {
@@ -121,6 +130,7 @@ impl Default for UserInput {
             caller_id_mode: "default".into(),
             caller_id_number: String::new(),
             ringtime: DEFAULT_RINGTIME.to_string(),
+            direct_media: false,
         }
     }
 }

@@ -74,6 +74,7 @@ fn every_field_is_judged() {
         caller_id_mode: "custom".into(),
         caller_id_number: "418-555".into(),
         ringtime: "900".into(),
+        direct_media: true,
     };
     let errors = form.validate(&rules()).unwrap_err();
     for field in [
@@ -90,6 +91,37 @@ fn every_field_is_judged() {
     assert!(errors
         .get("context")
         .is_some_and(|m| m.contains("Choose an internal context (Default (default))")));
+}
+
+#[test]
+fn direct_media_is_off_unless_ticked_and_survives_the_form() {
+    let (user, _) = front_desk().validate(&rules()).expect("valid");
+    assert!(
+        !user.direct_media,
+        "anchored by default, as Asterisk's directmedia=no"
+    );
+    let form = UserInput {
+        direct_media: true,
+        ..front_desk()
+    };
+    let (user, _) = form.validate(&rules()).expect("valid");
+    assert!(user.direct_media);
+    assert!(
+        user.to_input().direct_media,
+        "the form shows what is stored"
+    );
+}
+
+#[test]
+fn a_user_stored_before_direct_media_reads_it_off() {
+    let (user, _) = front_desk().validate(&rules()).expect("valid");
+    let mut stored = serde_json::to_value(&user).expect("json");
+    stored
+        .as_object_mut()
+        .map(|o| o.remove("direct_media"))
+        .expect("an object with the field");
+    let read: User = serde_json::from_value(stored).expect("an older row still reads");
+    assert!(!read.direct_media);
 }
 
 #[test]

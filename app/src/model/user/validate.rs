@@ -101,6 +101,8 @@ impl UserInput {
                     line_username,
                     outgoing_caller_id,
                     ringtime: u16::try_from(ringtime).unwrap_or(DEFAULT_RINGTIME),
+                    // A checkbox: any value is valid.
+                    direct_media: self.direct_media,
                 },
                 line_password,
             )),

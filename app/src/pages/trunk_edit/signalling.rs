@@ -35,7 +35,7 @@ pub fn SignallingTab(form: FormState<TrunkInput>) -> impl IntoView {
             {form.select("dtmf_mode", lens!(dtmf_mode), dtmf)}
         </Field>
         <Field name="direct_media" label="Direct media" error=form.error("direct_media")
-            help="Audio flows straight between the provider and the phone, the SDP unchanged (Asterisk directmedia). Off: Trunkline relays it, which a PBX behind NAT needs.">
+            help="When the phone's line allows it too (the user's Direct media), audio flows straight between the provider and the phone, the SDP unchanged (Asterisk directmedia). Off: Trunkline relays it, which a PBX behind NAT needs.">
             {form.checkbox("direct_media", |i| i.direct_media, |i, on| i.direct_media = on)}
         </Field>
         <Field name="rtp_timeout" label="RTP timeout" error=form.error("rtp_timeout")

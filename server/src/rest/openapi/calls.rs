@@ -132,7 +132,8 @@ fn user_schemas() -> Map<String, Value> {
                 "description": "At least 8 characters. Blank on creation: generated and returned once as generated_password. Left out (or blank) on update: kept." },
             "caller_id_mode": { "enum": ["default", "anonymous", "custom"] },
             "caller_id_number": { "type": "string", "description": "With caller_id_mode custom." },
-            "ringtime": { "type": ["integer", "string"], "description": "5-300 s, default 30." }
+            "ringtime": { "type": ["integer", "string"], "description": "5-300 s, default 30." },
+            "direct_media": { "type": "boolean", "description": "Asterisk's directmedia for the line: when the other end allows it too (the other line, or every trunk of the call), the SDP passes unchanged and audio flows straight between the phone and that end; no audio when they cannot reach each other (across NAT). Default false: Trunkline relays the audio (anchoring)." }
         }),
         id(),
     );

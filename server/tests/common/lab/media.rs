@@ -1,9 +1,13 @@
-//! The media lab of lab_media.rs and lab_media_timeout.rs: the office of
-//! lab.rs with its External address set and the RTP range forwarded, a
-//! provider and phones as SIPps that write their peer's SDP address for the
-//! RTP endpoints of rtp.rs.
+//! The media lab of lab_media.rs, lab_media_timeout.rs and
+//! lab_direct_media.rs: the office of lab.rs with its External address set
+//! and the RTP range forwarded, a provider and phones as SIPps that write
+//! their peer's SDP address for the RTP endpoints of rtp.rs, and the
+//! outgoing call of lab_media.rs and lab_direct_media.rs.
 
-use super::{call_log, prepare, Lab, Ns, Problems, LINE_PASSWORD, PBX_NAT_PORT, WAN_IP};
+use super::{
+    call_log, prepare, Lab, Ns, Problems, RtpStats, LINE_PASSWORD, PBX_IP, PBX_NAT_PORT, PHONE_IP,
+    WAN_IP,
+};
 use crate::common::sipp::{Sipp, SippBuilder};
 use app::model::nat::SipNatInput;
 use app::ssr::state::Core;
@@ -160,5 +164,125 @@ pub async fn logged_normal(p: &mut Problems, db: &Path, most: u32) {
             .as_ref()
             .is_some_and(|q| clean(&q.caller) && clean(&q.callee) && q.one_way.is_none()),
         format!("call log: the audio figures are not those of a clean call: {quality:?}"),
+    );
+}
+
+/// A call of the media lab once over: the SIPps, what each RTP endpoint
+/// counted, whether each SIPp ended well, and Trunkline, kept running for
+/// what the test reads after (the call log).
+pub struct MediaCall {
+    pub phone: Sipp,
+    pub provider: Sipp,
+    /// The phone's REGISTER, before a call to it.
+    pub register: Option<Sipp>,
+    pub phone_rtp: RtpStats,
+    pub provider_rtp: RtpStats,
+    pub problems: Problems,
+    pub pbx: tokio::process::Child,
+}
+
+impl MediaCall {
+    /// Every SIPp of the call, for the verdict's report.
+    pub fn sipps(&self) -> Vec<&Sipp> {
+        self.register
+            .iter()
+            .chain([&self.phone, &self.provider])
+            .collect()
+    }
+}
+
+/// The SIPps on their way: each side's RTP endpoint sends 500 packets to
+/// where its peer's SDP (written to `phone_sdp` / `provider_sdp`) says,
+/// while both SIPps are waited for.
+async fn talk(
+    lab: &Lab,
+    (mut phone, phone_sdp): (Sipp, PathBuf),
+    (mut provider, provider_sdp): (Sipp, PathBuf),
+    register: Option<Sipp>,
+    mut problems: Problems,
+    pbx: tokio::process::Child,
+) -> MediaCall {
+    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
+    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
+    let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
+    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
+    problems.check(phone.finish().await, "the phone's SIPp failed");
+    problems.check(provider.finish().await, "the provider's SIPp failed");
+    MediaCall {
+        phone,
+        provider,
+        register,
+        phone_rtp: phone_rtp.join().expect("RTP endpoint thread"),
+        provider_rtp: provider_rtp.join().expect("RTP endpoint thread"),
+        problems,
+        pbx,
+    }
+}
+
+/// Trunkline started on `db`, the provider answering one call, and the
+/// phone at 192.168.77.10 dialing 4185551234 with `scenario`.
+pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> MediaCall {
+    let (provider, provider_sdp) = provider(lab, 1).await;
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let phone = phone_dialing(lab, "phone", PHONE_IP, scenario);
+    let provider = (provider, nth(&provider_sdp, 1));
+    talk(lab, phone, provider, None, Problems::default(), pbx).await
+}
+
+/// Trunkline started on `db` (an office whose trunk registers), the phone
+/// registered as line 1000 from 192.168.77.10:5062, and the provider
+/// calling DID 4185550000 through the registration; the phone answers.
+pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
+    let port = PBX_NAT_PORT.to_string();
+    let scenario = "lab_provider_did_media.xml";
+    let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
+    let provider = s
+        .builder
+        .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
+        .spawn_listening()
+        .await;
+    let provider = (provider, s.sdp);
+    let pbx = lab.start_trunkline(db, &[]).await;
+    let mut problems = Problems::default();
+    let mut register = lab
+        .sipp(Ns::Phone, "register", "phone_register_uac.xml", 5062)
+        .remote("192.168.77.2:5060")
+        .args(["-s", "1000", "-au", "1000", "-ap", LINE_PASSWORD])
+        .spawn();
+    problems.check(register.finish().await, "the phone did not register");
+    let scenario = "lab_phone_answer_media_uas.xml";
+    let s = media_sipp(lab, Ns::Phone, "phone", scenario, 5062, PHONE_RTP);
+    let phone = s.builder.args(["-s", "1000"]).spawn_listening().await;
+    talk(lab, (phone, s.sdp), provider, Some(register), problems, pbx).await
+}
+
+/// Both endpoints heard at least 99 % of the other's packets, nothing
+/// foreign, and each was told Trunkline's address for its side.
+pub fn audio_both_ways(p: &mut Problems, phone: &RtpStats, provider: &RtpStats) {
+    p.check(
+        phone.heard >= ENOUGH,
+        format!(
+            "the phone heard {} of the provider's {} packets: {phone:?} / {provider:?}",
+            phone.heard, provider.sent
+        ),
+    );
+    p.check(
+        provider.heard >= ENOUGH,
+        format!(
+            "the provider heard {} of the phone's {} packets: {provider:?} / {phone:?}",
+            provider.heard, phone.sent
+        ),
+    );
+    p.check(
+        phone.foreign == 0 && provider.foreign == 0,
+        format!("foreign audio: phone {phone:?}, provider {provider:?}"),
+    );
+    p.check(
+        phone.peer.is_some_and(|a| a.ip().to_string() == PBX_IP),
+        format!("the phone was not told the PBX's LAN address: {phone:?}"),
+    );
+    p.check(
+        provider.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
+        format!("the provider was not told the office's public address: {provider:?}"),
     );
 }

@@ -34,6 +34,7 @@ fn user(id: i64, first: &str, last: &str, exten: &str, context: &str) -> Entry<U
             line_username: exten.into(),
             outgoing_caller_id: OutgoingCallerId::Default,
             ringtime: 30,
+            direct_media: false,
         },
     }
 }

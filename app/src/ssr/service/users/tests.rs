@@ -95,3 +95,24 @@ async fn a_user_an_incoming_call_rings_cannot_be_deleted() {
     delete(&core, other).await.expect("deleted");
     assert_eq!(core.config.borrow().users.len(), 1);
 }
+
+/// Direct media is kept in the user's `settings` JSON: no column, no
+/// migration. Saved, it is read back and published to the engine; a row
+/// written before the setting existed reads it off (anchored).
+#[tokio::test]
+async fn direct_media_is_stored_published_and_off_in_older_rows() {
+    let core = core().await;
+    let mut desk = user("Front", "1000");
+    desk.direct_media = true;
+    let saved = create(&core, &desk).await.expect("created");
+    let read = get(&core, saved.view.id).await.expect("get");
+    assert!(read.user.direct_media);
+    assert!(core.config.borrow().users[0].user.direct_media);
+
+    sqlx::query("UPDATE users SET settings = json_remove(settings, '$.direct_media')")
+        .execute(&core.pool)
+        .await
+        .expect("an older row");
+    let read = get(&core, saved.view.id).await.expect("get");
+    assert!(!read.user.direct_media);
+}

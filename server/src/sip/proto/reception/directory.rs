@@ -37,7 +37,8 @@ pub struct TrunkDial {
     pub outbound_proxy: Option<(String, u16)>,
     /// Codecs, DTMF and NAT as the trunk's calls' media apply them.
     pub media: crate::sip::proto::call::TrunkMedia,
-    /// Its calls' SDP passes unchanged (Asterisk `directmedia=yes`); else they are anchored.
+    /// Its calls may pass their SDP unchanged (Asterisk `directmedia=yes`) when the line at
+    /// the other end allows it too; else they are anchored.
     pub direct_media: bool,
     /// The provider is behind NAT (chan_sip `nat=force_rport`/`both`): its requests are
     /// answered at the port they came from, and requests in its calls' dialogs go to where

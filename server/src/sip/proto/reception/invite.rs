@@ -210,7 +210,8 @@ fn incoming(
                 caller_is_phone: false,
                 caller_force_rport: trunk.force_rport,
                 from_trunk: Some(trunk.name.clone()),
-                direct_media: trunk.direct_media,
+                // Both ends must allow it, as Asterisk's directmedia: the trunk and the line.
+                direct_media: trunk.direct_media && line.value.direct_media,
                 caller_symmetric_rtp: trunk.media.symmetric_rtp,
                 caller_timeouts: trunk.media.timeouts,
                 caller_dtmf_info: !trunk.media.telephone_event,
@@ -265,6 +266,8 @@ fn outgoing(
     if let Some(u) = caller {
         from.set_display_name(&u.value.full_name());
     }
+    // Direct media needs the caller's line to allow it, whatever the other end says.
+    let caller_direct = caller.is_some_and(|u| u.value.direct_media);
     match resolution.route {
         OutgoingRoute::Internal {
             user_id: callee,
@@ -290,7 +293,7 @@ fn outgoing(
                 caller_is_phone: true,
                 caller_force_rport: false,
                 from_trunk: None,
-                direct_media: false,
+                direct_media: caller_direct && line.value.direct_media,
                 caller_symmetric_rtp: true,
                 caller_timeouts: MediaTimeouts::default(),
                 caller_dtmf_info: false,
@@ -304,8 +307,8 @@ fn outgoing(
             ..
         } => {
             let mut targets = Vec::with_capacity(trunks.len());
-            // Direct media only when every trunk that may answer allows it.
-            let mut direct = !trunks.is_empty();
+            // Direct media only when the caller's line and every trunk that may answer allow it.
+            let mut direct = caller_direct && !trunks.is_empty();
             for attempt in &trunks {
                 let Some(trunk) = directory.trunk(attempt.trunk_id) else {
                     continue;

@@ -6,6 +6,7 @@
 //! credentials and a disabled one). Fixture helpers panic on bad input.
 
 mod admission;
+mod direct_media;
 mod guard;
 mod routing;
 
@@ -60,6 +61,7 @@ fn user(id: i64, first: &str, last: &str, exten: &str) -> Entry<User> {
             line_username: exten.into(),
             outgoing_caller_id: OutgoingCallerId::Default,
             ringtime: 30,
+            direct_media: false,
         },
     }
 }
