@@ -15,7 +15,7 @@ use super::dialog::other;
 use super::state::{Call, Plan, Shared, TxRole};
 use super::{CallEvent, CallState, Side};
 use crate::sip::proto::message::{ExtraHeader, Headers, Method, Request};
-use crate::sip::proto::rtp::dtmf::{event_of, Digit};
+use crate::sip::proto::rtp::dtmf::{event_of, Digit, MAX_QUEUED_DIGITS};
 use crate::sip::proto::sdp::Sdp;
 use crate::sip::proto::{Endpoint, Event, TxId};
 
@@ -210,6 +210,12 @@ impl Call {
         let Some(b) = self.dtmf.as_mut().filter(|b| b.trunk != from) else {
             return;
         };
+        // A person keys a few digits a second; a queue this long means the trunk stopped
+        // answering the INFOs or the phone sends garbage: what comes beyond is dropped.
+        if b.queue.len() >= MAX_QUEUED_DIGITS {
+            tracing::debug!(call = ?self.id, "DTMF digit dropped: too many waiting for the trunk");
+            return;
+        }
         b.queue.push_back(digit);
         self.send_next_info(now, ep, sh);
     }

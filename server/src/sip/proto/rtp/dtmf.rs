@@ -9,6 +9,11 @@ use std::time::{Duration, Instant};
 
 use super::stats::Header;
 
+/// Digits waiting for their turn, toward the trunk (as INFOs) or the phone (as event
+/// packets), beyond which more are dropped: a call's memory stays bounded whatever a peer
+/// sends, and a person keys a few digits a second.
+pub const MAX_QUEUED_DIGITS: usize = 32;
+
 /// RTP clock of `telephone-event` at the rate every G.711 phone offers (RFC 4733 §7.1.1).
 pub const EVENT_CLOCK_HZ: u32 = 8000;
 
@@ -277,6 +282,11 @@ impl EventInjector {
 
     /// Plays `digit` after those already queued.
     pub fn push(&mut self, now: Instant, digit: Digit) {
+        // Each digit plays for its duration: a trunk sending INFOs faster than they play
+        // would grow the queue without end. Beyond `MAX_QUEUED_DIGITS` they are dropped.
+        if self.queue.len() >= MAX_QUEUED_DIGITS {
+            return;
+        }
         self.queue.push_back(digit);
         self.start_next(now);
     }

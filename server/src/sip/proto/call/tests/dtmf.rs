@@ -9,6 +9,7 @@ use super::{trunk, Answered};
 use crate::sip::proto::call::leg::Dialog;
 use crate::sip::proto::call::{CallEvent, Side, Target, TrunkMedia};
 use crate::sip::proto::message::{ExtraHeader, Method};
+use crate::sip::proto::rtp::dtmf::MAX_QUEUED_DIGITS;
 use crate::sip::proto::rtp::Digit;
 
 /// A phone's offer with RFC 4733 events as payload type 96 (not the usual 101).
@@ -337,4 +338,32 @@ fn an_info_trunks_incoming_call_converts_too() {
     let infos = net.sent_to(addr(1), Method::Info);
     assert_eq!(infos.len(), 1);
     assert_eq!(infos[0].body, b"Signal=7\r\nDuration=80\r\n");
+}
+
+/// A phone (or a stalled trunk) piling up digits: the INFO in flight and
+/// `MAX_QUEUED_DIGITS` behind it are kept, the rest dropped.
+#[test]
+fn digits_for_a_trunk_that_does_not_answer_are_bounded() {
+    let mut net = Net::new(1);
+    let _ = call_out(&mut net, false);
+    let id = net.calls.snapshots()[0].id;
+    let now = net.now;
+    for _ in 0..100 {
+        let five = Digit {
+            event: 5,
+            duration: 800,
+        };
+        net.calls
+            .dtmf_digit(now, &mut net.pbx, id, Side::Caller, five);
+    }
+    let mut sent = 0;
+    for _ in 0..200 {
+        net.run(0.1);
+        let Some((tx, info)) = net.try_take_request(1, Method::Info) else {
+            break;
+        };
+        net.reply(1, tx, &info, 200);
+        sent += 1;
+    }
+    assert_eq!(sent, MAX_QUEUED_DIGITS + 1);
 }

@@ -54,15 +54,20 @@ impl Net {
 
     /// The first request of `method` peer `p` received that the test has not taken yet.
     pub fn take_request(&mut self, p: usize, method: Method) -> (TxId, Request) {
+        let what = method.to_string();
+        self.try_take_request(p, method)
+            .unwrap_or_else(|| panic!("peer {p} got no {what}"))
+    }
+
+    /// The same, `None` when there is none.
+    pub fn try_take_request(&mut self, p: usize, method: Method) -> Option<(TxId, Request)> {
         let peer = &mut self.peers[p];
-        let i = peer
-            .events
-            .iter()
-            .position(|e| matches!(e, Event::Request { request, .. } if request.method == method))
-            .unwrap_or_else(|| panic!("peer {p} got no {method}"));
+        let i = peer.events.iter().position(
+            |e| matches!(e, Event::Request { request, .. } if request.method == method),
+        )?;
         match peer.events.remove(i) {
-            Event::Request { tx, request, .. } => (tx, request),
-            _ => unreachable!("matched a request"),
+            Event::Request { tx, request, .. } => Some((tx, request)),
+            _ => None,
         }
     }
 

@@ -232,3 +232,24 @@ fn digits_play_one_after_the_other_with_distinct_timestamps() {
         .collect();
     assert_eq!(digits, ['1', '2']);
 }
+
+/// A trunk that sends INFOs faster than they play: the one playing and `MAX_QUEUED_DIGITS`
+/// behind it are played, the rest dropped.
+#[test]
+fn digits_beyond_the_queue_are_dropped() {
+    let t0 = Instant::now();
+    let mut inj = EventInjector::new(101);
+    for _ in 0..100 {
+        inj.push(t0, Digit::from_millis(7, 100));
+    }
+    let (events, _) = play(&mut inj, t0);
+    let mut d = EventDetector::new(101);
+    let digits = events
+        .iter()
+        .map(|p| match d.on_packet(p) {
+            Detected::Event(ds) => ds.len(),
+            Detected::Audio => 0,
+        })
+        .sum::<usize>();
+    assert_eq!(digits, MAX_QUEUED_DIGITS + 1);
+}
