@@ -528,18 +528,24 @@ async fn the_call_log_is_searched_and_paged_over_every_call() {
         assert_eq!(status, 200, "{text}");
         assert_eq!(callees(&page), ["callee 0"], "{search}");
         assert_eq!(page["older"], Value::Null, "one match, one page");
+        assert_eq!(page["total"], 1, "{search}: the total is the search's");
     }
+    // A search shorter than a trigram is counted too (it scans rather than using the index).
+    let (_, short, _) = api.call("GET", "/api/v1/calls?search=BA", None, true).await;
+    assert_eq!(short["total"], 1, "only the backup trunk's call");
 
     // Without a limit, 100 newest first; then pages of 250 with `older`.
     let (_, first, _) = api.call("GET", "/api/v1/calls", None, true).await;
     assert_eq!(callees(&first).len(), 100);
     assert_eq!(callees(&first)[0], "callee 599");
+    assert_eq!(first["total"], 600, "every call, on a page of 100");
     let mut seen = Vec::new();
     let mut path = "/api/v1/calls?search=Front%20Desk&limit=250".to_owned();
     loop {
         let (status, page, text) = api.call("GET", &path, None, true).await;
         assert_eq!(status, 200, "{text}");
         seen.extend(callees(&page));
+        assert_eq!(page["total"], 600, "the same total on every page");
         match page["older"].as_str() {
             Some(older) => {
                 path = format!("/api/v1/calls?search=Front%20Desk&limit=250&before={older}")
@@ -588,8 +594,13 @@ async fn the_console_renders_one_page_of_the_log_and_a_link_to_the_next() {
         html.contains("id=\"call-log-older\""),
         "a link to older calls"
     );
+    assert!(
+        html.contains("id=\"call-log-total\">600 calls<"),
+        "how many the search matches"
+    );
     let html = api.render("/status/calls?search=backup").await;
     assert!(html.contains(">callee 0<"), "found behind 599 newer calls");
+    assert!(html.contains("id=\"call-log-total\">1 call<"));
     assert!(!html.contains("call-log-older"), "one match, no older page");
 }
 

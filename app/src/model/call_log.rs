@@ -115,6 +115,9 @@ pub struct CallLogPage {
     /// What to send as `before` for the next, older page; `None` on the
     /// last page.
     pub older: Option<String>,
+    /// How many calls the search matches in the whole log, on every page.
+    #[serde(default)]
+    pub total: u64,
 }
 
 #[cfg(test)]

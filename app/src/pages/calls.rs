@@ -6,6 +6,7 @@
 //! and a one-way flag, live and in the log.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
+use crate::components::list_nav::grouped;
 use crate::components::poll::ticker;
 use crate::components::quality::quality_view;
 use crate::model::call_log::{CallLogPage, CallLogQuery};
@@ -129,10 +130,14 @@ fn log_page(page: CallLogPage, query: &CallLogQuery) -> impl IntoView {
             </table>
         }
     });
+    let total = (page.total > 0).then(|| {
+        let calls = if page.total == 1 { "call" } else { "calls" };
+        view! { <span id="call-log-total">{format!("{} {calls}", grouped(page.total))}</span> }
+    });
     view! {
         {list.is_none().then(|| view! { <p class="empty">{empty}</p> })}
         {list}
-        <nav class="pager" aria-label="Call log pages">{newest}{older}</nav>
+        <nav class="pager" aria-label="Call log pages">{newest}{total}{older}</nav>
     }
 }
 

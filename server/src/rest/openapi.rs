@@ -156,10 +156,11 @@ pub fn spec() -> Value {
                           "description": "Calls per page." }
                     ],
                     "responses": {
-                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, each trunk or contact attempt with its result, and `quality` (an anchored call's audio figures at its end, else null: per leg `caller`/`callee` the RTP `rx_packets`/`rx_bytes` received from that side, `tx_packets`/`tx_bytes` sent to it, `expected` and `lost` by sequence number, `jitter_us` (RFC 3550), `mos_centi` (E-model MOS × 100), and `one_way`: `caller` or `callee` when only that side was heard for more than 5 s); `older`: send it as `before` for the next page, null on the last page",
+                    "200": { "description": "`calls`: ended calls with start, answer and end (Unix seconds), caller, callee, dialed number, trunk, cause, side that hung up, each trunk or contact attempt with its result, and `quality` (an anchored call's audio figures at its end, else null: per leg `caller`/`callee` the RTP `rx_packets`/`rx_bytes` received from that side, `tx_packets`/`tx_bytes` sent to it, `expected` and `lost` by sequence number, `jitter_us` (RFC 3550), `mos_centi` (E-model MOS × 100), and `one_way`: `caller` or `callee` when only that side was heard for more than 5 s); `older`: send it as `before` for the next page, null on the last page; `total`: how many calls the search matches in the whole log",
                         "content": { "application/json": { "schema": { "type": "object", "properties": {
                             "calls": { "type": "array", "items": { "type": "object" } },
-                            "older": { "type": ["string", "null"] } } } } } },
+                            "older": { "type": ["string", "null"] },
+                            "total": { "type": "integer", "minimum": 0 } } } } } },
                     "400": error_response("A malformed query string"),
                     "422": error_response("`limit` or `before` cannot be read; `field` names it") } }
             },

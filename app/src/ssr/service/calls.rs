@@ -14,7 +14,8 @@ pub const SHOWN: i64 = 500;
 
 /// One page of the calls `query` searches for (part of the caller,
 /// callee, number, trunk or cause), newest first, searched in SQL over
-/// the whole log. Shared by Status → Calls and `GET /api/v1/calls`.
+/// the whole log, with how many calls match in all. Shared by Status →
+/// Calls and `GET /api/v1/calls`.
 ///
 /// # Errors
 /// `Invalid` naming `limit` or `before` when they cannot be read; when the
@@ -22,9 +23,11 @@ pub const SHOWN: i64 = 500;
 pub async fn log(core: &Core, query: &CallLogQuery) -> Result<CallLogPage, ServiceError> {
     let filter = query.validate().map_err(ServiceError::Invalid)?;
     let (calls, older) = store::call_log::page(&core.pool, &filter).await?;
+    let total = store::call_log::count(&core.pool, &filter.search).await?;
     Ok(CallLogPage {
         calls,
         older: older.map(|c| c.to_string()),
+        total: u64::try_from(total).unwrap_or(0),
     })
 }
 

@@ -89,7 +89,34 @@ pub async fn page(
              side, status, attempts, quality
          FROM call_log WHERE 1 = 1",
     );
-    let search = filter.search.as_str();
+    push_search(&mut query, filter.search.as_str());
+    if let Some(before) = filter.before {
+        query
+            .push(" AND (started_at < ")
+            .push_bind(before.started_at)
+            .push(" OR (started_at = ")
+            .push_bind(before.started_at)
+            .push(" AND id < ")
+            .push_bind(before.id)
+            .push("))");
+    }
+    // One row past the page says whether an older page exists.
+    query
+        .push(" ORDER BY started_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(filter.limit) + 1);
+    let mut rows: Vec<SqlCall> = query.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() > filter.limit as usize;
+    rows.truncate(filter.limit as usize);
+    let older = rows.last().filter(|_| more).map(|r| LogCursor {
+        started_at: r.started_at,
+        id: r.id,
+    });
+    Ok((rows.into_iter().map(SqlCall::into_entry).collect(), older))
+}
+
+/// The filter's condition on `query` (a `WHERE 1 = 1` so far): the FTS5 index for a search of
+/// a trigram or more, LIKE over the searched columns for a shorter one.
+fn push_search(query: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, search: &str) {
     if search.chars().count() >= TRIGRAM {
         // One FTS5 string: the trigrams of `search` in a row, that is the
         // text anywhere in one of the columns. Quotes are doubled to stay
@@ -122,28 +149,14 @@ pub async fn page(
         }
         query.push(")");
     }
-    if let Some(before) = filter.before {
-        query
-            .push(" AND (started_at < ")
-            .push_bind(before.started_at)
-            .push(" OR (started_at = ")
-            .push_bind(before.started_at)
-            .push(" AND id < ")
-            .push_bind(before.id)
-            .push("))");
-    }
-    // One row past the page says whether an older page exists.
-    query
-        .push(" ORDER BY started_at DESC, id DESC LIMIT ")
-        .push_bind(i64::from(filter.limit) + 1);
-    let mut rows: Vec<SqlCall> = query.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() > filter.limit as usize;
-    rows.truncate(filter.limit as usize);
-    let older = rows.last().filter(|_| more).map(|r| LogCursor {
-        started_at: r.started_at,
-        id: r.id,
-    });
-    Ok((rows.into_iter().map(SqlCall::into_entry).collect(), older))
+}
+
+/// How many calls `search` matches in the whole log (every call for an empty one): the total
+/// the pages of the log are out of.
+pub async fn count(pool: &SqlitePool, search: &str) -> Result<i64, sqlx::Error> {
+    let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM call_log WHERE 1 = 1");
+    push_search(&mut query, search);
+    query.build_query_scalar().fetch_one(pool).await
 }
 
 impl SqlCall {
