@@ -224,4 +224,24 @@ async fn the_stream_of_a_page_sends_its_rows_then_only_their_changes() {
     let delta: Value = serde_json::from_str(&data).expect("json");
     assert_eq!(names(&delta["rows"]), ["trunk00120"]);
     assert_eq!(delta["rows"][0]["state"], "No Authentication");
+
+    // A trunk saved while the page is open, sorting within it, shows up on it; one sorting
+    // after it does not; a trunk of the page deleted goes.
+    registry.send_modify(|b| {
+        let mut new = row(9_000);
+        new.trunk = "trunk00120a".into();
+        b.set(9_000, new);
+        let mut late = row(9_001);
+        late.trunk = "zulu".into();
+        b.set(9_001, late);
+    });
+    let (_, data) = next_event(&mut body, &mut text).await.expect("a delta");
+    let delta: Value = serde_json::from_str(&data).expect("json");
+    assert_eq!(names(&delta["rows"]), ["trunk00120a"]);
+    registry.send_modify(|b| {
+        b.remove(130);
+    });
+    let (_, data) = next_event(&mut body, &mut text).await.expect("a delta");
+    let delta: Value = serde_json::from_str(&data).expect("json");
+    assert_eq!(delta["removed"], serde_json::json!([130]));
 }

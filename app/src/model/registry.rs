@@ -189,6 +189,61 @@ pub fn page_of(
     }
 }
 
+/// Which rows a stream of one registry page follows: the rows it opened with, and rows that
+/// appear later (a trunk added or renamed) when the filter matches them and they sort within
+/// the page (after its first row unless it is the first page, before its last unless it is
+/// the last page), so that a trunk saved while the page is open shows up on it live.
+#[derive(Clone, Debug)]
+pub struct PageFollow {
+    ids: std::collections::HashSet<i64>,
+    lowered: String,
+    after: Option<(String, i64)>,
+    before: Option<(String, i64)>,
+}
+
+impl PageFollow {
+    /// The follower of `page`, read with `window`.
+    pub fn of(page: &ListPage<RegistryEntry>, window: &ListWindow) -> Self {
+        let key = |r: &RegistryEntry| (r.trunk.clone(), r.trunk_id);
+        let full = window
+            .limit
+            .is_some_and(|l| page.rows.len() >= usize::try_from(l).unwrap_or(usize::MAX));
+        Self {
+            ids: page.rows.iter().map(|r| r.trunk_id).collect(),
+            lowered: window.search.to_lowercase(),
+            after: (page.offset > 0)
+                .then(|| page.rows.first().map(key))
+                .flatten(),
+            before: if full {
+                page.rows.last().map(key)
+            } else {
+                None
+            },
+        }
+    }
+
+    /// Whether `row` (a row that changed or appeared) belongs to the page; a new one that
+    /// does is followed from now on.
+    pub fn admits(&mut self, row: &RegistryEntry) -> bool {
+        if self.ids.contains(&row.trunk_id) {
+            return true;
+        }
+        let key = (&row.trunk, row.trunk_id);
+        let inside = self.after.as_ref().is_none_or(|(t, id)| key > (t, *id))
+            && self.before.as_ref().is_none_or(|(t, id)| key < (t, *id));
+        let admitted = inside && (self.lowered.is_empty() || row.matches(&self.lowered));
+        if admitted {
+            self.ids.insert(row.trunk_id);
+        }
+        admitted
+    }
+
+    /// Whether trunk `id` is on the page (for a removal).
+    pub fn follows(&self, id: i64) -> bool {
+        self.ids.contains(&id)
+    }
+}
+
 /// What changed in the registry since the last event of its stream
 /// (`event: registry-delta`): the rows that changed or appeared, and the
 /// trunks whose rows are gone. A follower applies it to the rows it holds.
@@ -457,5 +512,54 @@ mod tests {
         assert_eq!((last.offset, last.rows.len()), (100, 21));
         // No limit: every row.
         assert_eq!(page_of(&shared, &window("", 0, None)).rows.len(), 121);
+    }
+
+    #[test]
+    fn a_page_s_stream_takes_in_new_rows_that_sort_within_it() {
+        let shared: Vec<std::sync::Arc<RegistryEntry>> = (0..120)
+            .map(|i| {
+                std::sync::Arc::new(row(
+                    i,
+                    &format!("trunk-{i:03}"),
+                    RegistrationState::Registered,
+                ))
+            })
+            .collect();
+        let middle = window("", 50, Some(50));
+        let page = page_of(&shared, &middle);
+        let mut follow = PageFollow::of(&page, &middle);
+        assert!(
+            follow.admits(&row(60, "trunk-060", RegistrationState::Failed)),
+            "on it"
+        );
+        assert!(
+            !follow.admits(&row(7, "trunk-007", RegistrationState::Failed)),
+            "before it"
+        );
+        assert!(
+            follow.admits(&row(900, "trunk-070a", RegistrationState::Unregistered)),
+            "new, within"
+        );
+        assert!(follow.follows(900));
+        assert!(
+            !follow.admits(&row(901, "trunk-999", RegistrationState::Unregistered)),
+            "after its last"
+        );
+        // The last page (not full) and the first take what sorts after or before them.
+        let last = window("", 100, Some(50));
+        let mut end = PageFollow::of(&page_of(&shared, &last), &last);
+        assert!(end.admits(&row(902, "zulu", RegistrationState::Unregistered)));
+        let first = window("", 0, Some(50));
+        let mut start = PageFollow::of(&page_of(&shared, &first), &first);
+        assert!(start.admits(&row(903, "alpha", RegistrationState::Unregistered)));
+        // An empty list's page takes any new row; a filtered one only what matches.
+        let empty = PageFollow::of(&page_of(&[], &first), &first);
+        assert!(empty
+            .clone()
+            .admits(&row(904, "anything", RegistrationState::Registered)));
+        let rejected = window("rejected", 0, Some(50));
+        let mut only = PageFollow::of(&page_of(&shared, &rejected), &rejected);
+        assert!(!only.admits(&row(905, "new", RegistrationState::Registered)));
+        assert!(only.admits(&row(906, "new", RegistrationState::Rejected)));
     }
 }

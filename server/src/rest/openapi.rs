@@ -122,7 +122,7 @@ pub fn spec() -> Value {
                 )
             },
             "/api/v1/registry/stream": {
-                "get": { "summary": "The same rows as server-sent events: every row at once (`event: registry`), then after each change only the rows that changed (`event: registry-delta`, `{\"rows\": [...], \"removed\": [trunk ids]}`); every row again if the client fell far behind. With `q`, `limit` and `offset` (as the list takes them) it follows the rows of that page as they were when it opened", "responses": {
+                "get": { "summary": "The same rows as server-sent events: every row at once (`event: registry`), then after each change only the rows that changed (`event: registry-delta`, `{\"rows\": [...], \"removed\": [trunk ids]}`); every row again if the client fell far behind. With `q`, `limit` and `offset` (as the list takes them) it follows the rows of that page, and rows that appear later, match `q` and sort within it", "responses": {
                     "200": { "description": "text/event-stream" },
                     "422": error_response("`q`, `limit` or `offset` cannot be read; `field` names it") } }
             },

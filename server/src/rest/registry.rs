@@ -7,7 +7,7 @@ use crate::show::{show_peers, show_registry, show_stats, PeerRow, RegistryRow};
 use app::model::lines::{LineBinding, LineStatus};
 use app::model::list::ApiListQuery;
 use app::model::registry::PeerStatus;
-use app::model::registry::{RegistryAction, RegistryDelta, RegistryEntry};
+use app::model::registry::{PageFollow, RegistryAction, RegistryDelta, RegistryEntry};
 use app::model::trunk::Nat;
 use app::model::user::User;
 use app::ssr::board::Board;
@@ -20,7 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream::{self, Stream};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -42,58 +42,49 @@ pub async fn list(
 /// trunks refreshing, the whole table per change would cost the server a
 /// core and the browser its bandwidth. A follower that fell too far behind
 /// gets every row again. With `?q=&limit=&offset=` the stream follows the
-/// rows of that page as it was when the stream opened (the console's page
-/// of 50): a trunk added or renamed since shows on the next load.
+/// rows of that page (the console's page of 50), and a trunk that appears
+/// within it (`PageFollow`).
 pub async fn stream(
     State(state): State<AppState>,
     query: Result<Query<ApiListQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let Query(query) = query?;
-    let whole = query == ApiListQuery::default();
-    let page: Option<Arc<HashSet<i64>>> = if whole {
+    let follow = if query == ApiListQuery::default() {
         None
     } else {
-        let rows = status::registry_page(&state, &query)?.rows;
-        Some(Arc::new(rows.iter().map(|r| r.trunk_id).collect()))
+        Some(status::registry_follow(&state, &query)?)
     };
-    let start = (state.engine.registry.clone(), None::<u64>);
-    let events = stream::unfold(start, move |(mut rx, seen)| {
-        let page = page.clone();
-        async move {
-            let on_page = |id: i64| page.as_ref().is_none_or(|ids| ids.contains(&id));
-            loop {
-                if seen.is_some() {
-                    rx.changed().await.ok()?;
-                }
-                let (next, seq) = {
-                    let board = rx.borrow_and_update();
-                    let next = match seen.map(|seq| board.changed_since(seq)) {
-                        Some(Some(mut ids)) => {
-                            ids.retain(|id| on_page(*id));
-                            (!ids.is_empty()).then(|| Next::Delta(delta(&board, ids)))
-                        }
-                        Some(None) | None => Some(Next::All(
-                            board
-                                .rows()
-                                .filter(|r| on_page(r.trunk_id))
-                                .cloned()
-                                .collect(),
-                        )),
-                    };
-                    (next, board.seq())
-                };
-                let event = match next {
-                    None => continue,
-                    Some(Next::Delta(delta)) => {
-                        Event::default().event("registry-delta").json_data(&delta)
-                    }
-                    Some(Next::All(rows)) => Event::default()
-                        .event("registry")
-                        .json_data(sorted_rows(&rows)),
-                };
-                let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
-                return Some((Ok(event), (rx, Some(seq))));
+    let start = (state.engine.registry.clone(), None::<u64>, follow);
+    let events = stream::unfold(start, |(mut rx, seen, mut follow)| async move {
+        loop {
+            if seen.is_some() {
+                rx.changed().await.ok()?;
             }
+            let (next, seq) = {
+                let board = rx.borrow_and_update();
+                let next = match seen.map(|seq| board.changed_since(seq)) {
+                    Some(Some(ids)) => delta(&board, ids, &mut follow).map(Next::Delta),
+                    Some(None) | None => Some(Next::All(
+                        board
+                            .rows()
+                            .filter(|r| admits(&mut follow, r))
+                            .cloned()
+                            .collect(),
+                    )),
+                };
+                (next, board.seq())
+            };
+            let event = match next {
+                None => continue,
+                Some(Next::Delta(delta)) => {
+                    Event::default().event("registry-delta").json_data(&delta)
+                }
+                Some(Next::All(rows)) => Event::default()
+                    .event("registry")
+                    .json_data(sorted_rows(&rows)),
+            };
+            let event = event.unwrap_or_else(|_| Event::default().comment("unserialisable"));
+            return Some((Ok(event), (rx, Some(seq), follow)));
         }
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
@@ -105,15 +96,28 @@ enum Next {
     Delta(RegistryDelta),
 }
 
-fn delta(board: &Board<RegistryEntry>, ids: BTreeSet<i64>) -> RegistryDelta {
+/// Whether `row` is one the stream follows (every row without a page).
+fn admits(follow: &mut Option<PageFollow>, row: &RegistryEntry) -> bool {
+    follow.as_mut().is_none_or(|f| f.admits(row))
+}
+
+/// The rows `ids` that changed, as the stream's follower sees them: those on its page, and
+/// those gone from it; `None` when none concerns it.
+fn delta(
+    board: &Board<RegistryEntry>,
+    ids: BTreeSet<i64>,
+    follow: &mut Option<PageFollow>,
+) -> Option<RegistryDelta> {
     let mut delta = RegistryDelta::default();
     for id in ids {
         match board.get(id) {
-            Some(row) => delta.rows.push(RegistryEntry::clone(row)),
-            None => delta.removed.push(id),
+            Some(row) if admits(follow, row) => delta.rows.push(RegistryEntry::clone(row)),
+            Some(_) => {}
+            None if follow.as_ref().is_none_or(|f| f.follows(id)) => delta.removed.push(id),
+            None => {}
         }
     }
-    delta
+    (!delta.rows.is_empty() || !delta.removed.is_empty()).then_some(delta)
 }
 
 pub async fn register_now(

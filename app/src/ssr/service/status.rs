@@ -6,7 +6,7 @@
 use super::ServiceError;
 use crate::model::lines::{line_statuses, LineStatus};
 use crate::model::list::{ListPage, Paging};
-use crate::model::registry::{page_of, RegistryAction, RegistryEntry};
+use crate::model::registry::{page_of, PageFollow, RegistryAction, RegistryEntry};
 use crate::ssr::state::AppState;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -25,6 +25,13 @@ pub fn registry_page(
     let window = query.window().map_err(ServiceError::Invalid)?;
     let shared: Vec<Arc<RegistryEntry>> = state.engine.registry.borrow().rows().cloned().collect();
     Ok(page_of(&shared, &window))
+}
+
+/// What the stream of the registry page `query` asks for follows (`PageFollow`).
+pub fn registry_follow(state: &AppState, query: &impl Paging) -> Result<PageFollow, ServiceError> {
+    let window = query.window().map_err(ServiceError::Invalid)?;
+    let shared: Vec<Arc<RegistryEntry>> = state.engine.registry.borrow().rows().cloned().collect();
+    Ok(PageFollow::of(&page_of(&shared, &window), &window))
 }
 
 /// The registry rows of the trunks `ids` (one page of the trunk list).
