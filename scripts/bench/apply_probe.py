@@ -33,7 +33,11 @@ class Api:
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body)
-        self.conn.request(method, "/api/v1" + path, body=data, headers=self.headers)
+        headers = dict(self.headers)
+        if method == "PATCH":
+            # REST takes a PATCH only as a JSON Merge Patch (RFC 7396); anything else is 415.
+            headers["Content-Type"] = "application/merge-patch+json"
+        self.conn.request(method, "/api/v1" + path, body=data, headers=headers)
         answer = self.conn.getresponse()
         text = answer.read()
         return answer.status, (json.loads(text) if text else None)
