@@ -5,6 +5,8 @@
 //! 198.51.100.20, whose RTP endpoint sends a 1000 Hz tone in G.711 µ-law to
 //! the address Trunkline's SDP names and keeps what it receives. Each side
 //! must hear the other's tone, as a person on the line would.
+//! The second test turns the call around: the provider calls the DID and
+//! baresip answers it.
 //! Needs root, iproute2, nftables, sip-tester and baresip-core
 //! (scripts/setup --test).
 
@@ -95,17 +97,40 @@ fn provider_heard(p: &mut Problems, stats: &RtpStats) -> Vec<i16> {
     ulaw_samples(packets.iter().map(|(_, payload)| payload.as_slice()))
 }
 
+/// After the call (baresip quit, its recordings closed): the provider was
+/// told the office's public address, the phone's recording is the
+/// provider's tone and the provider's endpoint decoded the phone's.
+fn each_heard_the_other(p: &mut Problems, phone: &Baresip, stats: &RtpStats) {
+    p.check(
+        stats.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
+        format!("the provider was not told the office's public address: {stats:?}"),
+    );
+    match phone.heard().last() {
+        Some(wav) => hears(p, "the phone", &read_wav(wav), PROVIDER_TONE, PHONE_TONE),
+        None => {
+            p.check(false, "baresip recorded nothing it decoded");
+        }
+    }
+    let samples = provider_heard(p, stats);
+    hears(p, "the provider", &samples, PHONE_TONE, PROVIDER_TONE);
+}
+
+/// The phone's tone, in a file longer than any call (aufile plays its file
+/// once), and where it records.
+fn phone_audio(lab: &Lab) -> PhoneAudio {
+    let play = lab.dir.join("play.wav");
+    write_wav(&play, &tone(PHONE_TONE, 0, 20 * RATE as usize));
+    PhoneAudio {
+        play,
+        record: lab.dir.join("recordings"),
+    }
+}
+
 #[tokio::test]
 async fn lab_phone_and_provider_hear_each_other_through_nat() {
     let test = "phone-audio";
     let (lab, db) = office(test, false).await;
-    let play = lab.dir.join("play.wav");
-    // Longer than the call: aufile plays its file once.
-    write_wav(&play, &tone(PHONE_TONE, 0, 20 * RATE as usize));
-    let audio = PhoneAudio {
-        play,
-        record: lab.dir.join("recordings"),
-    };
+    let audio = phone_audio(&lab);
     let (mut provider, provider_sdp) = provider(&lab, 1).await;
     let _pbx = lab.start_trunkline(&db, &[]).await;
     let mut phone = lab.baresip_playing("1000", LINE_PASSWORD, &audio);
@@ -134,25 +159,56 @@ async fn lab_phone_and_provider_hear_each_other_through_nat() {
     p.check(provider.finish().await, "the provider's SIPp failed");
     // Quitting closes the recordings.
     phone.quit().await;
-    p.check(
-        stats.peer.is_some_and(|a| a.ip().to_string() == WAN_IP),
-        format!("the provider was not told the office's public address: {stats:?}"),
+    each_heard_the_other(&mut p, &phone, &stats);
+    logged_normal(&mut p, &db, 2 * PACKETS).await;
+    p.verdict(&lab, test, &[&provider], &phone);
+}
+
+/// The other way round: the provider calls the DID (4185550000, routed to
+/// line 1000) through the trunk's registration and baresip, line 1000
+/// behind the NAT, answers on its own (answermode=auto). Each side must
+/// hear the other's tone, as on the outgoing call.
+#[tokio::test]
+async fn lab_phone_answers_a_call_from_the_provider_and_both_hear_each_other() {
+    let test = "phone-audio-in";
+    let (lab, db) = office(test, true).await;
+    let audio = phone_audio(&lab);
+    let (mut provider, provider_sdp) = did_provider(&lab).await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    // The provider calls 3 s after the trunk's last REGISTER: the phone
+    // registers meanwhile.
+    let mut phone = lab.baresip_playing("1000", LINE_PASSWORD, &audio);
+    let provider_rtp = lab.rtp_endpoint_voicing(
+        Ns::Inet,
+        PROVIDER_RTP,
+        (PROVIDER_SSRC, 0),
+        provider_sdp,
+        PACKETS,
+        Voice::ulaw_tone(PROVIDER_TONE),
     );
-    let heard = phone.heard();
-    match heard.last() {
-        Some(wav) => hears(
-            &mut p,
-            "the phone",
-            &read_wav(wav),
-            PROVIDER_TONE,
-            PHONE_TONE,
-        ),
-        None => {
-            p.check(false, "baresip recorded nothing it decoded");
-        }
-    }
-    let samples = provider_heard(&mut p, &stats);
-    hears(&mut p, "the provider", &samples, PHONE_TONE, PROVIDER_TONE);
+    let mut p = Problems::default();
+    p.check(
+        phone.registered().await,
+        "baresip did not register to 192.168.77.2:5060 within 10 s",
+    );
+    p.check(
+        phone
+            .wait_for("Call established", Duration::from_secs(15))
+            .await,
+        "the phone did not answer the provider's call within 15 s",
+    );
+    let stats = tokio::task::spawn_blocking(move || provider_rtp.join())
+        .await
+        .expect("join task")
+        .expect("RTP endpoint thread");
+    // The provider hangs up 11 s into the call.
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    p.check(
+        phone.wait_for("terminated", Duration::from_secs(5)).await,
+        "the provider's BYE did not end the phone's call",
+    );
+    phone.quit().await;
+    each_heard_the_other(&mut p, &phone, &stats);
     logged_normal(&mut p, &db, 2 * PACKETS).await;
     p.verdict(&lab, test, &[&provider], &phone);
 }

@@ -229,10 +229,10 @@ pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> MediaCall {
     talk(lab, phone, provider, None, Problems::default(), pbx).await
 }
 
-/// Trunkline started on `db` (an office whose trunk registers), the phone
-/// registered as line 1000 from 192.168.77.10:5062, and the provider
-/// calling DID 4185550000 through the registration; the phone answers.
-pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
+/// The provider as the trunk's registrar on 198.51.100.20:5060, calling DID
+/// 4185550000 3 s after the trunk's last REGISTER, its RTP on 30010 (the
+/// phone's SDP address goes to the returned file); it hangs up 11 s in.
+pub async fn did_provider(lab: &Lab) -> (Sipp, PathBuf) {
     let port = PBX_NAT_PORT.to_string();
     let scenario = "lab_provider_did_media.xml";
     let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
@@ -241,7 +241,14 @@ pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
         .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
         .spawn_listening()
         .await;
-    let provider = (provider, s.sdp);
+    (provider, s.sdp)
+}
+
+/// Trunkline started on `db` (an office whose trunk registers), the phone
+/// registered as line 1000 from 192.168.77.10:5062, and the provider
+/// calling DID 4185550000 through the registration; the phone answers.
+pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
+    let provider = did_provider(lab).await;
     let pbx = lab.start_trunkline(db, &[]).await;
     let mut problems = Problems::default();
     let mut register = lab
