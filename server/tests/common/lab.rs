@@ -11,6 +11,7 @@ pub mod media;
 mod office;
 mod phone;
 mod probe;
+mod rtcp;
 mod rtp;
 pub mod tone;
 
@@ -24,7 +25,9 @@ pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::{Baresip, PhoneAudio};
 #[allow(unused_imports)]
-pub use rtp::{peer_of, Payloads, RtpStats, Voice};
+pub use rtcp::Report;
+#[allow(unused_imports)]
+pub use rtp::{peer_of, Datagrams, Payloads, RtpStats, Voice, REPORT_EVERY};
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

@@ -32,17 +32,17 @@ pub const SIPP_LIMIT: Duration = Duration::from_secs(45);
 /// is told to (XiVO's and Asterisk's guides; README): without it a
 /// provider's first packet, arriving before the PBX has sent any, makes the
 /// router's own connection-tracking entry and the PBX's packets then leave
-/// from another public port than its SDP names.
+/// from another public port than its SDP names. The accept goes into the
+/// router's own forward chain: an accept in a chain of another table would
+/// not stop that chain's drop policy, and the provider's first packets
+/// (RTP or RTCP) before the PBX's own would still be dropped.
 const RTP_FORWARD: &str = r#"table ip forward_rtp {
   chain prerouting {
     type nat hook prerouting priority -100;
     iifname "wan0" udp dport 10000-20000 dnat to 192.168.77.2
   }
-  chain forward {
-    type filter hook forward priority -1;
-    iifname "wan0" ip daddr 192.168.77.2 udp dport 10000-20000 accept
-  }
 }
+add rule ip filter forward iifname "wan0" ip daddr 192.168.77.2 udp dport 10000-20000 accept
 "#;
 
 /// The office of lab.rs, with its External address set and the RTP range

@@ -3,8 +3,11 @@
 //! endpoint's SIPp writes once the offer/answer is done), never to where
 //! packets come from, and count what arrives. A packet is the peer's when it
 //! carries the peer's SSRC; any other is a foreign call's audio. What it
-//! sends is a [`Voice`]: silence, or a tone a listener would hear.
+//! sends is a [`Voice`]: silence, or a tone a listener would hear. An
+//! endpoint may also report what it hears in RTCP, to the peer's RTP port
+//! + 1 (RFC 3550 §11), and keep the RTCP that reaches its own.
 
+use super::rtcp::{receiver_report, Reception, Report};
 use super::tone::{tone, ulaw_encode};
 use super::{Lab, Ns};
 use std::collections::BTreeMap;
@@ -19,6 +22,10 @@ const PAYLOAD: usize = 160;
 const PTIME: Duration = Duration::from_millis(20);
 /// Longest wait for the SIPp side to write the peer's address.
 const SETUP: Duration = Duration::from_secs(30);
+/// A receiver report every 50 packets (1 s), the last with the last packet
+/// sent: RFC 3550's interval for a two-party call is 5 s, shortened as its
+/// §6.2 allows so that a 10 s call has ten.
+pub const REPORT_EVERY: u32 = 50;
 
 /// What one endpoint saw.
 #[derive(Debug, Default, Clone)]
@@ -34,6 +41,69 @@ pub struct RtpStats {
     pub by_ssrc: BTreeMap<u32, u32>,
     /// What those packets carried.
     pub payloads: Payloads,
+    /// The receiver reports it sent, oldest first, and their bytes.
+    pub reports: Vec<Report>,
+    pub rtcp_sent: Datagrams,
+    /// The packets taken as lost on purpose (see [`Reception`]).
+    pub lost_on_purpose: u32,
+    /// What reached its RTCP port.
+    pub rtcp_heard: Datagrams,
+}
+
+/// RTCP datagrams, in the order sent or received, and when (milliseconds
+/// since the test's first endpoint started: the endpoints' times compare).
+#[derive(Default, Clone)]
+pub struct Datagrams(pub Vec<Vec<u8>>, pub Vec<u128>);
+
+impl Datagrams {
+    fn push(&mut self, packet: Vec<u8>) {
+        self.0.push(packet);
+        self.1.push(epoch().elapsed().as_millis());
+    }
+}
+
+/// The process's first use of it: a clock all endpoints share.
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl fmt::Debug for Datagrams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Datagrams({} at {:?} ms)", self.0.len(), self.1)
+    }
+}
+
+/// An endpoint's RTCP side: its socket (RTP port + 1) and the statistics
+/// its reports give.
+struct Rtcp {
+    sock: UdpSocket,
+    reception: Reception,
+    epoch: Instant,
+    cname: String,
+}
+
+impl Rtcp {
+    /// Keeps what reached the RTCP port (it never blocks).
+    fn drain(&self, stats: &mut RtpStats) {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, _)) = self.sock.recv_from(&mut buf) {
+            stats.rtcp_heard.push(buf[..n].to_vec());
+        }
+    }
+
+    /// Sends a report of what was heard so far to RTP port + 1 of `peer`.
+    fn report(&mut self, ssrc: u32, peer: SocketAddr, stats: &mut RtpStats) {
+        let Some(report) = self.reception.report() else {
+            return;
+        };
+        let packet = receiver_report(ssrc, &report, &self.cname);
+        let to = SocketAddr::new(peer.ip(), peer.port() + 1);
+        let _ = self.sock.send_to(&packet, to);
+        stats.reports.push(report);
+        stats.rtcp_sent.push(packet);
+        stats.lost_on_purpose = self.reception.lost_on_purpose;
+    }
 }
 
 /// The payload type and payload of each packet received, by SSRC, in the
@@ -101,21 +171,34 @@ fn packet(seq: u32, ssrc: u32, voice: &Voice) -> Vec<u8> {
     p
 }
 
-/// Counts what arrives on `sock` until `until`.
-fn listen(sock: &UdpSocket, until: Instant, peer_ssrc: u32, stats: &mut RtpStats) {
+/// Counts what arrives on `sock` until `until`, then what reached the
+/// RTCP port.
+fn listen(
+    sock: &UdpSocket,
+    until: Instant,
+    peer_ssrc: u32,
+    stats: &mut RtpStats,
+    mut rtcp: Option<&mut Rtcp>,
+) {
     let mut buf = [0u8; 2048];
     loop {
         let left = until.saturating_duration_since(Instant::now());
         if left.is_zero() || sock.set_read_timeout(Some(left)).is_err() {
-            return;
+            break;
         }
         let Ok((n, _)) = sock.recv_from(&mut buf) else {
-            return;
+            break;
         };
         if n < 12 {
             continue;
         }
         let ssrc = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]);
+        if let Some(r) = rtcp.as_deref_mut() {
+            let seq = u16::from_be_bytes([buf[2], buf[3]]);
+            let timestamp = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]);
+            let arrival = r.epoch.elapsed().as_secs_f64();
+            r.reception.record(ssrc, seq, timestamp, arrival);
+        }
         *stats.by_ssrc.entry(ssrc).or_default() += 1;
         let kept = stats.payloads.0.entry(ssrc).or_default();
         kept.push((buf[1] & 0x7f, buf[12..n].to_vec()));
@@ -124,6 +207,9 @@ fn listen(sock: &UdpSocket, until: Instant, peer_ssrc: u32, stats: &mut RtpStats
         } else {
             stats.foreign += 1;
         }
+    }
+    if let Some(r) = rtcp {
+        r.drain(stats);
     }
 }
 
@@ -148,46 +234,92 @@ impl Lab {
         &self,
         ns: Ns,
         addr: &str,
-        (ssrc, peer_ssrc): (u32, u32),
+        ssrcs: (u32, u32),
         peer_sdp: PathBuf,
         packets: u32,
         voice: Voice,
     ) -> JoinHandle<RtpStats> {
         let sock = self.udp(ns, addr);
-        std::thread::spawn(move || {
-            let mut stats = RtpStats::default();
-            let give_up = Instant::now() + SETUP;
-            let peer = loop {
-                if let Some(peer) = peer_of(&peer_sdp) {
-                    break peer;
-                }
-                if Instant::now() > give_up {
-                    return stats;
-                }
-                // What comes before the answer is early media: counted too.
-                listen(
-                    &sock,
-                    Instant::now() + Duration::from_millis(5),
-                    peer_ssrc,
-                    &mut stats,
-                );
-            };
-            stats.peer = Some(peer);
-            let start = Instant::now();
-            for seq in 0..packets {
-                // An unreachable peer (a private address across the
-                // internet) fails the send: it still counts as sent.
-                let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
-                stats.sent += 1;
-                listen(&sock, start + PTIME * (seq + 1), peer_ssrc, &mut stats);
+        endpoint(sock, None, ssrcs, peer_sdp, packets, voice)
+    }
+
+    /// [`Lab::rtp_endpoint`] that also sends RTCP receiver reports of what
+    /// it hears from its RTP port + 1 (every second, the last with its last
+    /// packet), taking every `lose_every`-th packet as lost, and keeps the
+    /// RTCP that reaches that port.
+    pub fn rtp_endpoint_reporting(
+        &self,
+        ns: Ns,
+        addr: &str,
+        ssrcs: (u32, u32),
+        peer_sdp: PathBuf,
+        packets: u32,
+        lose_every: u16,
+    ) -> JoinHandle<RtpStats> {
+        epoch();
+        let sock = self.udp(ns, addr);
+        let at: SocketAddr = addr.parse().expect("an ip:port");
+        let rtcp_at = SocketAddr::new(at.ip(), at.port() + 1);
+        let rtcp = self.udp(ns, &rtcp_at.to_string());
+        rtcp.set_nonblocking(true).expect("non-blocking RTCP");
+        let rtcp = Rtcp {
+            sock: rtcp,
+            reception: Reception::lose_every(lose_every),
+            epoch: Instant::now(),
+            cname: format!("lab@{addr}"),
+        };
+        endpoint(sock, Some(rtcp), ssrcs, peer_sdp, packets, Voice::silence())
+    }
+}
+
+/// The endpoint's thread: see [`Lab::rtp_endpoint`].
+fn endpoint(
+    sock: UdpSocket,
+    mut rtcp: Option<Rtcp>,
+    (ssrc, peer_ssrc): (u32, u32),
+    peer_sdp: PathBuf,
+    packets: u32,
+    voice: Voice,
+) -> JoinHandle<RtpStats> {
+    std::thread::spawn(move || {
+        let mut stats = RtpStats::default();
+        let give_up = Instant::now() + SETUP;
+        let peer = loop {
+            if let Some(peer) = peer_of(&peer_sdp) {
+                break peer;
             }
+            if Instant::now() > give_up {
+                return stats;
+            }
+            // What comes before the answer is early media: counted too.
             listen(
                 &sock,
-                Instant::now() + Duration::from_secs(1),
+                Instant::now() + Duration::from_millis(5),
                 peer_ssrc,
                 &mut stats,
+                rtcp.as_mut(),
             );
-            stats
-        })
-    }
+        };
+        stats.peer = Some(peer);
+        let start = Instant::now();
+        for seq in 0..packets {
+            // An unreachable peer (a private address across the
+            // internet) fails the send: it still counts as sent.
+            let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
+            stats.sent += 1;
+            let until = start + PTIME * (seq + 1);
+            listen(&sock, until, peer_ssrc, &mut stats, rtcp.as_mut());
+            if let Some(r) = rtcp.as_mut().filter(|_| (seq + 1) % REPORT_EVERY == 0) {
+                r.report(ssrc, peer, &mut stats);
+            }
+        }
+        listen(
+            &sock,
+            Instant::now() + Duration::from_secs(1),
+            peer_ssrc,
+            &mut stats,
+            rtcp.as_mut(),
+        );
+        stats
+    })
 }
