@@ -10,7 +10,6 @@
 
 mod common;
 
-use app::model::trunk::TrunkInput;
 use app::ssr::state::Core;
 use common::lab::*;
 use std::path::Path;
@@ -23,19 +22,9 @@ const DESK_PORT: u16 = 5080;
 /// Trunk `branch` (a peer at the router's mapping, NAT force_rport), and the front desk (user
 /// 1000, DID 4185550000).
 async fn hosted(db: &Path) {
-    use app::ssr::service::trunks;
     let pool = app::ssr::db::open(db).await.expect("database");
     let core = Core::new(pool.clone()).await.expect("core");
-    let trunk = TrunkInput {
-        name: "branch".into(),
-        host_type: "static".into(),
-        host: WAN_IP.into(),
-        port: PBX_NAT_PORT.to_string(),
-        nat: "force_rport".into(),
-        monitoring: "no".into(),
-        ..TrunkInput::default()
-    };
-    trunks::create(&core, &trunk).await.expect("trunk");
+    branch_trunk(&core).await;
     front_desk(&core).await;
     pool.close().await;
 }

@@ -11,6 +11,7 @@ pub mod media;
 mod office;
 mod phone;
 mod probe;
+mod proxy;
 mod rtcp;
 mod rtp;
 pub mod tone;
@@ -21,9 +22,11 @@ pub use super::pbx::call_log;
 #[allow(unused_imports)]
 pub use logs::{sipp_received, unreachable_addresses, Log, Problems};
 #[allow(unused_imports)]
-pub use office::{front_desk, prepare, LINE_PASSWORD};
+pub use office::{branch_trunk, front_desk, prepare, route_out, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::{Baresip, PhoneAudio};
+#[allow(unused_imports)]
+pub use proxy::Kamailio;
 #[allow(unused_imports)]
 pub use rtcp::Report;
 #[allow(unused_imports)]

@@ -1,6 +1,6 @@
 //! The office's configuration, written before Trunkline starts.
 
-use super::PROVIDER_IP;
+use super::{PBX_NAT_PORT, PROVIDER_IP, WAN_IP};
 use app::model::incall::IncallInput;
 use app::model::outcall::{ExtenInput, OutcallInput};
 use app::model::trunk::TrunkInput;
@@ -18,7 +18,7 @@ pub const LINE_PASSWORD: &str = "lab-secret-1000";
 /// `proxy`: the trunk's Outbound proxy; its host is then 198.51.100.99, where
 /// nobody answers, so a call that ignores the proxy is lost.
 pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
-    use app::ssr::service::{outcalls, trunks};
+    use app::ssr::service::trunks;
     let pool = app::ssr::db::open(db).await.expect("database");
     let core = Core::new(pool.clone()).await.expect("core");
     let trunk = TrunkInput {
@@ -44,8 +44,14 @@ pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
     };
     let trunk = trunks::create(&core, &trunk).await.expect("trunk").id;
     front_desk(&core).await;
+    route_out(&core, "provider", trunk).await;
+    pool.close().await;
+}
+
+/// Outgoing call `name`: `418.` out through `trunk`.
+pub async fn route_out(core: &Core, name: &str, trunk: i64) {
     let outcall = OutcallInput {
-        name: "provider".into(),
+        name: name.into(),
         trunks: vec![trunk],
         extens: vec![ExtenInput {
             pattern: "418.".into(),
@@ -53,10 +59,26 @@ pub async fn prepare(db: &Path, register: bool, proxy: Option<&str>) {
         }],
         ..OutcallInput::default()
     };
-    outcalls::create(&core, &outcall)
+    app::ssr::service::outcalls::create(core, &outcall)
         .await
         .expect("outgoing call");
-    pool.close().await;
+}
+
+/// Trunk `branch`, for Trunkline hosted on the internet side: a branch
+/// office behind the router, at its mapping (198.51.100.1:40060), NAT
+/// `force_rport`. Returns its id.
+pub async fn branch_trunk(core: &Core) -> i64 {
+    let trunk = TrunkInput {
+        name: "branch".into(),
+        host_type: "static".into(),
+        host: WAN_IP.into(),
+        port: PBX_NAT_PORT.to_string(),
+        nat: "force_rport".into(),
+        monitoring: "no".into(),
+        ..TrunkInput::default()
+    };
+    let created = app::ssr::service::trunks::create(core, &trunk).await;
+    created.expect("trunk").id
 }
 
 /// User 1000 (Front Desk) with a line, and DID 4185550000 routed to it.

@@ -11,7 +11,7 @@ use super::net::{addr, Net, SDP_B};
 use super::ua::with_sdp;
 use super::{call, contact, trunk};
 use crate::sip::proto::call::Target;
-use crate::sip::proto::header::{Contact, NameAddr, Rport, Via};
+use crate::sip::proto::header::{Contact, NameAddr, RouteSet, Rport, Via};
 use crate::sip::proto::message::{Method, Response, Transport};
 
 /// Where the provider believes it is: its LAN address and port behind its router.
@@ -117,4 +117,51 @@ fn a_force_rport_trunk_that_answers_with_a_private_contact_gets_ack_and_bye_at_i
         1,
         "BYE to the trunk"
     );
+}
+
+/// The same trunk behind its own record-routing proxy, which writes its private address
+/// (lab_proxy_rr.rs has it for real): §12.2.1.1 would send the ACK and BYE to that first
+/// Route, unreachable; with `force_rport` they go to the trunk's address, as chan_sip
+/// sends a NATed peer's requests where it sends from, still carrying the route set as
+/// Route and the Contact as Request-URI, so that the proxy routes them on.
+#[test]
+fn a_force_rport_trunk_behind_a_private_record_routing_proxy_gets_ack_and_bye_with_its_route() {
+    let mut net = Net::new(1);
+    let mut t = trunk(1);
+    t.force_rport = true;
+    let invite = net.dial("sip:4185551234@10.0.0.2", call(Target::Trunks(vec![t])));
+    net.run(1.0);
+    let (tx, b_invite) = net.take_request(1, Method::Invite);
+    let mut ok = Response::for_request(&b_invite, 200, "OK");
+    ok.headers.to = ok.headers.to.with_tag("peer1");
+    let proxy = "sip:192.168.1.1;lr;ftag=x";
+    ok.headers.record_route = RouteSet(vec![NameAddr::new(proxy)]);
+    let target = format!("sip:provider@{PRIVATE}:{PRIVATE_PORT}");
+    ok.headers.contact = vec![Contact::Addr(NameAddr::new(target.clone()))];
+    with_sdp(&mut ok.headers.extra, &mut ok.body, SDP_B);
+    let now = net.now;
+    net.peers[1].ep.respond(now, tx, ok).expect("200 sent");
+    net.run(0.5);
+    let ok = net.response(0, 200);
+    let mut a = net.dialog(&invite, &ok, true);
+    net.send_in_dialog(0, &mut a, Method::Ack, false);
+    net.send_in_dialog(0, &mut a, Method::Bye, false);
+    net.run(1.0);
+    for method in [Method::Ack, Method::Bye] {
+        let sent = net.sent_to(addr(10), method.clone());
+        assert_eq!(sent.len(), 1, "{method:?} to the trunk's address");
+        assert_eq!(
+            sent[0].uri.to_string(),
+            target,
+            "{method:?}: the remote target"
+        );
+        let route: Vec<&str> = sent[0]
+            .headers
+            .route
+            .0
+            .iter()
+            .map(|r| r.uri.as_str())
+            .collect();
+        assert_eq!(route, vec![proxy], "{method:?}: the route set");
+    }
 }
