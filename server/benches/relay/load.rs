@@ -240,7 +240,7 @@ fn packet(call: usize, side: usize, seq: u64) -> [u8; PACKET] {
     p[1] = 0; // PCMU
     p[2..4].copy_from_slice(&(seq as u16).to_be_bytes());
     p[4..8].copy_from_slice(&((seq * 160) as u32).to_be_bytes());
-    p[8..12].copy_from_slice(&((call as u32) << 1 | side as u32).to_be_bytes());
+    p[8..12].copy_from_slice(&(((call as u32) << 1) | side as u32).to_be_bytes());
     p
 }
 

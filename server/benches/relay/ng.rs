@@ -118,15 +118,10 @@ impl Ng {
             self.sock
                 .send_to(message.as_bytes(), self.daemon)
                 .map_err(|e| e.to_string())?;
-            loop {
-                match self.sock.recv(&mut buf) {
-                    Ok(n) => {
-                        let reply = &buf[..n];
-                        if let Some(rest) = reply.strip_prefix(format!("{cookie} ").as_bytes()) {
-                            return Ok(rest.to_vec());
-                        }
-                    }
-                    Err(_) => break,
+            // Until the read times out: a late reply to an earlier command is skipped.
+            while let Ok(n) = self.sock.recv(&mut buf) {
+                if let Some(rest) = buf[..n].strip_prefix(format!("{cookie} ").as_bytes()) {
+                    return Ok(rest.to_vec());
                 }
             }
         }
