@@ -24,7 +24,7 @@ pub use office::{front_desk, prepare, LINE_PASSWORD};
 #[allow(unused_imports)]
 pub use phone::{Baresip, PhoneAudio};
 #[allow(unused_imports)]
-pub use rtp::{peer_of, Payloads, RtpStats, Voice};
+pub use rtp::{endpoint_on, peer_of, Payloads, RtpStats, Voice};
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

@@ -153,41 +153,58 @@ impl Lab {
         packets: u32,
         voice: Voice,
     ) -> JoinHandle<RtpStats> {
-        let sock = self.udp(ns, addr);
-        std::thread::spawn(move || {
-            let mut stats = RtpStats::default();
-            let give_up = Instant::now() + SETUP;
-            let peer = loop {
-                if let Some(peer) = peer_of(&peer_sdp) {
-                    break peer;
-                }
-                if Instant::now() > give_up {
-                    return stats;
-                }
-                // What comes before the answer is early media: counted too.
-                listen(
-                    &sock,
-                    Instant::now() + Duration::from_millis(5),
-                    peer_ssrc,
-                    &mut stats,
-                );
-            };
-            stats.peer = Some(peer);
-            let start = Instant::now();
-            for seq in 0..packets {
-                // An unreachable peer (a private address across the
-                // internet) fails the send: it still counts as sent.
-                let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
-                stats.sent += 1;
-                listen(&sock, start + PTIME * (seq + 1), peer_ssrc, &mut stats);
+        endpoint_on(
+            self.udp(ns, addr),
+            (ssrc, peer_ssrc),
+            peer_sdp,
+            packets,
+            voice,
+        )
+    }
+}
+
+/// [`Lab::rtp_endpoint_voicing`] on a socket already bound (on loopback,
+/// for a test without the lab's namespaces).
+pub fn endpoint_on(
+    sock: UdpSocket,
+    (ssrc, peer_ssrc): (u32, u32),
+    peer_sdp: PathBuf,
+    packets: u32,
+    voice: Voice,
+) -> JoinHandle<RtpStats> {
+    std::thread::spawn(move || {
+        let mut stats = RtpStats::default();
+        let give_up = Instant::now() + SETUP;
+        let peer = loop {
+            if let Some(peer) = peer_of(&peer_sdp) {
+                break peer;
             }
+            if Instant::now() > give_up {
+                return stats;
+            }
+            // What comes before the answer is early media: counted too.
             listen(
                 &sock,
-                Instant::now() + Duration::from_secs(1),
+                Instant::now() + Duration::from_millis(5),
                 peer_ssrc,
                 &mut stats,
             );
-            stats
-        })
-    }
+        };
+        stats.peer = Some(peer);
+        let start = Instant::now();
+        for seq in 0..packets {
+            // An unreachable peer (a private address across the
+            // internet) fails the send: it still counts as sent.
+            let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
+            stats.sent += 1;
+            listen(&sock, start + PTIME * (seq + 1), peer_ssrc, &mut stats);
+        }
+        listen(
+            &sock,
+            Instant::now() + Duration::from_secs(1),
+            peer_ssrc,
+            &mut stats,
+        );
+        stats
+    })
 }

@@ -136,6 +136,8 @@ pub(super) async fn run(
         // An ICMP error from an earlier send surfaces here: nothing to relay.
         let Ok((len, source)) = got else { continue };
         if !latches[i].accept(source) {
+            let side = if i < 2 { Side::Caller } else { Side::Callee };
+            lock(meter).refused(side);
             continue;
         }
         // RTP only: RTCP is neither audio nor counted as such.

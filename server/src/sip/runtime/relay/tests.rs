@@ -79,6 +79,20 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     let (got, _) = recv(&provider).await.expect("the phone again");
     assert_eq!(&got[..], b"again", "the stranger's packet never crossed");
     let _ = phone_at;
+    // And on the provider's latched stream.
+    stranger
+        .send_to(b"scan", at(ports.callee))
+        .await
+        .expect("send");
+    assert!(recv(&phone).await.is_none(), "nothing reaches the phone");
+    let q = relay
+        .quality(id, std::time::Instant::now())
+        .expect("figures");
+    assert_eq!(
+        (q.caller.dropped, q.callee.dropped),
+        (1, 1),
+        "each stranger's packet counted on the side whose port it reached"
+    );
 
     relay.close(id);
     let closed = async {
