@@ -474,8 +474,9 @@ async fn openapi_document_lists_the_call_management_routes() {
     assert!(schemas["OutcallSaved"]["properties"]["warnings"].is_object());
 }
 
-/// 600 ended calls from Front Desk, one a second; the oldest went through
-/// trunk "backup" to 4185550123, the others through provider_username.
+/// 600 ended calls from Front Desk, one a second, unanswered; the oldest
+/// went through trunk "backup" to 4185550123 and was hung up for a media
+/// timeout, the others through provider_username.
 async fn log_600_calls(api: &Server) {
     let calls: Vec<app::model::calls::CallLogEntry> = (0..600)
         .map(|n| app::model::calls::CallLogEntry {
@@ -493,9 +494,9 @@ async fn log_600_calls(api: &Server) {
                 }
                 .into(),
             ),
-            cause: "NoAnswer".into(),
+            cause: if n == 0 { "MediaTimeout" } else { "NoAnswer" }.into(),
             side: None,
-            status: Some(480),
+            status: (n != 0).then_some(480),
             attempts: Vec::new(),
             quality: None,
         })
@@ -530,6 +531,12 @@ async fn the_call_log_is_searched_and_paged_over_every_call() {
         assert_eq!(page["older"], Value::Null, "one match, one page");
         assert_eq!(page["total"], 1, "{search}: the total is the search's");
     }
+    // REST keeps the cause's identifier; the words the screen shows find it too.
+    let (_, found, _) = api
+        .call("GET", "/api/v1/calls?search=Media%20timeout", None, true)
+        .await;
+    assert_eq!(callees(&found), ["callee 0"], "{found}");
+    assert_eq!(found["calls"][0]["cause"], "MediaTimeout");
     // A search shorter than a trigram is counted too (it scans rather than using the index).
     let (_, short, _) = api.call("GET", "/api/v1/calls?search=BA", None, true).await;
     assert_eq!(short["total"], 1, "only the backup trunk's call");
@@ -598,8 +605,16 @@ async fn the_console_renders_one_page_of_the_log_and_a_link_to_the_next() {
         html.contains("id=\"call-log-total\">600 calls<"),
         "how many the search matches"
     );
+    assert!(
+        html.contains(">No answer (480)<"),
+        "the cause in words, with the status"
+    );
     let html = api.render("/status/calls?search=backup").await;
     assert!(html.contains(">callee 0<"), "found behind 599 newer calls");
+    assert!(
+        html.contains(">Media timeout<") && !html.contains(">MediaTimeout<"),
+        "a media timeout in words (the identifier is only in the page's data)"
+    );
     assert!(html.contains("id=\"call-log-total\">1 call<"));
     assert!(!html.contains("call-log-older"), "one match, no older page");
 }

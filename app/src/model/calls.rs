@@ -28,6 +28,8 @@ pub struct CallLogEntry {
     pub trunk: Option<String>,
     /// Asterisk-like cause: Normal, Busy, NoAnswer, Cancelled, Congestion, NoAck,
     /// Administrator, NotAcceptable, MediaTimeout (no RTP from a side for the RTP timeout).
+    /// Stored and sent by REST as these identifiers, for scripts to match; the screen says
+    /// them in words ([`cause_words`]).
     pub cause: String,
     /// `caller` or `callee`; `None` when the PBX ended the call.
     pub side: Option<String>,
@@ -37,6 +39,33 @@ pub struct CallLogEntry {
     /// media, one never answered, or one logged before they were measured.
     #[serde(default)]
     pub quality: Option<CallQuality>,
+}
+
+/// The causes whose identifier is more than one word, and how the console says them. The
+/// others ("Normal", "Busy", "Cancelled", "Congestion", "Administrator") read as they are.
+const CAUSE_WORDS: &[(&str, &str)] = &[
+    ("NoAnswer", "No answer"),
+    ("NoAck", "No ACK"),
+    ("NotAcceptable", "Not acceptable"),
+    ("MediaTimeout", "Media timeout"),
+];
+
+/// How a call ended, as the console says it: "Media timeout" for `MediaTimeout`.
+pub fn cause_words(cause: &str) -> &str {
+    CAUSE_WORDS
+        .iter()
+        .find(|(id, _)| *id == cause)
+        .map_or(cause, |(_, words)| words)
+}
+
+/// The cause identifier an administrator's words name ("media timeout", any case), for a
+/// search of the log by what the screen shows.
+pub fn cause_named(words: &str) -> Option<&'static str> {
+    let words = words.trim();
+    CAUSE_WORDS
+        .iter()
+        .find(|(_, w)| w.eq_ignore_ascii_case(words))
+        .map(|(id, _)| *id)
 }
 
 impl CallLogEntry {
@@ -86,4 +115,23 @@ pub struct UnmatchedCalls {
     pub calls: Vec<UnmatchedCall>,
     /// Older unmatched calls recorded and since deleted.
     pub not_kept: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_read_in_words_and_are_found_by_them() {
+        assert_eq!(cause_words("MediaTimeout"), "Media timeout");
+        assert_eq!(cause_words("NoAnswer"), "No answer");
+        assert_eq!(cause_words("Normal"), "Normal");
+        assert_eq!(cause_named("media timeout"), Some("MediaTimeout"));
+        assert_eq!(cause_named(" No ACK "), Some("NoAck"));
+        assert_eq!(
+            cause_named("media"),
+            None,
+            "a part is the text search's business"
+        );
+    }
 }

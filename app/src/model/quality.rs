@@ -33,6 +33,11 @@ pub struct LegQuality {
     pub reported_lost: Option<i64>,
     #[serde(default)]
     pub reported_jitter_us: Option<u64>,
+    /// Packets that reached this side's relay ports (RTP or RTCP) from
+    /// anywhere but this side, and were dropped: a stranger scanning or
+    /// flooding the RTP range, or another stream trying to take this one.
+    #[serde(default)]
+    pub dropped: u64,
 }
 
 impl LegQuality {
@@ -49,7 +54,8 @@ impl LegQuality {
         100.0 - self.loss_percent()
     }
 
-    /// "500 in / 498 out, loss 0.0 %, jitter 0.4 ms, MOS 4.40".
+    /// "500 in / 498 out, loss 0.0 %, jitter 0.4 ms, MOS 4.40", then what
+    /// the side reports and what other sources sent, when there is any.
     pub fn summary(&self) -> String {
         let mos = if self.mos_centi == 0 {
             "MOS –".to_owned()
@@ -63,8 +69,12 @@ impl LegQuality {
             ),
             _ => String::new(),
         };
+        let dropped = match self.dropped {
+            0 => String::new(),
+            n => format!("; {n} from other sources dropped"),
+        };
         format!(
-            "{} in / {} out, loss {:.1} %, jitter {:.1} ms, {mos}{reported}",
+            "{} in / {} out, loss {:.1} %, jitter {:.1} ms, {mos}{reported}{dropped}",
             self.rx_packets,
             self.tx_packets,
             self.loss_percent(),
@@ -125,12 +135,21 @@ mod tests {
             reporting.summary(),
             "495 in / 500 out, loss 1.0 %, jitter 1.3 ms, MOS 4.31; it reports 4 lost, jitter 2.5 ms"
         );
+        let flooded = LegQuality {
+            dropped: 12_000,
+            ..leg.clone()
+        };
+        assert_eq!(
+            flooded.summary(),
+            "495 in / 500 out, loss 1.0 %, jitter 1.3 ms, MOS 4.31; 12000 from other sources dropped"
+        );
         // Stored before reports were read: the fields are absent, not an error.
         let old: LegQuality = serde_json::from_str(
             r#"{"rx_packets":1,"rx_bytes":1,"tx_packets":1,"tx_bytes":1,"expected":1,"lost":0,"jitter_us":0,"mos_centi":440}"#,
         )
         .expect("an older row reads");
         assert_eq!(old.reported_lost, None);
+        assert_eq!(old.dropped, 0);
         assert_eq!(LegQuality::default().loss_percent(), 0.0);
         assert!(LegQuality::default().summary().ends_with("MOS –"));
         let q = CallQuality {

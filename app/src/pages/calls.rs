@@ -10,7 +10,7 @@ use crate::components::list_nav::grouped;
 use crate::components::poll::ticker;
 use crate::components::quality::quality_view;
 use crate::model::call_log::{CallLogPage, CallLogQuery};
-use crate::model::calls::{CallLogEntry, LiveCall};
+use crate::model::calls::{cause_words, CallLogEntry, LiveCall};
 use crate::model::time::clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -166,10 +166,11 @@ fn live_row(call: LiveCall, hang_up: ServerAction<HangUpCall>) -> impl IntoView 
 }
 
 fn log_row(call: CallLogEntry) -> impl IntoView {
+    let cause = cause_words(&call.cause);
     let ended = match (&call.side, call.status) {
-        (Some(side), _) => format!("{} (hung up by the {side})", call.cause),
-        (None, Some(status)) => format!("{} ({status})", call.cause),
-        (None, None) => call.cause.clone(),
+        (Some(side), _) => format!("{cause} (hung up by the {side})"),
+        (None, Some(status)) => format!("{cause} ({status})"),
+        (None, None) => cause.to_owned(),
     };
     let attempts = call
         .attempts

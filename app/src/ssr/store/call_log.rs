@@ -1,7 +1,7 @@
 //! The call log table.
 
 use crate::model::call_log::{LogCursor, LogFilter};
-use crate::model::calls::{AttemptLog, CallLogEntry, UnmatchedCall};
+use crate::model::calls::{cause_named, AttemptLog, CallLogEntry, UnmatchedCall};
 use crate::model::quality::CallQuality;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -115,17 +115,22 @@ pub async fn page(
 }
 
 /// The filter's condition on `query` (a `WHERE 1 = 1` so far): the FTS5 index for a search of
-/// a trigram or more, LIKE over the searched columns for a shorter one.
+/// a trigram or more, LIKE over the searched columns for a shorter one; and a cause in the words
+/// the screen shows it in ("media timeout") finds the calls stored with its identifier.
 fn push_search(query: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, search: &str) {
+    if search.is_empty() {
+        return;
+    }
+    query.push(" AND (");
     if search.chars().count() >= TRIGRAM {
         // One FTS5 string: the trigrams of `search` in a row, that is the
         // text anywhere in one of the columns. Quotes are doubled to stay
         // inside the string.
         query
-            .push(" AND id IN (SELECT rowid FROM call_log_search WHERE call_log_search MATCH ")
+            .push("id IN (SELECT rowid FROM call_log_search WHERE call_log_search MATCH ")
             .push_bind(format!("\"{}\"", search.replace('"', "\"\"")))
             .push(")");
-    } else if !search.is_empty() {
+    } else {
         let like = format!(
             "%{}%",
             search
@@ -133,7 +138,6 @@ fn push_search(query: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, search: &str) {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        query.push(" AND (");
         for (n, column) in ["caller", "callee", "dialed", "trunk", "cause"]
             .iter()
             .enumerate()
@@ -147,8 +151,11 @@ fn push_search(query: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, search: &str) {
                 .push_bind(like.clone())
                 .push(" ESCAPE '\\'");
         }
-        query.push(")");
     }
+    if let Some(cause) = cause_named(search) {
+        query.push(" OR cause = ").push_bind(cause);
+    }
+    query.push(")");
 }
 
 /// How many calls `search` matches in the whole log (every call for an empty one): the total

@@ -441,6 +441,7 @@ impl Runtime {
                             id,
                             side,
                             rtp,
+                            rtcp,
                             signalling,
                             symmetric_rtp,
                             hold,
@@ -449,6 +450,7 @@ impl Runtime {
                             let update = Update {
                                 side: *side,
                                 rtp: *rtp,
+                                rtcp: *rtcp,
                                 signalling: *signalling,
                                 symmetric_rtp: *symmetric_rtp,
                                 hold: *hold,

@@ -272,6 +272,18 @@ impl Lab {
     }
 }
 
+/// [`Lab::rtp_endpoint_voicing`] on a socket already bound (on loopback,
+/// for a test without the lab's namespaces).
+pub fn endpoint_on(
+    sock: UdpSocket,
+    ssrcs: (u32, u32),
+    peer_sdp: PathBuf,
+    packets: u32,
+    voice: Voice,
+) -> JoinHandle<RtpStats> {
+    endpoint(sock, None, ssrcs, peer_sdp, packets, voice)
+}
+
 /// The endpoint's thread: see [`Lab::rtp_endpoint`].
 fn endpoint(
     sock: UdpSocket,

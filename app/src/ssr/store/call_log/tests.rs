@@ -79,6 +79,7 @@ async fn a_calls_audio_figures_are_kept_and_read_back() {
             mos_centi: 440,
             reported_lost: Some(3),
             reported_jitter_us: Some(2500),
+            dropped: 7,
         },
         callee: LegQuality::default(),
         one_way: Some("caller".into()),

@@ -139,6 +139,7 @@ impl Call {
             id: self.id,
             side: c.from,
             rtp: audio.rtp,
+            rtcp: audio.rtcp,
             signalling,
             symmetric_rtp,
             hold: audio.rtp.is_none() || audio.direction != Direction::SendRecv,

@@ -281,12 +281,14 @@ pub enum CallEvent {
     Answered {
         id: CallId,
     },
-    /// An anchored call's side sent SDP: the relay sends that side's media to `rtp` (and RTCP
-    /// one port up), or to where its packets come from when `symmetric_rtp`.
+    /// An anchored call's side sent SDP: the relay sends that side's media to `rtp` and its
+    /// RTCP to `rtcp` (one port up, or what `a=rtcp` names), or to where its packets come
+    /// from when `symmetric_rtp`.
     Media {
         id: CallId,
         side: Side,
         rtp: Option<SocketAddr>,
+        rtcp: Option<SocketAddr>,
         /// Where that side's SIP comes from: its media may come from there too (NAT).
         signalling: SocketAddr,
         symmetric_rtp: bool,

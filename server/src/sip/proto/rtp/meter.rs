@@ -31,6 +31,8 @@ struct Leg {
     hold: bool,
     /// The latest RTCP reception report this side sent: its view of what it receives.
     reported: Option<ReportBlock>,
+    /// Datagrams on this side's ports from elsewhere than this side, refused by its latch.
+    dropped: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,12 @@ impl CallMeter {
         if let Some(report) = first_report(packet) {
             self.legs[at(side)].reported = Some(report);
         }
+    }
+
+    /// A datagram on `side`'s port (RTP or RTCP) from a source its latch refused. Counted
+    /// here rather than in the latch, which new SDP replaces.
+    pub fn refused(&mut self, side: Side) {
+        self.legs[at(side)].dropped += 1;
     }
 
     /// Payload types an SDP of the call maps to a clock (Opus and other dynamic types).
@@ -181,6 +189,7 @@ fn leg_quality(l: &Leg, other: &Leg) -> LegQuality {
             let hz = other.rx.clock().unwrap_or(8000);
             (f64::from(r.jitter) * 1_000_000.0 / f64::from(hz)).round() as u64
         }),
+        dropped: l.dropped,
     }
 }
 

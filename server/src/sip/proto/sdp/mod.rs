@@ -90,6 +90,9 @@ pub enum Direction {
 pub struct Audio {
     /// Where that side receives RTP; `None` when it receives none (port 0, hold address).
     pub rtp: Option<SocketAddr>,
+    /// Where it receives RTCP: what its audio stream's `a=rtcp` names (RFC 3605), else one
+    /// port above RTP (RFC 3550 §11); `None` with `rtp`.
+    pub rtcp: Option<SocketAddr>,
     pub direction: Direction,
     /// The clocks of the dynamic payload types its `a=rtpmap` lines map, for the jitter of
     /// streams such as Opus.
@@ -160,6 +163,15 @@ impl Sdp {
         let port = u16::try_from(m.media_name.port.value)
             .map_err(|_| SdpError::Malformed("audio port out of range".into()))?;
         let rtp = (port != 0 && !ip.is_unspecified()).then(|| SocketAddr::new(ip, port));
+        // RFC 3605 §2.1: media level only; at session level it "MUST NOT" be, so it is not
+        // followed there.
+        let rtcp = rtp.and_then(|rtp| {
+            let named = m.attributes.iter().find(|a| a.key == "rtcp");
+            match named.and_then(|a| rtcp_attribute(a.value.as_deref()?, rtp.ip())) {
+                Some(named) => Some(named),
+                None => Some(SocketAddr::new(rtp.ip(), rtp.port().checked_add(1)?)),
+            }
+        });
         let direction = direction(&m.attributes)
             .or_else(|| direction(&self.desc.attributes))
             .unwrap_or(Direction::SendRecv);
@@ -181,6 +193,7 @@ impl Sdp {
         }
         Ok(Audio {
             rtp,
+            rtcp,
             direction,
             clocks,
         })
@@ -352,6 +365,25 @@ fn point(conn: &mut Option<ConnectionInformation>, host: &str, kind: &str) {
         ttl: None,
         range: None,
     });
+}
+
+/// The value of an `a=rtcp` attribute (RFC 3605 §2.1: `port [nettype addrtype
+/// connection-address]`), the address defaulting to the stream's `stream_ip`. `None` for a
+/// value that does not follow that grammar (a port out of range, a network other than `IN`,
+/// an address not of its type): such an attribute is ignored, as if absent.
+fn rtcp_attribute(value: &str, stream_ip: IpAddr) -> Option<SocketAddr> {
+    let mut words = value.split_ascii_whitespace();
+    let port = words.next()?.parse::<u16>().ok().filter(|p| *p != 0)?;
+    let ip = match (words.next(), words.next(), words.next()) {
+        (None, _, _) => stream_ip,
+        (Some("IN"), Some(kind), Some(address)) => {
+            let ip = address.parse::<IpAddr>().ok()?;
+            let typed = matches!((kind, ip), ("IP4", IpAddr::V4(_)) | ("IP6", IpAddr::V6(_)));
+            (typed && !ip.is_unspecified()).then_some(ip)?
+        }
+        _ => return None,
+    };
+    words.next().is_none().then(|| SocketAddr::new(ip, port))
 }
 
 fn direction(attributes: &[Attribute]) -> Option<Direction> {

@@ -306,3 +306,90 @@ fn the_audio_s_dynamic_clocks_are_read_from_rtpmap() {
         "telephone-event measures no jitter"
     );
 }
+
+/// The audio stream of `PHONE_OFFER` with its `a=rtcp` line replaced by `rtcp` (none when
+/// empty).
+fn rtcp_of(rtcp: &str) -> Option<SocketAddr> {
+    let offer = PHONE_OFFER.replace("a=rtcp:4001 IN IP4 192.168.77.10\r\n", rtcp);
+    parsed(&offer).audio().expect("audio").rtcp
+}
+
+fn addr(s: &str) -> Option<SocketAddr> {
+    Some(s.parse().expect("address"))
+}
+
+/// RFC 3605 §2.1: `a=rtcp:port [nettype addrtype connection-address]` names where a side
+/// receives RTCP; the address defaults to the stream's.
+#[test]
+fn a_rtcp_names_the_rtcp_port_and_optionally_its_address() {
+    assert_eq!(
+        rtcp_of(""),
+        addr("192.168.77.10:4001"),
+        "RTP + 1 by default"
+    );
+    assert_eq!(rtcp_of("a=rtcp:53020\r\n"), addr("192.168.77.10:53020"));
+    assert_eq!(
+        rtcp_of("a=rtcp:53020 IN IP4 203.0.113.7\r\n"),
+        addr("203.0.113.7:53020"),
+        "a NAT's mapping for RTCP, on another address"
+    );
+    assert_eq!(
+        rtcp_of("a=rtcp:53020 IN IP6 2001:db8::7\r\n"),
+        addr("[2001:db8::7]:53020")
+    );
+}
+
+/// §2.1: the attribute "MUST NOT be used as a session level attribute": there it is not
+/// followed.
+#[test]
+fn a_session_level_a_rtcp_is_not_followed() {
+    let offer = PHONE_OFFER
+        .replace("a=rtcp:4001 IN IP4 192.168.77.10\r\n", "")
+        .replace("a=x-vendor:keep me\r\n", "a=rtcp:53020\r\n");
+    let audio = parsed(&offer).audio().expect("audio");
+    assert_eq!(audio.rtcp, addr("192.168.77.10:4001"));
+}
+
+/// A value outside §2.1's grammar is ignored as if absent (RTP + 1), the call not refused:
+/// Asterisk reads the port with the same leniency.
+#[test]
+fn an_a_rtcp_outside_the_grammar_is_ignored() {
+    for bad in [
+        "a=rtcp:\r\n",
+        "a=rtcp:abc\r\n",
+        "a=rtcp:0\r\n",
+        "a=rtcp:70000\r\n",
+        "a=rtcp:53020 IN IP4\r\n",
+        "a=rtcp:53020 IN IP4 phone.example.com\r\n",
+        "a=rtcp:53020 IN IP6 203.0.113.7\r\n",
+        "a=rtcp:53020 IN IP4 2001:db8::7\r\n",
+        "a=rtcp:53020 ATM NSAP 47.0005.80.ffe100.0000.f21a.26d8\r\n",
+        "a=rtcp:53020 IN IP4 0.0.0.0\r\n",
+        "a=rtcp:53020 IN IP4 203.0.113.7 extra\r\n",
+        "a=RTCP:53020\r\n",
+    ] {
+        assert_eq!(rtcp_of(bad), addr("192.168.77.10:4001"), "{bad:?}");
+    }
+}
+
+/// A stream that receives nothing receives no RTCP either.
+#[test]
+fn a_held_or_declined_stream_has_no_rtcp_address() {
+    let held = PHONE_OFFER.replace("c=IN IP4 192.168.77.10", "c=IN IP4 0.0.0.0");
+    assert_eq!(parsed(&held).audio().expect("audio").rtcp, None);
+    let declined = PHONE_OFFER.replace("m=audio 4000", "m=audio 0");
+    assert_eq!(parsed(&declined).audio().expect("audio").rtcp, None);
+}
+
+/// Toward the other leg, a side's `a=rtcp` would name that side's own port, at media or
+/// session level: both go, and the other leg sends RTCP one port above Trunkline's RTP port.
+#[test]
+fn an_a_rtcp_is_not_passed_to_the_other_leg() {
+    let offer = PHONE_OFFER.replace("a=x-vendor:keep me\r\n", "a=rtcp:53020\r\n");
+    let mut sdp = parsed(&offer);
+    sdp.anchor("198.51.100.2", 10002);
+    let out = text(&sdp);
+    assert!(!out.contains("a=rtcp"), "{out}");
+    let audio = parsed(&out).audio().expect("audio");
+    assert_eq!(audio.rtcp, addr("198.51.100.2:10003"));
+}

@@ -38,6 +38,8 @@ const BIND_TRIES: usize = 16;
 pub struct Update {
     pub side: Side,
     pub rtp: Option<SocketAddr>,
+    /// Where that side receives RTCP: one port above `rtp`, or what its `a=rtcp` names.
+    pub rtcp: Option<SocketAddr>,
     pub signalling: SocketAddr,
     pub symmetric_rtp: bool,
     /// That side's SDP holds the stream: the hold timeout applies.

@@ -5,7 +5,6 @@
 //! relaying them and writes event packets toward the phone (`Convert`). No SIP here: what it
 //! knows of the call comes as `Control` messages.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
@@ -136,6 +135,8 @@ pub(super) async fn run(
         // An ICMP error from an earlier send surfaces here: nothing to relay.
         let Ok((len, source)) = got else { continue };
         if !latches[i].accept(source) {
+            let side = if i < 2 { Side::Caller } else { Side::Callee };
+            lock(meter).refused(side);
             continue;
         }
         // RTP only: RTCP is neither audio nor counted as such.
@@ -179,17 +180,16 @@ pub(super) async fn run(
     }
 }
 
-/// New SDP from one side: where its RTP and RTCP (one port up, RFC 3550 §11) now go.
+/// New SDP from one side: where its RTP and RTCP (one port up, RFC 3550 §11, or where its
+/// `a=rtcp` says, RFC 3605) now go. Either latch follows the same rules: an RTCP stream is
+/// latched by the side's own RTCP.
 fn apply(latches: &mut [Latch; 4], u: Update) {
     let base = match u.side {
         Side::Caller => 0,
         Side::Callee => 2,
     };
     let signalling = Some(u.signalling.ip());
-    let rtcp = u
-        .rtp
-        .and_then(|a| Some(SocketAddr::new(a.ip(), a.port().checked_add(1)?)));
-    for (i, addr) in [(base, u.rtp), (base + 1, rtcp)] {
+    for (i, addr) in [(base, u.rtp), (base + 1, u.rtcp)] {
         let mut latch = Latch::new(signalling, u.symmetric_rtp);
         latch.set_sdp(addr, u.symmetric_rtp);
         latches[i] = latch;

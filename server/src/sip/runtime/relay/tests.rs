@@ -31,6 +31,11 @@ fn at(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
+/// Where RTCP goes without `a=rtcp`: one port above RTP.
+fn next(rtp: SocketAddr) -> Option<SocketAddr> {
+    Some(SocketAddr::new(rtp.ip(), rtp.port() + 1))
+}
+
 #[tokio::test]
 async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     let mut relay = relay(31000);
@@ -45,6 +50,7 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     let update = |side, rtp: SocketAddr, symmetric_rtp| Update {
         side,
         rtp: Some(rtp),
+        rtcp: next(rtp),
         signalling: rtp,
         symmetric_rtp,
         hold: false,
@@ -79,6 +85,20 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     let (got, _) = recv(&provider).await.expect("the phone again");
     assert_eq!(&got[..], b"again", "the stranger's packet never crossed");
     let _ = phone_at;
+    // And on the provider's latched stream.
+    stranger
+        .send_to(b"scan", at(ports.callee))
+        .await
+        .expect("send");
+    assert!(recv(&phone).await.is_none(), "nothing reaches the phone");
+    let q = relay
+        .quality(id, std::time::Instant::now())
+        .expect("figures");
+    assert_eq!(
+        (q.caller.dropped, q.callee.dropped),
+        (1, 1),
+        "each stranger's packet counted on the side whose port it reached"
+    );
 
     relay.close(id);
     let closed = async {
@@ -120,6 +140,7 @@ async fn a_side_silent_for_the_rtp_timeout_is_reported() {
         let update = Update {
             side,
             rtp: Some(at),
+            rtcp: next(at),
             signalling: at,
             symmetric_rtp: false,
             hold: false,
@@ -183,6 +204,7 @@ async fn a_converting_call_reports_the_phones_digit_once_and_plays_the_trunks() 
         let update = Update {
             side,
             rtp: Some(rtp),
+            rtcp: next(rtp),
             signalling: rtp,
             symmetric_rtp: false,
             hold: false,
@@ -284,7 +306,6 @@ async fn a_receiver_report_crosses_and_its_figures_show() {
     relay.attach(id);
     let (phone_rtcp, provider_rtcp) = (udp().await, udp().await);
     for (side, rtcp) in [(Side::Caller, &phone_rtcp), (Side::Callee, &provider_rtcp)] {
-        // RTCP is one port up from the SDP's RTP port: name a port whose next one is ours.
         let rtcp_at = rtcp.local_addr().expect("addr");
         let rtp_at = SocketAddr::new(rtcp_at.ip(), rtcp_at.port() - 1);
         relay.update(
@@ -292,6 +313,7 @@ async fn a_receiver_report_crosses_and_its_figures_show() {
             Update {
                 side,
                 rtp: Some(rtp_at),
+                rtcp: Some(rtcp_at),
                 signalling: rtp_at,
                 symmetric_rtp: false,
                 hold: false,
@@ -321,4 +343,71 @@ async fn a_receiver_report_crosses_and_its_figures_show() {
     assert_eq!(quality.caller.reported_lost, Some(12));
     assert_eq!(quality.caller.reported_jitter_us, Some(10_000));
     assert_eq!(quality.callee.reported_lost, None, "the provider sent none");
+}
+
+/// RFC 3605: a phone whose SDP names its RTCP port (`a=rtcp`, here not one above its RTP
+/// port) gets the provider's RTCP there, until its own RTCP, from behind its NAT, latches the
+/// stream as symmetric RTP does; a stranger's RTCP latches nothing.
+#[tokio::test]
+async fn rtcp_goes_where_a_rtcp_names_until_the_sides_own_rtcp_latches() {
+    let mut relay = relay(31400);
+    let ports = relay.open().expect("ports");
+    let id = CallId(4);
+    relay.attach(id);
+    let (phone_rtcp, phone_nat, provider_rtcp) = (udp().await, udp().await, udp().await);
+    let stranger = UdpSocket::bind("127.0.0.2:0").await.expect("bind");
+    let named = phone_rtcp.local_addr().expect("addr");
+    let provider_at = provider_rtcp.local_addr().expect("addr");
+    // The phone's RTP port is far from its RTCP port: nothing listens one above it.
+    let phone_rtp = at(9);
+    for (side, rtp, rtcp, symmetric_rtp) in [
+        (Side::Caller, phone_rtp, Some(named), true),
+        (Side::Callee, at(11), Some(provider_at), false),
+    ] {
+        relay.update(
+            id,
+            Update {
+                side,
+                rtp: Some(rtp),
+                rtcp,
+                signalling: rtp,
+                symmetric_rtp,
+                hold: false,
+                clocks: Default::default(),
+            },
+        );
+    }
+    // The provider's RTCP reaches the port the phone named.
+    provider_rtcp
+        .send_to(b"sr-1", at(ports.callee + 1))
+        .await
+        .expect("send");
+    let (got, from) = recv(&phone_rtcp).await.expect("RTCP at the named port");
+    assert_eq!((&got[..], from), (&b"sr-1"[..], at(ports.caller + 1)));
+
+    // A stranger's RTCP on the phone's RTCP port is dropped and latches nothing.
+    stranger
+        .send_to(b"scan", at(ports.caller + 1))
+        .await
+        .expect("send");
+    // The phone's own RTCP, from another port (its NAT's mapping), latches the stream.
+    phone_nat
+        .send_to(b"rr-1", at(ports.caller + 1))
+        .await
+        .expect("send");
+    let (got, _) = recv(&provider_rtcp)
+        .await
+        .expect("the phone's report crosses");
+    assert_eq!(&got[..], b"rr-1", "the stranger's report did not cross");
+    provider_rtcp
+        .send_to(b"sr-2", at(ports.callee + 1))
+        .await
+        .expect("send");
+    let (got, _) = recv(&phone_nat).await.expect("RTCP to the latched source");
+    assert_eq!(&got[..], b"sr-2");
+    let q = relay
+        .quality(id, std::time::Instant::now())
+        .expect("figures");
+    assert_eq!(q.caller.dropped, 1, "the stranger counted");
+    relay.close(id);
 }
