@@ -90,7 +90,8 @@ async function keystrokes(page: Page, filter: string, word: string, answer: stri
       box.addEventListener('keydown', (e) => {
         const t0 = e.timeStamp;
         w.__lastKey = t0;
-        requestAnimationFrame((t) => frames.push(t - t0));
+        // The frame's own timestamp is its start, which may precede the key.
+        requestAnimationFrame(() => frames.push(performance.now() - t0));
       });
       // The answer is there when what it says changes (the element may be drawn anew).
       const before = document.querySelector(answer)?.textContent ?? '';
