@@ -11,6 +11,8 @@ use crate::model::list::{ListPage, ListQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The wait after the last keystroke before the list is asked again:
 /// long enough that typing a word asks once, short enough to feel live.
@@ -38,12 +40,12 @@ pub fn ListFilter(
     placeholder: &'static str,
 ) -> impl IntoView {
     let typed = RwSignal::new(query.get_untracked().q);
-    let waiting = StoredValue::new(None::<TimeoutHandle>);
+    let pause = Debounce::new();
     // Back and Forward change the address: the box follows it, unless a
     // search is about to be sent (what is being typed wins).
     Effect::new(move |_| {
         let q = query.get().q;
-        if waiting.with_value(Option::is_none) && typed.get_untracked() != q {
+        if !pause.waiting() && typed.get_untracked() != q {
             typed.set(q);
         }
     });
@@ -52,33 +54,22 @@ pub fn ListFilter(
     // A new filter starts again from its first page; it replaces the
     // address rather than adding a history entry per pause in typing.
     let search = move || {
-        if let Some(handle) = waiting.get_value() {
-            handle.clear();
-        }
-        waiting.set_value(None);
+        pause.cancel();
         let href = ListQuery {
             q: typed.get_untracked(),
             page: String::new(),
         }
         .href(1);
-        let options = NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..NavigateOptions::default()
-        };
-        navigate(&format!("{}{href}", path.get_untracked()), options);
+        navigate(
+            &format!("{}{href}", path.get_untracked()),
+            quiet_navigation(),
+        );
     };
     let on_input = {
         let search = search.clone();
         move |ev| {
             typed.set(event_target_value(&ev));
-            if let Some(handle) = waiting.get_value() {
-                handle.clear();
-            }
-            let search = search.clone();
-            let handle =
-                set_timeout_with_handle(search, std::time::Duration::from_millis(DEBOUNCE_MS));
-            waiting.set_value(handle.ok());
+            pause.run(search.clone());
         }
     };
     view! {
@@ -93,6 +84,86 @@ pub fn ListFilter(
             <button type="submit">"Filter"</button>
         </form>
     }
+}
+
+/// How a filter changes the address: in place (no history entry per
+/// pause in typing), keeping the scroll.
+pub fn quiet_navigation() -> NavigateOptions {
+    NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..NavigateOptions::default()
+    }
+}
+
+/// Runs an action once typing pauses for [`DEBOUNCE_MS`]: each keystroke
+/// starts the wait again, so a word typed asks the server once.
+#[derive(Clone, Copy)]
+pub struct Debounce(StoredValue<Option<TimeoutHandle>>);
+
+impl Default for Debounce {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Debounce {
+    pub fn new() -> Self {
+        Self(StoredValue::new(None))
+    }
+
+    /// Runs `act` after the pause, instead of any action still waiting.
+    pub fn run(self, act: impl FnOnce() + 'static) {
+        self.cancel();
+        let waiting = self.0;
+        let handle = set_timeout_with_handle(
+            move || {
+                waiting.set_value(None);
+                act();
+            },
+            std::time::Duration::from_millis(DEBOUNCE_MS),
+        );
+        self.0.set_value(handle.ok());
+    }
+
+    /// Drops the action waiting, if any.
+    pub fn cancel(self) {
+        if let Some(handle) = self.0.get_value() {
+            handle.clear();
+        }
+        self.0.set_value(None);
+    }
+
+    /// Whether an action is waiting for the pause.
+    pub fn waiting(self) -> bool {
+        self.0.with_value(Option::is_some)
+    }
+}
+
+/// The key of a row that carries an id but no version (the registry, the
+/// calls in progress, the watched addresses): its id and a hash of what it shows. An unchanged
+/// row keeps its DOM when the list is read again; a changed one is drawn
+/// anew.
+pub fn content_key<K, T: Hash>(id: K, row: &T) -> (K, u64) {
+    let mut hasher = DefaultHasher::new();
+    row.hash(&mut hasher);
+    (id, hasher.finish())
+}
+
+/// Keys for rows with no id at all (the call log, unmatched calls), which
+/// never change once written: a hash of the row and how many identical
+/// rows came before it on the page, so two equal calls get two rows.
+pub fn keyed_by_content<T: Hash>(rows: Vec<T>) -> Vec<((u64, u32), T)> {
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    rows.into_iter()
+        .map(|row| {
+            let (_, hash) = content_key(0, &row);
+            let repeat = seen.entry(hash).or_default();
+            let key = (hash, *repeat);
+            *repeat += 1;
+            (key, row)
+        })
+        .collect()
 }
 
 /// "1,234": counts as an administrator reads them.
@@ -205,7 +276,37 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::{content_key, grouped, keyed_by_content};
+
+    #[test]
+    fn a_row_keeps_its_key_until_it_changes() {
+        let row = ("trunk1", "Registered");
+        assert_eq!(
+            content_key(7, &row),
+            content_key(7, &("trunk1", "Registered"))
+        );
+        assert_ne!(
+            content_key(7, &row),
+            content_key(7, &("trunk1", "Rejected"))
+        );
+        assert_ne!(content_key(7, &row), content_key(8, &row));
+    }
+
+    #[test]
+    fn identical_rows_get_distinct_keys() {
+        let keys: Vec<_> = keyed_by_content(vec!["a", "b", "a", "a"])
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
+        let distinct: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), 4);
+        // The same page read again gives the same keys.
+        let again: Vec<_> = keyed_by_content(vec!["a", "b", "a", "a"])
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
+        assert_eq!(keys, again);
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {

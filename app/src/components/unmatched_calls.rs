@@ -3,6 +3,7 @@
 //! the administrator can add the missing one.
 
 use crate::api::incalls::unmatched_calls;
+use crate::components::list_nav::keyed_by_content;
 use crate::model::calls::{UnmatchedCalls, UNMATCHED_KEPT};
 use crate::model::time::clock;
 use leptos::prelude::*;
@@ -24,11 +25,12 @@ pub fn UnmatchedCalls() -> impl IntoView {
                             <table class="list" id="unmatched-calls">
                                 <thead><tr><th>"When"</th><th>"Trunk"</th><th>"Number received"</th><th>"Why"</th></tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|c| { let key = c.did.clone(); view! {
+                                    <For each=move || keyed_by_content(list.clone()) key=|(key, _)| *key
+                                        children=|(_, c)| { let key = c.did.clone(); view! {
                                         <tr data-unmatched=key>
                                             <td>{clock(c.at)}</td><td>{c.trunk}</td><td>{c.did}</td><td>{c.reason}</td>
                                         </tr>
-                                    }}).collect_view()}
+                                    }}/>
                                 </tbody>
                             </table>
                             {(not_kept > 0).then(|| view! {

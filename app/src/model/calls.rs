@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 
 /// One trunk or contact tried, and how it ended ("503", "answered",
 /// "timeout", "skipped: Trunk backup is disabled…").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AttemptLog {
     pub target: String,
     pub result: String,
 }
 
 /// One ended call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CallLogEntry {
     /// Unix seconds.
     pub started_at: i64,
@@ -76,7 +76,7 @@ impl CallLogEntry {
 }
 
 /// A call in progress, as Status → Calls lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LiveCall {
     /// The engine's number for the call, for "Hang up".
     pub id: u64,
@@ -95,7 +95,7 @@ pub struct LiveCall {
 }
 
 /// A call from a trunk whose DID matched no incoming call (answered 404).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UnmatchedCall {
     /// Unix seconds.
     pub at: i64,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// One leg of an anchored call: the side's stream into the relay and the
 /// other side's stream out to it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LegQuality {
     /// RTP packets and bytes received from this side.
     pub rx_packets: u64,
@@ -84,7 +84,7 @@ impl LegQuality {
 }
 
 /// Both legs of a call, and whether its audio went one way only.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CallQuality {
     pub caller: LegQuality,
     pub callee: LegQuality,

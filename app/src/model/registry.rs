@@ -88,7 +88,7 @@ impl TryFrom<String> for RegistrationState {
 }
 
 /// One change of registration state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StateChange {
     /// Seconds since the Unix epoch (UTC).
     pub at: i64,
@@ -100,7 +100,7 @@ pub struct StateChange {
 }
 
 /// One trunk's registration and monitoring status.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RegistryEntry {
     pub trunk_id: i64,
     pub trunk: String,

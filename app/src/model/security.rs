@@ -146,7 +146,7 @@ pub struct SipSecurityView {
 }
 
 /// An address that failed to authenticate, as the screen lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WatchedAddress {
     pub address: String,
     /// Failures still counted, or that caused the block.

@@ -6,7 +6,9 @@
 //! and a one-way flag, live and in the log.
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
-use crate::components::list_nav::grouped;
+use crate::components::list_nav::{
+    content_key, grouped, keyed_by_content, quiet_navigation, Debounce,
+};
 use crate::components::poll::ticker;
 use crate::components::quality::quality_view;
 use crate::model::call_log::{CallLogPage, CallLogQuery};
@@ -15,7 +17,6 @@ use crate::model::time::clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 /// How often the live list asks again.
 const REFRESH_MS: u64 = 2000;
@@ -38,18 +39,21 @@ pub fn CallsPage() -> impl IntoView {
     let path = use_location().pathname;
     let navigate = use_navigate();
     // A new search starts again from the newest calls.
+    // Asked once typing pauses, not at every keystroke.
+    let pause = Debounce::new();
     let on_search = move |ev| {
         let next = CallLogQuery {
             search: event_target_value(&ev),
             before: String::new(),
             ..query.get_untracked()
         };
-        let options = NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..NavigateOptions::default()
-        };
-        navigate(&format!("{}{}", path.get_untracked(), next.href()), options);
+        let navigate = navigate.clone();
+        pause.run(move || {
+            navigate(
+                &format!("{}{}", path.get_untracked(), next.href()),
+                quiet_navigation(),
+            );
+        });
     };
     let hang_up = ServerAction::<HangUpCall>::new();
     // A hang-up refreshes the list at once rather than at the next tick.
@@ -75,7 +79,10 @@ pub fn CallsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <table class="list" id="live-calls">
                             <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th>"Audio"</th><th></th></tr></thead>
-                            <tbody>{list.into_iter().map(|c| live_row(c, hang_up)).collect_view()}</tbody>
+                            <tbody>
+                                <For each=move || list.clone() key=|c| content_key(c.id as i64, c)
+                                    children=move |c| live_row(c, hang_up)/>
+                            </tbody>
                         </table>
                     }.into_any(),
                 }
@@ -123,10 +130,13 @@ fn log_page(page: CallLogPage, query: &CallLogQuery) -> impl IntoView {
         view! { <a href=href id="call-log-older">"Older calls →"</a> }
     });
     let list = (!page.calls.is_empty()).then(|| {
+        let rows = keyed_by_content(page.calls);
         view! {
             <table class="list" id="call-log">
                 <thead><tr><th>"Start"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"Trunk"</th><th>"Talk"</th><th>"End"</th><th>"Attempts"</th><th>"Audio"</th></tr></thead>
-                <tbody>{page.calls.into_iter().map(log_row).collect_view()}</tbody>
+                <tbody>
+                    <For each=move || rows.clone() key=|(key, _)| *key children=|(_, call)| log_row(call)/>
+                </tbody>
             </table>
         }
     });

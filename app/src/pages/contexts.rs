@@ -67,9 +67,8 @@ pub fn ContextList() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {list.into_iter()
-                                    .map(|v| view! { <ContextRow view=v confirming delete/> })
-                                    .collect_view()}
+                                <For each=move || list.clone() key=|v| (v.context.name.clone(), v.version)
+                                    children=move |v| view! { <ContextRow view=v confirming delete/> }/>
                             </tbody>
                         </table>
                     }.into_any(),

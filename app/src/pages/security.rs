@@ -7,6 +7,7 @@ use crate::api::security::{sip_security, watched_addresses, LiftBlock, SaveSipSe
 use crate::components::delete_cell::DeleteBanner;
 use crate::components::field::Field;
 use crate::components::form::{failure_sentence, lens, loaded, Banner, FormState};
+use crate::components::list_nav::content_key;
 use crate::components::poll::ticker;
 use crate::components::posted::CsrfField;
 use crate::components::repair::RepairList;
@@ -110,7 +111,10 @@ fn WatchedList() -> impl IntoView {
                     Ok(rows) => view! {
                         <table class="list" id="watched">
                             <thead><tr><th>"Address"</th><th>"State"</th><th>"Failures"</th><th>"Last failure"</th><th>"Actions"</th></tr></thead>
-                            <tbody>{rows.into_iter().map(|w| row(w, lift)).collect_view()}</tbody>
+                            <tbody>
+                                <For each=move || rows.clone() key=|w| content_key(w.address.clone(), w)
+                                    children=move |w| row(w, lift)/>
+                            </tbody>
                         </table>
                     }.into_any(),
                 }

@@ -26,6 +26,8 @@ pub struct Core {
     /// Stored rows left out of the last snapshot because the model cannot
     /// read them (see `service::repair`). A std mutex: held only to copy.
     repairs: Arc<std::sync::Mutex<Vec<Repair>>>,
+    /// The call log's totals per search, counted incrementally.
+    pub log_counts: crate::ssr::store::call_log::LogCounts,
 }
 
 impl Core {
@@ -42,6 +44,7 @@ impl Core {
             config,
             publish_lock: Arc::default(),
             repairs: Arc::default(),
+            log_counts: Default::default(),
         };
         core.set_repairs(loaded.repairs);
         Ok(core)

@@ -10,7 +10,7 @@ mod live;
 
 use crate::api::registry::{registry, RegistryAct};
 use crate::components::form::failure_sentence;
-use crate::components::list_nav::{pager, use_list_query, ListFilter};
+use crate::components::list_nav::{content_key, pager, use_list_query, ListFilter};
 use crate::components::status::{monitoring_tone, registration_tone};
 use crate::model::registry::{PeerStatus, RegistryAction, RegistryEntry};
 use leptos::prelude::*;
@@ -95,7 +95,9 @@ fn RegistryTable(
                             <th>"Next REGISTER"</th><th>"Monitoring"</th><th><span class="sr-only">"Actions"</span></th>
                         </tr>
                     </thead>
-                    {move || rows.get().into_iter().map(|row| view! { <RegistryRow row now connected act/> }).collect_view()}
+                    // Keyed: a delta redraws the rows it changed, not the page.
+                    <For each=move || rows.get() key=|row| content_key(row.trunk_id, row)
+                        children=move |row| view! { <RegistryRow row now connected act/> }/>
                 </table>
             </div>
         </Show>

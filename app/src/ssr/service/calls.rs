@@ -23,7 +23,7 @@ pub const SHOWN: i64 = 500;
 pub async fn log(core: &Core, query: &CallLogQuery) -> Result<CallLogPage, ServiceError> {
     let filter = query.validate().map_err(ServiceError::Invalid)?;
     let (calls, older) = store::call_log::page(&core.pool, &filter).await?;
-    let total = store::call_log::count(&core.pool, &filter.search).await?;
+    let total = core.log_counts.count(&core.pool, &filter.search).await?;
     Ok(CallLogPage {
         calls,
         older: older.map(|c| c.to_string()),

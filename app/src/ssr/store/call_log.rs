@@ -4,6 +4,8 @@ use crate::model::call_log::{LogCursor, LogFilter};
 use crate::model::calls::{cause_named, AttemptLog, CallLogEntry, UnmatchedCall};
 use crate::model::quality::CallQuality;
 use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 #[derive(sqlx::FromRow)]
 struct SqlCall {
@@ -161,9 +163,66 @@ fn push_search(query: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, search: &str) {
 /// How many calls `search` matches in the whole log (every call for an empty one): the total
 /// the pages of the log are out of.
 pub async fn count(pool: &SqlitePool, search: &str) -> Result<i64, sqlx::Error> {
-    let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM call_log WHERE 1 = 1");
+    count_between(pool, search, 0, i64::MAX).await
+}
+
+/// How many calls with an id in `after + 1 ..= upto` `search` matches.
+async fn count_between(
+    pool: &SqlitePool,
+    search: &str,
+    after: i64,
+    upto: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM call_log WHERE id > ");
+    query.push_bind(after).push(" AND id <= ").push_bind(upto);
     push_search(&mut query, search);
     query.build_query_scalar().fetch_one(pool).await
+}
+
+/// Searches whose count is remembered; past that the oldest are forgotten.
+const COUNTS_KEPT: usize = 64;
+
+/// The totals of recent searches, each as of a row id. Status → Calls asks
+/// for its page every two seconds, and a short search can match no index:
+/// counting it read the whole log each time. Calls are only ever added
+/// (ids grow), so a later count reads only the calls logged since.
+#[derive(Clone, Default)]
+pub struct LogCounts(Arc<Mutex<VecDeque<(String, i64, i64)>>>);
+
+impl LogCounts {
+    /// The same as [`count`], reading only the calls logged since this
+    /// search was last counted.
+    pub async fn count(&self, pool: &SqlitePool, search: &str) -> Result<i64, sqlx::Error> {
+        let upto: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM call_log")
+            .fetch_one(pool)
+            .await?;
+        let known = self
+            .lock()
+            .iter()
+            .find(|(s, _, _)| s == search)
+            .map(|&(_, at, total)| (at, total));
+        // A log that shrank (rows deleted by hand) is counted afresh.
+        let (after, base) = known.filter(|&(at, _)| at <= upto).unwrap_or((0, 0));
+        let added = if after == upto {
+            0
+        } else {
+            count_between(pool, search, after, upto).await?
+        };
+        let total = base + added;
+        let mut counts = self.lock();
+        counts.retain(|(s, _, _)| s != search);
+        if counts.len() == COUNTS_KEPT {
+            counts.pop_front();
+        }
+        counts.push_back((search.to_owned(), upto, total));
+        Ok(total)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(String, i64, i64)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl SqlCall {

@@ -1,7 +1,9 @@
 //! The log's search and pages on a migrated SQLite database, with more
 //! calls than the old in-memory search ever looked at.
 
-use super::{insert, insert_unmatched_keeping, latest_unmatched, page, unmatched_forgotten};
+use super::{
+    count, insert, insert_unmatched_keeping, latest_unmatched, page, unmatched_forgotten, LogCounts,
+};
 use crate::model::call_log::{LogCursor, LogFilter};
 use crate::model::calls::CallLogEntry;
 use crate::model::calls::UnmatchedCall;
@@ -168,4 +170,47 @@ async fn only_the_newest_unmatched_calls_are_kept_and_the_rest_counted() {
     assert_eq!(kept[0].did, "4185500129", "newest first");
     assert_eq!(kept[99].did, "4185500030", "the oldest kept");
     assert_eq!(unmatched_forgotten(&pool).await.expect("count"), 30);
+}
+
+#[tokio::test]
+async fn remembered_counts_follow_the_calls_logged_since() {
+    let pool = log().await;
+    let counts = LogCounts::default();
+    assert_eq!(counts.count(&pool, "").await.expect("count"), 1200);
+    assert_eq!(counts.count(&pool, "backup").await.expect("count"), 1);
+    // Short searches (LIKE) and long ones (the trigram index) alike.
+    assert_eq!(counts.count(&pool, "%_").await.expect("count"), 1);
+    // Asked again with nothing new: the same totals.
+    assert_eq!(counts.count(&pool, "backup").await.expect("count"), 1);
+
+    let mut conn = pool.acquire().await.expect("connection");
+    let newer: Vec<CallLogEntry> = (1200..1210)
+        .map(|n| {
+            call(
+                n,
+                "Front Desk (1000)",
+                "4185550000",
+                Some("backup_provider"),
+            )
+        })
+        .collect();
+    insert(&mut conn, &newer).await.expect("insert");
+    drop(conn);
+    for search in ["", "backup", "%_", "Desk", "no such call"] {
+        let fresh = count(&pool, search).await.expect("count");
+        assert_eq!(
+            counts.count(&pool, search).await.expect("count"),
+            fresh,
+            "{search:?}"
+        );
+    }
+    assert_eq!(counts.count(&pool, "").await.expect("count"), 1210);
+    assert_eq!(counts.count(&pool, "backup").await.expect("count"), 11);
+
+    // Rows deleted by hand: counted afresh rather than from a stale total.
+    sqlx::query("DELETE FROM call_log WHERE id > 1100")
+        .execute(&pool)
+        .await
+        .expect("delete");
+    assert_eq!(counts.count(&pool, "").await.expect("count"), 1100);
 }
