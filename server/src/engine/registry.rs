@@ -177,7 +177,7 @@ pub fn entry(t: &TrunkConfig, s: &TrunkStatus) -> RegistryEntry {
                         at_text: format_time(h.at),
                         from: h.from,
                         to: h.to,
-                        reason: h.reason.clone(),
+                        reason: h.reason.to_string(),
                     })
                     .collect()
             })

@@ -26,7 +26,7 @@ pub trait Tu {
     /// What the runtime does with a client's requests, done on the rig's Endpoint.
     fn pump(&mut self, now: Instant, ep: &mut Endpoint) {
         while let Some(out) = self.poll_transmit() {
-            match ep.send_request(now, out.request, out.dest, out.transport) {
+            match ep.send_request(now, *out.request, out.dest, out.transport) {
                 Ok(tx) => self.sent(tx),
                 Err(_) => self.send_failed(now),
             }

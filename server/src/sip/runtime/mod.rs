@@ -20,5 +20,7 @@ pub use driver::{CallFeeds, Command, Runtime, RuntimeHandle};
 pub use engine::{start, LinesSetup, SipServer};
 pub use lines::{Lines, LinesHandle, REALM};
 pub use registrations::{QualifySpec, Registrations, RegistrationsHandle, TrunkSpec};
-pub use status::{HistoryRecord, RegistrationSnapshot, TrunkStatus};
+pub use status::{
+    trunk_slot_bytes, trunk_status, HistoryRecord, RegistrationSnapshot, TrunkStatus,
+};
 pub use tcp::TcpLimits;

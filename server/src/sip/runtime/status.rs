@@ -27,7 +27,7 @@ pub struct HistoryRecord {
     pub at: i64,
     pub from: RegistrationState,
     pub to: RegistrationState,
-    pub reason: String,
+    pub reason: std::sync::Arc<str>,
 }
 
 /// A registration as the console shows it.
@@ -83,47 +83,69 @@ fn wall(at: Instant) -> i64 {
 
 impl Trunk {
     pub fn snapshot(&self, trunk_id: i64) -> TrunkStatus {
-        let registration = self.reg.as_ref().map(|c| {
-            let s = c.status();
-            let cfg = c.config();
-            RegistrationSnapshot {
-                host: cfg.display_host(),
-                username: cfg.username.clone(),
-                state: s.state,
-                last_response: s.last_response.map(|l| l.to_string()),
-                attempts: s.attempts,
-                registered_at: s.registered_at.map(wall),
-                refresh_secs: s
-                    .refresh_interval
-                    .map_or(u64::from(s.requested_expiry), |d| d.as_secs()),
-                granted_secs: s.granted_expiry,
-                next_attempt_at: s.next_attempt.map(wall),
-                contact: s.contact,
-                nat_seen: c
-                    .learned()
-                    .filter(|_| cfg.external_address.is_none())
-                    .map(ToString::to_string),
-                history: s
-                    .history
-                    .iter()
-                    .map(|h| HistoryRecord {
-                        at: wall(h.at),
-                        from: h.from,
-                        to: h.to,
-                        reason: h.reason.clone(),
-                    })
-                    .collect(),
-            }
-        });
-        let (qualify, next_qualify_at) = match &self.qualify {
-            Some((_, q)) => (q.status(), q.next_probe().map(wall)),
-            None => (PeerStatus::Unmonitored, None),
-        };
-        TrunkStatus {
+        trunk_status(
             trunk_id,
-            registration,
-            qualify,
-            next_qualify_at,
+            self.reg.as_ref(),
+            self.qualify.as_ref().map(|(_, q)| q),
+        )
+    }
+}
+
+/// What the manager keeps per trunk: a slot in its table (which has spare ones) and the boxed
+/// client and qualifier it points to, inline parts only (`trunk_memory` counts them).
+pub fn trunk_slot_bytes() -> (usize, usize) {
+    (
+        std::mem::size_of::<(i64, Box<Trunk>)>(),
+        std::mem::size_of::<Trunk>(),
+    )
+}
+
+/// The status published for one trunk's registration client and qualifier.
+pub fn trunk_status(
+    trunk_id: i64,
+    reg: Option<&RegistrationClient>,
+    qualify: Option<&Qualifier>,
+) -> TrunkStatus {
+    let registration = reg.map(|c| {
+        let s = c.status();
+        let cfg = c.config();
+        RegistrationSnapshot {
+            host: cfg.display_host(),
+            username: cfg.username.clone(),
+            state: s.state,
+            last_response: s.last_response.map(|l| l.to_string()),
+            attempts: s.attempts,
+            registered_at: s.registered_at.map(wall),
+            refresh_secs: s
+                .refresh_interval
+                .map_or(u64::from(s.requested_expiry), |d| d.as_secs()),
+            granted_secs: s.granted_expiry,
+            next_attempt_at: s.next_attempt.map(wall),
+            contact: s.contact,
+            nat_seen: c
+                .learned()
+                .filter(|_| cfg.external_address.is_none())
+                .map(ToString::to_string),
+            history: s
+                .history
+                .iter()
+                .map(|h| HistoryRecord {
+                    at: wall(h.at),
+                    from: h.from,
+                    to: h.to,
+                    reason: h.reason.clone(),
+                })
+                .collect(),
         }
+    });
+    let (qualify, next_qualify_at) = match qualify {
+        Some(q) => (q.status(), q.next_probe().map(wall)),
+        None => (PeerStatus::Unmonitored, None),
+    };
+    TrunkStatus {
+        trunk_id,
+        registration,
+        qualify,
+        next_qualify_at,
     }
 }

@@ -124,7 +124,7 @@ impl Qualifier {
             return;
         };
         self.outbox = Some(Outgoing {
-            request,
+            request: Box::new(request),
             dest,
             transport: self.transport,
         });

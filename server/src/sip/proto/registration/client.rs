@@ -21,7 +21,9 @@ const MAX_AUTH_TRIES: u32 = 3;
 /// A request the glue must hand to `Endpoint::send_request`, then report with [`RegistrationClient::sent`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
-    pub request: Request,
+    /// Boxed: every trunk's client and qualifier keep an outbox inline, and a request inline
+    /// is most of their size (`trunk_memory`).
+    pub request: Box<Request>,
     pub dest: SocketAddr,
     pub transport: Transport,
 }
@@ -41,7 +43,7 @@ pub(super) enum Wake {
 #[derive(Debug, Clone)]
 pub(super) struct InFlight {
     pub(super) tx: Option<TxId>,
-    pub(super) request: Request,
+    pub(super) request: Box<Request>,
     pub(super) binding: HostPort,
     pub(super) sent_at: Instant,
     /// An `Expires: 0` for the binding the learned address replaces: the new one goes out
@@ -413,6 +415,7 @@ impl RegistrationClient {
                 return self.auth_refused(now, ch, &e);
             }
         }
+        let req = Box::new(req);
         self.outbox = Some(Outgoing {
             request: req.clone(),
             dest,
@@ -436,7 +439,7 @@ impl RegistrationClient {
                 at: now,
                 from: self.state,
                 to,
-                reason: reason.to_string(),
+                reason: self.history.reason(reason),
             });
             self.state = to;
         }

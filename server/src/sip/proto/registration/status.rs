@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many state changes a trunk remembers.
@@ -19,7 +20,8 @@ pub struct HistoryEntry {
     pub from: RegistrationState,
     pub to: RegistrationState,
     /// Why, in words an administrator reads: `403 Forbidden`, `no response within 20 s`.
-    pub reason: String,
+    /// Shared: refreshes repeat a few reasons, and the published rows point at the same text.
+    pub reason: Arc<str>,
 }
 
 /// Oldest-first ring of the last [`HISTORY_LEN`] changes.
@@ -32,6 +34,16 @@ impl History {
             self.0.pop_front();
         }
         self.0.push_back(entry);
+    }
+
+    /// `text` as an entry already holds it, else new: with refreshes every two minutes the
+    /// ring holds a handful of distinct reasons, once each (`trunk_memory`).
+    pub fn reason(&self, text: &str) -> Arc<str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|e| &*e.reason == text)
+            .map_or_else(|| Arc::from(text), |e| Arc::clone(&e.reason))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &HistoryEntry> {

@@ -280,5 +280,5 @@ fn history_is_bounded_and_says_why() {
         last.reason
     );
     let before = s.history.iter().nth(HISTORY_LEN - 2).expect("entry");
-    assert_eq!(before.reason, "no response within 1 s");
+    assert_eq!(&*before.reason, "no response within 1 s");
 }

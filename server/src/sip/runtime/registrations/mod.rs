@@ -113,7 +113,9 @@ pub struct Registrations {
     resolved_tx: mpsc::UnboundedSender<Resolved>,
     resolved_rx: mpsc::UnboundedReceiver<Resolved>,
     status: watch::Sender<Board<TrunkStatus>>,
-    trunks: HashMap<i64, Trunk>,
+    /// Boxed: a table of 10,000 trunks has room for 16,384, and an empty slot then takes a
+    /// pointer rather than a whole client and qualifier (`trunk_memory`).
+    trunks: HashMap<i64, Box<Trunk>>,
     /// Removed or moved registrations still sending their `Expires: 0`.
     leaving: HashMap<u64, RegistrationClient>,
     owners: HashMap<TxId, Owner>,
@@ -446,7 +448,7 @@ impl Registrations {
     async fn send(&mut self, owner: Owner, out: Outgoing) -> Option<TxId> {
         let r = self
             .runtime
-            .send_request(out.request, out.dest, out.transport)
+            .send_request(*out.request, out.dest, out.transport)
             .await;
         match r {
             Some(Ok(tx)) => {
