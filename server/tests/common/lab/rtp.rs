@@ -239,8 +239,7 @@ impl Lab {
         packets: u32,
         voice: Voice,
     ) -> JoinHandle<RtpStats> {
-        let sock = self.udp(ns, addr);
-        endpoint(sock, None, ssrcs, peer_sdp, packets, voice)
+        endpoint_on(self.udp(ns, addr), ssrcs, peer_sdp, packets, voice)
     }
 
     /// [`Lab::rtp_endpoint`] that also sends RTCP receiver reports of what
