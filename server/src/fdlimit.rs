@@ -1,6 +1,6 @@
 //! The process's file-descriptor limit (`RLIMIT_NOFILE`): raised to its hard limit at start,
 //! since every SIP and HTTP connection holds one and the usual soft limit of 1,024 let 1,100
-//! idle SIP connections lock out the console (issue 17). Only this module calls into libc.
+//! idle SIP connections lock out the console (issue 17).
 
 /// Raises the soft limit to the hard one; returns the limit now in force (`None` when it cannot
 /// be read).

@@ -203,15 +203,19 @@ async fn serve(
     }
 }
 
-/// The thread the RTP relay's tasks run on, apart from SIP's: a flood of media costs SIP
-/// nothing but a core's share. It stops with the server.
+/// The threads the RTP relay's tasks run on, apart from SIP's: a flood of media costs SIP
+/// nothing but a core's share. One worker per core, as rtpengine runs: a busy relay forwards
+/// more packets than one core can. They stop with the server.
 fn media_thread(stop: watch::Receiver<bool>) -> io::Result<tokio::runtime::Handle> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("rtp")
         .enable_all()
         .build()?;
     let handle = runtime.handle().clone();
     std::thread::Builder::new()
-        .name("rtp".into())
+        .name("rtp-main".into())
         .spawn(move || runtime.block_on(stopped(stop)))?;
     Ok(handle)
 }

@@ -4,22 +4,26 @@
 //! to the driver; in a call that converts DTMF, it reads the phone's event packets instead of
 //! relaying them and writes event packets toward the phone (`Convert`). No SIP here: what it
 //! knows of the call comes as `Control` messages.
+//!
+//! A task waits on its sockets' readiness, not on a receive into a buffer of its own: the
+//! packets are read (`batch`) into one buffer per relay thread, so a call in progress holds
+//! no packet buffer. Sends do not wait either: a datagram the kernel cannot
+//! queue now is dropped, as the network would drop it, rather than holding up the other
+//! direction.
 
+use std::cell::RefCell;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use std::sync::Mutex;
-
+use super::batch::Batch;
 use super::{lock, Control, Pair, RelayEvent, Update};
-use crate::sip::proto::call::Side;
+use crate::sip::proto::call::{CallId, Side};
 use crate::sip::proto::rtp::{
     CallMeter, Detected, EventDetector, EventInjector, Latch, MediaWatch,
 };
-
-/// Largest datagram relayed: RTP over UDP stays under the path MTU.
-const MAX_PACKET: usize = 2048;
 
 /// Where the timer rests while nothing is due.
 const IDLE: Duration = Duration::from_secs(3600);
@@ -33,6 +37,11 @@ struct Convert {
     injector: EventInjector,
 }
 
+thread_local! {
+    /// What one read takes off a socket: one buffer per relay thread, not one per call.
+    static READ: RefCell<Batch> = RefCell::new(Batch::new());
+}
+
 fn rtp_index(side: Side) -> usize {
     match side {
         Side::Caller => 0,
@@ -42,140 +51,182 @@ fn rtp_index(side: Side) -> usize {
 
 /// Sockets and latches of one call: index 0 caller RTP, 1 caller RTCP, 2 callee RTP, 3 callee
 /// RTCP. A packet on socket `i` goes out of socket `i ^ 2` (same kind, other leg).
+struct Call<'a> {
+    socks: [UdpSocket; 4],
+    latches: [Latch; 4],
+    watch: MediaWatch,
+    id: Option<CallId>,
+    dtmf: Option<Convert>,
+    meter: &'a Mutex<CallMeter>,
+    events: mpsc::UnboundedSender<RelayEvent>,
+}
+
 pub(super) async fn run(
-    caller: &Pair,
-    callee: &Pair,
+    caller: Pair,
+    callee: Pair,
     mut control: mpsc::UnboundedReceiver<Control>,
     events: mpsc::UnboundedSender<RelayEvent>,
     meter: &Mutex<CallMeter>,
 ) -> std::io::Result<()> {
-    let socks = [
-        UdpSocket::from_std(caller.rtp.try_clone()?)?,
-        UdpSocket::from_std(caller.rtcp.try_clone()?)?,
-        UdpSocket::from_std(callee.rtp.try_clone()?)?,
-        UdpSocket::from_std(callee.rtcp.try_clone()?)?,
-    ];
-    let mut latches: [Latch; 4] = Default::default();
-    let mut bufs = [[0u8; MAX_PACKET]; 4];
-    let mut watch = MediaWatch::new();
-    let mut id = None;
+    let mut call = Call {
+        socks: [
+            UdpSocket::from_std(caller.rtp)?,
+            UdpSocket::from_std(caller.rtcp)?,
+            UdpSocket::from_std(callee.rtp)?,
+            UdpSocket::from_std(callee.rtcp)?,
+        ],
+        latches: Default::default(),
+        watch: MediaWatch::new(),
+        id: None,
+        dtmf: None,
+        meter,
+        events,
+    };
     let sleep = tokio::time::sleep(IDLE);
     tokio::pin!(sleep);
     let mut armed: Option<Instant> = None;
-    let mut dtmf: Option<Convert> = None;
     loop {
         // Packets only move the deadline later: the timer is moved when it must fire sooner,
         // and a timer that fires early finds nothing due and is set again. Moving it on every
         // packet would cost more than the packet.
-        let injecting = dtmf.as_ref().and_then(|d| d.injector.poll_timeout());
-        let next = match (watch.poll_timeout(), injecting) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(due) = next {
+        if let Some(due) = call.poll_timeout() {
             if armed.is_none_or(|a| due < a) {
                 armed = Some(due);
                 sleep.as_mut().reset(tokio::time::Instant::from_std(due));
             }
         }
-        let [b0, b1, b2, b3] = &mut bufs;
-        let (i, got) = tokio::select! {
+        let [s0, s1, s2, s3] = &call.socks;
+        let ready = tokio::select! {
             c = control.recv() => {
                 let Some(c) = c else { return Ok(()) };
-                match c {
-                    Control::Attach(call) => id = Some(call),
-                    Control::Sdp(u) => {
-                        apply(&mut latches, u);
-                        let now = Instant::now();
-                        watch.on_sdp(u.side, now, u.hold);
-                        let mut m = lock(meter);
-                        m.hold(u.side, now, u.hold);
-                        m.clocks(&u.clocks);
-                    }
-                    Control::Watch(timeouts) => {
-                        let now = Instant::now();
-                        watch.start(now, timeouts);
-                        lock(meter).answered(now);
-                    }
-                    Control::Dtmf { phone, pt } => {
-                        dtmf = Some(Convert {
-                            phone: rtp_index(phone),
-                            detector: EventDetector::new(pt),
-                            injector: EventInjector::new(pt),
-                        });
-                    }
-                    Control::Digit { toward, digit } => {
-                        if let Some(d) = dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
-                            d.injector.push(Instant::now(), digit);
-                        }
-                    }
-                }
+                call.control(c);
                 continue;
             }
             () = &mut sleep, if armed.is_some() => {
                 armed = None;
-                let now = Instant::now();
-                if let (Some(silent), Some(id)) = (watch.handle_timeout(now), id) {
-                    let _ = events.send(RelayEvent::MediaTimeout { id, silent });
-                }
-                if let Some(d) = dtmf.as_mut() {
-                    while let Some(packet) = d.injector.poll_transmit(now) {
-                        if let Some(dest) = latches[d.phone].destination() {
-                            let _ = socks[d.phone].send_to(&packet, dest).await;
-                        }
-                    }
-                }
+                call.handle_timeout(Instant::now());
                 continue;
             }
-            r = socks[0].recv_from(b0) => (0, r),
-            r = socks[1].recv_from(b1) => (1, r),
-            r = socks[2].recv_from(b2) => (2, r),
-            r = socks[3].recv_from(b3) => (3, r),
+            r = s0.readable() => r.map(|()| 0),
+            r = s1.readable() => r.map(|()| 1),
+            r = s2.readable() => r.map(|()| 2),
+            r = s3.readable() => r.map(|()| 3),
         };
-        // An ICMP error from an earlier send surfaces here: nothing to relay.
-        let Ok((len, source)) = got else { continue };
-        if !latches[i].accept(source) {
-            let side = if i < 2 { Side::Caller } else { Side::Callee };
-            lock(meter).refused(side);
-            continue;
+        call.drain(ready?);
+    }
+}
+
+impl Call<'_> {
+    fn poll_timeout(&self) -> Option<Instant> {
+        let injecting = self.dtmf.as_ref().and_then(|d| d.injector.poll_timeout());
+        match (self.watch.poll_timeout(), injecting) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        // RTP only: RTCP is neither audio nor counted as such.
-        let sides = match i {
-            0 => Some((Side::Caller, Side::Callee)),
-            2 => Some((Side::Callee, Side::Caller)),
-            _ => None,
-        };
-        match (sides, i) {
-            (Some((from, _)), _) => {
+    }
+
+    fn control(&mut self, c: Control) {
+        match c {
+            Control::Attach(call) => self.id = Some(call),
+            Control::Sdp(u) => {
+                let u = *u;
+                apply(&mut self.latches, u);
                 let now = Instant::now();
-                watch.on_packet(from, now);
-                lock(meter).received(from, now, &bufs[i][..len]);
+                self.watch.on_sdp(u.side, now, u.hold);
+                let mut m = lock(self.meter);
+                m.hold(u.side, now, u.hold);
+                m.clocks(&u.clocks);
             }
+            Control::Watch(timeouts) => {
+                let now = Instant::now();
+                self.watch.start(now, timeouts);
+                lock(self.meter).answered(now);
+            }
+            Control::Dtmf { phone, pt } => {
+                self.dtmf = Some(Convert {
+                    phone: rtp_index(phone),
+                    detector: EventDetector::new(pt),
+                    injector: EventInjector::new(pt),
+                });
+            }
+            Control::Digit { toward, digit } => {
+                if let Some(d) = self.dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
+                    d.injector.push(Instant::now(), digit);
+                }
+            }
+        }
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        if let (Some(silent), Some(id)) = (self.watch.handle_timeout(now), self.id) {
+            let _ = self.events.send(RelayEvent::MediaTimeout { id, silent });
+        }
+        if let Some(d) = self.dtmf.as_mut() {
+            while let Some(packet) = d.injector.poll_transmit(now) {
+                if let Some(dest) = self.latches[d.phone].destination() {
+                    let _ = self.socks[d.phone].try_send_to(&packet, dest);
+                }
+            }
+        }
+    }
+
+    /// Relays what socket `i` has queued, up to a batch; the rest waits for the task's next
+    /// turn, the socket's readiness still set.
+    fn drain(&mut self, i: usize) {
+        READ.with_borrow_mut(|batch| {
+            // An ICMP error from an earlier send surfaces here: nothing to relay.
+            if batch.read(&self.socks[i]).is_err() {
+                return;
+            }
+            for (packet, source) in batch.packets() {
+                self.relay(i, packet, source);
+            }
+        });
+    }
+
+    fn relay(&mut self, i: usize, packet: &mut [u8], source: std::net::SocketAddr) {
+        let side = if i < 2 { Side::Caller } else { Side::Callee };
+        if !self.latches[i].accept(source) {
+            lock(self.meter).refused(side);
+            return;
+        }
+        // RTP only: RTCP is neither audio nor counted as such. Counted as it came, before a
+        // DTMF conversion renumbers it.
+        let rtp = i.is_multiple_of(2);
+        if rtp {
+            let now = Instant::now();
+            self.watch.on_packet(side, now);
+            lock(self.meter).received(side, now, packet);
+        } else {
             // RTCP: its reception report says how the side hears what the relay sends it.
-            (None, 1) => lock(meter).rtcp(Side::Caller, &bufs[i][..len]),
-            (None, _) => lock(meter).rtcp(Side::Callee, &bufs[i][..len]),
+            lock(self.meter).rtcp(side, packet);
         }
         let out = i ^ 2;
-        if let Some(d) = dtmf.as_mut() {
+        if let Some(d) = self.dtmf.as_mut() {
             if i == d.phone {
                 // The phone's digits go to the trunk as INFO, not as RTP it was not offered.
-                if let Detected::Event(digits) = d.detector.on_packet(&bufs[i][..len]) {
+                if let Detected::Event(digits) = d.detector.on_packet(packet) {
                     for digit in digits {
-                        if let (Some(id), Some((from, _))) = (id, sides) {
-                            let _ = events.send(RelayEvent::Digit { id, from, digit });
+                        if let Some(id) = self.id {
+                            let _ = self.events.send(RelayEvent::Digit {
+                                id,
+                                from: side,
+                                digit,
+                            });
                         }
                     }
-                    continue;
+                    return;
                 }
             } else if out == d.phone {
-                d.injector.forward(&mut bufs[i][..len]);
+                d.injector.forward(packet);
             }
         }
-        if let Some(dest) = latches[out].destination() {
-            let sent = socks[out].send_to(&bufs[i][..len], dest).await;
-            if let (Some((_, to)), Ok(n)) = (sides, sent) {
-                lock(meter).sent(to, n);
-            }
+        let Some(dest) = self.latches[out].destination() else {
+            return;
+        };
+        if let (true, Ok(n)) = (rtp, self.socks[out].try_send_to(packet, dest)) {
+            let to = if i < 2 { Side::Callee } else { Side::Caller };
+            lock(self.meter).sent(to, n);
         }
     }
 }

@@ -36,6 +36,19 @@ fn next(rtp: SocketAddr) -> Option<SocketAddr> {
     Some(SocketAddr::new(rtp.ip(), rtp.port() + 1))
 }
 
+/// The SDP of a side that receives at `rtp` and `rtcp` and is not behind NAT.
+fn sdp_at(side: Side, rtp: SocketAddr, rtcp: SocketAddr) -> Update {
+    Update {
+        side,
+        rtp: Some(rtp),
+        rtcp: Some(rtcp),
+        signalling: rtp,
+        symmetric_rtp: false,
+        hold: false,
+        clocks: Default::default(),
+    }
+}
+
 #[tokio::test]
 async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     let mut relay = relay(31000);
@@ -308,18 +321,7 @@ async fn a_receiver_report_crosses_and_its_figures_show() {
     for (side, rtcp) in [(Side::Caller, &phone_rtcp), (Side::Callee, &provider_rtcp)] {
         let rtcp_at = rtcp.local_addr().expect("addr");
         let rtp_at = SocketAddr::new(rtcp_at.ip(), rtcp_at.port() - 1);
-        relay.update(
-            id,
-            Update {
-                side,
-                rtp: Some(rtp_at),
-                rtcp: Some(rtcp_at),
-                signalling: rtp_at,
-                symmetric_rtp: false,
-                hold: false,
-                clocks: Default::default(),
-            },
-        );
+        relay.update(id, sdp_at(side, rtp_at, rtcp_at));
     }
     // RR from SSRC 0xabcd about source 0x1234: 1/4 lost lately, 12 in all, jitter 80.
     let mut rr = vec![0x81, 201, 0, 7];
@@ -409,5 +411,50 @@ async fn rtcp_goes_where_a_rtcp_names_until_the_sides_own_rtcp_latches() {
         .quality(id, std::time::Instant::now())
         .expect("figures");
     assert_eq!(q.caller.dropped, 1, "the stranger counted");
+    relay.close(id);
+}
+
+#[tokio::test]
+async fn a_burst_larger_than_a_read_crosses_whole_and_in_order() {
+    // 31500-31507, as no other test of this file: they run at once.
+    let mut relay = relay(31500);
+    let ports = relay.open().expect("ports");
+    let id = CallId(7);
+    relay.attach(id);
+    let (phone, provider) = (udp().await, udp().await);
+    for (side, sock) in [(Side::Caller, &phone), (Side::Callee, &provider)] {
+        let rtp = sock.local_addr().expect("addr");
+        let rtcp = SocketAddr::new(rtp.ip(), rtp.port() + 1);
+        relay.update(id, sdp_at(side, rtp, rtcp));
+    }
+    // Sent back to back, the packets queue on the relay's socket and are read several at a
+    // time: every one must come out, in the order sent, from the relay's other leg.
+    let burst = 5 * batch::BATCH + 3;
+    for n in 0..burst {
+        phone
+            .send_to(format!("packet {n}").as_bytes(), at(ports.caller))
+            .await
+            .expect("send");
+    }
+    for n in 0..burst {
+        let (got, from) = recv(&provider).await.expect("every packet of the burst");
+        assert_eq!(
+            (String::from_utf8_lossy(&got).into_owned(), from),
+            (format!("packet {n}"), at(ports.callee))
+        );
+    }
+    let q = relay
+        .quality(id, std::time::Instant::now())
+        .expect("figures");
+    assert_eq!(
+        q.caller.dropped, 0,
+        "the phone's own packets are not strangers"
+    );
+    let counted = burst as u64;
+    assert_eq!(
+        (q.caller.rx_packets, q.callee.tx_packets),
+        (counted, counted),
+        "each packet counted once as read from the phone and once as sent to the provider"
+    );
     relay.close(id);
 }
