@@ -367,4 +367,65 @@ fn main() {
         std::mem::size_of::<trunkline::sip::proto::Request>()
     );
     std::hint::black_box((&directory, &follower, &queue, &armed, &registry, &clients));
+    relay_per_call();
+}
+
+/// The relay's share of an anchored call in progress (issue 20, item 4): its four sockets
+/// registered with the media runtime, its task, control channel and quality meter, after
+/// both sides' SDP and the answer. Real sockets on 127.0.0.1 ports 40000-44999.
+fn relay_per_call() {
+    use trunkline::sip::proto::call::{CallId, Side};
+    use trunkline::sip::runtime::relay::{Relay, Update};
+    const CALLS: u64 = 1000;
+    let (Ok(media), Ok(rt)) = (
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+    ) else {
+        println!("\nrelay: no runtime");
+        return;
+    };
+    rt.block_on(async {
+        let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+        let mut relay = Relay::new(ip, 40000, 44999, media.handle().clone());
+        let _events = relay.take_events();
+        let before = live();
+        let side_at = SocketAddr::from(([127, 0, 0, 1], 9));
+        for n in 0..CALLS {
+            if relay.open().is_none() {
+                println!("\nrelay: the range 40000-44999 is taken");
+                return;
+            }
+            let id = CallId(n);
+            relay.attach(id);
+            for side in [Side::Caller, Side::Callee] {
+                let update = Update {
+                    side,
+                    rtp: Some(side_at),
+                    rtcp: Some(side_at),
+                    signalling: side_at,
+                    symmetric_rtp: true,
+                    hold: false,
+                    clocks: Default::default(),
+                };
+                relay.update(id, update);
+            }
+            relay.watch(id, Default::default());
+        }
+        // The tasks take their messages on the media threads.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (bytes, blocks) = live();
+        println!(
+            "\nrelay of an anchored call in progress: {} bytes in {:.1} blocks per call ({CALLS} calls)",
+            (bytes - before.0) / CALLS as isize,
+            (blocks - before.1) as f64 / CALLS as f64
+        );
+        for n in 0..CALLS {
+            relay.close(CallId(n));
+        }
+    });
 }
