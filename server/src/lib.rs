@@ -6,6 +6,7 @@ pub mod control;
 pub mod engine;
 pub mod fdlimit;
 pub mod http;
+pub mod memory;
 pub mod rest;
 pub mod serve;
 pub mod show;

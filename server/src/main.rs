@@ -7,15 +7,28 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let cli = trunkline::cli::Cli::parse();
-    trunkline::cli::init_logging(&cli.log);
-    match trunkline::cli::run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+fn main() -> ExitCode {
+    // Before the runtime and its threads allocate anything.
+    trunkline::memory::small_pages();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("trunkline: {error}");
-            ExitCode::FAILURE
+            eprintln!("trunkline: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    runtime.block_on(async {
+        let cli = trunkline::cli::Cli::parse();
+        trunkline::cli::init_logging(&cli.log);
+        match trunkline::cli::run(cli).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("trunkline: {error}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }
