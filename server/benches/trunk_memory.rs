@@ -391,7 +391,7 @@ fn relay_per_call() {
     };
     rt.block_on(async {
         let ip = std::net::IpAddr::from([127, 0, 0, 1]);
-        let mut relay = Relay::new(ip, 40000, 44999, media.handle().clone());
+        let mut relay = Relay::new(ip, 40000, 44999, vec![media.handle().clone()]);
         let _events = relay.take_events();
         let before = live();
         let side_at = SocketAddr::from(([127, 0, 0, 1], 9));

@@ -16,11 +16,12 @@ mod tests;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket as StdSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
 use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PayloadClocks, PortPool};
@@ -79,14 +80,66 @@ pub enum RelayEvent {
     },
 }
 
+/// What the driver and a call's task share. Messages wait in `inbox` and the task takes them
+/// before it relays its next packet; it is woken for them only when they cannot wait for one
+/// (a timer to set, a digit to play, the end of the call). Before the answer no packet needs
+/// them sooner, so setting up a call wakes its task once, not once a message: each wake-up
+/// crosses threads, and it cost more than the rest of the relay's set-up.
+#[derive(Debug)]
+struct Shared {
+    inbox: Mutex<Inbox>,
+    /// Set when `inbox` holds something new: read on each packet without a lock.
+    posted: AtomicBool,
+    wake: Notify,
+    /// The call's media timeouts are being watched: SDP changes them, so it wakes the task.
+    watching: AtomicBool,
+    /// The task counts every packet in it: an uncontended lock costs far less than the
+    /// packet's two system calls, and the driver reads exact figures at the call's end.
+    meter: Mutex<CallMeter>,
+}
+
+#[derive(Debug, Default)]
+struct Inbox {
+    controls: Vec<Control>,
+    /// The call is over: the task ends.
+    closed: bool,
+}
+
+impl Shared {
+    fn post(&self, control: Control, wake: bool) {
+        lock(&self.inbox).controls.push(control);
+        self.posted.store(true, Ordering::Release);
+        if wake {
+            self.wake.notify_one();
+        }
+    }
+
+    /// What was posted since the last call, and whether the call is over (`None`): nothing
+    /// when nothing was posted, without taking the lock.
+    fn take(&self) -> Option<Vec<Control>> {
+        if !self.posted.swap(false, Ordering::Acquire) {
+            return Some(Vec::new());
+        }
+        let mut inbox = lock(&self.inbox);
+        if inbox.closed {
+            return None;
+        }
+        Some(std::mem::take(&mut inbox.controls))
+    }
+}
+
 /// The relay of one call, as the driver holds it: dropping it ends the call's task.
 #[derive(Debug)]
 struct Session {
-    control: mpsc::UnboundedSender<Control>,
-    /// Shared with the task, which counts every packet in it: an uncontended lock costs
-    /// far less than the packet's two system calls, and the driver reads exact figures at
-    /// the call's end.
-    meter: Arc<Mutex<CallMeter>>,
+    shared: Arc<Shared>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        lock(&self.shared.inbox).closed = true;
+        self.shared.posted.store(true, Ordering::Release);
+        self.shared.wake.notify_one();
+    }
 }
 
 /// Every anchored call's relay.
@@ -94,7 +147,9 @@ struct Session {
 pub struct Relay {
     ip: IpAddr,
     pool: Arc<Mutex<PortPool>>,
-    media: Handle,
+    /// The media threads' runtimes; calls are given to them in turn.
+    media: Vec<Handle>,
+    next_thread: usize,
     sessions: HashMap<CallId, Session>,
     /// Ports bound for a call that has not been given its id yet.
     pending: Option<Session>,
@@ -113,8 +168,9 @@ struct Pair {
 }
 
 impl Relay {
-    /// A relay binding `ip` (the SIP bind address), its tasks run on `media`.
-    pub fn new(ip: IpAddr, start: u16, end: u16, media: Handle) -> Self {
+    /// A relay binding `ip` (the SIP bind address), its tasks run on the `media` runtimes
+    /// (at least one).
+    pub fn new(ip: IpAddr, start: u16, end: u16, media: Vec<Handle>) -> Self {
         let (events, events_rx) = mpsc::unbounded_channel();
         Self {
             events,
@@ -122,6 +178,7 @@ impl Relay {
             ip,
             pool: Arc::new(Mutex::new(PortPool::new(start, end))),
             media,
+            next_thread: 0,
             sessions: HashMap::new(),
             pending: None,
             exhausted: false,
@@ -161,6 +218,11 @@ impl Relay {
     /// Binds the ports of a new call and starts its task; `attach` then files it under the
     /// call's id. `None` when the range is exhausted: the call then goes unanchored.
     pub fn open(&mut self) -> Option<MediaPorts> {
+        let thread = self
+            .media
+            .get(self.next_thread % self.media.len().max(1))?
+            .clone();
+        self.next_thread = self.next_thread.wrapping_add(1);
         let pairs = self.bind_pair().and_then(|caller| match self.bind_pair() {
             Some(callee) => Some((caller, callee)),
             None => {
@@ -183,13 +245,18 @@ impl Relay {
             caller: caller.port,
             callee: callee.port,
         };
-        let (control, rx) = mpsc::unbounded_channel();
         let pool = self.pool.clone();
         let events = self.events.clone();
-        let meter = Arc::new(Mutex::new(CallMeter::new(Instant::now())));
-        let counted = meter.clone();
-        self.media.spawn(async move {
-            if let Err(error) = run(caller, callee, rx, events, &counted).await {
+        let shared = Arc::new(Shared {
+            inbox: Mutex::default(),
+            posted: AtomicBool::new(false),
+            wake: Notify::new(),
+            watching: AtomicBool::new(false),
+            meter: Mutex::new(CallMeter::new(Instant::now())),
+        });
+        let theirs = shared.clone();
+        thread.spawn(async move {
+            if let Err(error) = run(caller, callee, &theirs, events).await {
                 tracing::warn!(%error, "RTP relay stopped");
             }
             let now = Instant::now();
@@ -197,48 +264,57 @@ impl Relay {
             pool.release(now, ports.caller);
             pool.release(now, ports.callee);
         });
-        self.pending = Some(Session { control, meter });
+        self.pending = Some(Session { shared });
         Some(ports)
     }
 
     /// Files the session `open` just started under `id`.
     pub fn attach(&mut self, id: CallId) {
         if let Some(s) = self.pending.take() {
-            let _ = s.control.send(Control::Attach(id));
+            s.shared.post(Control::Attach(id), false);
             self.sessions.insert(id, s);
         }
     }
 
-    fn send(&self, id: CallId, control: Control) {
+    fn send(&self, id: CallId, control: Control, wake: bool) {
         if let Some(s) = self.sessions.get(&id) {
-            let _ = s.control.send(control);
+            s.shared.post(control, wake);
         }
     }
 
     pub fn update(&self, id: CallId, update: Update) {
-        self.send(id, Control::Sdp(Box::new(update)));
+        // Before the answer the new latches wait for the next packet; after it the media
+        // timeouts may change (hold), and the task's timer with them.
+        let watching = self
+            .sessions
+            .get(&id)
+            .is_some_and(|s| s.shared.watching.load(Ordering::Relaxed));
+        self.send(id, Control::Sdp(Box::new(update)), watching);
     }
 
     /// Call `id` is answered: it is hung up if a side falls silent for `timeouts`.
     pub fn watch(&self, id: CallId, timeouts: MediaTimeouts) {
-        self.send(id, Control::Watch(timeouts));
+        if let Some(s) = self.sessions.get(&id) {
+            s.shared.watching.store(true, Ordering::Relaxed);
+        }
+        self.send(id, Control::Watch(timeouts), true);
     }
 
     /// Call `id` converts DTMF for an `info` trunk: `phone`'s events of payload type `pt`
     /// become digit reports, and digits are played to it.
     pub fn dtmf(&self, id: CallId, phone: Side, pt: u8) {
-        self.send(id, Control::Dtmf { phone, pt });
+        self.send(id, Control::Dtmf { phone, pt }, false);
     }
 
     /// Plays `digit` toward `toward` in call `id`.
     pub fn digit(&self, id: CallId, toward: Side, digit: Digit) {
-        self.send(id, Control::Digit { toward, digit });
+        self.send(id, Control::Digit { toward, digit }, true);
     }
 
     /// The audio figures of call `id` now, as the live calls show them.
     pub fn quality(&self, id: CallId, now: Instant) -> Option<CallQuality> {
         let s = self.sessions.get(&id)?;
-        Some(lock(&s.meter).quality(now, true))
+        Some(lock(&s.shared.meter).quality(now, true))
     }
 
     /// Whether any call is anchored: their figures change without any SIP.
@@ -250,7 +326,7 @@ impl Relay {
     /// the call log.
     pub fn close(&mut self, id: CallId) -> Option<CallQuality> {
         let s = self.sessions.remove(&id)?;
-        let quality = lock(&s.meter).quality(Instant::now(), false);
+        let quality = lock(&s.shared.meter).quality(Instant::now(), false);
         Some(quality)
     }
 }

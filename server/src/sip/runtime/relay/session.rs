@@ -19,7 +19,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::batch::Batch;
-use super::{lock, Control, Pair, RelayEvent, Update};
+use super::{lock, Control, Pair, RelayEvent, Shared, Update};
 use crate::sip::proto::call::{CallId, Side};
 use crate::sip::proto::rtp::{
     CallMeter, Detected, EventDetector, EventInjector, Latch, MediaWatch,
@@ -58,15 +58,15 @@ struct Call<'a> {
     id: Option<CallId>,
     dtmf: Option<Convert>,
     meter: &'a Mutex<CallMeter>,
+    shared: &'a Shared,
     events: mpsc::UnboundedSender<RelayEvent>,
 }
 
 pub(super) async fn run(
     caller: Pair,
     callee: Pair,
-    mut control: mpsc::UnboundedReceiver<Control>,
+    shared: &Shared,
     events: mpsc::UnboundedSender<RelayEvent>,
-    meter: &Mutex<CallMeter>,
 ) -> std::io::Result<()> {
     let mut call = Call {
         socks: [
@@ -79,13 +79,17 @@ pub(super) async fn run(
         watch: MediaWatch::new(),
         id: None,
         dtmf: None,
-        meter,
+        meter: &shared.meter,
+        shared,
         events,
     };
     let sleep = tokio::time::sleep(IDLE);
     tokio::pin!(sleep);
     let mut armed: Option<Instant> = None;
     loop {
+        if !call.take_posted() {
+            return Ok(());
+        }
         // Packets only move the deadline later: the timer is moved when it must fire sooner,
         // and a timer that fires early finds nothing due and is set again. Moving it on every
         // packet would cost more than the packet.
@@ -97,11 +101,7 @@ pub(super) async fn run(
         }
         let [s0, s1, s2, s3] = &call.socks;
         let ready = tokio::select! {
-            c = control.recv() => {
-                let Some(c) = c else { return Ok(()) };
-                call.control(c);
-                continue;
-            }
+            () = shared.wake.notified() => continue,
             () = &mut sleep, if armed.is_some() => {
                 armed = None;
                 call.handle_timeout(Instant::now());
@@ -112,11 +112,26 @@ pub(super) async fn run(
             r = s2.readable() => r.map(|()| 2),
             r = s3.readable() => r.map(|()| 3),
         };
+        // What the driver posted applies to this packet already (a new latch, say).
+        if !call.take_posted() {
+            return Ok(());
+        }
         call.drain(ready?);
     }
 }
 
 impl Call<'_> {
+    /// Applies what the driver posted; `false` once the call is over.
+    fn take_posted(&mut self) -> bool {
+        let Some(controls) = self.shared.take() else {
+            return false;
+        };
+        for c in controls {
+            self.control(c);
+        }
+        true
+    }
+
     fn poll_timeout(&self) -> Option<Instant> {
         let injecting = self.dtmf.as_ref().and_then(|d| d.injector.poll_timeout());
         match (self.watch.poll_timeout(), injecting) {

@@ -23,7 +23,7 @@ fn relay(start: u16) -> Relay {
         "127.0.0.1".parse().expect("ip"),
         start,
         start + 7,
-        Handle::current(),
+        vec![Handle::current()],
     )
 }
 
