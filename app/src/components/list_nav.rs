@@ -260,7 +260,7 @@ where
     let list = page.rows;
     let rows = Signal::derive(move || {
         list.iter()
-            .filter(|row| deletes.kept(id(row)))
+            .filter(|row| deletes.kept(&id(row)))
             .cloned()
             .collect::<Vec<_>>()
     });
