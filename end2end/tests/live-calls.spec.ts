@@ -190,6 +190,13 @@ test('a call whose audio goes one way shows its figures and the one-way flag, li
     await expect(live).toContainText('answered', { timeout: 10_000 });
     await expect(live.locator('td.audio [data-leg="caller"]')).toContainText(/Caller: \d+ in \/ 0 out, loss 0\.0 %, jitter \d+\.\d ms, MOS 4\.\d\d/);
     await expect(live.locator('td.audio [data-leg="callee"]')).toContainText(/Callee: 0 in \/ \d+ out/);
+    // The figures move at every poll, in the row already shown: its
+    // element stays in the page (a rebuilt row would be a new one).
+    const shown = await live.elementHandle();
+    const caller = live.locator('td.audio [data-leg="caller"]');
+    const figures = await caller.textContent();
+    await expect(caller).not.toHaveText(figures ?? '');
+    expect(await shown?.evaluate((row) => row.isConnected)).toBe(true);
     // More than 5 s with packets from the caller only.
     await expect(live.locator('.one-way')).toHaveText(
       'One-way audio: only the caller is heard, nothing from the callee', { timeout: 15_000 });

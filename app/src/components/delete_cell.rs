@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Display;
 use std::future::Future;
+use std::hash::Hash;
 use std::str::FromStr;
 
 /// The row a list opens asking about: `?delete=KEY` in its address.
@@ -131,20 +132,31 @@ pub fn delete_refusal(result: Option<Result<FormOutcome<()>, ServerFnError>>) ->
 /// A list's deletes done in place with the WASM: a row the server
 /// deleted leaves the list at once, and the rest of the page is not
 /// asked for again (each delete is one small request, the page stays).
-#[derive(Clone, Copy)]
-pub struct InPlaceDeletes {
-    gone: RwSignal<HashSet<i64>>,
+/// `K` is the rows' key: their id, or their name for lists keyed by name
+/// (contexts).
+pub struct InPlaceDeletes<K: Send + Sync + 'static = i64> {
+    gone: RwSignal<HashSet<K>>,
     /// The last delete's refusal, as [`DeleteBanner`] takes it.
     pub last: RwSignal<Option<Option<String>>>,
 }
 
-impl Default for InPlaceDeletes {
+// By hand: derived, both would ask `K: Copy`, which a name is not; the
+// signals themselves are copied whatever they hold.
+impl<K: Send + Sync + 'static> Clone for InPlaceDeletes<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Send + Sync + 'static> Copy for InPlaceDeletes<K> {}
+
+impl<K: Eq + Hash + Send + Sync + 'static> Default for InPlaceDeletes<K> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl InPlaceDeletes {
+impl<K: Eq + Hash + Send + Sync + 'static> InPlaceDeletes<K> {
     pub fn new() -> Self {
         Self {
             gone: RwSignal::new(HashSet::new()),
@@ -152,27 +164,27 @@ impl InPlaceDeletes {
         }
     }
 
-    /// Runs `delete` of row `id`, which answers with the refusal, if any.
-    pub fn run(self, id: i64, delete: impl Future<Output = Option<String>> + 'static) {
+    /// Runs `delete` of row `key`, which answers with the refusal, if any.
+    pub fn run(self, key: K, delete: impl Future<Output = Option<String>> + 'static) {
         leptos::task::spawn_local(async move {
             let refusal = delete.await;
             if refusal.is_none() {
                 self.gone.update(|gone| {
-                    gone.insert(id);
+                    gone.insert(key);
                 });
             }
             self.last.set(Some(refusal));
         });
     }
 
-    /// Whether row `id` is still there (tracked).
-    pub fn kept(self, id: i64) -> bool {
-        !self.gone.with(|gone| gone.contains(&id))
+    /// Whether row `key` is still there (tracked).
+    pub fn kept(self, key: &K) -> bool {
+        !self.gone.with(|gone| gone.contains(key))
     }
 
-    /// How many of `ids` were deleted here (tracked).
-    pub fn removed(self, ids: &[i64]) -> usize {
+    /// How many of `keys` were deleted here (tracked).
+    pub fn removed(self, keys: &[K]) -> usize {
         self.gone
-            .with(|gone| ids.iter().filter(|id| gone.contains(id)).count())
+            .with(|gone| keys.iter().filter(|key| gone.contains(key)).count())
     }
 }

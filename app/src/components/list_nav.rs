@@ -166,6 +166,88 @@ pub fn keyed_by_content<T: Hash>(rows: Vec<T>) -> Vec<((u64, u32), T)> {
         .collect()
 }
 
+/// The rows of a list read again and again (the calls in progress), each
+/// with a signal of its own: a new reading updates in place the rows
+/// whose content changed (only their cells redraw), adds the new ones and
+/// drops the gone ones; a `<For>` keyed by [`PolledRows::rows`]' keys
+/// keeps every other row's DOM as it is.
+pub struct PolledRows<K: Send + Sync + 'static, T: Send + Sync + 'static> {
+    rows: RwSignal<Vec<(K, ArcRwSignal<T>)>>,
+}
+
+// By hand: derived, both would ask `K: Copy, T: Copy`; the signal itself
+// is copied whatever it holds.
+impl<K: Send + Sync + 'static, T: Send + Sync + 'static> Clone for PolledRows<K, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Send + Sync + 'static, T: Send + Sync + 'static> Copy for PolledRows<K, T> {}
+
+impl<K, T> Default for PolledRows<K, T>
+where
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K, T> PolledRows<K, T>
+where
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
+{
+    pub fn new() -> Self {
+        Self {
+            rows: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Takes a new reading, `key` naming each row. The rows' signals are
+    /// reference-counted rather than owned by whoever calls this (a task
+    /// or an effect that runs again), so they live as long as their row.
+    pub fn replace(self, fresh: Vec<T>, key: impl Fn(&T) -> K) {
+        let mut old: HashMap<K, ArcRwSignal<T>> = self
+            .rows
+            .with_untracked(|rows| rows.iter().cloned().collect());
+        let next: Vec<(K, ArcRwSignal<T>)> = fresh
+            .into_iter()
+            .map(|row| {
+                let k = key(&row);
+                match old.remove(&k) {
+                    Some(signal) => {
+                        if signal.with_untracked(|shown| *shown != row) {
+                            signal.set(row);
+                        }
+                        (k, signal)
+                    }
+                    None => (k, ArcRwSignal::new(row)),
+                }
+            })
+            .collect();
+        // The same rows in the same order: nothing for the `<For>` to do.
+        let same = self.rows.with_untracked(|rows| {
+            rows.len() == next.len() && rows.iter().zip(&next).all(|(a, b)| a.0 == b.0)
+        });
+        if !same {
+            self.rows.set(next);
+        }
+    }
+
+    /// The rows, keyed, in the reading's order (tracked).
+    pub fn rows(self) -> Vec<(K, ArcRwSignal<T>)> {
+        self.rows.get()
+    }
+
+    /// Whether the last reading had no row (tracked).
+    pub fn is_empty(self) -> bool {
+        self.rows.with(Vec::is_empty)
+    }
+}
+
 /// "1,234": counts as an administrator reads them.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
@@ -260,7 +342,7 @@ where
     let list = page.rows;
     let rows = Signal::derive(move || {
         list.iter()
-            .filter(|row| deletes.kept(id(row)))
+            .filter(|row| deletes.kept(&id(row)))
             .cloned()
             .collect::<Vec<_>>()
     });
@@ -276,7 +358,31 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{content_key, grouped, keyed_by_content};
+    use super::{content_key, grouped, keyed_by_content, PolledRows};
+    use leptos::prelude::*;
+
+    #[test]
+    fn a_new_reading_updates_the_rows_it_changed_in_place() {
+        let owner = Owner::new();
+        owner.set();
+        let rows = PolledRows::<u32, (u32, &str)>::new();
+        rows.replace(vec![(1, "ringing"), (2, "answered")], |r| r.0);
+        let first = rows.rows();
+        rows.replace(
+            vec![(1, "answered"), (2, "answered"), (3, "ringing")],
+            |r| r.0,
+        );
+        // The row a cell of call 1 follows is the one updated: no new row.
+        assert_eq!(first[0].1.get_untracked(), (1, "answered"));
+        assert_eq!(first[1].1.get_untracked(), (2, "answered"));
+        let keys: Vec<u32> = rows.rows().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, [1, 2, 3]);
+        // A call that ended leaves; an empty reading empties the list.
+        rows.replace(vec![(3, "answered")], |r| r.0);
+        assert_eq!(rows.rows().len(), 1);
+        rows.replace(vec![], |r| r.0);
+        assert!(rows.is_empty());
+    }
 
     #[test]
     fn a_row_keeps_its_key_until_it_changes() {

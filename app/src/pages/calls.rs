@@ -7,7 +7,7 @@
 
 use crate::api::calls::{call_log, live_calls, HangUpCall};
 use crate::components::list_nav::{
-    content_key, grouped, keyed_by_content, quiet_navigation, Debounce,
+    grouped, keyed_by_content, quiet_navigation, Debounce, PolledRows,
 };
 use crate::components::poll::ticker;
 use crate::components::quality::quality_view;
@@ -56,11 +56,37 @@ pub fn CallsPage() -> impl IntoView {
         });
     };
     let hang_up = ServerAction::<HangUpCall>::new();
-    // A hang-up refreshes the list at once rather than at the next tick.
-    let live = Resource::new(
-        move || (tick.get(), hang_up.version().get()),
-        |_| live_calls(),
-    );
+    // The first reading, rendered by the server; the browser's readings
+    // then update its rows in place (below), so a poll redraws only the
+    // cells that changed, not the table.
+    let first = Resource::new(|| (), |_| live_calls());
+    let rows = PolledRows::<u64, LiveCall>::new();
+    let poll_failed = RwSignal::new(None::<String>);
+    // Each tick reads the list again, and a hang-up at once rather than
+    // at the next tick. Effects run in the browser only. A reading that
+    // comes back after a newer one was asked for is dropped.
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (tick, hung_up) = (tick.get(), hang_up.version().get());
+        if tick == 0 && hung_up == 0 {
+            return;
+        }
+        let this = asked.get_value() + 1;
+        asked.set_value(this);
+        leptos::task::spawn_local(async move {
+            let reading = live_calls().await;
+            if asked.try_get_value() != Some(this) {
+                return;
+            }
+            match reading {
+                Ok(list) => {
+                    poll_failed.set(None);
+                    rows.replace(list, |c| c.id);
+                }
+                Err(e) => poll_failed.set(Some(e.to_string())),
+            }
+        });
+    });
     let log = Resource::new(move || (tick.get(), query.get()), |(_, q)| call_log(q));
     view! {
         <Title text="Calls"/>
@@ -71,20 +97,15 @@ pub fn CallsPage() -> impl IntoView {
             Some(Err(e)) => Some(view! { <p class="error banner" role="alert">{e.to_string()}</p> }),
             _ => None,
         }}
+        {move || poll_failed.get().map(|e| view! { <p class="error banner">{e}</p> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match live.await {
+                match first.await {
                     Err(e) => view! { <p class="error banner">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty" id="no-live-calls">"No call in progress."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="list" id="live-calls">
-                            <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th>"Audio"</th><th></th></tr></thead>
-                            <tbody>
-                                <For each=move || list.clone() key=|c| content_key(c.id as i64, c)
-                                    children=move |c| live_row(c, hang_up)/>
-                            </tbody>
-                        </table>
-                    }.into_any(),
+                    Ok(list) => {
+                        rows.replace(list, |c| c.id);
+                        view! { <LiveCalls rows hang_up/> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -151,19 +172,56 @@ fn log_page(page: CallLogPage, query: &CallLogQuery) -> impl IntoView {
     }
 }
 
-fn live_row(call: LiveCall, hang_up: ServerAction<HangUpCall>) -> impl IntoView {
-    let key = call.dialed.clone();
-    let id = call.id;
-    let label = format!("Hang up the call from {} to {}", call.caller, call.dialed);
+/// The calls in progress, one row per call kept while the call lasts.
+#[component]
+fn LiveCalls(rows: PolledRows<u64, LiveCall>, hang_up: ServerAction<HangUpCall>) -> impl IntoView {
+    view! {
+        <Show
+            when=move || !rows.is_empty()
+            fallback=|| view! { <p class="empty" id="no-live-calls">"No call in progress."</p> }
+        >
+            <table class="list" id="live-calls">
+                <thead><tr><th>"Since"</th><th>"Caller"</th><th>"Callee"</th><th>"Number"</th><th>"State"</th><th>"Trunk"</th><th>"Audio"</th><th></th></tr></thead>
+                <tbody>
+                    <For each=move || rows.rows() key=|(id, _)| *id
+                        children=move |(id, call)| live_row(id, call, hang_up)/>
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+/// One call's row: each cell follows the call's own signal, so a new
+/// reading redraws only what changed (the state, the audio figures).
+fn live_row(
+    id: u64,
+    call: ArcRwSignal<LiveCall>,
+    hang_up: ServerAction<HangUpCall>,
+) -> impl IntoView {
+    let cell = |f: fn(&LiveCall) -> String| {
+        let call = call.clone();
+        move || call.with(f)
+    };
+    // Who calls and what was dialled do not change during a call.
+    let (key, label) = call.with_untracked(|c| {
+        (
+            c.dialed.clone(),
+            format!("Hang up the call from {} to {}", c.caller, c.dialed),
+        )
+    });
+    let quality = {
+        let call = call.clone();
+        move || quality_view(call.with(|c| c.quality.clone()))
+    };
     view! {
         <tr data-live-call=key>
-            <td>{clock(call.started_at)}</td>
-            <td>{call.caller}</td>
-            <td>{call.callee}</td>
-            <td>{call.dialed}</td>
-            <td>{call.state}</td>
-            <td>{call.trunk.unwrap_or_default()}</td>
-            <td class="audio">{quality_view(call.quality)}</td>
+            <td>{cell(|c| clock(c.started_at))}</td>
+            <td>{cell(|c| c.caller.clone())}</td>
+            <td>{cell(|c| c.callee.clone())}</td>
+            <td>{cell(|c| c.dialed.clone())}</td>
+            <td>{cell(|c| c.state.clone())}</td>
+            <td>{cell(|c| c.trunk.clone().unwrap_or_default())}</td>
+            <td class="audio">{quality}</td>
             <td>
                 <button type="button" class="danger" aria-label=label
                     disabled=move || hang_up.pending().get()

@@ -3,8 +3,10 @@
 //! A context something refers to is refused by the server; its message
 //! names who uses it.
 
-use crate::api::contexts::{list_contexts, DeleteContext};
-use crate::components::delete_cell::{asked_in_address, delete_refusal, DeleteBanner, DeleteCell};
+use crate::api::contexts::{delete_context, list_contexts};
+use crate::components::delete_cell::{
+    asked_in_address, delete_refusal, DeleteBanner, DeleteCell, InPlaceDeletes,
+};
 use crate::components::form::failure_sentence;
 use crate::components::repair::RepairList;
 use crate::model::context::{ContextKind, ContextView};
@@ -39,8 +41,9 @@ fn ranges_summary(c: &Context) -> String {
 
 #[component]
 pub fn ContextList() -> impl IntoView {
-    let delete = ServerAction::<DeleteContext>::new();
-    let contexts = Resource::new(move || delete.version().get(), |_| list_contexts());
+    let contexts = Resource::new(|| (), |_| list_contexts());
+    // Keyed by name: contexts have no other id.
+    let deletes = InPlaceDeletes::<String>::new();
     let confirming = asked_in_address::<String>();
     view! {
         <Title text="Contexts"/>
@@ -50,29 +53,40 @@ pub fn ContextList() -> impl IntoView {
         <div class="toolbar">
             <a class="button primary" href="/ipbx/contexts/new">"Add a context"</a>
         </div>
-        <DeleteBanner last=Signal::derive(move || delete.value().get().map(|r| delete_refusal(Some(r))))/>
+        <DeleteBanner last=deletes.last/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match contexts.await {
-                    Err(e) => view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
+                let list = match contexts.await {
+                    Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
+                    Ok(list) => list,
+                };
+                let names: Vec<String> = list.iter().map(|v| v.context.name.clone()).collect();
+                let count = names.len();
+                let left = Signal::derive(move || deletes.removed(&names) < count);
+                // A delete takes its row out here; the list is not read again.
+                let rows = Signal::derive(move || {
+                    list.iter().filter(|v| deletes.kept(&v.context.name)).cloned().collect::<Vec<_>>()
+                });
+                let table = (count > 0).then(|| view! {
+                    <table class="list" id="contexts" hidden=move || !left.get()>
+                        <thead>
+                            <tr>
+                                <th>"Name"</th><th>"Label"</th><th>"Type"</th>
+                                <th>"Ranges"</th><th>"Includes"</th><th>"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|v| (v.context.name.clone(), v.version)
+                                children=move |v| view! { <ContextRow view=v confirming deletes/> }/>
+                        </tbody>
+                    </table>
+                });
+                view! {
+                    {table}
+                    {move || (!left.get()).then(|| view! {
                         <p class="empty">"No context yet. Users need an internal one."</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <table class="list" id="contexts">
-                            <thead>
-                                <tr>
-                                    <th>"Name"</th><th>"Label"</th><th>"Type"</th>
-                                    <th>"Ranges"</th><th>"Includes"</th><th>"Actions"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For each=move || list.clone() key=|v| (v.context.name.clone(), v.version)
-                                    children=move |v| view! { <ContextRow view=v confirming delete/> }/>
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
+                    })}
+                }.into_any()
             })}
         </Transition>
     }
@@ -82,7 +96,7 @@ pub fn ContextList() -> impl IntoView {
 fn ContextRow(
     view: ContextView,
     confirming: RwSignal<Option<String>>,
-    delete: ServerAction<DeleteContext>,
+    deletes: InPlaceDeletes<String>,
 ) -> impl IntoView {
     let c = view.context;
     let name = c.name.clone();
@@ -96,7 +110,12 @@ fn ContextRow(
             <td>{ranges_summary(&c)}</td>
             <td>{c.includes.join(", ")}</td>
             <DeleteCell key=name.clone() confirming question=question
-                on_confirm=move |()| { delete.dispatch(DeleteContext { name: target.clone() }); }/>
+                on_confirm=move |()| {
+                    let target = target.clone();
+                    deletes.run(target.clone(), async move {
+                        delete_refusal(Some(delete_context(target).await))
+                    });
+                }/>
         </tr>
     }
 }

@@ -78,15 +78,25 @@ async fn validate(
     input: &IncallInput,
     editing: Option<i64>,
 ) -> Result<Incall, ServiceError> {
-    let users = readable(&store::users::list(&core.pool).await?, |row, user| {
-        (row.id, user.display())
-    });
-    let others = list(core)
-        .await?
-        .into_iter()
-        .filter(|v| Some(v.id) != editing)
-        .map(|v| v.incall)
-        .collect();
+    // Users and incoming calls from the published configuration, not the
+    // database: reading and parsing every stored user for each save was
+    // most of a REST create's time (77 ms with 10,000 users). Same rows,
+    // same order, and every write publishes before it answers.
+    let (users, others) = {
+        let config = core.config.borrow();
+        let users = config
+            .users
+            .iter()
+            .map(|u| (u.id, u.user.display()))
+            .collect();
+        let others = config
+            .incalls
+            .iter()
+            .filter(|i| Some(i.id) != editing)
+            .map(|i| i.value.clone())
+            .collect();
+        (users, others)
+    };
     let rules = IncallRules {
         contexts: store::contexts::list(&core.pool).await?,
         users,

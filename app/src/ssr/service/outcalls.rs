@@ -88,18 +88,31 @@ pub async fn get(core: &Core, id: i64) -> Result<OutcallView, ServiceError> {
 
 /// What the rules need: contexts, trunks, and the other outgoing calls.
 ///
+/// Trunks and outgoing calls come from the published configuration, not
+/// the database: reading and parsing every stored trunk for each save was
+/// most of a REST create's time (91 ms with 10,000 trunks). The snapshot
+/// holds the same rows in the same order (readable ones, trunks by name),
+/// and every write publishes before it answers, so nothing saved before
+/// is missing from it.
+///
 /// # Errors
 /// When the database cannot be read.
 pub async fn rules(core: &Core, editing: Option<i64>) -> Result<OutcallRules, ServiceError> {
-    let trunks = readable(&store::trunks::list(&core.pool).await?, |row, trunk| {
-        (row.id, trunk.name)
-    });
-    let others = list(core)
-        .await?
-        .into_iter()
-        .filter(|v| Some(v.id) != editing)
-        .map(|v| v.outcall)
-        .collect();
+    let (trunks, others) = {
+        let config = core.config.borrow();
+        let trunks = config
+            .trunks
+            .iter()
+            .map(|t| (t.id, t.trunk.name.clone()))
+            .collect();
+        let others = config
+            .outcalls
+            .iter()
+            .filter(|o| Some(o.id) != editing)
+            .map(|o| o.value.clone())
+            .collect();
+        (trunks, others)
+    };
     Ok(OutcallRules {
         contexts: store::contexts::list(&core.pool).await?,
         trunks,

@@ -78,3 +78,27 @@ async fn did_outside_the_context_ranges_is_refused() {
     delete(&core, view.id).await.expect("deleted");
     assert!(core.config.borrow().incalls.is_empty());
 }
+
+#[tokio::test]
+async fn a_user_created_just_before_is_a_destination_at_once_and_an_unknown_one_is_refused() {
+    let core = core().await;
+    seed(&core).await;
+    let mut sales = crate::ssr::service::testing::user("Sales", "1001");
+    sales.lastname = "Team".into();
+    let user = crate::ssr::service::users::create(&core, &sales)
+        .await
+        .expect("user")
+        .view
+        .id;
+    let view = create(&core, &to_desk("14185550001", user))
+        .await
+        .expect("created");
+    assert_eq!(
+        view.incall.destination,
+        IncallDestination::User { user_id: user }
+    );
+    match create(&core, &to_desk("14185550002", user + 100)).await {
+        Err(ServiceError::Invalid(e)) => assert!(!e.is_empty(), "{e:?}"),
+        other => panic!("an unknown user was accepted: {other:?}"),
+    }
+}

@@ -78,3 +78,44 @@ async fn a_trunk_in_use_cannot_be_deleted() {
     delete(&core, outcall_id).await.expect("outcall deleted");
     trunks::delete(&core, trunk).await.expect("trunk now free");
 }
+
+#[tokio::test]
+async fn rules_from_the_published_configuration_are_the_stored_rows_in_list_order() {
+    let core = core().await;
+    let (first, _, provider) = seed(&core).await;
+    // Sorts before the seed's trunk: the order is the list's, by name.
+    let mut backup = seed_trunk();
+    backup.name = "a_backup".into();
+    let second = trunks::create(&core, &backup).await.expect("backup").id;
+    // A trunk created just before is there for the next save at once.
+    let intl = create(&core, &outcall("intl", vec![second, first], &["00."]))
+        .await
+        .expect("created")
+        .view
+        .id;
+    let stored = store::trunks::list(&core.pool).await.expect("trunks");
+    let trunks: Vec<(i64, String)> = readable(&stored, |row, t| (row.id, t.name));
+    let rules = rules(&core, Some(intl)).await.expect("rules");
+    assert_eq!(rules.trunks, trunks);
+    assert_eq!(rules.trunks[0].0, second);
+    let others: Vec<Outcall> = list(&core)
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|v| v.id != intl)
+        .map(|v| v.outcall)
+        .collect();
+    assert_eq!(rules.others, others);
+    assert_eq!(rules.others.len(), 1);
+    // A trunk that does not exist is still refused.
+    match create(
+        &core,
+        &outcall("ghost", vec![first + second + 100], &["01."]),
+    )
+    .await
+    {
+        Err(ServiceError::Invalid(e)) => assert!(e.get("trunks").is_some(), "{e:?}"),
+        other => panic!("an unknown trunk was accepted: {other:?}"),
+    }
+    let _ = provider;
+}
