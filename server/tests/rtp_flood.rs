@@ -48,6 +48,23 @@ fn rtp_range() -> (u16, u16) {
     (start, start + RANGE_PORTS - 1)
 }
 
+/// A socket on 127.0.0.1 whose port the kernel chose outside `range`: an endpoint's own port
+/// inside the flooded range would receive the flood straight from the flooder, not through
+/// Trunkline (the kernel's ephemeral ports, 32768-60999, cover the test's ranges).
+fn bind_outside(range: (u16, u16)) -> UdpSocket {
+    // Those found inside stay bound until one outside is found, so none comes back.
+    let mut inside = Vec::new();
+    loop {
+        let sock = UdpSocket::bind("127.0.0.1:0").expect("bind on 127.0.0.1");
+        let port = sock.local_addr().expect("local address").port();
+        if port < range.0 || port > range.1 {
+            return sock;
+        }
+        assert!(inside.len() < 64, "every port found falls in {range:?}");
+        inside.push(sock);
+    }
+}
+
 /// The PBX of the call tests (common/pbx.rs) with the RTP range `range`.
 async fn start_pbx(range: (u16, u16)) -> Pbx {
     let dir = Pbx::fresh_dir("rtp-flood");
@@ -74,9 +91,14 @@ async fn start_pbx(range: (u16, u16)) -> Pbx {
 
 /// A provider RTP port `<prefix>10` free on loopback (lab_provider_media_uas.xml writes its
 /// first call's port so), and the prefix.
-fn provider_rtp() -> (UdpSocket, String) {
+fn provider_rtp(range: (u16, u16)) -> (UdpSocket, String) {
     for prefix in 300..650u32 {
-        if let Ok(sock) = UdpSocket::bind(("127.0.0.1", (prefix * 100 + 10) as u16)) {
+        let port = (prefix * 100 + 10) as u16;
+        // Not in the flooded range (see `bind_outside`).
+        if (range.0..=range.1).contains(&port) {
+            continue;
+        }
+        if let Ok(sock) = UdpSocket::bind(("127.0.0.1", port)) {
             return (sock, prefix.to_string());
         }
     }
@@ -223,7 +245,7 @@ async fn a_flood_of_the_rtp_range_slows_neither_sip_nor_the_call_and_is_counted(
     let sip = pbx.sip_port;
 
     // Bob's phone registers: its OPTIONS are the probe.
-    let bob = UdpSocket::bind("127.0.0.1:0").expect("bob");
+    let bob = bind_outside(range);
     let bob_port = bob.local_addr().expect("bob").port();
     drop(bob);
     let mut register = pbx
@@ -239,7 +261,7 @@ async fn a_flood_of_the_rtp_range_slows_neither_sip_nor_the_call_and_is_counted(
     let bob = UdpSocket::bind(("127.0.0.1", bob_port)).expect("bob's port again");
 
     // The front desk calls out; the provider answers it and, later, the new call.
-    let (provider_sock, prefix) = provider_rtp();
+    let (provider_sock, prefix) = provider_rtp(range);
     let provider_sdp = pbx.dir.join("provider.sdp");
     let mut provider = pbx
         .sipp("provider", "lab_provider_media_uas.xml")
@@ -258,7 +280,7 @@ async fn a_flood_of_the_rtp_range_slows_neither_sip_nor_the_call_and_is_counted(
         .arg(provider_sdp.as_os_str())
         .spawn_listening()
         .await;
-    let phone_sock = UdpSocket::bind("127.0.0.1:0").expect("phone RTP");
+    let phone_sock = bind_outside(range);
     let phone_sdp = pbx.dir.join("phone.sdp");
     let phone_rtp_port = phone_sock.local_addr().expect("phone RTP").port();
     let mut desk = pbx
