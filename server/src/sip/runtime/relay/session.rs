@@ -12,7 +12,6 @@
 //! direction.
 
 use std::cell::RefCell;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
@@ -21,9 +20,7 @@ use tokio::sync::mpsc;
 use super::batch::Batch;
 use super::{lock, Control, Pair, RelayEvent, Shared, Update};
 use crate::sip::proto::call::{CallId, Side};
-use crate::sip::proto::rtp::{
-    CallMeter, Detected, EventDetector, EventInjector, Latch, MediaWatch,
-};
+use crate::sip::proto::rtp::{Detected, EventDetector, EventInjector, Latch, MediaWatch};
 
 /// Where the timer rests while nothing is due.
 const IDLE: Duration = Duration::from_secs(3600);
@@ -57,7 +54,6 @@ struct Call<'a> {
     watch: MediaWatch,
     id: Option<CallId>,
     dtmf: Option<Convert>,
-    meter: &'a Mutex<CallMeter>,
     shared: &'a Shared,
     events: mpsc::UnboundedSender<RelayEvent>,
 }
@@ -79,7 +75,6 @@ pub(super) async fn run(
         watch: MediaWatch::new(),
         id: None,
         dtmf: None,
-        meter: &shared.meter,
         shared,
         events,
     };
@@ -144,18 +139,17 @@ impl Call<'_> {
         match c {
             Control::Attach(call) => self.id = Some(call),
             Control::Sdp(u) => {
-                let u = *u;
                 apply(&mut self.latches, u);
                 let now = Instant::now();
                 self.watch.on_sdp(u.side, now, u.hold);
-                let mut m = lock(self.meter);
+                let mut m = lock(&self.shared.meter);
                 m.hold(u.side, now, u.hold);
                 m.clocks(&u.clocks);
             }
             Control::Watch(timeouts) => {
                 let now = Instant::now();
                 self.watch.start(now, timeouts);
-                lock(self.meter).answered(now);
+                lock(&self.shared.meter).answered(now);
             }
             Control::Dtmf { phone, pt } => {
                 self.dtmf = Some(Convert {
@@ -202,7 +196,7 @@ impl Call<'_> {
     fn relay(&mut self, i: usize, packet: &mut [u8], source: std::net::SocketAddr) {
         let side = if i < 2 { Side::Caller } else { Side::Callee };
         if !self.latches[i].accept(source) {
-            lock(self.meter).refused(side);
+            lock(&self.shared.meter).refused(side);
             return;
         }
         // RTP only: RTCP is neither audio nor counted as such. Counted as it came, before a
@@ -211,10 +205,10 @@ impl Call<'_> {
         if rtp {
             let now = Instant::now();
             self.watch.on_packet(side, now);
-            lock(self.meter).received(side, now, packet);
+            lock(&self.shared.meter).received(side, now, packet);
         } else {
             // RTCP: its reception report says how the side hears what the relay sends it.
-            lock(self.meter).rtcp(side, packet);
+            lock(&self.shared.meter).rtcp(side, packet);
         }
         let out = i ^ 2;
         if let Some(d) = self.dtmf.as_mut() {
@@ -241,7 +235,7 @@ impl Call<'_> {
         };
         if let (true, Ok(n)) = (rtp, self.socks[out].try_send_to(packet, dest)) {
             let to = if i < 2 { Side::Callee } else { Side::Caller };
-            lock(self.meter).sent(to, n);
+            lock(&self.shared.meter).sent(to, n);
         }
     }
 }
