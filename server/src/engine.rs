@@ -64,16 +64,12 @@ pub async fn start(
         &BTreeMap::new(),
     )));
     let (call_events, call_rx) = mpsc::unbounded_channel();
-    let (live_tx, live_rx) = watch::channel(Arc::new(Vec::new()));
-    let (live_calls_tx, live_calls) = watch::channel(Arc::new(Vec::new()));
-    tokio::spawn(calls::follow_live(live_rx, live_calls_tx));
     tokio::spawn(log_calls(call_rx, call_log));
     let setup = LinesSetup {
         directory,
         restored: restored.iter().filter_map(lines::from_model).collect(),
         feeds: CallFeeds {
             events: call_events,
-            live: live_tx,
         },
         unmatched,
         tcp: options.sip_tcp,
@@ -104,7 +100,7 @@ pub async fn start(
             registry,
             actions,
             lines: line_bindings,
-            live_calls,
+            live: live_calls(sip.handle.clone()),
             watched: sip.lines.watched.clone(),
             commands,
             stats: Arc::new(move || app::model::registry::SipStats {
@@ -114,6 +110,22 @@ pub async fn start(
             sip_listening: Some(sip.local),
         },
     ))
+}
+
+/// The console's reader of the calls in progress: it asks the SIP thread, which copies them
+/// then, and turns them into the console's rows here, off that thread.
+fn live_calls(runtime: RuntimeHandle) -> app::ssr::state::LiveCalls {
+    Arc::new(move || {
+        let runtime = runtime.clone();
+        Box::pin(async move {
+            let rows = runtime.live_calls().await;
+            Arc::new(calls::live(
+                &rows,
+                std::time::Instant::now(),
+                app::ssr::unix_now(),
+            ))
+        })
+    })
 }
 
 /// Carries the administrator's commands to the part of SIP that owns

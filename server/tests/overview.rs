@@ -176,7 +176,7 @@ async fn the_overview_shows_the_pbx_at_a_glance() {
     let engine = EngineLink {
         registry: registry_rx,
         lines: lines_rx,
-        live_calls: live_rx,
+        live: app::ssr::state::live_from(live_rx),
         watched: watched_rx,
         ..EngineLink::detached()
     };

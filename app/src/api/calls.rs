@@ -15,17 +15,13 @@ pub async fn call_log(query: CallLogQuery) -> Result<CallLogPage, ServerFnError>
 /// The calls in progress.
 #[server(prefix = "/api", endpoint = "live_calls", client = ConsoleClient)]
 pub async fn live_calls() -> Result<Vec<LiveCall>, ServerFnError> {
-    Ok(super::server::state()?
-        .engine
-        .live_calls
-        .borrow()
-        .as_ref()
-        .clone())
+    let engine = super::server::state()?.engine;
+    Ok(engine.live_calls().await.as_ref().clone())
 }
 
 /// Ends a call in progress ("Hang up" on Status → Calls).
 #[server(prefix = "/api", endpoint = "hang_up_call", client = ConsoleClient)]
 pub async fn hang_up_call(id: u64) -> Result<(), ServerFnError> {
     use super::server::{read, state};
-    read(crate::ssr::service::calls::hang_up(&state()?.engine, id))
+    read(crate::ssr::service::calls::hang_up(&state()?.engine, id).await)
 }

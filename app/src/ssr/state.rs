@@ -10,7 +10,9 @@ use crate::ssr::auth::LoginLimiter;
 use crate::ssr::board::Board;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
@@ -80,6 +82,21 @@ pub enum EngineCommand {
     LiftBlock { address: IpAddr },
 }
 
+/// How the console reads the calls in progress. The engine copies them when asked, not on
+/// every change: at thousands of calls a second, copies nobody read were a tenth of the SIP
+/// thread's work.
+pub type LiveCalls =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Arc<Vec<LiveCall>>> + Send>> + Send + Sync>;
+
+/// Calls in progress read from a channel its sender keeps current: a console with no engine
+/// (its tests, where the test plays the engine).
+pub fn live_from(calls: watch::Receiver<Arc<Vec<LiveCall>>>) -> LiveCalls {
+    Arc::new(move || {
+        let rows = calls.borrow().clone();
+        Box::pin(std::future::ready(rows))
+    })
+}
+
 /// What the console reads from the SIP engine and may ask of it; the
 /// console never reaches into the engine itself (DESIGN.md, "Status").
 #[derive(Clone)]
@@ -89,8 +106,8 @@ pub struct EngineLink {
     pub actions: mpsc::UnboundedSender<(i64, RegistryAction)>,
     /// Where the users' lines are registered, live.
     pub lines: watch::Receiver<Arc<Vec<LineBinding>>>,
-    /// The calls in progress.
-    pub live_calls: watch::Receiver<Arc<Vec<LiveCall>>>,
+    /// Reads the calls in progress: see `live_calls`.
+    pub live: LiveCalls,
     /// Addresses that failed to authenticate: slowed down or blocked.
     pub watched: watch::Receiver<Arc<Vec<WatchedAddress>>>,
     pub commands: mpsc::UnboundedSender<EngineCommand>,
@@ -109,18 +126,24 @@ impl EngineLink {
         let (actions, _) = mpsc::unbounded_channel();
         let (_, lines) = watch::channel(Arc::new(Vec::new()));
         let (_, live_calls) = watch::channel(Arc::new(Vec::new()));
+        let live = live_from(live_calls);
         let (_, watched) = watch::channel(Arc::new(Vec::new()));
         let (commands, _) = mpsc::unbounded_channel();
         Self {
             registry,
             actions,
             lines,
-            live_calls,
+            live,
             watched,
             commands,
             stats: Arc::new(SipStats::default),
             sip_listening: None,
         }
+    }
+
+    /// The calls in progress, oldest first.
+    pub async fn live_calls(&self) -> Arc<Vec<LiveCall>> {
+        (self.live)().await
     }
 
     /// False when no engine listens (it stopped, or the console runs alone).

@@ -3,9 +3,7 @@
 
 use crate::sip::proto::call::{AttemptResult, CallRecord, CallState, HangupCause, Side, Snapshot};
 use app::model::calls::{AttemptLog, CallLogEntry, LiveCall};
-use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::watch;
 
 /// `instant` as Unix seconds, knowing that `now` is `wall`.
 fn wall_of(instant: Instant, now: Instant, wall: i64) -> i64 {
@@ -91,22 +89,4 @@ pub fn live(snapshots: &[Snapshot], now: Instant, wall: i64) -> Vec<LiveCall> {
             quality: s.quality.clone(),
         })
         .collect()
-}
-
-/// Follows the calls' snapshots and republishes them for the console.
-pub async fn follow_live(
-    mut snapshots: watch::Receiver<Arc<Vec<Snapshot>>>,
-    out: watch::Sender<Arc<Vec<LiveCall>>>,
-) {
-    loop {
-        let rows = live(
-            &snapshots.borrow_and_update(),
-            Instant::now(),
-            app::ssr::unix_now(),
-        );
-        out.send_replace(Arc::new(rows));
-        if snapshots.changed().await.is_err() {
-            break;
-        }
-    }
 }

@@ -23,7 +23,7 @@ pub async fn log(
 }
 
 pub async fn live(State(state): State<AppState>) -> Json<Vec<LiveCall>> {
-    Json(state.engine.live_calls.borrow().as_ref().clone())
+    Json(state.engine.live_calls().await.as_ref().clone())
 }
 
 /// Hangs up a call in progress.
@@ -31,7 +31,7 @@ pub async fn hang_up(
     State(state): State<AppState>,
     Key(id): Key<u64>,
 ) -> Result<StatusCode, ApiError> {
-    app::ssr::service::calls::hang_up(&state.engine, id)?;
+    app::ssr::service::calls::hang_up(&state.engine, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -37,8 +37,8 @@ pub async fn log(core: &Core, query: &CallLogQuery) -> Result<CallLogPage, Servi
 /// # Errors
 /// `NotFound` when the call is no longer in progress, `Internal` when no
 /// engine runs.
-pub fn hang_up(engine: &EngineLink, id: u64) -> Result<(), ServiceError> {
-    let live = engine.live_calls.borrow().iter().any(|c| c.id == id);
+pub async fn hang_up(engine: &EngineLink, id: u64) -> Result<(), ServiceError> {
+    let live = engine.live_calls().await.iter().any(|c| c.id == id);
     if !live {
         return Err(ServiceError::NotFound(
             "This call is no longer in progress.".into(),
@@ -226,10 +226,10 @@ mod tests {
                 quality: None,
             }]));
         assert!(matches!(
-            hang_up(&engine.link, 8),
+            hang_up(&engine.link, 8).await,
             Err(ServiceError::NotFound(_))
         ));
-        hang_up(&engine.link, 7).expect("hung up");
+        hang_up(&engine.link, 7).await.expect("hung up");
         assert_eq!(
             engine.commands.try_recv().ok(),
             Some(EngineCommand::HangUp { call: 7 })

@@ -54,7 +54,7 @@ pub async fn overview(state: &AppState, now: i64) -> Result<Overview, ServiceErr
         unreachable: monitored.filter(|r| unreachable(r.qualify)).count() as u64,
         lines: users.len() as u64,
         lines_registered: lines_registered as u64,
-        calls_now: state.engine.live_calls.borrow().len() as u64,
+        calls_now: state.engine.live_calls().await.len() as u64,
         calls_today: u64::try_from(calls_today).unwrap_or(0),
         unmatched,
         blocked: blocked.len() as u64,

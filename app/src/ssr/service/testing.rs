@@ -85,7 +85,7 @@ pub fn engine_link() -> TestEngine {
     let (live_calls, live_rx) = watch::channel(Arc::new(Vec::new()));
     let (watched, watched_rx) = watch::channel(Arc::new(Vec::new()));
     let (commands_tx, commands) = mpsc::unbounded_channel();
-    link.live_calls = live_rx;
+    link.live = crate::ssr::state::live_from(live_rx);
     link.watched = watched_rx;
     link.commands = commands_tx;
     TestEngine {

@@ -18,19 +18,17 @@ use super::counters::Counters;
 use super::relay::{Relay, RelayEvent, Update};
 use super::tcp::{spawn_connection, Conn, TcpEvent, TcpLimits};
 use crate::sip::proto::answer::unavailable;
-use crate::sip::proto::call::{CallEvent, Calls, Inbound};
+use crate::sip::proto::call::{CallEvent, Calls, Inbound, Snapshot};
 use crate::sip::proto::message::Method;
 use crate::sip::proto::priority::{LaneCaps, Lanes};
 use crate::sip::proto::{Endpoint, EndpointConfig, Event, Transmit, Transport, TxId};
 
 pub use super::handle::{CallFeeds, Command, RuntimeHandle, Shield};
 
-/// Shortest time between two publications of the live calls.
+/// How long a copy of the live calls answers those who ask, when no call changed since: several
+/// consoles polling share one copy. Anchored calls' audio figures change with every packet, so
+/// the copy is not kept longer.
 const LIVE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// How often the live calls are published while calls are anchored: their audio figures
-/// change with every packet, without any SIP to say so.
-const QUALITY_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Most commands taken in one pass before the queued transmits go out:
 /// enough to amortise a wake-up, few enough that the first answer of a
@@ -48,11 +46,10 @@ pub struct Runtime {
     endpoint: Endpoint,
     calls: Calls,
     feeds: Option<CallFeeds>,
-    /// A call started or changed since the live calls were last published.
+    /// A call started or changed since the live calls were last copied.
     live_dirty: bool,
-    /// When the live calls may next be published: at most a few times a
-    /// second, since each publication copies every call in progress.
-    live_next: Instant,
+    /// The last copy of the live calls and when it was made.
+    live: Option<(Instant, Arc<Vec<Snapshot>>)>,
     shield: Arc<Shield>,
     /// Where registered phones send from: served first under load.
     phones: Arc<HashSet<SocketAddr>>,
@@ -78,8 +75,6 @@ pub struct Runtime {
     relay: Option<Relay>,
     /// What the relay's call tasks report (a side gone silent).
     relay_events: Option<mpsc::UnboundedReceiver<RelayEvent>>,
-    /// When the anchored calls' figures are next published.
-    quality_next: Instant,
 }
 
 impl Runtime {
@@ -103,7 +98,7 @@ impl Runtime {
             calls: Calls::new(),
             feeds: None,
             live_dirty: false,
-            live_next: Instant::now(),
+            live: None,
             shield: Arc::default(),
             phones: Arc::default(),
             lanes: Lanes::new(LaneCaps::default()),
@@ -122,7 +117,6 @@ impl Runtime {
             tcp_rx,
             relay: None,
             relay_events: None,
-            quality_next: Instant::now(),
         };
         (rt, handle, ev_rx)
     }
@@ -195,18 +189,10 @@ impl Runtime {
         tokio::pin!(sleep);
         let mut armed: Option<Instant> = None;
         loop {
-            let live = self.live_dirty.then_some(self.live_next);
-            let anchored = self.relay.as_ref().is_some_and(Relay::has_calls);
-            let quality = anchored.then_some(self.quality_next);
-            let deadline = [
-                self.endpoint.poll_timeout(),
-                self.calls.poll_timeout(),
-                live,
-                quality,
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let deadline = [self.endpoint.poll_timeout(), self.calls.poll_timeout()]
+                .into_iter()
+                .flatten()
+                .min();
             if deadline != armed {
                 armed = deadline;
                 if let Some(at) = deadline {
@@ -363,6 +349,9 @@ impl Runtime {
                 self.shield = shield;
             }
             Command::Phones(phones) => self.phones = phones,
+            Command::LiveCalls(reply) => {
+                let _ = reply.send(self.live_calls(now));
+            }
             Command::Registered(peer) => {
                 if let Some(conn) = self.conns.get(&peer) {
                     conn.registered
@@ -486,30 +475,31 @@ impl Runtime {
             }
         }
         self.live_dirty |= calls_changed;
-        let now = Instant::now();
-        if self.relay.as_ref().is_some_and(Relay::has_calls) && now >= self.quality_next {
-            self.quality_next = now + QUALITY_EVERY;
-            self.live_dirty = true;
-        }
-        if self.live_dirty && now >= self.live_next {
-            self.live_dirty = false;
-            self.live_next = now + LIVE_EVERY;
-            if let Some(feeds) = &self.feeds {
-                let mut rows = self.calls.snapshots();
-                if let Some(relay) = &self.relay {
-                    for row in &mut rows {
-                        row.quality = relay.quality(row.id, now);
-                    }
-                }
-                feeds.live.send_replace(Arc::new(rows));
-            }
-        }
         self.counters.publish(&self.endpoint.stats());
         self.counters.publish_load(
             &self.lanes.stats(),
             self.endpoint.transaction_count(),
             self.endpoint.held_bytes(),
         );
+    }
+
+    /// The calls in progress with their audio figures: the last copy while it is fresh.
+    fn live_calls(&mut self, now: Instant) -> Arc<Vec<Snapshot>> {
+        if let Some((at, rows)) = &self.live {
+            if !self.live_dirty && now < *at + LIVE_EVERY {
+                return rows.clone();
+            }
+        }
+        let mut rows = self.calls.snapshots();
+        if let Some(relay) = &self.relay {
+            for row in &mut rows {
+                row.quality = relay.quality(row.id, now);
+            }
+        }
+        let rows = Arc::new(rows);
+        self.live_dirty = false;
+        self.live = Some((now, rows.clone()));
+        rows
     }
 
     /// A request the handler has no room for: 503, asking the sender to

@@ -79,6 +79,11 @@ impl CallMeter {
         let leg = &mut self.legs[at(side)];
         leg.rx.record(packet, arrival, &self.clocks);
         leg.last_rx = Some(now);
+        // Seen here, not only when someone reads the figures: the log keeps the flag of a call
+        // nobody watched. A packet is when it can start, as one side must be heard.
+        if self.one_way_seen.is_none() {
+            self.one_way_seen = self.one_way_now(now);
+        }
     }
 
     /// An RTCP-port datagram from `side`: its reception report, if it has one, is kept.
@@ -226,8 +231,13 @@ mod tests {
         let t0 = Instant::now();
         let mut m = CallMeter::new(t0);
         m.answered(t0);
-        stream(&mut m, Side::Caller, t0, 0..500);
-        stream(&mut m, Side::Callee, t0, (0..500).filter(|s| s % 100 != 0));
+        // Both ways at once, as a call goes: the callee loses one packet in a hundred.
+        for seq in 0..500 {
+            stream(&mut m, Side::Caller, t0, [seq]);
+            if seq % 100 != 0 {
+                stream(&mut m, Side::Callee, t0, [seq]);
+            }
+        }
         let q = m.quality(t0 + PTIME * 500, false);
         assert_eq!(q.caller.rx_packets, 500);
         assert_eq!(q.caller.rx_bytes, 500 * 172);
@@ -260,6 +270,20 @@ mod tests {
         m.received(Side::Callee, t1, &rtp(0));
         assert_eq!(m.quality(t1, true).one_way, None);
         assert_eq!(m.quality(t1, false).one_way.as_deref(), Some("caller"));
+    }
+
+    #[test]
+    fn the_log_keeps_a_one_way_spell_that_nobody_watched() {
+        let t0 = Instant::now();
+        let mut m = CallMeter::new(t0);
+        m.answered(t0);
+        // 8 s of the caller alone, then both ways: no one read the figures meanwhile.
+        stream(&mut m, Side::Caller, t0, 0..400);
+        stream(&mut m, Side::Callee, t0, 400..600);
+        stream(&mut m, Side::Caller, t0, 400..600);
+        let end = t0 + PTIME * 600;
+        assert_eq!(m.quality(end, true).one_way, None, "both ways at the end");
+        assert_eq!(m.quality(end, false).one_way.as_deref(), Some("caller"));
     }
 
     #[test]
