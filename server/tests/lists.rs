@@ -174,25 +174,73 @@ async fn rest_lists_page_filter_and_give_the_total() {
     }
 }
 
+/// A REST write with `body` (a merge patch for PATCH); its answer, which must be a success.
+async fn send(console: &Console, method: &str, path: String, body: Value) -> Value {
+    let kind = if method == "PATCH" {
+        "application/merge-patch+json"
+    } else {
+        "application/json"
+    };
+    let answer = console
+        .send(
+            request(method, &path)
+                .header(header::AUTHORIZATION, format!("Bearer {}", console.token))
+                .header(header::CONTENT_TYPE, kind)
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        answer.status.is_success(),
+        "{method} {path}: {}",
+        answer.body
+    );
+    serde_json::from_str::<Value>(&answer.body).expect("json")
+}
+
+#[tokio::test]
+async fn the_filters_follow_an_edit() {
+    let console = console_with_trunks("edits").await;
+    // trunk01234 is id 1235; its host moves to another provider.
+    let (_, total, _) = rest(&console, "/api/v1/trunks?q=elsewhere").await;
+    assert_eq!(total, Some(0));
+    let trunk = "/api/v1/trunks/1235".to_owned();
+    let version = rest(&console, &trunk).await.2["version"].clone();
+    let body = serde_json::json!({ "version": version, "host": "voip.elsewhere.example.net" });
+    send(&console, "PATCH", trunk, body).await;
+    let (_, total, body) = rest(&console, "/api/v1/trunks?q=elsewhere").await;
+    assert_eq!(total, Some(1));
+    assert_eq!(body[0]["name"], "trunk01234");
+    let (_, total, _) = rest(&console, "/api/v1/trunks?q=SIP1234.provider").await;
+    assert_eq!(total, Some(0), "the old host no longer matches");
+
+    let user = send(
+        &console,
+        "POST",
+        "/api/v1/users".into(),
+        serde_json::json!({ "firstname": "Back", "lastname": "Desk", "exten": "1001" }),
+    )
+    .await;
+    let path = format!("/api/v1/users/{}", user["id"]);
+    let body = serde_json::json!({
+        "version": user["version"],
+        "firstname": "Rear",
+        "caller_id_mode": "custom",
+        "caller_id_number": "4185550199",
+    });
+    send(&console, "PATCH", path, body).await;
+    let (_, total, _) = rest(&console, "/api/v1/users?q=back%20desk").await;
+    assert_eq!(total, Some(0));
+    let (_, total, _) = rest(&console, "/api/v1/users?q=rear%20desk").await;
+    assert_eq!(total, Some(1));
+    let (_, total, _) = rest(&console, "/api/v1/users?q=5550199").await;
+    assert_eq!(total, Some(1), "found by its outgoing caller number");
+}
+
 #[tokio::test]
 async fn the_other_lists_filter_in_sql_too() {
     let console = console_with_trunks("others").await;
-    let post = |path: &'static str, body: Value| {
-        let console = &console;
-        async move {
-            let answer = console
-                .send(
-                    request("POST", path)
-                        .header(header::AUTHORIZATION, format!("Bearer {}", console.token))
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .body(Body::from(body.to_string()))
-                        .expect("request"),
-                )
-                .await;
-            assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-            serde_json::from_str::<Value>(&answer.body).expect("json")
-        }
-    };
+    let post = |path: &'static str, body: Value| send(&console, "POST", path.into(), body);
     for (first, exten) in [("Front", "1000"), ("Back", "1001"), ("Side", "1002")] {
         post(
             "/api/v1/users",

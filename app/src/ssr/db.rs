@@ -96,4 +96,68 @@ mod tests {
         assert_eq!(stored.len(), 10);
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// A database last opened by a version before 0012: its trunks and users get their
+    /// filter columns when it is migrated, so the lists still find them by host and name.
+    #[tokio::test]
+    async fn rows_stored_before_the_filter_columns_are_found_after_the_upgrade() {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .expect("options")
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("pool");
+        let mut older = sqlx::migrate!("./migrations");
+        let before: Vec<_> = older
+            .migrations
+            .iter()
+            .filter(|m| m.version < 12)
+            .cloned()
+            .collect();
+        older.migrations = before.into();
+        older.run(&pool).await.expect("migrations 1-11");
+        for statement in [
+            r#"INSERT INTO trunks (name, context, settings, updated_at) VALUES
+               ('provider', 'from-extern', '{"host":"sip.provider.example.com","reg_server":"reg.provider.example.com"}', 0),
+               ('roaming', 'from-extern', '{}', 0),
+               ('broken', 'from-extern', 'not json', 0)"#,
+            r#"INSERT INTO users (context, exten, line_username, line_secret, settings, updated_at)
+               VALUES ('default', '1000', 'fd1000', 'pw', '{"firstname":"Front","lastname":"Desk",
+               "outgoing_caller_id":{"mode":"custom","number":"4185550100"}}', 0)"#,
+        ] {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .expect("upgrade");
+        let trunks: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT name, search_host, search_reg_server FROM trunks ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("trunks");
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            trunks,
+            [
+                (
+                    "provider".into(),
+                    some("sip.provider.example.com"),
+                    some("reg.provider.example.com")
+                ),
+                ("roaming".into(), some("dynamic"), None),
+                ("broken".into(), None, None),
+            ]
+        );
+        let user: (String, String) = sqlx::query_as("SELECT search_name, search_number FROM users")
+            .fetch_one(&pool)
+            .await
+            .expect("user");
+        assert_eq!(user, ("Front Desk".into(), "4185550100".into()));
+    }
 }

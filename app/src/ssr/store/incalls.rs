@@ -1,7 +1,7 @@
 //! Incoming calls. The validated `Incall` is JSON in `settings`; context,
 //! DID and destination user are columns too.
 
-use super::{json_text, like_any, Listing};
+use super::{like_any, Listing};
 use crate::model::incall::{Incall, IncallDestination};
 use crate::model::list::ListWindow;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -43,15 +43,10 @@ pub async fn page(
     pool: &SqlitePool,
     window: &ListWindow,
 ) -> Result<(Vec<SqlIncall>, u64, u64), sqlx::Error> {
-    let name = format!(
-        "trim(coalesce({}, '') || ' ' || coalesce({}, ''))",
-        json_text("u.settings", "firstname"),
-        json_text("u.settings", "lastname")
-    );
     let search = format!(
         "{} OR EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id AND ({}))",
         like_any(&["i.did", "i.context"]),
-        like_any(&["u.exten", &name])
+        like_any(&["u.exten", "u.search_name"])
     );
     let listing = Listing {
         columns: "i.id, i.version, i.settings",

@@ -106,9 +106,3 @@ pub fn like_any(columns: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(" OR ")
 }
-
-/// The text at `path` of a row's JSON `column`, NULL when the row's JSON
-/// does not parse (a row awaiting repair must not fail the whole list).
-pub fn json_text(column: &str, path: &str) -> String {
-    format!("json_extract(CASE WHEN json_valid({column}) THEN {column} END, '$.{path}')")
-}

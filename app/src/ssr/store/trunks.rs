@@ -1,7 +1,7 @@
 //! SIP trunks. The validated `Trunk` is stored as JSON in `settings`; the
 //! name and context are columns too, for uniqueness and references.
 
-use super::{json_text, like_any, Listing};
+use super::{like_any, Listing};
 use crate::model::list::ListWindow;
 use crate::model::trunk::Trunk;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -38,13 +38,8 @@ pub async fn page(
     pool: &SqlitePool,
     window: &ListWindow,
 ) -> Result<(Vec<SqlTrunk>, u64, u64), sqlx::Error> {
-    let host = format!("coalesce({}, 'dynamic')", json_text("settings", "host"));
-    let search = like_any(&[
-        "name",
-        "context",
-        &host,
-        &json_text("settings", "reg_server"),
-    ]);
+    // The host and register server are copies of the JSON's (0012_list_search.sql).
+    let search = like_any(&["name", "context", "search_host", "search_reg_server"]);
     let listing = Listing {
         columns: COLUMNS,
         from: "trunks",

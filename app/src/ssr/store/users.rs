@@ -1,7 +1,7 @@
 //! Users and their SIP lines. The validated `User` is JSON in `settings`;
 //! context, extension and line username are columns too, for uniqueness.
 
-use super::{json_text, like_any, Listing};
+use super::{like_any, Listing};
 use crate::model::list::ListWindow;
 use crate::model::user::User;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -37,17 +37,13 @@ pub async fn page(
     pool: &SqlitePool,
     window: &ListWindow,
 ) -> Result<(Vec<SqlUser>, u64, u64), sqlx::Error> {
-    let name = format!(
-        "trim(coalesce({}, '') || ' ' || coalesce({}, ''))",
-        json_text("settings", "firstname"),
-        json_text("settings", "lastname")
-    );
+    // The name and caller number are copies of the JSON's (0012_list_search.sql).
     let search = like_any(&[
-        &name,
+        "search_name",
         "exten",
         "context",
         "line_username",
-        &json_text("settings", "outgoing_caller_id.number"),
+        "search_number",
     ]);
     let listing = Listing {
         columns: COLUMNS,
