@@ -99,6 +99,11 @@ async fn a_page_of_the_trunk_list_holds_one_page_of_rows_and_the_total() {
         "{} bytes for one page",
         answer.body.len()
     );
+    // The rows' hydration data is what the columns show, not each whole trunk (codecs,
+    // timers, caller ID…) nor its registry history.
+    for field in ["codecs", "history", "qualify_freq", "dtmf_mode"] {
+        assert!(!answer.body.contains(field), "the page carries {field}");
+    }
 
     // The filter is the address's; its pages keep it.
     let answer = page(&console, &session, "/ipbx/trunks?q=TRUNK0012").await;

@@ -3,30 +3,26 @@
 use super::client::ConsoleClient;
 use super::FormOutcome;
 use crate::model::list::{ListPage, ListQuery};
-use crate::model::registry::RegistryEntry;
 use crate::model::repair::Repair;
-use crate::model::trunk::{TrunkInput, TrunkView};
+use crate::model::trunk::{TrunkInput, TrunkListRow, TrunkView};
 use crate::model::Context;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-/// One page of the trunk list, with what registering and monitoring say
-/// of the page's trunks now (only theirs: the list of thousands is never
-/// sent whole).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrunkRows {
-    pub page: ListPage<TrunkView>,
-    pub statuses: Vec<RegistryEntry>,
-}
-
+/// One page of the trunk list, each row with what registering and
+/// monitoring say of it now (only the page's trunks: the list of thousands
+/// is never sent whole).
 #[server(prefix = "/api", endpoint = "list_trunks", client = ConsoleClient)]
-pub async fn list_trunks(#[server(default)] query: ListQuery) -> Result<TrunkRows, ServerFnError> {
+pub async fn list_trunks(
+    #[server(default)] query: ListQuery,
+) -> Result<ListPage<TrunkListRow>, ServerFnError> {
     use super::server::{read, state};
     let state = state()?;
     let page = read(crate::ssr::service::trunks::page(&state.core, &query).await)?;
     let statuses = crate::ssr::service::status::registry_of(&state, page.rows.iter().map(|t| t.id));
-    Ok(TrunkRows { page, statuses })
+    let status = |id| statuses.iter().find(|s| s.trunk_id == id);
+    Ok(page.map(|t| TrunkListRow::new(&t, status(t.id))))
 }
 
 /// What the trunk form opens with.

@@ -2,7 +2,8 @@
 //! way the registry colours its State column: green when working, grey
 //! while waiting, red when the administrator has something to fix.
 
-use crate::model::registry::{PeerStatus, RegistrationState, RegistryEntry};
+use crate::model::registry::{PeerStatus, RegistrationState};
+use crate::model::trunk::TrunkStatus;
 use leptos::prelude::*;
 
 /// `ok`, `pending` or `bad`: the CSS class of a registration state.
@@ -31,7 +32,7 @@ pub fn monitoring_tone(status: PeerStatus) -> &'static str {
 /// The trunk list's Status cell: what registering and monitoring say now,
 /// or a dash for a trunk that does neither.
 #[component]
-pub fn TrunkStatusBadges(row: Option<RegistryEntry>) -> impl IntoView {
+pub fn TrunkStatusBadges(row: Option<TrunkStatus>) -> impl IntoView {
     let Some(row) = row else {
         return view! { <span class="muted" title="Neither registers nor is monitored">"—"</span> }
             .into_any();

@@ -9,13 +9,10 @@ use crate::components::form::failure_sentence;
 use crate::components::list_nav::{list_body, use_list_query, ListFilter};
 use crate::components::repair::RepairList;
 use crate::components::status::TrunkStatusBadges;
-use crate::model::registry::RegistryEntry;
 use crate::model::repair::RepairKind;
-use crate::model::trunk::TrunkView;
+use crate::model::trunk::TrunkListRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::collections::HashMap;
-use std::sync::Arc;
 
 #[component]
 pub fn TrunkList() -> impl IntoView {
@@ -36,14 +33,12 @@ pub fn TrunkList() -> impl IntoView {
         <DeleteBanner last=deletes.last/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let rows = match trunks.await {
+                let page = match trunks.await {
                     Err(e) => return view! { <p class="error banner">{failure_sentence(&e)}</p> }.into_any(),
-                    Ok(rows) => rows,
+                    Ok(page) => page,
                 };
-                let statuses: Arc<HashMap<i64, RegistryEntry>> =
-                    Arc::new(rows.statuses.into_iter().map(|r| (r.trunk_id, r)).collect());
                 let none_yet = "No SIP trunk yet. Add the one your VoIP provider gave you.";
-                list_body(rows.page, &query.get_untracked(), "trunks", "trunk", none_yet, deletes, |t| t.id, move |rows| view! {
+                list_body(page, &query.get_untracked(), "trunks", "trunk", none_yet, deletes, |t| t.id, move |rows| view! {
                     <div class="table-box">
                     <table class="list" id="trunks">
                         <thead>
@@ -55,8 +50,7 @@ pub fn TrunkList() -> impl IntoView {
                         </thead>
                         <tbody>
                             <For each=move || rows.get() key=|t| (t.id, t.version) children=move |t| {
-                                let status = statuses.get(&t.id).cloned();
-                                view! { <TrunkRow view=t status confirming deletes/> }
+                                view! { <TrunkRow row=t confirming deletes/> }
                             }/>
                         </tbody>
                     </table>
@@ -69,28 +63,31 @@ pub fn TrunkList() -> impl IntoView {
 
 #[component]
 fn TrunkRow(
-    view: TrunkView,
-    status: Option<RegistryEntry>,
+    row: TrunkListRow,
     confirming: RwSignal<Option<i64>>,
     deletes: InPlaceDeletes,
 ) -> impl IntoView {
-    let id = view.id;
-    let t = view.trunk;
-    let name = t.name.clone();
-    let register = if t.register {
-        format!("{}@{}", t.reg_username, t.reg_server)
-    } else {
-        "No".into()
-    };
+    let TrunkListRow {
+        id,
+        name,
+        host,
+        connection,
+        register,
+        monitoring,
+        context,
+        disabled,
+        status,
+        ..
+    } = row;
     view! {
-        <tr data-trunk=t.name.clone()>
-            <td class="name"><a href=format!("/ipbx/trunks/edit/{id}")>{t.name.clone()}</a></td>
-            <td><span class="truncate" title=t.host_label()>{t.host_label()}</span></td>
-            <td>{t.connection_type.label()}</td>
+        <tr data-trunk=name.clone()>
+            <td class="name"><a href=format!("/ipbx/trunks/edit/{id}")>{name.clone()}</a></td>
+            <td><span class="truncate" title=host.clone()>{host.clone()}</span></td>
+            <td>{connection}</td>
             <td><span class="truncate" title=register.clone()>{register.clone()}</span></td>
-            <td>{t.monitoring_label()}</td>
-            <td>{t.context.clone()}</td>
-            <td>{if t.disabled { "Yes" } else { "No" }}</td>
+            <td>{monitoring}</td>
+            <td>{context}</td>
+            <td>{if disabled { "Yes" } else { "No" }}</td>
             <td class="status"><TrunkStatusBadges row=status/></td>
             <DeleteCell key=id confirming question=format!("Delete {name}? This cannot be undone.")
                 on_confirm=move |()| deletes.run(id, async move {

@@ -6,9 +6,11 @@
 //! [`TrunkView`] is what leaves the server (never the secrets).
 
 mod choices;
+mod row;
 mod validate;
 
 pub use choices::{Codec, ConnectionType, DtmfMode, Nat, Transport};
+pub use row::{TrunkListRow, TrunkStatus};
 pub use validate::{ValidationContext, MONITORING_CHOICES};
 
 use serde::{Deserialize, Serialize};
