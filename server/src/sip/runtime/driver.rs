@@ -323,7 +323,7 @@ impl Runtime {
             } => {
                 let inbound = Inbound {
                     tx,
-                    request: &request,
+                    request: *request,
                     source,
                     transport,
                 };

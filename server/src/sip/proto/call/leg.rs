@@ -3,6 +3,7 @@
 //! is the caller's.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use crate::sip::proto::header::{CSeq, Contact, MaxForwards, NameAddr, RouteSet, Via};
 use crate::sip::proto::message::{ExtraHeader, Headers, Method, Request, Response, Transport};
@@ -211,8 +212,9 @@ pub(super) struct BLeg {
     /// Its dialog's requests go to `dest` whatever the Contact and route set say: a phone's
     /// always, a trunk's with `nat=force_rport`.
     pub symmetric: bool,
-    /// The INVITE as last sent (with our Via), for CANCEL and the digest retry.
-    pub invite: Request,
+    /// The INVITE as last sent (with our Via), for CANCEL and the digest retry; shared with
+    /// its client transaction (which builds the ACK of a failure from it).
+    pub invite: Arc<Request>,
     pub tx: TxId,
     pub dest: SocketAddr,
     pub transport: Transport,

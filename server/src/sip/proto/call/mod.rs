@@ -66,7 +66,7 @@ impl Calls {
         &mut self,
         now: Instant,
         ep: &mut Endpoint,
-        inbound: Inbound<'_>,
+        inbound: Inbound,
         call: NewCall,
     ) -> CallId {
         let Inbound {
@@ -91,7 +91,7 @@ impl Calls {
             transport,
         };
         self.sh.track_dialog(dialog.key(), id, Side::Caller);
-        if let Some(key) = invite_key(invite) {
+        if let Some(key) = invite_key(&invite) {
             self.sh.invites.insert(key, id);
         }
         self.sh.track_tx(tx, id, TxRole::AInvite);
@@ -110,7 +110,7 @@ impl Calls {
             answered: None,
             a: ALeg {
                 tx,
-                invite: invite.clone(),
+                invite,
                 tag,
                 dialog,
             },
@@ -131,7 +131,7 @@ impl Calls {
             dtmf: None,
             caller_dtmf_info: call.caller_dtmf_info,
         };
-        if invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
+        if c.a.invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).
             c.fail(now, ep, &mut self.sh, 483, HangupCause::Congestion, None);
         } else if let Err(e) = c.check_offer() {

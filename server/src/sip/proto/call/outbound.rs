@@ -3,6 +3,7 @@
 //! CANCEL (§9.1). Must not send a CANCEL before a provisional (§9.1).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::leg::{self, BLeg, LegState};
@@ -143,7 +144,8 @@ impl Call {
         // Our Via is added here, not by the endpoint: the CANCEL must copy it (§9.1).
         leg::push_via(ep, &mut invite, dest, transport);
         let n = self.legs.len();
-        let Ok(tx) = ep.send_request(now, invite.clone(), dest, transport) else {
+        let invite = Arc::new(invite);
+        let Ok(tx) = ep.send_invite(now, invite.clone(), dest, transport) else {
             let result = AttemptResult::TransportError;
             return self.record(sh, Attempt::of(label, trunk_id, result));
         };
@@ -206,14 +208,15 @@ impl Call {
         };
         let l = self.legs.get_mut(n)?;
         let creds = trunks.get(l.trunk?)?.credentials.clone()?;
-        let mut retry: Request = l.invite.clone();
+        let mut retry: Request = (*l.invite).clone();
         retry.headers.via.clear();
         retry.headers.cseq.seq += 1;
         let mut client = DigestClient::new(creds.username, creds.password, 1);
         client.answer(challenge, &mut retry, ep.rng()).ok()?;
         leg::push_via(ep, &mut retry, l.dest, l.transport);
+        let retry = Arc::new(retry);
         let tx = ep
-            .send_request(now, retry.clone(), l.dest, l.transport)
+            .send_invite(now, retry.clone(), l.dest, l.transport)
             .ok()?;
         sh.track_tx(tx, self.id, TxRole::BInvite(n));
         l.invite = retry;

@@ -93,10 +93,11 @@ pub struct MediaPorts {
 }
 
 /// A's INVITE as the endpoint delivered it (the fields of `Event::Request`).
-#[derive(Debug, Clone, Copy)]
-pub struct Inbound<'a> {
+#[derive(Debug)]
+pub struct Inbound {
     pub tx: TxId,
-    pub request: &'a Request,
+    /// Kept by the call (to answer, cancel and re-INVITE from it): moved in, not copied.
+    pub request: Request,
     pub source: SocketAddr,
     pub transport: Transport,
 }

@@ -192,46 +192,63 @@ impl Endpoint {
         dest: SocketAddr,
         transport: Transport,
     ) -> Result<TxId, SendError> {
-        if request.method == Method::Ack {
-            return Err(SendError::AckIsNotATransaction);
-        }
-        if request.headers.cseq.method != request.method {
-            return Err(SendError::CSeqMismatch);
-        }
         if request.headers.via.is_empty() {
             let branch = self.rng.branch();
             let us = self.cfg.sent_by(dest);
             let via = Via::new(transport, us.host, Some(us.port), &branch);
             request.headers.via.push(via);
         }
-        let branch = match request.headers.via.first().and_then(Via::branch) {
-            Some(b) if b.starts_with("z9hG4bK") => b.to_string(),
-            _ => return Err(SendError::NoBranch),
-        };
-        let key = Arc::new(ClientKey {
-            branch,
-            method: KeyMethod(request.method.clone()),
-        });
+        if request.method == Method::Invite {
+            return self.send_invite(now, Arc::new(request), dest, transport);
+        }
+        let key = client_key(&request)?;
         let mut out = Output::default();
-        let reliable = transport.is_reliable();
-        let machine = if request.method == Method::Invite {
-            Machine::ClientInvite(Box::new(ClientInvite::start(
-                now,
-                &self.cfg.timers,
-                request,
-                reliable,
-                &mut out,
-            )))
-        } else {
-            let bytes = request.encode();
-            Machine::ClientNonInvite(ClientNonInvite::start(
-                now,
-                &self.cfg.timers,
-                bytes,
-                reliable,
-                &mut out,
-            ))
-        };
+        let machine = Machine::ClientNonInvite(ClientNonInvite::start(
+            now,
+            &self.cfg.timers,
+            request.encode(),
+            transport.is_reliable(),
+            &mut out,
+        ));
+        Ok(self.open_client(key, machine, dest, transport, out))
+    }
+
+    /// Starts the client transaction of an INVITE the caller keeps too (a call's B leg
+    /// builds its CANCEL, its ACK and any retry from it): shared, not copied. Its top Via
+    /// must carry the branch. Another method goes through `send_request`.
+    ///
+    /// # Errors
+    /// A top Via without an RFC 3261 branch, or a CSeq mismatch.
+    pub fn send_invite(
+        &mut self,
+        now: Instant,
+        request: Arc<Request>,
+        dest: SocketAddr,
+        transport: Transport,
+    ) -> Result<TxId, SendError> {
+        if request.method != Method::Invite {
+            return self.send_request(now, Arc::unwrap_or_clone(request), dest, transport);
+        }
+        let key = client_key(&request)?;
+        let mut out = Output::default();
+        let machine = Machine::ClientInvite(Box::new(ClientInvite::start(
+            now,
+            &self.cfg.timers,
+            request,
+            transport.is_reliable(),
+            &mut out,
+        )));
+        Ok(self.open_client(key, machine, dest, transport, out))
+    }
+
+    fn open_client(
+        &mut self,
+        key: Arc<ClientKey>,
+        machine: Machine,
+        dest: SocketAddr,
+        transport: Transport,
+        out: Output,
+    ) -> TxId {
         let id = self.alloc_id();
         self.client_keys.insert(key.clone(), id);
         self.txns.insert(
@@ -250,7 +267,7 @@ impl Endpoint {
             }),
         );
         self.apply(id, out);
-        Ok(id)
+        id
     }
 
     /// Answers the request of server transaction `tx`. A response above 100 without a To tag
@@ -428,4 +445,23 @@ impl Endpoint {
             self.enforce_byte_cap();
         }
     }
+}
+
+/// The key a client transaction's responses match on (§17.1.3), once the request is one
+/// that opens a transaction.
+fn client_key(request: &Request) -> Result<Arc<ClientKey>, SendError> {
+    if request.method == Method::Ack {
+        return Err(SendError::AckIsNotATransaction);
+    }
+    if request.headers.cseq.method != request.method {
+        return Err(SendError::CSeqMismatch);
+    }
+    let branch = match request.headers.via.first().and_then(Via::branch) {
+        Some(b) if b.starts_with("z9hG4bK") => b.to_string(),
+        _ => return Err(SendError::NoBranch),
+    };
+    Ok(Arc::new(ClientKey {
+        branch,
+        method: KeyMethod(request.method.clone()),
+    }))
 }

@@ -1,6 +1,7 @@
 //! Transaction layer: INVITE client transaction (RFC 3261 §17.1.1, Figure 5), including the ACK
 //! for non-2xx finals (§17.1.1.3). Must not ACK a 2xx: that ACK belongs to the TU (§13.2.2.4).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Armed, Output, Timer, TimerConfig, TuEvent};
@@ -22,7 +23,8 @@ pub struct ClientInvite {
     /// The INVITE, kept to build the ACK of a non-2xx final; dropped then,
     /// with `bytes` (only Timer A used them), since a Completed transaction
     /// waits out Timer D (32 s over UDP) with thousands of others.
-    request: Option<Request>,
+    /// Shared with the call that sent it, which keeps it for the dialog.
+    request: Option<Arc<Request>>,
     bytes: Box<[u8]>,
     ack: Option<Box<[u8]>>,
     reliable: bool,
@@ -35,7 +37,7 @@ impl ClientInvite {
     pub(crate) fn start(
         now: Instant,
         cfg: &TimerConfig,
-        request: Request,
+        request: Arc<Request>,
         reliable: bool,
         out: &mut Output,
     ) -> Self {

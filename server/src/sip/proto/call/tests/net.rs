@@ -205,7 +205,7 @@ impl Net {
                     let pbx = &mut self.pbx;
                     let inbound = Inbound {
                         tx,
-                        request: &request,
+                        request,
                         source,
                         transport,
                     };
