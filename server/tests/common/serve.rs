@@ -48,6 +48,11 @@ pub async fn start_server_args(
     let mut lines = BufReader::new(stdout).lines();
     let ready = tokio::time::timeout(Duration::from_secs(20), async {
         while let Ok(Some(line)) = lines.next_line().await {
+            // Written to a pipe, as to a file or journald: no terminal colour codes.
+            assert!(
+                !line.contains('\u{1b}'),
+                "escape codes in the log: {line:?}"
+            );
             // The console starts after SIP: once it listens, both do.
             if line.contains("console on") {
                 return true;
