@@ -1,8 +1,11 @@
-//! Hash maps keyed by the ids this core hands out itself (transactions,
-//! calls). Peers do not choose them, so SipHash's resistance to chosen
-//! keys buys nothing there, and it cost a few percent of the SIP thread
-//! under load (BENCHMARKS.md). Keys that come off the wire (Call-ID,
-//! tags, branches) keep the standard hasher.
+//! Hash maps of the SIP core. Keyed by the ids this core hands out itself
+//! (transactions, calls): peers do not choose them, so resistance to
+//! chosen keys buys nothing there, and SipHash cost a few percent of the
+//! SIP thread under load (BENCHMARKS.md). Keyed by what comes off the
+//! wire (Call-ID, tags, branches): a peer chooses those, so the hash must
+//! be keyed with secret random keys, as the standard one is; aHash is,
+//! with keys drawn per map, and hashes short strings several times
+//! faster than SipHash-1-3.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -31,6 +34,9 @@ impl Hasher for IdHasher {
 
 /// A map from one of our ids.
 pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A map from what a peer sent (Call-IDs, tags, branches, user names).
+pub type WireMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 pub use types::{
@@ -37,7 +37,7 @@ pub use types::{
     TrunkCredentials, TrunkMedia, TrunkTarget,
 };
 
-use super::idmap::IdMap;
+use super::idmap::{IdMap, WireMap};
 use super::message::{Method, Request};
 use super::{Endpoint, Event};
 use leg::{BLeg, Dialog};
@@ -95,12 +95,10 @@ impl Calls {
             self.sh.invites.insert(key, id);
         }
         self.sh.track_tx(tx, id, TxRole::AInvite);
-        let plan = match &call.target {
-            Target::Contacts(_) => Plan::Contacts,
-            Target::Trunks(t) => Plan::Trunks {
-                trunks: t.clone(),
-                next: 0,
-            },
+        // The trunks move into the plan: the call tries them from there.
+        let (plan, contacts) = match call.target {
+            Target::Contacts(contacts) => (Plan::Contacts, Some(contacts)),
+            Target::Trunks(trunks) => (Plan::Trunks { trunks, next: 0 }, None),
         };
         let mut c = Call {
             id,
@@ -137,10 +135,10 @@ impl Calls {
         } else if let Err(e) = c.check_offer() {
             c.refuse_media(now, ep, &mut self.sh, &e);
         }
-        match call.target {
+        match contacts {
             _ if c.state != CallState::Ringing => {}
-            Target::Contacts(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts),
-            Target::Trunks(_) => c.try_next_trunk(now, ep, &mut self.sh),
+            Some(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts),
+            None => c.try_next_trunk(now, ep, &mut self.sh),
         }
         self.calls.insert(id, c);
         self.settle(id);
@@ -374,7 +372,7 @@ impl Calls {
 /// to: looked up by Call-ID and top branch, then checked in full.
 fn by_invite(
     calls: &IdMap<CallId, Call>,
-    invites: &HashMap<(String, String), CallId>,
+    invites: &WireMap<(String, String), CallId>,
     req: &Request,
 ) -> Option<CallId> {
     let id = invites.get(&invite_key(req)?)?;

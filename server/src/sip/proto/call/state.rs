@@ -8,7 +8,7 @@ use super::leg::{BLeg, Dialog};
 use super::TrunkTarget;
 use super::{Attempt, CallEvent, CallId, CallLabels, CallState, MediaPorts, Side, Snapshot};
 use crate::sip::proto::header::NameAddr;
-use crate::sip::proto::idmap::IdMap;
+use crate::sip::proto::idmap::{IdMap, WireMap};
 use crate::sip::proto::message::{Request, Response};
 use crate::sip::proto::TxId;
 
@@ -111,13 +111,13 @@ pub(super) struct Retransmit {
 pub(super) struct Shared {
     pub(super) txs: IdMap<TxId, (CallId, TxRole)>,
     /// (Call-ID, our tag) → the call and which leg that dialog is.
-    pub(super) dialogs: HashMap<(String, String), (CallId, Side)>,
+    pub(super) dialogs: WireMap<(String, String), (CallId, Side)>,
     /// How many of `dialogs` have each Call-ID: under load the runtime serves the datagrams of
     /// calls in progress first, knowing them by their Call-ID alone (`proto::priority`).
-    pub(super) call_ids: HashMap<String, u32>,
+    pub(super) call_ids: WireMap<String, u32>,
     /// (Call-ID, top Via branch) of each call's INVITE from A → the call:
     /// CANCELs and INVITE retransmissions find their call without a scan.
-    pub(super) invites: HashMap<(String, String), CallId>,
+    pub(super) invites: WireMap<(String, String), CallId>,
     /// Active calls per trunk id, against the trunk's call limit.
     pub(super) trunk_active: HashMap<i64, u32>,
     pub(super) events: VecDeque<CallEvent>,

@@ -7,7 +7,7 @@ mod inbound;
 mod reflection;
 mod types;
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,7 +16,7 @@ pub use caps::Caps;
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 
 use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
-use super::idmap::IdMap;
+use super::idmap::{IdMap, WireMap};
 use super::message::{Headers, Method, Request, Response, Transport};
 use super::rng::Rng;
 use super::transaction::{
@@ -87,8 +87,8 @@ pub struct Endpoint {
     /// Boxed: the map doubles as transactions accumulate (every finished one waits out Timer J
     /// or D, 32 s over UDP), and moving pointers when it does is cheaper than moving entries.
     txns: IdMap<TxId, Box<Entry>>,
-    client_keys: HashMap<Arc<ClientKey>, TxId>,
-    server_keys: HashMap<Arc<ServerKey>, TxId>,
+    client_keys: WireMap<Arc<ClientKey>, TxId>,
+    server_keys: WireMap<Arc<ServerKey>, TxId>,
     /// Armed timers ordered by deadline; stale entries are skipped when they fire.
     timers: BTreeSet<(Instant, TxId, Timer)>,
     transmits: VecDeque<Transmit>,
@@ -108,8 +108,8 @@ impl Endpoint {
             rng: Rng::new(seed),
             next_id: 0,
             txns: IdMap::default(),
-            client_keys: HashMap::new(),
-            server_keys: HashMap::new(),
+            client_keys: WireMap::default(),
+            server_keys: WireMap::default(),
             timers: BTreeSet::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),

@@ -8,12 +8,12 @@
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::auth::{DigestServer, Verdict};
 use super::header::{Contact, MinExpires, NameAddr, Param};
+use super::idmap::WireMap;
 use super::message::{ExtraHeader, Request, Response, Transport};
 
 /// Expiry bounds in seconds; chan_sip's `minexpiry`, `maxexpiry` and
@@ -82,7 +82,7 @@ enum Refusal {
 #[derive(Debug, Default)]
 pub struct Registrar {
     cfg: RegistrarConfig,
-    bindings: HashMap<String, Vec<Binding>>,
+    bindings: WireMap<String, Vec<Binding>>,
 }
 
 /// The user part of a SIP URI (`sip:1000@pbx` → `1000`).
@@ -109,7 +109,7 @@ impl Registrar {
     pub fn new(cfg: RegistrarConfig) -> Self {
         Self {
             cfg,
-            bindings: HashMap::new(),
+            bindings: WireMap::default(),
         }
     }
 
