@@ -71,9 +71,12 @@ fn OutgoingForm(plan: StoredValue<DialPlan>) -> impl IntoView {
     view! {
         <div class="tester-inputs">
             <label for="route-caller">"Caller"</label>
-            <select id="route-caller" on:change=move |ev| caller.set(event_target_value(&ev).parse().ok())>
+            // The select holds the choice, not each option: with 10,000 users a reactive
+            // `selected` per option was 10,000 closures rerun on every change.
+            <select id="route-caller" on:change=move |ev| caller.set(event_target_value(&ev).parse().ok())
+                prop:value=move || caller.get().map(|id| id.to_string()).unwrap_or_default()>
                 {users.into_iter().map(|(id, name)| view! {
-                    <option value=id.to_string() selected=move || caller.get() == Some(id)>{name}</option>
+                    <option value=id.to_string()>{name}</option>
                 }).collect_view()}
             </select>
             <label for="route-number">"Dials"</label>
@@ -231,11 +234,9 @@ fn IncomingForm(plan: StoredValue<DialPlan>) -> impl IntoView {
     view! {
         <div class="tester-inputs">
             <label for="route-trunk">"Arrives on trunk"</label>
-            <select id="route-trunk" on:change=move |ev| trunk.set(Some(event_target_value(&ev)))>
-                {trunks.into_iter().map(|name| {
-                    let (n, value) = (name.clone(), name.clone());
-                    view! { <option value=value selected=move || trunk.with(|t| t.as_deref() == Some(n.as_str()))>{name}</option> }
-                }).collect_view()}
+            <select id="route-trunk" on:change=move |ev| trunk.set(Some(event_target_value(&ev)))
+                prop:value=move || trunk.get().unwrap_or_default()>
+                {trunks.into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
             </select>
             <label for="route-did">"Number called (DID)"</label>
             <input id="route-did" type="text" inputmode="tel" autocomplete="off" placeholder="+4185550000"
