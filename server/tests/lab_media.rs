@@ -146,3 +146,55 @@ async fn lab_two_phones_on_the_same_rtp_port_each_hear_their_own_call() {
     }
     p.verdict_of(&lab, test, &[&one, &two, &provider], None);
 }
+
+/// The provider answers and never sends a packet, and nobody looks at
+/// Status → Calls meanwhile (the live figures are copied only when asked):
+/// the phone's audio still crosses the NAT to the provider, and the call
+/// log says the call was one-way, the caller alone heard.
+#[tokio::test]
+async fn lab_one_way_audio_nobody_watched_is_flagged_in_the_call_log() {
+    let test = "media-one-way";
+    let (lab, db) = office(test, false).await;
+    // The provider's SDP names PROVIDER_RTP; nothing reads what it wrote of ours.
+    let (mut provider, _) = provider(&lab, 1).await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, "lab_phone_media_uac.xml");
+    let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
+    let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
+    // The provider's RTP port only listens, for as long as the phone talks.
+    let silent = lab.udp(Ns::Inet, PROVIDER_RTP);
+    let heard = std::thread::spawn(move || {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(14);
+        let mut buf = [0u8; 2048];
+        let mut heard = 0u32;
+        while std::time::Instant::now() < until {
+            if silent.recv_from(&mut buf).is_ok_and(|(n, _)| n >= 12) {
+                heard += 1;
+            }
+        }
+        heard
+    });
+    let mut p = Problems::default();
+    p.check(phone.finish().await, "the phone's SIPp failed");
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    let phone_rtp = joined(phone_rtp);
+    let heard = heard.join().expect("listening thread");
+    p.check(
+        heard >= ENOUGH,
+        format!(
+            "the provider heard {heard} of the phone's {} packets",
+            phone_rtp.sent
+        ),
+    );
+    let calls = call_log(&db, 1).await;
+    let quality = calls.first().and_then(|c| c.quality.clone());
+    p.check(
+        quality.as_ref().is_some_and(|q| {
+            q.one_way.as_deref() == Some("caller")
+                && q.caller.rx_packets >= u64::from(ENOUGH)
+                && q.callee.rx_packets == 0
+        }),
+        format!("call log: not flagged one-way with the caller alone heard: {quality:?}"),
+    );
+    p.verdict_of(&lab, test, &[&phone, &provider], None);
+}

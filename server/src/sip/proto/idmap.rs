@@ -3,9 +3,9 @@
 //! chosen keys buys nothing there, and SipHash cost a few percent of the
 //! SIP thread under load (BENCHMARKS.md). Keyed by what comes off the
 //! wire (Call-ID, tags, branches): a peer chooses those, so the hash must
-//! be keyed with secret random keys, as the standard one is; aHash is,
-//! with keys drawn per map, and hashes short strings several times
-//! faster than SipHash-1-3.
+//! be keyed with secret random keys, as the standard one is; aHash is
+//! (keys drawn from the OS at start-up, varied for each map) and hashes
+//! short strings several times faster than SipHash-1-3.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
