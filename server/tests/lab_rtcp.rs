@@ -7,7 +7,10 @@
 //! packet, the provider every 25th), so the loss it reports is the test's
 //! figure, not an accident of the network. The relay must pass each report
 //! on to the far side unchanged, and the call log's quality must hold what
-//! each side last reported of the audio Trunkline sent it.
+//! each side last reported of the audio Trunkline sent it. A second call
+//! has a provider whose SDP puts its RTCP elsewhere than RTP's port + 1
+//! (`a=rtcp`, RFC 3605, as media servers that allocate ports one by one
+//! do): the phone's reports must reach that port, and none the port + 1.
 //! Needs root, iproute2, nftables and sip-tester (scripts/setup --test).
 
 mod common;
@@ -15,6 +18,7 @@ mod common;
 use app::model::quality::LegQuality;
 use common::lab::media::*;
 use common::lab::*;
+use common::sipp::Sipp;
 
 const PHONE_LOSES_EVERY: u16 = 10;
 const PROVIDER_LOSES_EVERY: u16 = 25;
@@ -80,17 +84,48 @@ fn crossed(p: &mut Problems, from: (&str, &RtpStats), to: (&str, &RtpStats)) {
     );
 }
 
-#[tokio::test]
-async fn lab_rtcp_reports_cross_the_nat_and_show_in_the_call_quality() {
-    let test = "rtcp";
+/// A call of [`reporting_call`] once over.
+struct ReportingCall {
+    lab: Lab,
+    problems: Problems,
+    sipps: Vec<Sipp>,
+    /// Datagrams that reached the decoy.
+    strays: usize,
+}
+
+impl ReportingCall {
+    fn verdict(self, test: &str) {
+        let sipps: Vec<&Sipp> = self.sipps.iter().collect();
+        self.problems.verdict_of(&self.lab, test, &sipps, None);
+    }
+}
+
+/// The phone calls the provider, whose answers carry `a=<attribute>` and
+/// whose RTCP is at `provider_rtcp`; both endpoints report, and what each
+/// counted is judged: audio both ways, a clean call in the log with each
+/// side's last report in its quality, every report across. `decoy`: an
+/// address of the provider's where nothing should arrive.
+async fn reporting_call(
+    test: &str,
+    attribute: &str,
+    provider_rtcp: &str,
+    decoy: Option<&str>,
+) -> ReportingCall {
     let (lab, db) = office(test, false).await;
-    let (mut provider, provider_sdp) = provider(&lab, 1).await;
+    let (mut provider, provider_sdp) = provider_with(&lab, 1, attribute).await;
+    // Where RTCP would go if `a=rtcp` were not followed: what reaches it is
+    // counted.
+    let decoy = decoy.map(|at| {
+        let sock = lab.udp(Ns::Inet, at);
+        sock.set_nonblocking(true).expect("non-blocking decoy");
+        sock
+    });
     let _pbx = lab.start_trunkline(&db, &[]).await;
     let scenario = "lab_phone_media_uac.xml";
     let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, scenario);
     let phone_rtp = lab.rtp_endpoint_reporting(
         Ns::Phone,
-        PHONE_RTP,
+        [PHONE_RTP, &rtcp_next_to(PHONE_RTP)],
         (PHONE_SSRC, PROVIDER_SSRC),
         phone_sdp,
         PACKETS,
@@ -98,7 +133,7 @@ async fn lab_rtcp_reports_cross_the_nat_and_show_in_the_call_quality() {
     );
     let provider_rtp = lab.rtp_endpoint_reporting(
         Ns::Inet,
-        PROVIDER_RTP,
+        [PROVIDER_RTP, provider_rtcp],
         (PROVIDER_SSRC, PHONE_SSRC),
         nth(&provider_sdp, 1),
         PACKETS,
@@ -109,6 +144,13 @@ async fn lab_rtcp_reports_cross_the_nat_and_show_in_the_call_quality() {
     p.check(provider.finish().await, "the provider's SIPp failed");
     let phone_rtp = phone_rtp.join().expect("RTP endpoint thread");
     let provider_rtp = provider_rtp.join().expect("RTP endpoint thread");
+    let mut strays = 0;
+    if let Some(sock) = decoy {
+        let mut buf = [0u8; 2048];
+        while sock.recv_from(&mut buf).is_ok() {
+            strays += 1;
+        }
+    }
     audio_both_ways(&mut p, &phone_rtp, &provider_rtp);
     // RTCP is not audio: the relay's own figures are those of a clean call.
     logged_normal(&mut p, &db, PACKETS).await;
@@ -126,5 +168,41 @@ async fn lab_rtcp_reports_cross_the_nat_and_show_in_the_call_quality() {
     let (phone_side, provider_side) = (("phone", &phone_rtp), ("provider", &provider_rtp));
     crossed(&mut p, phone_side, provider_side);
     crossed(&mut p, provider_side, phone_side);
-    p.verdict_of(&lab, test, &[&phone, &provider], None);
+    ReportingCall {
+        lab,
+        problems: p,
+        sipps: vec![phone, provider],
+        strays,
+    }
+}
+
+#[tokio::test]
+async fn lab_rtcp_reports_cross_the_nat_and_show_in_the_call_quality() {
+    let test = "rtcp";
+    let rtcp = rtcp_next_to(PROVIDER_RTP);
+    reporting_call(test, "ptime:20", &rtcp, None)
+        .await
+        .verdict(test);
+}
+
+/// The provider's answer says `a=rtcp:30019`: the relay sends the phone's
+/// reports there (RFC 3605 §2.1: the attribute gives the port RTCP is
+/// received on), and nothing to 30011, which a relay that assumed RTP's
+/// port + 1 would use. The provider's own reports leave from 30019 too.
+#[tokio::test]
+async fn lab_rtcp_goes_to_the_port_the_providers_a_rtcp_names() {
+    let test = "rtcp-port";
+    let mut call = reporting_call(
+        test,
+        "rtcp:30019",
+        "198.51.100.20:30019",
+        Some(&rtcp_next_to(PROVIDER_RTP)),
+    )
+    .await;
+    let strays = call.strays;
+    call.problems.check(
+        strays == 0,
+        format!("{strays} datagrams reached 198.51.100.20:30011, RTP's port + 1, despite a=rtcp"),
+    );
+    call.verdict(test);
 }

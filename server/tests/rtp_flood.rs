@@ -276,7 +276,15 @@ async fn a_flood_of_the_rtp_range_slows_neither_sip_nor_the_call_and_is_counted(
             "nat_port",
             &sip.to_string(),
         ])
-        .args(["-key", "rtp_prefix", &prefix, "-key", "peer_sdp"])
+        .args([
+            "-key",
+            "rtp_prefix",
+            &prefix,
+            "-key",
+            "media_attr",
+            "ptime:20",
+        ])
+        .args(["-key", "peer_sdp"])
         .arg(provider_sdp.as_os_str())
         .spawn_listening()
         .await;

@@ -30,7 +30,9 @@ pub use proxy::Kamailio;
 #[allow(unused_imports)]
 pub use rtcp::Report;
 #[allow(unused_imports)]
-pub use rtp::{endpoint_on, peer_of, Datagrams, Payloads, RtpStats, Voice, REPORT_EVERY};
+pub use rtp::{
+    endpoint_on, peer_of, rtcp_next_to, Datagrams, Payloads, RtpStats, Voice, REPORT_EVERY,
+};
 
 use super::sipp::{Sipp, SippBuilder};
 use std::path::{Path, PathBuf};

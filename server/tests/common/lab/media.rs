@@ -101,6 +101,11 @@ pub struct SippSetup {
 /// The provider answering `calls` outgoing calls on 198.51.100.20:5060
 /// (its RTP on 30010, 30020…); the SDP file of call `n` ends in `n`.
 pub async fn provider(lab: &Lab, calls: u32) -> (Sipp, PathBuf) {
+    provider_with(lab, calls, "ptime:20").await
+}
+
+/// [`provider`] whose answers carry `a=<attribute>` in their audio stream.
+pub async fn provider_with(lab: &Lab, calls: u32, attribute: &str) -> (Sipp, PathBuf) {
     let port = PBX_NAT_PORT.to_string();
     let scenario = "lab_provider_media_uas.xml";
     let s = media_sipp(lab, Ns::Inet, "provider", scenario, 5060, PROVIDER_RTP);
@@ -108,7 +113,7 @@ pub async fn provider(lab: &Lab, calls: u32) -> (Sipp, PathBuf) {
         .builder
         .count(calls)
         .args(["-key", "nat_ip", WAN_IP, "-key", "nat_port", &port])
-        .args(["-key", "rtp_prefix", "300"])
+        .args(["-key", "rtp_prefix", "300", "-key", "media_attr", attribute])
         .spawn_listening()
         .await;
     (sipp, s.sdp)

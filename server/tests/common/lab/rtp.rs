@@ -243,13 +243,15 @@ impl Lab {
     }
 
     /// [`Lab::rtp_endpoint`] that also sends RTCP receiver reports of what
-    /// it hears from its RTP port + 1 (every second, the last with its last
+    /// it hears from its RTCP address (every second, the last with its last
     /// packet), taking every `lose_every`-th packet as lost, and keeps the
-    /// RTCP that reaches that port.
+    /// RTCP that reaches that address. `[rtp, rtcp]`: the endpoint's two
+    /// addresses; its RTCP is usually on RTP's port + 1 ([`rtcp_next_to`]),
+    /// unless its SDP says otherwise (RFC 3605).
     pub fn rtp_endpoint_reporting(
         &self,
         ns: Ns,
-        addr: &str,
+        [addr, rtcp_at]: [&str; 2],
         ssrcs: (u32, u32),
         peer_sdp: PathBuf,
         packets: u32,
@@ -257,9 +259,7 @@ impl Lab {
     ) -> JoinHandle<RtpStats> {
         epoch();
         let sock = self.udp(ns, addr);
-        let at: SocketAddr = addr.parse().expect("an ip:port");
-        let rtcp_at = SocketAddr::new(at.ip(), at.port() + 1);
-        let rtcp = self.udp(ns, &rtcp_at.to_string());
+        let rtcp = self.udp(ns, rtcp_at);
         rtcp.set_nonblocking(true).expect("non-blocking RTCP");
         let rtcp = Rtcp {
             sock: rtcp,
@@ -269,6 +269,13 @@ impl Lab {
         };
         endpoint(sock, Some(rtcp), ssrcs, peer_sdp, packets, Voice::silence())
     }
+}
+
+/// RTP port + 1 of `rtp` (RFC 3550 §11): where an endpoint's RTCP is when
+/// its SDP has no `a=rtcp`.
+pub fn rtcp_next_to(rtp: &str) -> String {
+    let at: SocketAddr = rtp.parse().expect("an ip:port");
+    SocketAddr::new(at.ip(), at.port() + 1).to_string()
 }
 
 /// [`Lab::rtp_endpoint_voicing`] on a socket already bound (on loopback,
