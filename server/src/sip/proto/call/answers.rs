@@ -80,7 +80,8 @@ impl Call {
         }
         if l.cancel_pending {
             l.cancel_pending = false;
-            if let Ok(tx) = ep.send_request(now, leg::cancel(&l.invite), l.dest, l.transport) {
+            let cancel = l.invite.as_deref().map(leg::cancel);
+            if let Some(Ok(tx)) = cancel.map(|c| ep.send_request(now, c, l.dest, l.transport)) {
                 sh.track_tx(tx, self.id, TxRole::Other);
             }
             return;
@@ -139,21 +140,27 @@ impl Call {
             return;
         };
         l.state = LegState::Answered;
+        // Our From and the Request-URI, from the INVITE; once it is let go (a second 2xx,
+        // from another branch of a forking proxy), the same as the first dialog's.
+        let (local, target) = match (&l.invite, &l.dialog) {
+            (Some(invite), _) => (invite.headers.from.0.clone(), invite.uri.to_string()),
+            (None, Some(first)) => (first.local.clone(), first.remote_target.clone()),
+            (None, None) => return,
+        };
         let mut route = resp.headers.record_route.clone();
         route.0.reverse();
+        let seq = l.seq;
         let dialog = Dialog {
             call_id: resp.headers.call_id.clone(),
-            local: l.invite.headers.from.0.clone(),
+            local,
             remote: resp.headers.to.0.clone(),
-            remote_target: leg::contact_uri(&resp.headers.contact)
-                .unwrap_or_else(|| l.invite.uri.to_string()),
+            remote_target: leg::contact_uri(&resp.headers.contact).unwrap_or(target),
             route,
-            local_cseq: l.invite.headers.cseq.seq,
+            local_cseq: seq,
             dest: l.dest,
             symmetric: l.symmetric,
             transport: l.transport,
         };
-        let seq = l.invite.headers.cseq.seq;
         let late = self.state != CallState::Ringing || self.winner.is_some();
         let (out, refused) = self.relayed_to_a(ep, sh, n, resp, !late);
         if late || refused.is_err() {
@@ -190,11 +197,11 @@ impl Call {
             // lost ACK from A is A's leg's business, Timer G/H). With a late offer the answer
             // is in A's ACK, which the ACK to B must carry: it waits (`on_ack`).
             if let Some(ack) = dialog.ack(ep, seq) {
-                ep.send_ack(&ack, dialog.next_hop(), dialog.transport);
-                l.ack = Some(ack);
+                l.ack = Some(ep.send_ack_kept(&ack, dialog.next_hop(), dialog.transport));
             }
         }
         l.dialog = Some(dialog);
+        l.invite = None;
         self.winner = Some(n);
         self.state = CallState::Answered;
         self.answered = Some(now);

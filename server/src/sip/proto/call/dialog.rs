@@ -162,11 +162,11 @@ impl Call {
         match ep.send_request(now, out, dest, transport) {
             Ok(client) => {
                 sh.track_tx(client, self.id, TxRole::Relay);
-                self.relay = Some(Relay {
+                self.relay = Some(Box::new(Relay {
                     from: side,
                     server_tx: tx,
                     request: req.clone(),
-                });
+                }));
             }
             Err(_) => self.answer(now, ep, tx, req, 500),
         }
@@ -254,11 +254,11 @@ impl Call {
             let (Some(d), None) = (l.dialog.clone(), &l.ack) else {
                 return;
             };
-            if let Some(mut out) = d.ack(ep, l.invite.headers.cseq.seq) {
+            if let Some(mut out) = d.ack(ep, l.seq) {
                 self.carry_ack(ep, sh, ack, side, d.next_hop(), &mut out);
-                ep.send_ack(&out, d.next_hop(), d.transport);
+                let sent = ep.send_ack_kept(&out, d.next_hop(), d.transport);
                 if let Some(l) = self.winner.and_then(|n| self.legs.get_mut(n)) {
-                    l.ack = Some(out);
+                    l.ack = Some(sent);
                 }
             }
             return;
@@ -304,8 +304,8 @@ impl Call {
     pub(super) fn reack(&self, ep: &mut Endpoint, key: &(String, String), seq: u32) {
         for l in &self.legs {
             if let (Some(d), Some(ack)) = (&l.dialog, &l.ack) {
-                if &d.key() == key && ack.headers.cseq.seq == seq {
-                    ep.send_ack(ack, d.next_hop(), d.transport);
+                if &d.key() == key && l.seq == seq {
+                    ep.resend_ack(ack, d.next_hop(), d.transport);
                 }
             }
         }

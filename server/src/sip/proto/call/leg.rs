@@ -213,8 +213,12 @@ pub(super) struct BLeg {
     /// always, a trunk's with `nat=force_rport`.
     pub symmetric: bool,
     /// The INVITE as last sent (with our Via), for CANCEL and the digest retry; shared with
-    /// its client transaction (which builds the ACK of a failure from it).
-    pub invite: Arc<Request>,
+    /// its client transaction (which builds the ACK of a failure from it). Let go once the
+    /// leg is answered: its dialog has what the call needs of it from then on, and a call
+    /// in progress would otherwise keep a parsed INVITE (about 3.5 KB) for nothing.
+    pub invite: Option<Arc<Request>>,
+    /// The CSeq number of that INVITE, which the ACK of its 2xx carries.
+    pub seq: u32,
     pub tx: TxId,
     pub dest: SocketAddr,
     pub transport: Transport,
@@ -229,8 +233,8 @@ pub(super) struct BLeg {
     /// It counts against its trunk's call limit.
     pub counted: bool,
     pub dialog: Option<Dialog>,
-    /// The ACK sent for its 2xx, resent when the 2xx is retransmitted.
-    pub ack: Option<Request>,
+    /// The ACK sent for its 2xx, as sent, resent when the 2xx is retransmitted.
+    pub ack: Option<Box<[u8]>>,
 }
 
 impl BLeg {

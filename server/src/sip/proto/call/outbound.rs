@@ -144,6 +144,7 @@ impl Call {
         // Our Via is added here, not by the endpoint: the CANCEL must copy it (§9.1).
         leg::push_via(ep, &mut invite, dest, transport);
         let n = self.legs.len();
+        let seq = invite.headers.cseq.seq;
         let invite = Arc::new(invite);
         let Ok(tx) = ep.send_invite(now, invite.clone(), dest, transport) else {
             let result = AttemptResult::TransportError;
@@ -153,12 +154,16 @@ impl Call {
         if let Some(id) = trunk_id {
             *sh.trunk_active.entry(id).or_default() += 1;
         }
+        // One leg at a time (a trunk, or each of a user's contacts): a Vec's first growth
+        // would make room for four, each about 400 bytes.
+        self.legs.reserve_exact(1);
         self.legs.push(BLeg {
             label,
             trunk_id,
             trunk: trunk.map(|(i, _)| i),
             symmetric: trunk.is_none_or(|(_, t)| t.force_rport),
-            invite,
+            invite: Some(invite),
+            seq,
             tx,
             dest,
             transport,
@@ -186,7 +191,8 @@ impl Call {
         };
         l.cancelled = true;
         if l.state == LegState::Early {
-            if let Ok(tx) = ep.send_request(now, leg::cancel(&l.invite), l.dest, l.transport) {
+            let cancel = l.invite.as_deref().map(leg::cancel);
+            if let Some(Ok(tx)) = cancel.map(|c| ep.send_request(now, c, l.dest, l.transport)) {
                 sh.track_tx(tx, self.id, TxRole::Other);
             }
         } else {
@@ -208,7 +214,7 @@ impl Call {
         };
         let l = self.legs.get_mut(n)?;
         let creds = trunks.get(l.trunk?)?.credentials.clone()?;
-        let mut retry: Request = (*l.invite).clone();
+        let mut retry: Request = l.invite.as_deref()?.clone();
         retry.headers.via.clear();
         retry.headers.cseq.seq += 1;
         let mut client = DigestClient::new(creds.username, creds.password, 1);
@@ -219,7 +225,8 @@ impl Call {
             .send_invite(now, retry.clone(), l.dest, l.transport)
             .ok()?;
         sh.track_tx(tx, self.id, TxRole::BInvite(n));
-        l.invite = retry;
+        l.seq = retry.headers.cseq.seq;
+        l.invite = Some(retry);
         l.tx = tx;
         l.auth_tried = true;
         l.state = LegState::Calling;

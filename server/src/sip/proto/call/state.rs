@@ -78,10 +78,12 @@ pub(super) struct Call {
     pub(super) ring_deadline: Option<Instant>,
     pub(super) attempts: Vec<Attempt>,
     pub(super) trunk: Option<String>,
-    pub(super) relay: Option<Relay>,
+    /// Boxed, as `ok_retx`: each holds a parsed message for a moment of the call, and
+    /// inline they would make every call in progress about 1.3 KB larger.
+    pub(super) relay: Option<Box<Relay>>,
     pub(super) pending_ack: Option<PendingAck>,
     /// Our 2xx to A, resent until A's ACK comes (§13.3.1.4).
-    pub(super) ok_retx: Option<Retransmit>,
+    pub(super) ok_retx: Option<Box<Retransmit>>,
     /// The deadline this call has in `Calls::deadlines`, if any.
     pub(super) armed: Option<Instant>,
     /// The relay ports of an anchored call; `None`: direct media, SDP unchanged.

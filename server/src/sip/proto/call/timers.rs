@@ -41,7 +41,7 @@ impl Call {
     pub(super) fn arm_ok_retx(&mut self, now: Instant, ep: &Endpoint, response: Response) {
         let t = ep.config().timers;
         let reliable = self.a.dialog.transport.is_reliable();
-        self.ok_retx = Some(Retransmit {
+        self.ok_retx = Some(Box::new(Retransmit {
             response,
             next: if reliable {
                 now + t.t1x64()
@@ -50,6 +50,6 @@ impl Call {
             },
             interval: t.t1,
             give_up: now + t.t1x64(),
-        });
+        }));
     }
 }

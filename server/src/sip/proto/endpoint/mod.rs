@@ -333,6 +333,25 @@ impl Endpoint {
         self.push_transmit(dest, transport, ack.encode(), None);
     }
 
+    /// [`Endpoint::send_ack`], returning the ACK as sent: a TU that must resend it when the
+    /// 2xx comes again keeps these bytes rather than the parsed request, several times
+    /// larger, for as long as the call lasts.
+    pub fn send_ack_kept(
+        &mut self,
+        ack: &Request,
+        dest: SocketAddr,
+        transport: Transport,
+    ) -> Box<[u8]> {
+        let bytes = ack.encode();
+        self.push_transmit(dest, transport, bytes.clone(), None);
+        bytes.into_boxed_slice()
+    }
+
+    /// Sends again what [`Endpoint::send_ack_kept`] returned.
+    pub fn resend_ack(&mut self, ack: &[u8], dest: SocketAddr, transport: Transport) {
+        self.push_transmit(dest, transport, ack.to_vec(), None);
+    }
+
     /// Resends a 2xx to an INVITE: after the first one the server transaction is gone and the
     /// TU retransmits it until the ACK comes (§13.3.1.4).
     pub fn send_response(&mut self, response: &Response, dest: SocketAddr, transport: Transport) {
