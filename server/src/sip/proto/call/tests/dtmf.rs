@@ -50,7 +50,13 @@ fn call_out(net: &mut Net, telephone_event: bool) -> (Answered, String) {
     net.send_in_dialog(0, &mut a, Method::Ack, false);
     net.run(1.0);
     let b = net.dialog(&b_invite, &b_ok, false);
-    (Answered { a, b, b_invite }, offer)
+    let answered = Answered {
+        a,
+        b,
+        b_invite,
+        b_ok,
+    };
+    (answered, offer)
 }
 
 fn bodies(net: &Net, method: Method) -> Vec<String> {

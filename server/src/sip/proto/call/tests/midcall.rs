@@ -2,7 +2,7 @@
 //! retransmitted until its ACK (§13.3.1.4).
 
 use super::net::{addr, Net, SDP_A};
-use super::{answered, call, contact};
+use super::{answered, contact};
 use crate::sip::proto::call::{CallEvent, HangupCause, Target};
 use crate::sip::proto::message::{Message, Method};
 use crate::sip::proto::Transport;
@@ -103,35 +103,25 @@ fn lost_ack_the_answer_is_retransmitted_until_it_comes() {
 #[test]
 fn a_retransmitted_answer_from_the_callee_gets_the_same_ack_again() {
     let mut net = Net::new(1);
-    let invite = net.dial(
-        "sip:1001@10.0.0.2",
-        call(Target::Contacts(vec![contact(1)])),
-    );
-    net.run(1.0);
-    let (tx, b_invite) = net.take_request(1, Method::Invite);
-    let b_ok = net.reply(1, tx, &b_invite, 200);
-    net.run(1.0);
-    let ok = net.response(0, 200);
-    let mut a = net.dialog(&invite, &ok, true);
-    net.send_in_dialog(0, &mut a, Method::Ack, false);
-    net.run(1.0);
-    let first = net.sent_to(addr(10), Method::Ack);
-    assert_eq!(first.len(), 1, "the callee's 200 ACKed once");
+    let call = answered(&mut net, Target::Contacts(vec![contact(1)]), 1);
+    // ACKs on the wire to the callee, each retransmission counted.
+    let acks_sent = |net: &Net| {
+        net.wire
+            .iter()
+            .filter(|p| p.from == addr(2) && p.to == addr(10))
+            .filter(|p| matches!(&p.msg, Message::Request(r) if r.method == Method::Ack))
+            .count()
+    };
+    assert_eq!(acks_sent(&net), 1, "the callee's 200 ACKed once");
     let to_caller = net.answers_from_pbx(addr(1));
     net.peers[1]
         .ep
-        .send_response(&b_ok, addr(2), Transport::Udp);
+        .send_response(&call.b_ok, addr(2), Transport::Udp);
     net.run(1.0);
-    let sent = net
-        .wire
-        .iter()
-        .filter(|p| p.from == addr(2) && p.to == addr(10))
-        .filter(|p| matches!(&p.msg, Message::Request(r) if r.method == Method::Ack))
-        .count();
-    assert_eq!(sent, 2, "the retransmitted 200 is ACKed again");
+    assert_eq!(acks_sent(&net), 2, "the retransmitted 200 is ACKed again");
     let acks = net.sent_to(addr(10), Method::Ack);
     assert_eq!(acks.len(), 1, "the same ACK, branch and all: {acks:?}");
-    assert_eq!(acks[0].headers.cseq.seq, b_invite.headers.cseq.seq);
+    assert_eq!(acks[0].headers.cseq.seq, call.b_invite.headers.cseq.seq);
     assert_eq!(
         net.answers_from_pbx(addr(1)),
         to_caller,

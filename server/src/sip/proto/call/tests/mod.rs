@@ -15,7 +15,7 @@ mod ua;
 use super::leg::Dialog;
 use super::{CallerId, ContactTarget, NewCall, Target, TrunkCredentials, TrunkTarget};
 use crate::sip::proto::header::NameAddr;
-use crate::sip::proto::message::{Method, Request};
+use crate::sip::proto::message::{Method, Request, Response};
 use crate::sip::proto::Transport;
 use net::{addr, Net};
 
@@ -82,6 +82,8 @@ struct Answered {
     /// Peer `p`'s dialog (UAS side).
     b: Dialog,
     b_invite: Request,
+    /// Peer `p`'s 200, for a test that sends it again.
+    b_ok: Response,
 }
 
 fn answered(net: &mut Net, target: Target, p: usize) -> Answered {
@@ -102,5 +104,10 @@ fn answered_with(net: &mut Net, new: NewCall, p: usize) -> Answered {
     net.send_in_dialog(0, &mut a, Method::Ack, false);
     net.run(1.0);
     let b = net.dialog(&b_invite, &b_ok, false);
-    Answered { a, b, b_invite }
+    Answered {
+        a,
+        b,
+        b_invite,
+        b_ok,
+    }
 }
