@@ -47,6 +47,9 @@ impl Call {
             id: self.id,
             attempt: attempt.clone(),
         });
+        // Usually one (the trunk or contact that answered): room for four, as a Vec's first
+        // growth makes, would stay with the call for nothing.
+        self.attempts.reserve_exact(1);
         self.attempts.push(attempt);
     }
 
