@@ -48,7 +48,7 @@ use state::{ALeg, Call, Plan, Shared, TxRole};
 #[derive(Debug, Default)]
 pub struct Calls {
     next_id: u64,
-    /// Boxed: a call is about 2.5 KB, and a table of them inline would keep that much again
+    /// Boxed: a call is about 1.4 KB, and a table of them inline would keep that much again
     /// for each free slot (up to half of them after it grows).
     calls: IdMap<CallId, Box<Call>>,
     /// Each call's next deadline: the runtime asks for the earliest after
