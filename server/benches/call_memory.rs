@@ -406,14 +406,21 @@ fn main() {
         "  the phone's ACK (what bench-sip measures):  {}",
         per_call(base, n)
     );
-    // Every transaction's wait (Timer D, I, L, M: 32 s at most over UDP) runs out.
-    for _ in 0..4 {
+    // Every transaction's wait (Timer D, I, L, M: 32 s at most over UDP) runs out; Timer I
+    // (5 s) first.
+    for step in 0..4 {
         p.now += Duration::from_secs(10);
         pbx(|| {
             p.ep.handle_timeout(p.now);
             p.calls.handle_timeout(p.now, &mut p.ep);
         });
         let _ = p.settle();
+        if step == 0 {
+            println!(
+                "  10 s later (Timer I over):                  {}",
+                per_call(base, n)
+            );
+        }
     }
     let settled = live();
     println!(

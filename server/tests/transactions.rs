@@ -198,6 +198,25 @@ fn invite_non_2xx_is_acked_by_the_transaction_and_lost_ack_repaired() {
         .all(|(_, e)| !matches!(e, Event::Timeout { .. })));
 }
 
+/// §17.2.1: once its ACK came, an INVITE server transaction only absorbs ACKs until Timer I
+/// (T4, 5 s over UDP): it sends nothing more, so it keeps no response for that time.
+#[test]
+fn a_confirmed_invite_transaction_keeps_no_response() {
+    let mut h = Harness::new(Transport::Udp, 9);
+    h.b.on_event(answer_with(486));
+    start(&mut h, Method::Invite);
+    // Until the ACK is on the wire, then its delivery (the clock moves to it, then it lands):
+    // the next deadline after that is Timer I's.
+    while request_times(&h, Method::Ack, true).is_empty() && h.step() {}
+    h.step();
+    h.step();
+    assert_eq!(h.b.endpoint.transaction_count(), 1, "Timer I runs");
+    assert_eq!(h.b.endpoint.held_bytes(), 0, "no 486 kept to resend");
+    h.run_for(Duration::from_secs(10));
+    assert_eq!(h.b.endpoint.transaction_count(), 0, "Timer I is over");
+    assert_eq!(response_times(&h, 486, false).len(), 1, "the 486 went once");
+}
+
 #[test]
 fn server_invite_timer_g_caps_at_t2_and_h_times_out_without_ack() {
     let mut h = Harness::new(Transport::Udp, 8);

@@ -248,6 +248,7 @@ impl Call {
         let seq = ack.headers.cseq.seq;
         if side == Side::Caller && seq == self.a.invite.headers.cseq.seq {
             self.ok_retx = None;
+            leg::settle_answered_invite(&mut self.a.invite);
             let Some(l) = self.winner.and_then(|n| self.legs.get(n)) else {
                 return;
             };

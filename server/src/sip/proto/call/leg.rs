@@ -308,6 +308,20 @@ pub(super) fn copy_body(
     }
 }
 
+/// A's INVITE once A has ACKed the answer. From then on, for as long as the call lasts, it
+/// only recognises the INVITE retransmitted (top Via, Call-ID, CSeq) and holds the offer
+/// (the body and the headers that describe it): its Contact and route set are in A's dialog
+/// already, and its other headers were read when the call started.
+pub(super) fn settle_answered_invite(invite: &mut Request) {
+    let h = &mut invite.headers;
+    h.contact = Vec::new();
+    h.route = RouteSet::default();
+    h.record_route = RouteSet::default();
+    h.extra
+        .retain(|e| BODY_HEADERS.iter().any(|n| e.name.eq_ignore_ascii_case(n)));
+    h.extra.shrink_to_fit();
+}
+
 /// Leaves the body and the headers describing it out of a message.
 pub(super) fn drop_body(headers: &mut Headers, body: &mut Vec<u8>) {
     body.clear();

@@ -121,7 +121,6 @@ impl Calls {
             legs: Vec::new(),
             winner: None,
             plan,
-            from: call.from,
             ring_deadline: call.ring_time.map(|d| now + d),
             attempts: Vec::new(),
             trunk: call.from_trunk,
@@ -143,7 +142,7 @@ impl Calls {
         }
         match contacts {
             _ if c.state != CallState::Ringing => {}
-            Some(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts),
+            Some(contacts) => c.ring_contacts(now, ep, &mut self.sh, &contacts, &call.from),
             None => c.try_next_trunk(now, ep, &mut self.sh),
         }
         self.calls.insert(id, Box::new(c));

@@ -34,6 +34,7 @@ impl Call {
         ep: &mut Endpoint,
         sh: &mut Shared,
         contacts: &[ContactTarget],
+        from: &NameAddr,
     ) {
         let to = NameAddr {
             params: Vec::new(),
@@ -44,7 +45,7 @@ impl Call {
                 uri: c.uri.clone(),
                 dest: c.dest,
                 transport: c.transport,
-                from: self.from.clone(),
+                from: from.clone(),
                 to: to.clone(),
                 extra: Vec::new(),
                 trunk: None,

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use super::leg::{BLeg, Dialog};
 use super::TrunkTarget;
 use super::{Attempt, CallEvent, CallId, CallLabels, CallState, MediaPorts, Side, Snapshot};
-use crate::sip::proto::header::NameAddr;
 use crate::sip::proto::idmap::{IdMap, WireMap};
 use crate::sip::proto::message::{Request, Response};
 use crate::sip::proto::TxId;
@@ -74,7 +73,6 @@ pub(super) struct Call {
     pub(super) legs: Vec<BLeg>,
     pub(super) winner: Option<usize>,
     pub(super) plan: Plan,
-    pub(super) from: NameAddr,
     pub(super) ring_deadline: Option<Instant>,
     pub(super) attempts: Vec<Attempt>,
     pub(super) trunk: Option<String>,
@@ -146,7 +144,10 @@ impl Shared {
         if self.dialogs.insert(key.clone(), (call, side)).is_none() {
             *self.call_ids.entry(key.0.clone()).or_default() += 1;
         }
-        self.owned.entry(call).or_default().dialogs.push(key);
+        // Two per call (A's and the answered B leg's): a first growth to four would stay.
+        let owned = &mut self.owned.entry(call).or_default().dialogs;
+        owned.reserve_exact(1);
+        owned.push(key);
     }
 
     /// Removes every index entry of `call`.

@@ -86,6 +86,9 @@ impl ServerInvite {
         } else {
             self.state = State::Confirmed;
             self.armed.set(Timer::I, now + cfg.t4, out);
+            // Confirmed only absorbs ACKs (§17.2.1): the response is not sent again, and
+            // thousands of challenged INVITEs wait out Timer I at once.
+            self.last_response = None;
         }
     }
 
