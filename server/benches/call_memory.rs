@@ -10,13 +10,9 @@
 //! what `Calls` and the `Endpoint` each hold. Run with
 //! `cargo bench -p trunkline --bench call_memory`.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::cell::Cell;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mimalloc::MiMalloc;
 use trunkline::sip::proto::call::{
     CallLabels, CallerId, Calls, Inbound, NewCall, Target, TrunkCredentials, TrunkMedia,
     TrunkTarget,
@@ -25,63 +21,13 @@ use trunkline::sip::proto::header::NameAddr;
 use trunkline::sip::proto::message::ExtraHeader;
 use trunkline::sip::proto::{Endpoint, EndpointConfig, Event, Response, Transport};
 
-/// Live bytes and blocks the PBX's side allocated: counted while [`pbx`] runs, and freed
-/// there too (everything the PBX hands out is dropped inside [`pbx`]).
-struct Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
-static BYTES: AtomicIsize = AtomicIsize::new(0);
-static BLOCKS: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is to the allocator the product uses.
-        let p = unsafe { MiMalloc.alloc(layout) };
-        if !p.is_null() && counted() {
-            // SAFETY: `p` was just returned by mimalloc.
-            let size = unsafe { MiMalloc.usable_size(p) };
-            BYTES.fetch_add(size as isize, Ordering::Relaxed);
-            BLOCKS.fetch_add(1, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if counted() {
-            // SAFETY: `ptr` is a live block of ours.
-            let size = unsafe { MiMalloc.usable_size(ptr) };
-            BYTES.fetch_sub(size as isize, Ordering::Relaxed);
-            BLOCKS.fetch_sub(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded as is.
-        unsafe { MiMalloc.dealloc(ptr, layout) }
-    }
-}
+use counting::{live, marked as pbx, only_marked, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-/// Runs `f` as the PBX: what it allocates (and frees) is counted.
-fn pbx<R>(f: impl FnOnce() -> R) -> R {
-    COUNTED.with(|c| c.set(true));
-    let r = f();
-    COUNTED.with(|c| c.set(false));
-    r
-}
-
-fn live() -> (isize, isize) {
-    (
-        BYTES.load(Ordering::Relaxed),
-        BLOCKS.load(Ordering::Relaxed),
-    )
-}
 
 const PHONE: &str = "10.0.0.1:5062";
 const PROVIDER: &str = "10.0.0.9:5060";
@@ -323,6 +269,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    // The scripted phone and provider are not counted, only what the PBX does.
+    only_marked();
     let start = Instant::now();
     let zero = live();
     let mut p = pbx(|| Pbx {

@@ -9,10 +9,9 @@
 //! transactions the endpoint holds for Timer K. Run with
 //! `cargo bench -p trunkline --bench trunk_memory`; `BENCH_N` (10000).
 
-use std::alloc::{GlobalAlloc, Layout};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicIsize, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,7 +20,6 @@ use app::model::registry::RegistryEntry;
 use app::model::trunk::{TrunkInput, ValidationContext};
 use app::model::PbxConfig;
 use app::ssr::board::Board;
-use mimalloc::MiMalloc;
 use trunkline::engine::registry::{entry, RegistryFollower};
 use trunkline::sip::proto::auth::{DigestServer, Verdict};
 use trunkline::sip::proto::harness::Harness;
@@ -32,44 +30,13 @@ use trunkline::sip::proto::registration::{HostPort, RegistrationClient, Registra
 use trunkline::sip::proto::{Event, Response, Transport};
 use trunkline::sip::runtime::{trunk_slot_bytes, trunk_status, TrunkStatus};
 
-/// Live bytes as the allocator rounds them, and live blocks.
-struct Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
-static BYTES: AtomicIsize = AtomicIsize::new(0);
-static BLOCKS: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is to the allocator the product uses.
-        let p = unsafe { MiMalloc.alloc(layout) };
-        if !p.is_null() {
-            // SAFETY: `p` was just returned by mimalloc.
-            let size = unsafe { MiMalloc.usable_size(p) };
-            BYTES.fetch_add(size as isize, Ordering::Relaxed);
-            BLOCKS.fetch_add(1, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` is a live block of ours.
-        let size = unsafe { MiMalloc.usable_size(ptr) };
-        BYTES.fetch_sub(size as isize, Ordering::Relaxed);
-        BLOCKS.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: forwarded as is.
-        unsafe { MiMalloc.dealloc(ptr, layout) }
-    }
-}
+use counting::{live, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-fn live() -> (isize, isize) {
-    (
-        BYTES.load(Ordering::Relaxed),
-        BLOCKS.load(Ordering::Relaxed),
-    )
-}
 
 /// Prints one component's bytes and blocks per trunk since `before`.
 fn report(what: &str, before: (isize, isize), n: usize, total: &mut f64) {
