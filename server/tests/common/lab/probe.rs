@@ -41,23 +41,34 @@ impl Lab {
     /// 3 s each): in a lab just made, the first packets may wait a second
     /// for neighbour discovery, which would shift every timing of a test.
     /// From ephemeral ports, so no mapping of port 5060 is touched.
+    ///
+    /// Each receiving address is bound once for all its paths. Binding it
+    /// again right after closing it failed now and then with "Address
+    /// already in use": a child process another test forks at that moment
+    /// holds a copy of the socket until it execs.
     pub(super) fn warm_up(&self) {
+        let inet = self.udp(Ns::Inet, "198.51.100.20:9");
+        let pbx = self.udp(Ns::Pbx, "192.168.77.2:9");
         let paths = [
-            (Ns::Pbx, Ns::Inet, "198.51.100.20:9"),
-            (Ns::Phone, Ns::Inet, "198.51.100.20:9"),
-            (Ns::Phone, Ns::Pbx, "192.168.77.2:9"),
+            (Ns::Pbx, &inet, "198.51.100.20:9"),
+            (Ns::Phone, &inet, "198.51.100.20:9"),
+            (Ns::Phone, &pbx, "192.168.77.2:9"),
         ];
         let mut buf = [0u8; 16];
-        for (from, to_ns, to) in paths {
-            let rx = self.udp(to_ns, to);
+        for (n, (from, rx, to)) in paths.into_iter().enumerate() {
             rx.set_read_timeout(Some(Duration::from_millis(100)))
                 .expect("timeout");
             let tx = self.udp(from, "0.0.0.0:0");
+            // Each path's own word: a late datagram of the path before,
+            // to the same receiver, does not count for this one.
+            let word = format!("warm-up {n}");
             let deadline = Instant::now() + Duration::from_secs(3);
             loop {
-                let _ = tx.send_to(b"warm-up", to);
-                if rx.recv_from(&mut buf).is_ok() {
-                    break;
+                let _ = tx.send_to(word.as_bytes(), to);
+                if let Ok((len, _)) = rx.recv_from(&mut buf) {
+                    if &buf[..len] == word.as_bytes() {
+                        break;
+                    }
                 }
                 assert!(
                     Instant::now() < deadline,
