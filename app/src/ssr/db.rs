@@ -97,6 +97,45 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// sqlx records each migration's checksum when it applies it and refuses to start
+    /// on a database whose applied migration has changed since ("previously applied but
+    /// has been modified"): a migration that shipped is never edited, a new one is added.
+    /// Each line is a shipped migration's SHA-384, first 8 bytes; a new migration adds its
+    /// line once it ships.
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        const SHIPPED: &[(i64, &str)] = &[
+            (1, "c7d259bf12c67c1c"),
+            (2, "d1d65301a3181ef6"),
+            (3, "477bb9feb114e2dc"),
+            (4, "650838b01c1519b8"),
+            (5, "616e1826ba9016db"),
+            (6, "6b9f2d1fbfc1ae78"),
+            (7, "c86a45625dedac56"),
+            (8, "013f10c08e9260b9"),
+            (9, "569e98b0135fb07d"),
+            (10, "0a9812f8912e1625"),
+            (11, "2912a1c7dea56d15"),
+            (12, "412e4a231fb20c89"),
+        ];
+        let migrator = sqlx::migrate!("./migrations");
+        for (version, expected) in SHIPPED {
+            let migration = migrator.iter().find(|m| m.version == *version);
+            let found: Option<String> = migration.map(|m| {
+                m.checksum
+                    .iter()
+                    .take(8)
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            });
+            assert_eq!(
+                found.as_deref(),
+                Some(*expected),
+                "migration {version} changed or went missing after it shipped"
+            );
+        }
+    }
+
     /// A database last opened by a version before 0012: its trunks and users get their
     /// filter columns when it is migrated, so the lists still find them by host and name.
     #[tokio::test]
