@@ -175,8 +175,10 @@ impl Baresip {
 
     /// Where baresip sent each SIP message (`ip:port`), from its trace: the
     /// first address after each `UDP <phone> -> `. Another of its threads
-    /// may print a line in between (its audio module does), so the words
-    /// up to that address are skipped, not taken for it.
+    /// may print a line in between (its audio module does), before the
+    /// address or glued to its end (`192.168.77.2:5060aubridge: ...`), so
+    /// words that do not start with an address are skipped and a glued
+    /// tail is cut off.
     pub fn sent_to(&self) -> Vec<String> {
         let from_me = format!("UDP {PHONE_IP}:5060 -> ");
         let text = self.log.text();
@@ -184,8 +186,7 @@ impl Baresip {
             .filter_map(|(at, _)| {
                 text[at + from_me.len()..]
                     .split_whitespace()
-                    .find(|w| w.parse::<std::net::SocketAddr>().is_ok())
-                    .map(str::to_owned)
+                    .find_map(leading_address)
             })
             .collect()
     }
@@ -200,4 +201,25 @@ impl Baresip {
             let _ = self.child.kill().await;
         }
     }
+}
+
+/// The IPv4 `ip:port` that `word` starts with, if any.
+fn leading_address(word: &str) -> Option<String> {
+    let end = word
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ':'))
+        .unwrap_or(word.len());
+    let head = &word[..end];
+    head.parse::<std::net::SocketAddr>()
+        .is_ok()
+        .then(|| head.to_owned())
+}
+
+#[test]
+fn an_address_glued_to_another_threads_line_is_read_alone() {
+    assert_eq!(
+        leading_address("192.168.77.2:5060aubridge:"),
+        Some("192.168.77.2:5060".to_owned())
+    );
+    assert_eq!(leading_address("aubridge:"), None);
+    assert_eq!(leading_address("8000"), None);
 }
