@@ -301,7 +301,7 @@ pub(super) fn copy_body(
     for name in BODY_HEADERS {
         if let Some(value) = from.extra(name) {
             to_headers.extra.push(ExtraHeader {
-                name: (*name).to_string(),
+                name: (*name).into(),
                 value: value.to_string(),
             });
         }

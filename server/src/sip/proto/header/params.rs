@@ -9,14 +9,47 @@ use super::HeaderError;
 /// One `;name[=value]` parameter, name kept as received (compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
-    pub name: String,
+    /// Borrowed from `COMMON_PARAMS` when it is one of them, as received: nearly every
+    /// parameter of every message is, and each would otherwise be a small allocation of its
+    /// own, on parsing and again on each copy into a response.
+    pub name: Cow<'static, str>,
     pub value: Option<String>,
 }
 
+/// The parameter names nearly all traffic uses (RFC 3261 §20, §25.1; RFC 3581 `rport`;
+/// RFC 5626 `ob`, `reg-id`, `+sip.instance`; loose routing's `lr`; Kamailio's `ftag`).
+const COMMON_PARAMS: &[&str] = &[
+    "tag",
+    "branch",
+    "rport",
+    "received",
+    "lr",
+    "expires",
+    "transport",
+    "user",
+    "maddr",
+    "ttl",
+    "method",
+    "q",
+    "ob",
+    "reg-id",
+    "+sip.instance",
+    "ftag",
+];
+
+/// `name` borrowed from `common` when it is there, spelled the same (a name keeps the case
+/// it was received in), else copied.
+pub fn interned(name: &str, common: &[&'static str]) -> Cow<'static, str> {
+    common
+        .iter()
+        .find(|c| c.len() == name.len() && **c == name)
+        .map_or_else(|| Cow::Owned(name.to_owned()), |c| Cow::Borrowed(*c))
+}
+
 impl Param {
-    pub fn new(name: impl Into<String>, value: Option<String>) -> Self {
+    pub fn new(name: &str, value: Option<String>) -> Self {
         Self {
-            name: name.into(),
+            name: interned(name, COMMON_PARAMS),
             value,
         }
     }
@@ -183,6 +216,26 @@ pub fn write_params(f: &mut fmt::Formatter<'_>, params: &[Param]) -> fmt::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_common_name_is_borrowed_and_any_name_keeps_its_spelling() {
+        let params = parse_params(";tag=1;Branch=z9hG4bK1;x-custom;lr").expect("params");
+        let names: Vec<(&str, bool)> = params
+            .iter()
+            .map(|p| (&*p.name, matches!(p.name, Cow::Borrowed(_))))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("tag", true),
+                ("Branch", false),
+                ("x-custom", false),
+                ("lr", true)
+            ]
+        );
+        let printed: String = params.iter().map(ToString::to_string).collect();
+        assert_eq!(printed, ";tag=1;Branch=z9hG4bK1;x-custom;lr");
+    }
 
     #[test]
     fn split_respects_quotes_and_angles() {

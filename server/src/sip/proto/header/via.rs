@@ -166,9 +166,17 @@ impl Via {
 
     /// `host[:port]` as the transaction key needs it (§17.2.3 sent-by), lowercased.
     pub fn sent_by(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}:{}", self.host.to_ascii_lowercase(), p),
-            None => self.host.to_ascii_lowercase(),
+        let mut out = String::with_capacity(self.host.len() + 6);
+        self.write_sent_by(&mut out);
+        out
+    }
+
+    /// `sent_by`, written at the end of `out`.
+    pub fn write_sent_by(&self, out: &mut String) {
+        out.extend(self.host.chars().map(|c| c.to_ascii_lowercase()));
+        if let Some(p) = self.port {
+            // Writing into a String cannot fail.
+            let _ = write!(out, ":{p}");
         }
     }
 

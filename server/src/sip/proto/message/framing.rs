@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::ParseError;
-use crate::sip::proto::header::params::is_token_byte;
+use crate::sip::proto::header::params::{interned, is_token_byte};
 use crate::sip::proto::header::ContentLength;
 
 /// Resource limits applied before any parsing, so a hostile peer cannot make us allocate much.
@@ -32,7 +32,8 @@ pub(crate) struct Prepared<'a> {
     /// Header fields with compact names expanded; values trimmed, folding replaced by one space.
     /// Borrowed from the datagram unless a folded line had to be joined.
     pub fields: Vec<(&'static str, Cow<'a, str>)>,
-    pub other: Vec<(String, String)>,
+    /// Headers this core does not type, their names interned (`COMMON_EXTRA`) when possible.
+    pub other: Vec<(Cow<'static, str>, String)>,
     pub body: &'a [u8],
 }
 
@@ -61,6 +62,32 @@ const KNOWN: &[(&str, Option<&str>)] = &[
     ("Content-Encoding", Some("e")),
     ("Subject", Some("s")),
     ("Supported", Some("k")),
+];
+
+/// Headers this core passes through untyped that most phones and providers send, spelled as
+/// they usually are: their names are then not copied for each message.
+const COMMON_EXTRA: &[&str] = &[
+    "User-Agent",
+    "Allow",
+    "Accept",
+    "Server",
+    "Date",
+    "Require",
+    "Proxy-Require",
+    "Unsupported",
+    "Allow-Events",
+    "Event",
+    "Content-Disposition",
+    "Accept-Encoding",
+    "Accept-Language",
+    "Session-Expires",
+    "Min-SE",
+    "P-Asserted-Identity",
+    "Remote-Party-ID",
+    "Privacy",
+    "Reason",
+    "Warning",
+    "Organization",
 ];
 
 /// Maps a received header name to its canonical long form, if it is one we know.
@@ -226,7 +253,7 @@ pub(crate) fn prepare<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Prepared<'
                 content_length = Some(ContentLength::parse(&value)?.0 as usize);
             }
             Some(long) => fields.push((long, value)),
-            None => other.push((name.to_string(), value.into_owned())),
+            None => other.push((interned(name, COMMON_EXTRA), value.into_owned())),
         }
     }
     // §18.3: over UDP, bytes beyond Content-Length are discarded; fewer bytes is an error.

@@ -6,12 +6,15 @@ use crate::sip::proto::header::{
     Expires, From, MaxForwards, MinExpires, RouteSet, To, Via,
 };
 
+use std::borrow::Cow;
+
 use super::ParseError;
 
 /// A header this core does not interpret, forwarded untouched (for example Content-Type, User-Agent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtraHeader {
-    pub name: String,
+    /// Borrowed when it is a name the framing step knows (`framing::COMMON_EXTRA`).
+    pub name: Cow<'static, str>,
     pub value: String,
 }
 
@@ -70,7 +73,7 @@ impl Headers {
     /// Types the fields produced by the framing step.
     pub(crate) fn from_fields(
         fields: &[(&'static str, std::borrow::Cow<'_, str>)],
-        other: Vec<(String, String)>,
+        other: Vec<(Cow<'static, str>, String)>,
     ) -> Result<Self, ParseError> {
         let mut via = Vec::new();
         let (mut from, mut to, mut call_id, mut cseq) = (None, None, None, None);
@@ -112,7 +115,7 @@ impl Headers {
                     if !is_digest(value) =>
                 {
                     h.extra.push(ExtraHeader {
-                        name: (*name).to_string(),
+                        name: Cow::Borrowed(*name),
                         value: value.to_string(),
                     });
                 }
@@ -121,7 +124,7 @@ impl Headers {
                 "Authorization" => h.authorization.push(Credentials::parse(value)?),
                 "Proxy-Authorization" => h.proxy_authorization.push(Credentials::parse(value)?),
                 _ => h.extra.push(ExtraHeader {
-                    name: (*name).to_string(),
+                    name: Cow::Borrowed(*name),
                     value: value.to_string(),
                 }),
             }

@@ -184,12 +184,8 @@ fn raw_name_addr(value: &str) -> Option<NameAddr> {
         },
     };
     let rest = rest.trim();
-    let params = parse_params(rest).unwrap_or_else(|_| {
-        vec![Param::new(
-            rest.strip_prefix(';').unwrap_or(rest).to_string(),
-            None,
-        )]
-    });
+    let params = parse_params(rest)
+        .unwrap_or_else(|_| vec![Param::new(rest.strip_prefix(';').unwrap_or(rest), None)]);
     Some(NameAddr {
         display,
         uri: uri.to_string(),

@@ -158,8 +158,10 @@ pub struct ClientKey {
 /// Server transaction key, §17.2.3: branch, sent-by and method, with ACK matched to INVITE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerKey {
-    pub branch: String,
-    pub sent_by: String,
+    /// The top Via's branch, a space, then its sent-by lowercased: one allocation per request
+    /// rather than two. A branch is a token (§25.1), so the space cannot be part of it and two
+    /// different pairs never read the same.
+    branch_sent_by: Box<str>,
     pub method: KeyMethod,
 }
 
@@ -171,9 +173,13 @@ impl ServerKey {
             Method::Ack => Method::Invite,
             m => m.clone(),
         };
+        let branch = via.branch()?;
+        let mut id = String::with_capacity(branch.len() + via.host.len() + 7);
+        id.push_str(branch);
+        id.push(' ');
+        via.write_sent_by(&mut id);
         Some(Self {
-            branch: via.branch()?.to_string(),
-            sent_by: via.sent_by(),
+            branch_sent_by: id.into_boxed_str(),
             method: KeyMethod(method),
         })
     }
