@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use futures_util::task::AtomicWaker;
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::mpsc;
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
 use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PayloadClocks, PortPool};
@@ -94,7 +95,8 @@ struct Shared {
     inbox: Mutex<Inbox>,
     /// Set when `inbox` holds something new: read on each packet without a lock.
     posted: AtomicBool,
-    wake: Notify,
+    /// The task's waker, woken for what cannot wait for the next packet.
+    waker: AtomicWaker,
     /// The call's media timeouts are being watched: SDP changes them, so it wakes the task.
     watching: AtomicBool,
     /// The task counts every packet in it: an uncontended lock costs far less than the
@@ -114,7 +116,7 @@ impl Shared {
         lock(&self.inbox).controls.push(control);
         self.posted.store(true, Ordering::Release);
         if wake {
-            self.wake.notify_one();
+            self.waker.wake();
         }
     }
 
@@ -142,7 +144,7 @@ impl Drop for Session {
     fn drop(&mut self) {
         lock(&self.shared.inbox).closed = true;
         self.shared.posted.store(true, Ordering::Release);
-        self.shared.wake.notify_one();
+        self.shared.waker.wake();
     }
 }
 
@@ -254,7 +256,7 @@ impl Relay {
         let shared = Arc::new(Shared {
             inbox: Mutex::default(),
             posted: AtomicBool::new(false),
-            wake: Notify::new(),
+            waker: AtomicWaker::new(),
             watching: AtomicBool::new(false),
             meter: Mutex::new(CallMeter::new(Instant::now())),
         });

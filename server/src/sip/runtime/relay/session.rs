@@ -12,6 +12,10 @@
 //! direction.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
@@ -53,7 +57,8 @@ struct Call<'a> {
     latches: [Latch; 4],
     watch: MediaWatch,
     id: Option<CallId>,
-    dtmf: Option<Convert>,
+    /// Boxed: few calls convert DTMF, and every call's task would carry its room.
+    dtmf: Option<Box<Convert>>,
     shared: &'a Shared,
     events: mpsc::UnboundedSender<RelayEvent>,
 }
@@ -81,6 +86,9 @@ pub(super) async fn run(
     let sleep = tokio::time::sleep(IDLE);
     tokio::pin!(sleep);
     let mut armed: Option<Instant> = None;
+    // The socket looked at first on the next wake-up: each in turn, so a flooded port does
+    // not keep the call's other sockets waiting.
+    let mut first = 0;
     loop {
         if !call.take_posted() {
             return Ok(());
@@ -94,25 +102,36 @@ pub(super) async fn run(
                 sleep.as_mut().reset(tokio::time::Instant::from_std(due));
             }
         }
-        let [s0, s1, s2, s3] = &call.socks;
-        let ready = tokio::select! {
-            () = shared.wake.notified() => continue,
-            () = &mut sleep, if armed.is_some() => {
+        let woke =
+            std::future::poll_fn(|cx| call.poll_wake(cx, sleep.as_mut(), armed.is_some(), first))
+                .await;
+        match woke {
+            Wake::Posted => {}
+            Wake::Timer => {
                 armed = None;
                 call.handle_timeout(Instant::now());
-                continue;
             }
-            r = s0.readable() => r.map(|()| 0),
-            r = s1.readable() => r.map(|()| 1),
-            r = s2.readable() => r.map(|()| 2),
-            r = s3.readable() => r.map(|()| 3),
-        };
-        // What the driver posted applies to this packet already (a new latch, say).
-        if !call.take_posted() {
-            return Ok(());
+            Wake::Readable(i) => {
+                first = (i + 1) % 4;
+                // What the driver posted applies to this packet already (a new latch, say).
+                if !call.take_posted() {
+                    return Ok(());
+                }
+                call.drain(i);
+            }
+            Wake::Failed(error) => return Err(error),
         }
-        call.drain(ready?);
     }
+}
+
+/// Why the task woke.
+enum Wake {
+    /// The driver posted something.
+    Posted,
+    Timer,
+    /// Socket `i` has datagrams queued.
+    Readable(usize),
+    Failed(std::io::Error),
 }
 
 impl Call<'_> {
@@ -125,6 +144,34 @@ impl Call<'_> {
             self.control(c);
         }
         true
+    }
+
+    /// Waits for the driver, the timer (when `armed`) or a socket, polling each in place: no
+    /// future per socket is kept (`select!` over four `readable()` kept four, each with its
+    /// waiter node, in every call's task for the call's length).
+    fn poll_wake(
+        &self,
+        cx: &mut Context<'_>,
+        sleep: Pin<&mut tokio::time::Sleep>,
+        armed: bool,
+        first: usize,
+    ) -> Poll<Wake> {
+        self.shared.waker.register(cx.waker());
+        if self.shared.posted.load(Ordering::Acquire) {
+            return Poll::Ready(Wake::Posted);
+        }
+        if armed && sleep.poll(cx).is_ready() {
+            return Poll::Ready(Wake::Timer);
+        }
+        for k in 0..4 {
+            let i = (first + k) % 4;
+            match self.socks[i].poll_recv_ready(cx) {
+                Poll::Ready(Ok(())) => return Poll::Ready(Wake::Readable(i)),
+                Poll::Ready(Err(error)) => return Poll::Ready(Wake::Failed(error)),
+                Poll::Pending => {}
+            }
+        }
+        Poll::Pending
     }
 
     fn poll_timeout(&self) -> Option<Instant> {
@@ -152,11 +199,11 @@ impl Call<'_> {
                 lock(&self.shared.meter).answered(now);
             }
             Control::Dtmf { phone, pt } => {
-                self.dtmf = Some(Convert {
+                self.dtmf = Some(Box::new(Convert {
                     phone: rtp_index(phone),
                     detector: EventDetector::new(pt),
                     injector: EventInjector::new(pt),
-                });
+                }));
             }
             Control::Digit { toward, digit } => {
                 if let Some(d) = self.dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
