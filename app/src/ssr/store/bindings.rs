@@ -58,6 +58,10 @@ impl SqlBinding {
     }
 }
 
+/// Rows written by one INSERT: 8 values each, well under SQLite's limit
+/// of 32,766 bound values per statement.
+const ROWS_PER_INSERT: usize = 500;
+
 /// Writes `upserts` and removes `removed` (line, contact) in one
 /// transaction.
 pub async fn apply(
@@ -73,26 +77,70 @@ pub async fn apply(
             .execute(&mut *tx)
             .await?;
     }
-    for b in upserts {
-        sqlx::query(
+    // Many rows per statement: a busy registrar refreshes every line each
+    // second, and each statement is a round trip to SQLite's thread (two
+    // thread wake-ups), which cost more than the row.
+    for chunk in upserts.chunks(ROWS_PER_INSERT) {
+        let mut insert = sqlx::QueryBuilder::new(
             "INSERT INTO line_bindings
-                 (line_username, contact, expires_at, call_id, cseq, user_agent, source, transport)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (line_username, contact) DO UPDATE SET
+                 (line_username, contact, expires_at, call_id, cseq, user_agent, source, transport) ",
+        );
+        insert.push_values(chunk, |mut row, b| {
+            row.push_bind(&b.line_username)
+                .push_bind(&b.contact)
+                .push_bind(b.expires_at)
+                .push_bind(&b.call_id)
+                .push_bind(i64::from(b.cseq))
+                .push_bind(&b.user_agent)
+                .push_bind(b.source.to_string())
+                .push_bind(b.transport.as_str());
+        });
+        insert.push(
+            " ON CONFLICT (line_username, contact) DO UPDATE SET
                  expires_at = excluded.expires_at, call_id = excluded.call_id,
                  cseq = excluded.cseq, user_agent = excluded.user_agent,
                  source = excluded.source, transport = excluded.transport",
-        )
-        .bind(&b.line_username)
-        .bind(&b.contact)
-        .bind(b.expires_at)
-        .bind(&b.call_id)
-        .bind(i64::from(b.cseq))
-        .bind(&b.user_agent)
-        .bind(b.source.to_string())
-        .bind(b.transport.as_str())
-        .execute(&mut *tx)
-        .await?;
+        );
+        insert.build().execute(&mut *tx).await?;
     }
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binding(n: usize, expires_at: i64) -> LineBinding {
+        LineBinding {
+            line_username: format!("{}", 1000 + n),
+            contact: format!("sip:{}@192.0.2.10:{}", 1000 + n, 5060 + n),
+            expires_at,
+            call_id: format!("c{n}"),
+            cseq: 2,
+            user_agent: "TestPhone".into(),
+            source: "192.0.2.10:5060".parse().expect("address"),
+            transport: Transport::Udp,
+        }
+    }
+
+    #[tokio::test]
+    async fn more_rows_than_one_insert_takes_are_all_written_and_refreshed() {
+        let pool = db::open_in_memory().await.expect("db");
+        let n = ROWS_PER_INSERT * 2 + 1;
+        let first: Vec<LineBinding> = (0..n).map(|i| binding(i, 2_000_000_000)).collect();
+        apply(&pool, &first, &[]).await.expect("insert");
+        let mut stored = list(&pool).await.expect("list");
+        stored.sort_by_key(|b| b.call_id.clone());
+        let mut expected = first.clone();
+        expected.sort_by_key(|b| b.call_id.clone());
+        assert_eq!(stored, expected);
+
+        // A refresh of every line updates each row in place, and a removal deletes one.
+        let refreshed: Vec<LineBinding> = (1..n).map(|i| binding(i, 2_000_000_060)).collect();
+        let gone = (first[0].line_username.clone(), first[0].contact.clone());
+        apply(&pool, &refreshed, &[gone]).await.expect("update");
+        let stored = list(&pool).await.expect("list");
+        assert_eq!(stored.len(), n - 1);
+        assert!(stored.iter().all(|b| b.expires_at == 2_000_000_060));
+    }
 }
