@@ -183,3 +183,67 @@ async fn the_saved_sip_bind_is_where_sip_listens_from_the_next_start() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An OPTIONS from 127.0.0.1:`from` with branch `n`, padded by `pad` headers of 4,000 bytes
+/// (each line under the parser's 8 KiB limit).
+fn raw_options(port: u16, from: u16, n: usize, pad: usize) -> Vec<u8> {
+    let padding = format!("X-Padding: {}\r\n", "x".repeat(4_000)).repeat(pad);
+    format!(
+        "OPTIONS sip:127.0.0.1:{port} SIP/2.0\r\n\
+         Via: SIP/2.0/UDP 127.0.0.1:{from};branch=z9hG4bK-burst-{n};rport\r\n\
+         Max-Forwards: 70\r\n\
+         From: <sip:probe@127.0.0.1>;tag=t{n}\r\n\
+         To: <sip:127.0.0.1:{port}>\r\n\
+         Call-ID: burst-{n}@127.0.0.1\r\n\
+         CSeq: 1 OPTIONS\r\n\
+         {padding}\
+         Content-Length: 0\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_burst_of_datagrams_and_one_past_the_mtu_are_each_answered() {
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!(
+        "trunkline-serve-burst-{}-{port}",
+        std::process::id()
+    ));
+    let mut server = start_server(&dir.join("t.db"), port).await;
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    let from = sock.local_addr().expect("addr").port();
+    // 40 small ones sent at once: more than one read of the driver's batch takes; and one of
+    // about 20,000 bytes, far past an Ethernet MTU (loopback carries it whole).
+    let big = 40;
+    for n in 0..big {
+        sock.send_to(&raw_options(port, from, n, 0), ("127.0.0.1", port))
+            .expect("send");
+    }
+    sock.send_to(&raw_options(port, from, big, 5), ("127.0.0.1", port))
+        .expect("send the large one");
+    let mut answered = std::collections::BTreeSet::new();
+    let mut buf = vec![0u8; 65_536];
+    while answered.len() <= big {
+        let Ok((len, _)) = sock.recv_from(&mut buf) else {
+            break;
+        };
+        let text = String::from_utf8_lossy(&buf[..len]);
+        if !text.starts_with("SIP/2.0 200") {
+            continue;
+        }
+        let branch = text
+            .split("branch=z9hG4bK-burst-")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<usize>().ok());
+        answered.extend(branch);
+    }
+    let _ = server.kill().await;
+    let missing: Vec<usize> = (0..=big).filter(|n| !answered.contains(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "no 200 to the OPTIONS numbered {missing:?} (the last is the one of about 20 KB)"
+    );
+}

@@ -3,6 +3,8 @@
 
 mod intake;
 
+use intake::{Intake, SLOT};
+
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::io;
@@ -182,7 +184,7 @@ impl Runtime {
     /// A fatal error of the UDP socket.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         tokio::pin!(shutdown);
-        let mut buf = vec![0u8; 65_536];
+        let mut intake = Intake::new(SLOT);
         // One timer, moved only when the earliest deadline moves: arming a
         // new one per message costs more than most messages.
         let sleep = tokio::time::sleep(std::time::Duration::from_secs(3600));
@@ -202,13 +204,12 @@ impl Runtime {
             let queued = !self.lanes.is_empty();
             tokio::select! {
                 _ = &mut shutdown => break,
-                r = recv_udp(self.udp.as_ref(), &mut buf), if !queued => {
-                    let (n, from) = r?;
-                    self.take(from, &buf[..n]);
-                    self.udp_turn(&mut buf);
+                r = udp_readable(self.udp.as_ref()), if !queued => {
+                    r?;
+                    self.udp_turn(&mut intake);
                 }
                 // Datagrams are waiting: no need to wait for the socket.
-                () = std::future::ready(()), if queued => self.udp_turn(&mut buf),
+                () = std::future::ready(()), if queued => self.udp_turn(&mut intake),
                 r = accept(self.tcp.as_ref()) => {
                     if let Ok((stream, peer)) = r {
                         if self.refused(peer) {
@@ -585,9 +586,10 @@ impl Runtime {
     }
 }
 
-async fn recv_udp(sock: Option<&UdpSocket>, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+/// The UDP socket has something to read (the turn reads it, in batches).
+async fn udp_readable(sock: Option<&UdpSocket>) -> io::Result<()> {
     match sock {
-        Some(s) => s.recv_from(buf).await,
+        Some(s) => s.readable().await,
         None => std::future::pending().await,
     }
 }

@@ -2,6 +2,7 @@
 //! and connections, the single timer, and the trunk registrations manager. It is the only SIP code doing I/O; the logic stays in `proto`.
 
 pub mod addresses;
+mod batch;
 mod connect;
 mod counters;
 mod driver;

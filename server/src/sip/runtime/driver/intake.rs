@@ -10,10 +10,21 @@ use std::time::Instant;
 use super::Runtime;
 use crate::sip::proto::priority::classify;
 use crate::sip::proto::Transport;
+use crate::sip::runtime::batch::Batch;
 
 /// Most datagrams read off the socket in one turn: several times what a turn handles, so that
 /// the socket is drained faster than it fills, and bounded so that a turn ends.
 const DRAIN: usize = 256;
+
+/// Datagrams one system call reads.
+pub(super) const READ_AT_ONCE: usize = 16;
+
+/// A slot per datagram as large as UDP allows (RFC 3261 §18.1.1 lets a message exceed the
+/// MTU; `Limits` refuses what is too large after it is read whole, not cut).
+pub(super) const SLOT: usize = 65_536;
+
+/// What the driver reads into.
+pub(super) type Intake = Batch<READ_AT_ONCE>;
 
 impl Runtime {
     /// Sorts one datagram into its lane (or drops it: blocked address, no room).
@@ -33,14 +44,24 @@ impl Runtime {
     }
 
     /// One turn: reads what the socket already holds (up to `DRAIN`), then handles the lanes'
-    /// share for this turn, the known class first.
-    pub(super) fn udp_turn(&mut self, buf: &mut [u8]) {
-        for _ in 0..DRAIN {
+    /// share for this turn, the known class first. The reads take up to `READ_AT_ONCE`
+    /// datagrams each; one that takes fewer found the queue empty, so no failing read is
+    /// needed to learn it.
+    pub(super) fn udp_turn(&mut self, intake: &mut Intake) {
+        let mut read = 0;
+        while read < DRAIN {
             let Some(sock) = &self.udp else { break };
-            let Ok((n, from)) = sock.try_recv_from(buf) else {
+            // An error (an ICMP report of an earlier send, say) ends this turn's reading.
+            if intake.read(sock).is_err() {
                 break;
-            };
-            self.take(from, &buf[..n]);
+            }
+            for (bytes, from) in intake.packets() {
+                self.take(from, bytes);
+            }
+            read += intake.len();
+            if intake.len() < READ_AT_ONCE {
+                break;
+            }
         }
         let mut turn = Vec::new();
         self.lanes.turn(&mut turn);

@@ -9,7 +9,6 @@
 //! out of the stream, reporting each on that stream, and plays the trunk's digits to the
 //! phone (`proto::rtp::dtmf`); the SIP side of it is the call core's.
 
-mod batch;
 mod session;
 #[cfg(test)]
 mod tests;
@@ -32,6 +31,13 @@ use session::run;
 /// Asterisk's `rtp.conf` defaults.
 pub const DEFAULT_RTP_START: u16 = 10000;
 pub const DEFAULT_RTP_END: u16 = 20000;
+
+/// Largest datagram relayed: RTP over UDP stays under the path MTU.
+const MAX_PACKET: usize = 2048;
+
+/// Datagrams read at once; a socket with more queued is read again on the task's next turn,
+/// so a flooded port does not starve the call's other sockets.
+const BATCH: usize = 8;
 
 /// Ports tried for one pair before giving up (another program may hold some of the range).
 const BIND_TRIES: usize = 16;

@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use super::batch::Batch;
-use super::{lock, Control, Pair, RelayEvent, Shared, Update};
+use super::{lock, Control, Pair, RelayEvent, Shared, Update, BATCH, MAX_PACKET};
 use crate::sip::proto::call::{CallId, Side};
 use crate::sip::proto::rtp::{Detected, EventDetector, EventInjector, Latch, MediaWatch};
+use crate::sip::runtime::batch::Batch;
 
 /// Where the timer rests while nothing is due.
 const IDLE: Duration = Duration::from_secs(3600);
@@ -40,7 +40,7 @@ struct Convert {
 
 thread_local! {
     /// What one read takes off a socket: one buffer per relay thread, not one per call.
-    static READ: RefCell<Batch> = RefCell::new(Batch::new());
+    static READ: RefCell<Batch<BATCH>> = RefCell::new(Batch::new(MAX_PACKET));
 }
 
 fn rtp_index(side: Side) -> usize {

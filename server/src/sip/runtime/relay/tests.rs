@@ -429,7 +429,7 @@ async fn a_burst_larger_than_a_read_crosses_whole_and_in_order() {
     }
     // Sent back to back, the packets queue on the relay's socket and are read several at a
     // time: every one must come out, in the order sent, from the relay's other leg.
-    let burst = 5 * batch::BATCH + 3;
+    let burst = 5 * BATCH + 3;
     for n in 0..burst {
         phone
             .send_to(format!("packet {n}").as_bytes(), at(ports.caller))

@@ -1,8 +1,8 @@
-//! Runtime: reading a relay socket's queued datagrams with one system call (`recvmmsg`), and
+//! Runtime: reading a UDP socket's queued datagrams with one system call (`recvmmsg`), and
 //! knowing from it that the queue is empty. Reading one datagram at a time takes a second,
-//! failing read per wake-up to learn that nothing more waits; at 50 packets a second per
-//! socket almost every wake-up finds one packet, so that failing read was a third of the
-//! relay's system calls.
+//! failing read per wake-up to learn that nothing more waits: for the relay, at 50 packets a
+//! second per socket, that failing read was a third of its system calls; for the SIP socket
+//! under load, one read per datagram plus that failing one.
 
 use std::io;
 use std::mem::{size_of, zeroed};
@@ -12,27 +12,25 @@ use std::os::fd::AsRawFd;
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
 
-/// Largest datagram relayed: RTP over UDP stays under the path MTU.
-pub const MAX_PACKET: usize = 2048;
-
-/// Datagrams read at once; a socket with more queued is read again on the task's next turn,
-/// so a flooded port does not starve the call's other sockets.
-pub const BATCH: usize = 8;
-
-/// What one read took off a socket's queue.
-pub struct Batch {
-    bufs: [[u8; MAX_PACKET]; BATCH],
-    lens: [usize; BATCH],
-    from: [Option<SocketAddr>; BATCH],
+/// What one read took off a socket's queue: up to `N` datagrams of up to `size` bytes each.
+pub struct Batch<const N: usize> {
+    /// `N` slots of `size` bytes, on the heap: the SIP socket's slots are 64 KiB each. Pages
+    /// of a slot no datagram reached are never touched, so they cost no resident memory.
+    bufs: Vec<u8>,
+    size: usize,
+    lens: [usize; N],
+    from: [Option<SocketAddr>; N],
     count: usize,
 }
 
-impl Batch {
-    pub fn new() -> Self {
+impl<const N: usize> Batch<N> {
+    /// Room for `N` datagrams of `size` bytes; a longer one is cut to `size`.
+    pub fn new(size: usize) -> Self {
         Self {
-            bufs: [[0; MAX_PACKET]; BATCH],
-            lens: [0; BATCH],
-            from: [None; BATCH],
+            bufs: vec![0; N * size],
+            size,
+            lens: [0; N],
+            from: [None; N],
             count: 0,
         }
     }
@@ -40,14 +38,19 @@ impl Batch {
     /// The datagrams read, each with its source.
     pub fn packets(&mut self) -> impl Iterator<Item = (&mut [u8], SocketAddr)> {
         self.bufs
-            .iter_mut()
+            .chunks_exact_mut(self.size)
             .zip(self.lens)
             .zip(self.from)
             .take(self.count)
             .filter_map(|((buf, len), from)| Some((&mut buf[..len], from?)))
     }
 
-    /// Reads what `socket` has queued, up to `BATCH` datagrams, without waiting. When the
+    /// How many datagrams the last read took: fewer than `N` means the queue was left empty.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Reads what `socket` has queued, up to `N` datagrams, without waiting. When the
     /// queue is left empty the socket's readiness is cleared in the same step, so the task
     /// sleeps until the next datagram without another read to find out; clearing it inside
     /// tokio's `try_io` keeps a datagram that arrives meanwhile from being missed.
@@ -58,7 +61,7 @@ impl Batch {
         let result = socket.try_io(Interest::READABLE, || {
             let n = self.recvmmsg(fd)?;
             self.count = n;
-            if n < BATCH {
+            if n < N {
                 // Fewer than asked for: the queue is empty now.
                 emptied = true;
                 return Err(io::ErrorKind::WouldBlock.into());
@@ -74,28 +77,29 @@ impl Batch {
     fn recvmmsg(&mut self, fd: i32) -> io::Result<usize> {
         // SAFETY: all-zero sockaddr_storage, iovec and mmsghdr values are valid (no address,
         // no buffer); each is filled in below before use.
-        let mut names: [libc::sockaddr_storage; BATCH] = unsafe { zeroed() };
-        let mut iovs: [libc::iovec; BATCH] = unsafe { zeroed() };
-        let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { zeroed() };
+        let mut names: [libc::sockaddr_storage; N] = unsafe { zeroed() };
+        let mut iovs: [libc::iovec; N] = unsafe { zeroed() };
+        let mut hdrs: [libc::mmsghdr; N] = unsafe { zeroed() };
+        let size = self.size;
         for ((hdr, iov), (buf, name)) in hdrs
             .iter_mut()
             .zip(iovs.iter_mut())
-            .zip(self.bufs.iter_mut().zip(names.iter_mut()))
+            .zip(self.bufs.chunks_exact_mut(size).zip(names.iter_mut()))
         {
             iov.iov_base = buf.as_mut_ptr().cast();
-            iov.iov_len = MAX_PACKET;
+            iov.iov_len = size;
             hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
             hdr.msg_hdr.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
             hdr.msg_hdr.msg_iov = iov;
             hdr.msg_hdr.msg_iovlen = 1;
         }
-        // SAFETY: every header points at a live buffer of MAX_PACKET bytes and a live
+        // SAFETY: every header points at a live buffer of `size` bytes and a live
         // sockaddr_storage, all owned by this frame or `self` for the call's duration.
         let n = unsafe {
             libc::recvmmsg(
                 fd,
                 hdrs.as_mut_ptr(),
-                BATCH as libc::c_uint,
+                N as libc::c_uint,
                 libc::MSG_DONTWAIT,
                 std::ptr::null_mut(),
             )
@@ -104,7 +108,8 @@ impl Batch {
             return Err(io::Error::last_os_error());
         };
         for (i, hdr) in hdrs.iter().take(n).enumerate() {
-            self.lens[i] = hdr.msg_len as usize;
+            // A datagram longer than its slot comes cut to it (MSG_TRUNC): never more.
+            self.lens[i] = (hdr.msg_len as usize).min(size);
             self.from[i] = socket_addr(&names[i]);
         }
         Ok(n)
