@@ -115,6 +115,17 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// `constant_time_eq` with ASCII letters of `b` taken in lower case: a client may send its
+/// response's hex digits in capitals (RFC 2617 §3.2.2 asks for lower case), and this compares
+/// them without copying `b` first.
+pub fn constant_time_eq_ignore_case(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y.to_ascii_lowercase()))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +181,8 @@ mod tests {
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "ab"));
+        assert!(constant_time_eq_ignore_case("6629fae4", "6629FAE4"));
+        assert!(!constant_time_eq_ignore_case("6629fae4", "6629fae5"));
+        assert!(!constant_time_eq_ignore_case("6629fae4", "6629fae"));
     }
 }

@@ -173,9 +173,12 @@ impl DigestServer {
         };
         let age = nonce_age(self.epoch, now, id.0);
         let known = password(&creds.username);
-        let secret = known
-            .clone()
-            .unwrap_or_else(|| digest::lower_hex(&self.secret));
+        // An unknown user's response is checked against a stand-in, so that it takes as
+        // long as a known one's.
+        let secret = match &known {
+            Some(password) => std::borrow::Cow::Borrowed(password.as_str()),
+            None => std::borrow::Cow::Owned(digest::lower_hex(&self.secret)),
+        };
         if !self.response_matches(request, creds, &secret) || known.is_none() {
             return Verdict::Refused(self.challenge(now, false));
         }
@@ -214,7 +217,7 @@ impl DigestServer {
         if algorithm != self.algorithm {
             return false;
         }
-        let method = request.method.to_string();
+        let method = request.method.as_str();
         let qop_auth = match (&creds.cnonce, creds.nc) {
             (Some(cnonce), Some(nc)) => Some((nc, cnonce.as_str())),
             _ => None,
@@ -224,13 +227,13 @@ impl DigestServer {
             username: &creds.username,
             realm: &self.realm,
             password,
-            method: &method,
+            method,
             uri: &creds.uri,
             nonce: &creds.nonce,
             qop_auth,
         };
         digest::response(&input)
-            .is_some_and(|r| digest::constant_time_eq(&r, &creds.response.to_ascii_lowercase()))
+            .is_some_and(|r| digest::constant_time_eq_ignore_case(&r, &creds.response))
     }
 
     /// Forgets counters of nonces past their lifetime, which are refused
@@ -349,6 +352,33 @@ mod tests {
             .keys()
             .all(|&(stamp, _)| nonce_age(t0, later, stamp) <= lifetime);
         assert!(all_young);
+    }
+
+    #[test]
+    fn a_response_in_capitals_is_the_same_response() {
+        let t0 = Instant::now();
+        let (mut srv, mut ep, mut rng) = parts(t0);
+        let mut req = signed(&srv, t0, &mut ep, &mut rng);
+        let creds = &mut req.headers.authorization[0];
+        creds.response = creds.response.to_ascii_uppercase();
+        assert!(matches!(
+            srv.verify(t0, &req, password),
+            Verdict::Accepted { .. }
+        ));
+        let mut wrong = signed(&srv, t0, &mut ep, &mut rng);
+        let creds = &mut wrong.headers.authorization[0];
+        creds.response.replace_range(
+            ..1,
+            if creds.response.starts_with('0') {
+                "1"
+            } else {
+                "0"
+            },
+        );
+        assert!(matches!(
+            srv.verify(t0, &wrong, password),
+            Verdict::Refused(_)
+        ));
     }
 
     #[test]
