@@ -159,8 +159,8 @@ pub struct ClientKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerKey {
     /// The top Via's branch, a space, then its sent-by lowercased: one allocation per request
-    /// rather than two. A branch is a token (§25.1), so the space cannot be part of it and two
-    /// different pairs never read the same.
+    /// rather than two. A sent-by (host and port) holds no space, so the last space splits the
+    /// string one way only and two different pairs never read the same.
     branch_sent_by: Box<str>,
     pub method: KeyMethod,
 }
