@@ -23,8 +23,49 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .max_connections(4)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    migrate(&pool).await?;
     Ok(pool)
+}
+
+/// Migrations that were applied somewhere in another spelling with the same effect: the
+/// version and that spelling's SHA-384. Migration 0012's triggers were written two ways on
+/// one day (4b54605, then d8a6fda, which shipped); main carried the first again from
+/// 1b38390 to 1a0bcfa. sqlx refuses to start on a database whose recorded checksum differs
+/// from the file's, so a database migrated by either spelling is told the shipped one's.
+const EQUIVALENT: &[(i64, &str)] = &[(
+    12,
+    "412e4a231fb20c892a77ef80145877cb4fa6893230b77d4f84bf9b6090b68ce24560af2f2995e139c81cfdffd2782790",
+)];
+
+/// Brings the database to the newest migration, first recording the shipped checksum for a
+/// migration applied in an equivalent spelling (`EQUIVALENT`).
+async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let migrator = sqlx::migrate!("./migrations");
+    let recorded: Option<(i64,)> = sqlx::query_as(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if recorded.is_some_and(|(n,)| n > 0) {
+        for (version, other) in EQUIVALENT {
+            let (Some(migration), Ok(other)) = (
+                migrator.iter().find(|m| m.version == *version),
+                hex::decode(other),
+            ) else {
+                continue;
+            };
+            sqlx::query(
+                "UPDATE _sqlx_migrations SET checksum = ? WHERE version = ? AND checksum = ?",
+            )
+            .bind(migration.checksum.as_ref())
+            .bind(version)
+            .bind(other)
+            .execute(pool)
+            .await?;
+        }
+    }
+    migrator.run(pool).await?;
+    Ok(())
 }
 
 /// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's
@@ -51,7 +92,7 @@ pub async fn open_in_memory() -> Result<SqlitePool, sqlx::Error> {
         .max_connections(1)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    migrate(&pool).await?;
     Ok(pool)
 }
 
@@ -116,7 +157,7 @@ mod tests {
             (9, "569e98b0135fb07d"),
             (10, "0a9812f8912e1625"),
             (11, "2912a1c7dea56d15"),
-            (12, "412e4a231fb20c89"),
+            (12, "9c1d34ecfbee58f0"),
         ];
         let migrator = sqlx::migrate!("./migrations");
         for (version, expected) in SHIPPED {
@@ -134,6 +175,41 @@ mod tests {
                 "migration {version} changed or went missing after it shipped"
             );
         }
+    }
+
+    /// A database whose 0012 was applied in its unshipped spelling (main from 1b38390 to
+    /// 1a0bcfa) opens with the shipped one: no "previously applied but has been modified".
+    #[tokio::test]
+    async fn a_database_migrated_by_the_other_spelling_of_0012_still_opens() {
+        let dir = std::env::temp_dir().join(format!("trunkline-0012-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("t.db");
+        let pool = open(&path).await.expect("a fresh database");
+        // As the unshipped spelling's binary left it: its checksum recorded for 0012.
+        let unshipped = sqlx::migrate::Migration::new(
+            12,
+            "list search".into(),
+            sqlx::migrate::MigrationType::Simple,
+            include_str!("fixtures/0012_list_search_unshipped.sql").into(),
+            false,
+        );
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = ? WHERE version = 12")
+            .bind(unshipped.checksum.as_ref())
+            .execute(&pool)
+            .await
+            .expect("record the other checksum");
+        pool.close().await;
+        let pool = open(&path).await.expect("opens after the other spelling");
+        let shipped = sqlx::migrate!("./migrations");
+        let recorded: (Vec<u8>,) =
+            sqlx::query_as("SELECT checksum FROM _sqlx_migrations WHERE version = 12")
+                .fetch_one(&pool)
+                .await
+                .expect("checksum");
+        let expected = shipped.iter().find(|m| m.version == 12).expect("0012");
+        assert_eq!(recorded.0, expected.checksum.as_ref());
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A database last opened by a version before 0012: its trunks and users get their
