@@ -11,7 +11,7 @@ use crate::sip::proto::message::{
     self, framing_is_keepalive, Message, Method, Request, Response, Transport,
 };
 use crate::sip::proto::transaction::{
-    ClientKey, Output, ServerInvite, ServerKey, ServerNonInvite, TuEvent,
+    ClientKey, ServerInvite, ServerKey, ServerNonInvite, TuEvent,
 };
 
 /// Where responses to a request go (§18.2.2, RFC 3581 §4). Reliable transports answer on the
@@ -98,8 +98,8 @@ impl Endpoint {
             }
             return;
         };
-        let mut out = Output::default();
         if let Some(&tx) = self.server_keys.get(&key) {
+            let mut out = std::mem::take(&mut self.scratch);
             if let Some(entry) = self.txns.get_mut(&tx) {
                 entry.bytes_in += len;
                 match (&mut entry.machine, req.method) {
@@ -125,6 +125,7 @@ impl Endpoint {
             tracing::debug!(%source, "request dropped: server transactions at their cap");
             return;
         }
+        let mut out = std::mem::take(&mut self.scratch);
         let reliable = transport.is_reliable();
         let peer = response_target(req.headers.via.first(), source, transport);
         let is_invite = req.method == Method::Invite;
@@ -169,7 +170,7 @@ impl Endpoint {
             }
             return;
         };
-        let mut out = Output::default();
+        let mut out = std::mem::take(&mut self.scratch);
         if let Some(entry) = self.txns.get_mut(&tx) {
             match &mut entry.machine {
                 Machine::ClientInvite(m) => m.on_response(now, &self.cfg.timers, resp, &mut out),

@@ -3,16 +3,18 @@
 
 pub mod addressing;
 mod caps;
+mod deadlines;
 mod inbound;
 mod reflection;
 mod types;
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 pub use caps::Caps;
+use deadlines::Deadlines;
 pub use types::{EndpointConfig, Event, SendError, Stats, Transmit, TxId};
 
 use super::header::{CSeq, CallId, From, MaxForwards, NameAddr, To, Via};
@@ -21,7 +23,7 @@ use super::message::{Headers, Method, Request, Response, Transport};
 use super::rng::Rng;
 use super::transaction::{
     ClientInvite, ClientKey, ClientNonInvite, KeyMethod, Output, ServerInvite, ServerKey,
-    ServerNonInvite, Timer, TuEvent,
+    ServerNonInvite, TuEvent,
 };
 
 /// One of the four machines. The INVITE client is boxed: it keeps the whole request for the ACK.
@@ -90,7 +92,7 @@ pub struct Endpoint {
     client_keys: WireMap<Arc<ClientKey>, TxId>,
     server_keys: WireMap<Arc<ServerKey>, TxId>,
     /// Armed timers ordered by deadline; stale entries are skipped when they fire.
-    timers: BTreeSet<(Instant, TxId, Timer)>,
+    timers: Deadlines,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
@@ -99,6 +101,10 @@ pub struct Endpoint {
     /// Server transactions in the order they finished, the first to shed at a cap; ids of
     /// transactions already gone are skipped.
     finished: VecDeque<TxId>,
+    /// An empty `Output` that keeps the room of the last one (taken, then given back by
+    /// `apply`): every datagram and every answer passes one to a machine, and fresh vectors
+    /// would be up to three allocations each time.
+    scratch: Output,
 }
 
 impl Endpoint {
@@ -110,12 +116,13 @@ impl Endpoint {
             txns: IdMap::default(),
             client_keys: WireMap::default(),
             server_keys: WireMap::default(),
-            timers: BTreeSet::new(),
+            timers: Deadlines::default(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
             held: 0,
             finished: VecDeque::new(),
+            scratch: Output::default(),
         }
     }
 
@@ -202,7 +209,7 @@ impl Endpoint {
             return self.send_invite(now, Arc::new(request), dest, transport);
         }
         let key = client_key(&request)?;
-        let mut out = Output::default();
+        let mut out = std::mem::take(&mut self.scratch);
         let machine = Machine::ClientNonInvite(ClientNonInvite::start(
             now,
             &self.cfg.timers,
@@ -230,7 +237,7 @@ impl Endpoint {
             return self.send_request(now, Arc::unwrap_or_clone(request), dest, transport);
         }
         let key = client_key(&request)?;
-        let mut out = Output::default();
+        let mut out = std::mem::take(&mut self.scratch);
         let machine = Machine::ClientInvite(Box::new(ClientInvite::start(
             now,
             &self.cfg.timers,
@@ -314,7 +321,7 @@ impl Endpoint {
         let Some(entry) = self.txns.get_mut(&tx) else {
             return Err(SendError::UnknownTransaction);
         };
-        let mut out = Output::default();
+        let mut out = std::mem::take(&mut self.scratch);
         let timers = &self.cfg.timers;
         let sent = match &mut entry.machine {
             Machine::ServerInvite(m) => m.send_response(now, timers, status, bytes, &mut out),
@@ -364,7 +371,7 @@ impl Endpoint {
         let Some(entry) = self.txns.get_mut(&tx) else {
             return;
         };
-        let mut out = Output::default();
+        let mut out = std::mem::take(&mut self.scratch);
         match &mut entry.machine {
             Machine::ClientInvite(m) => m.on_transport_error(&mut out),
             Machine::ClientNonInvite(m) => m.on_transport_error(&mut out),
@@ -376,7 +383,7 @@ impl Endpoint {
 
     /// Fires every timer due at or before `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        while let Some(&(at, tx, timer)) = self.timers.first() {
+        while let Some((at, tx, timer)) = self.timers.first() {
             if at > now {
                 break;
             }
@@ -384,7 +391,7 @@ impl Endpoint {
             let Some(entry) = self.txns.get_mut(&tx) else {
                 continue;
             };
-            let mut out = Output::default();
+            let mut out = std::mem::take(&mut self.scratch);
             match &mut entry.machine {
                 Machine::ClientInvite(m) => m.on_timer(at, timer, at, &mut out),
                 Machine::ClientNonInvite(m) => {
@@ -407,7 +414,7 @@ impl Endpoint {
 
     /// When `handle_timeout` should next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.first().map(|(at, _, _)| *at)
+        self.timers.first().map(|(at, _, _)| at)
     }
 
     fn alloc_id(&mut self) -> TxId {
@@ -432,19 +439,31 @@ impl Endpoint {
     }
 
     /// Applies a machine's effects and reaps it once Terminated.
-    fn apply(&mut self, tx: TxId, out: Output) {
+    fn apply(&mut self, tx: TxId, mut out: Output) {
+        if self.txns.contains_key(&tx) {
+            self.apply_to(tx, &mut out);
+        }
+        out.send.clear();
+        out.timers.clear();
+        out.tu.clear();
+        out.retransmissions = 0;
+        self.scratch = out;
+    }
+
+    fn apply_to(&mut self, tx: TxId, out: &mut Output) {
         let Some(entry) = self.txns.get(&tx) else {
             return;
         };
         let (peer, transport) = (entry.peer, entry.transport);
         self.stats.retransmissions += out.retransmissions;
-        for payload in self.within_budget(tx, out.send) {
+        self.within_budget(tx, &mut out.send);
+        for payload in out.send.drain(..) {
             self.push_transmit(peer, transport, payload, Some(tx));
         }
-        for (timer, at) in out.timers {
+        for (timer, at) in out.timers.drain(..) {
             self.timers.insert((at, tx, timer));
         }
-        for ev in out.tu {
+        for ev in out.tu.drain(..) {
             self.events.push_back(match ev {
                 TuEvent::Response(response) => Event::Response { tx, response },
                 TuEvent::Timeout => Event::Timeout { tx },

@@ -33,14 +33,15 @@ impl Endpoint {
         fits
     }
 
-    /// The sends of transaction `tx` that fit its budget, the rest counted and dropped.
-    pub(super) fn within_budget(&mut self, tx: TxId, sends: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    /// Keeps the sends of transaction `tx` that fit its budget; the rest are counted and
+    /// dropped.
+    pub(super) fn within_budget(&mut self, tx: TxId, sends: &mut Vec<Vec<u8>>) {
         let pct = self.cfg.caps.max_reflection_percent;
         let Some(entry) = self.txns.get_mut(&tx) else {
-            return sends;
+            return;
         };
         if entry.accepted || matches!(entry.key, Key::Client(_)) {
-            return sends;
+            return;
         }
         let budget = entry.bytes_in.saturating_mul(pct) / 100;
         // An INVITE not answered yet can only be sending its 100 Trying: that one must leave
@@ -48,25 +49,21 @@ impl Endpoint {
         let unanswered = matches!(&entry.machine,
             Machine::ServerInvite(m) if m.state() == server_invite::State::Proceeding);
         let mut held_back = 0;
-        let sends = sends
-            .into_iter()
-            .filter(|payload| {
-                let reserve = if unanswered {
-                    payload.len() + FINAL_RESERVE
-                } else {
-                    0
-                };
-                let fits = entry.bytes_out + payload.len() + reserve <= budget;
-                if fits {
-                    entry.bytes_out += payload.len();
-                } else {
-                    held_back += 1;
-                }
-                fits
-            })
-            .collect();
+        sends.retain(|payload| {
+            let reserve = if unanswered {
+                payload.len() + FINAL_RESERVE
+            } else {
+                0
+            };
+            let fits = entry.bytes_out + payload.len() + reserve <= budget;
+            if fits {
+                entry.bytes_out += payload.len();
+            } else {
+                held_back += 1;
+            }
+            fits
+        });
         self.stats.held_back += held_back;
-        sends
     }
 
     /// Encodes a response that does not accept its request, small: past the size limit it
