@@ -19,11 +19,6 @@ pub fn names_request_uri(request_uri: &rsip::Uri, digest_uri: &str) -> bool {
         return request_uri.to_string() == digest_uri;
     };
     let scheme = |u: &rsip::Uri| u.scheme.clone().unwrap_or(Scheme::Sip);
-    let user = |u: &rsip::Uri| u.auth.as_ref().map(|a| unescape(&a.user));
-    let host = |u: &rsip::Uri| match &u.host_with_port.host {
-        Host::Domain(d) => d.to_string().to_ascii_lowercase(),
-        Host::IpAddr(ip) => ip.to_string(),
-    };
     let port = |u: &rsip::Uri| {
         let default = if scheme(u) == Scheme::Sips {
             5061
@@ -33,34 +28,61 @@ pub fn names_request_uri(request_uri: &rsip::Uri, digest_uri: &str) -> bool {
         u.host_with_port.port.map_or(default, |p| *p.value())
     };
     scheme(request_uri) == scheme(&claimed)
-        && user(request_uri) == user(&claimed)
-        && host(request_uri) == host(&claimed)
+        && match (user(request_uri), user(&claimed)) {
+            (Some(a), Some(b)) => same_user(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+        && same_host(
+            &request_uri.host_with_port.host,
+            &claimed.host_with_port.host,
+        )
         && port(request_uri) == port(&claimed)
 }
 
-/// `%HH` escapes decoded (RFC 3261 §19.1.4: escaped and unescaped characters are equivalent);
-/// a malformed escape stays as written.
-fn unescape(s: &str) -> Vec<u8> {
+fn user(u: &rsip::Uri) -> Option<&str> {
+    u.auth.as_ref().map(|a| a.user.as_str())
+}
+
+/// Host names in any case; an address by its value. Compared in place: every authenticated
+/// REGISTER and INVITE comes through here.
+fn same_host(a: &Host, b: &Host) -> bool {
+    match (a, b) {
+        (Host::Domain(a), Host::Domain(b)) => a.value().eq_ignore_ascii_case(b.value()),
+        (Host::IpAddr(a), Host::IpAddr(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Users equal once `%HH` escapes are decoded (RFC 3261 §19.1.4: escaped and unescaped
+/// characters are equivalent); a malformed escape stays as written.
+fn same_user(a: &str, b: &str) -> bool {
+    if !a.contains('%') && !b.contains('%') {
+        return a == b;
+    }
+    unescaped(a).eq(unescaped(b))
+}
+
+/// The bytes of `s` with each well-formed `%HH` decoded.
+fn unescaped(s: &str) -> impl Iterator<Item = u8> + '_ {
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
+    std::iter::from_fn(move || {
+        let c = *b.get(i)?;
         let hex = b
             .get(i + 1..i + 3)
             .and_then(|h| std::str::from_utf8(h).ok())
             .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
+        match (c, hex) {
             (b'%', Some(v)) => {
-                out.push(v);
                 i += 3;
+                Some(v)
             }
-            (c, _) => {
-                out.push(c);
+            _ => {
                 i += 1;
+                Some(c)
             }
         }
-    }
-    out
+    })
 }
 
 #[cfg(test)]
