@@ -133,23 +133,20 @@ pub fn parse_params(s: &str) -> Result<Vec<Param>, HeaderError> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
-    split_top_level(s, ';')
-        .map(|piece| {
-            let (name, value) = match piece.split_once('=') {
-                Some((n, v)) => (n.trim(), Some(v.trim().to_string())),
-                None => (piece, None),
-            };
-            if name.is_empty() || !name.bytes().all(is_token_byte) {
-                return Err(HeaderError::Param(piece.to_string()));
-            }
-            if let Some(v) = &value {
-                if v.is_empty() {
-                    return Err(HeaderError::Param(piece.to_string()));
-                }
-            }
-            Ok(Param::new(name, value))
-        })
-        .collect()
+    // Sized exactly: a collected vector starts with room for four, and most of these lists
+    // hold one parameter (a tag) or two, kept for as long as the call or the binding.
+    let mut params = Vec::with_capacity(split_top_level(s, ';').count());
+    for piece in split_top_level(s, ';') {
+        let (name, value) = match piece.split_once('=') {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (piece, None),
+        };
+        if name.is_empty() || !name.bytes().all(is_token_byte) || value == Some("") {
+            return Err(HeaderError::Param(piece.to_string()));
+        }
+        params.push(Param::new(name, value.map(str::to_string)));
+    }
+    Ok(params)
 }
 
 /// RFC 3261 §25.1 `token` characters.
