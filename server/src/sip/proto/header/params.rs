@@ -133,9 +133,11 @@ pub fn parse_params(s: &str) -> Result<Vec<Param>, HeaderError> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
-    // Sized exactly: a collected vector starts with room for four, and most of these lists
-    // hold one parameter (a tag) or two, kept for as long as the call or the binding.
-    let mut params = Vec::with_capacity(split_top_level(s, ';').count());
+    // Sized before it is filled: a collected vector starts with room for four, and most of
+    // these lists hold one parameter (a tag) or two, kept for as long as the call or the
+    // binding. Every `;` counted, even a quoted one (rare: a little room to spare), in one
+    // quick pass rather than a second split.
+    let mut params = Vec::with_capacity(s.bytes().filter(|&b| b == b';').count() + 1);
     for piece in split_top_level(s, ';') {
         let (name, value) = match piece.split_once('=') {
             Some((n, v)) => (n.trim(), Some(v.trim())),
