@@ -13,7 +13,6 @@
 //! the incoming calls of the trunk's context.
 
 mod incoming;
-pub mod index;
 mod outgoing;
 
 #[cfg(test)]
