@@ -136,6 +136,9 @@ pub struct DialPlan {
     pub outcalls: Vec<Entry<Outcall>>,
     pub incalls: Vec<Entry<Incall>>,
     pub trunks: Vec<TrunkRoute>,
+    /// Users by id and by number, for the engine's copy (see `routing::index`).
+    #[serde(skip)]
+    pub index: crate::model::routing::index::Index,
 }
 
 use delta::Row;
@@ -178,7 +181,9 @@ impl PbxConfig {
             outcalls: self.outcalls.clone(),
             incalls: self.incalls.clone(),
             trunks: self.trunks.iter().map(|t| t.route()).collect(),
+            index: Default::default(),
         }
+        .indexed()
     }
 }
 

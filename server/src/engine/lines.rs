@@ -88,7 +88,7 @@ pub fn update_directory(
                 dir.lines.insert(name.clone(), u.secret.expose().to_owned());
                 dir.users.insert(name, u.id);
             }
-            put(&mut dir.plan.users, *id, user.map(|u| u.entry()));
+            dir.plan.put_user(*id, user.map(|u| u.entry()));
         }
         dir.revision.lines += 1;
     }
@@ -248,6 +248,7 @@ mod tests {
     use super::*;
     use app::model::config::{Secret, TrunkConfig, UserConfig};
     use app::model::registry::PeerStatus;
+    use app::model::routing::OutgoingRoute;
     use app::model::trunk::TrunkInput;
 
     fn trunk(id: i64, name: &str) -> TrunkConfig {
@@ -402,5 +403,21 @@ mod tests {
             .map(|u| u.id)
             .collect();
         assert_eq!(direct, [2]);
+        // Calls route through the index kept current: a user the delta added calls and is
+        // called, one it removed is no longer found.
+        let internal = |caller: i64, dialed: &str| match dir.plan.route_outgoing(caller, dialed) {
+            Ok(r) => match r.route {
+                OutgoingRoute::Internal { user_id, .. } => Some(user_id),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        assert_eq!(internal(4, "1000"), Some(1), "the added user calls 1000");
+        assert_eq!(internal(1, "999"), Some(4), "1000 calls the added user");
+        assert_eq!(internal(1, "1002"), None, "the removed user's number");
+        assert!(
+            dir.plan.route_outgoing(3, "1000").is_err(),
+            "the removed user calls"
+        );
     }
 }

@@ -31,7 +31,7 @@ impl DialPlan {
                     incall_id: incall.id,
                 },
                 IncallDestination::User { user_id } => {
-                    match self.users.iter().find(|u| u.id == user_id) {
+                    match self.user_by_id(user_id) {
                         Some(user) => IncomingRoute::User {
                             incall_id: incall.id,
                             user_id,

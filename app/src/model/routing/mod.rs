@@ -13,6 +13,7 @@
 //! the incoming calls of the trunk's context.
 
 mod incoming;
+pub mod index;
 mod outgoing;
 
 #[cfg(test)]

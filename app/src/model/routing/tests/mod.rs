@@ -107,6 +107,7 @@ fn seed() -> DialPlan {
             trunk(1, "provider_username", "\"Office\" <4185550000>", false),
             trunk(2, "backup", "", true),
         ],
+        index: Default::default(),
     }
 }
 
@@ -162,3 +163,104 @@ mod caller_id;
 mod contexts;
 mod incoming;
 mod seed;
+
+/// The engine's plan is indexed (`PbxConfig::dial_plan`), a test's or the browser's is
+/// scanned: both must route every call the same, separators in extensions and users of
+/// the same number in two contexts included.
+#[test]
+fn an_indexed_plan_routes_as_the_scanned_one() {
+    let mut plan = seed();
+    plan.contexts
+        .push(context("annex", ContextKind::Internal, &["to-extern"]));
+    plan.users.push(user(9, "Sales", "", "10-02", "default"));
+    plan.users.push(user(10, "Annex", "Desk", "1000", "annex"));
+    plan.users.push(user(11, "Dup", "Id", "1003", "default"));
+    plan.incalls.push(Entry {
+        id: 2,
+        value: Incall {
+            did: "14185550001".into(),
+            context: "from-extern".into(),
+            destination: IncallDestination::User { user_id: 9 },
+            caller_id_mode: CallerIdNameMode::None,
+            caller_id_text: String::new(),
+        },
+    });
+    let indexed = plan.clone().indexed();
+    for caller in [7, 8, 9, 10, 11, 12] {
+        for dialed in [
+            "1000",
+            "1001",
+            "1002",
+            "10-02",
+            "1003",
+            "1004",
+            "4185551234",
+            "418",
+        ] {
+            assert_eq!(
+                plan.route_outgoing(caller, dialed),
+                indexed.route_outgoing(caller, dialed),
+                "user {caller} dialing {dialed}"
+            );
+        }
+    }
+    for did in ["14185550000", "14185550001", "14185550002"] {
+        assert_eq!(
+            plan.route_incoming("from-extern", did),
+            indexed.route_incoming("from-extern", did),
+            "{did}"
+        );
+    }
+    // The index finds what a scan finds: the user with separators by its digits, each
+    // context's own 1000.
+    match &indexed.route_outgoing(7, "1002").expect("routes").route {
+        OutgoingRoute::Internal { user_id, .. } => assert_eq!(*user_id, 9),
+        other => panic!("1002 should reach user 9: {other:?}"),
+    }
+    match &indexed.route_outgoing(10, "1000").expect("routes").route {
+        OutgoingRoute::Internal { user_id, .. } => assert_eq!(*user_id, 10),
+        other => panic!("1000 from the annex should stay there: {other:?}"),
+    }
+    assert_eq!(indexed.user_by_id(9).map(|u| u.id), Some(9));
+    assert!(indexed.user_by_id(12).is_none());
+}
+
+/// The engine changes its plan's users one by one (`put_user`, issue 20's incremental
+/// apply): after users are added, renumbered, moved to another context and removed, the
+/// index kept current equals one built afresh from the same users, and routes the same.
+#[test]
+fn an_index_kept_current_equals_one_built_afresh() {
+    let mut plan = seed();
+    plan.contexts
+        .push(context("annex", ContextKind::Internal, &["to-extern"]));
+    let mut kept = plan.clone().indexed();
+    let changes = [
+        (9, Some(user(9, "Sales", "", "10-02", "default"))),
+        (10, Some(user(10, "Annex", "Desk", "1000", "annex"))),
+        (7, Some(user(7, "Moved", "Front", "1004", "default"))),
+        (9, Some(user(9, "Sales", "", "1009", "annex"))),
+        (8, None),
+        (11, Some(user(11, "Late", "Comer", "1001", "default"))),
+        (12, None),
+    ];
+    for (id, row) in changes {
+        kept.put_user(id, row.clone());
+        crate::model::config::delta::put(&mut plan.users, id, row);
+        let afresh = plan.clone().indexed();
+        assert_eq!(kept, afresh, "after user {id} changed");
+    }
+    for caller in [7, 8, 9, 10, 11] {
+        for dialed in ["1000", "1001", "1002", "1004", "1009", "4185551234"] {
+            assert_eq!(
+                kept.route_outgoing(caller, dialed),
+                plan.route_outgoing(caller, dialed),
+                "user {caller} dialing {dialed}"
+            );
+        }
+    }
+    assert!(kept.user_by_id(8).is_none());
+    assert_eq!(
+        kept.user_by_id(11).map(|u| u.value.exten.as_str()),
+        Some("1001")
+    );
+}

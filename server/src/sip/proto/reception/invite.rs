@@ -169,7 +169,7 @@ fn incoming(
             user,
             ..
         } => {
-            let Some(line) = directory.plan.users.iter().find(|u| u.id == user_id) else {
+            let Some(line) = directory.plan.user_by_id(user_id) else {
                 return refuse(request, 404, "Not Found");
             };
             let targets = contacts(registrar, &line.value.line_username);
@@ -258,7 +258,7 @@ fn outgoing(
             return refuse(request, 404, "Not Found");
         }
     };
-    let caller = directory.plan.users.iter().find(|u| u.id == user_id);
+    let caller = directory.plan.user_by_id(user_id);
     let mut from = NameAddr::new(format!(
         "sip:{}@{us}",
         caller.map_or("", |u| u.value.exten.as_str())
@@ -274,7 +274,7 @@ fn outgoing(
             user,
             ..
         } => {
-            let Some(line) = directory.plan.users.iter().find(|u| u.id == callee) else {
+            let Some(line) = directory.plan.user_by_id(callee) else {
                 return refuse(request, 404, "Not Found");
             };
             let targets = contacts(registrar, &line.value.line_username);

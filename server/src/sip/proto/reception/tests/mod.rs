@@ -158,6 +158,7 @@ fn office() -> (Directory, TrunkAddresses) {
             route(5, "old", true),
             route(6, "open", false),
         ],
+        index: Default::default(),
     };
     let mut backup = trunk(2, "backup", Some("198.51.100.7"), "backup");
     backup.unavailable = Some("Trunk backup is UNREACHABLE, so calls skip it.".into());
