@@ -194,9 +194,12 @@ impl Registrar {
         // A line registers itself only: its credentials do not let it
         // take calls for another line.
         let aor = match uri_user(request.headers.to.uri()) {
-            Some(user) if user.eq_ignore_ascii_case(&username) => username.clone(),
+            Some(user) if user.eq_ignore_ascii_case(&username) => username,
             _ => return refuse(request, 403, "Forbidden"),
         };
+        if self.refresh(request, &aor, wall, source, transport) {
+            return self.accepted(request, aor, wall, true);
+        }
         let planned = match self.plan(request, &aor, wall, source, transport) {
             Ok(planned) => planned,
             Err(refusal) => return self.refusal(request, refusal),
@@ -206,12 +209,18 @@ impl Registrar {
             if list.is_empty() {
                 self.bindings.remove(&aor);
             } else if let Some(slot) = self.bindings.get_mut(&aor) {
-                // A refresh, by far the most common REGISTER: the key stays.
+                // The line had bindings: its key stays.
                 *slot = list;
             } else {
                 self.bindings.insert(aor.clone(), list);
             }
         }
+        self.accepted(request, aor, wall, changed)
+    }
+
+    /// The 200 of an accepted REGISTER: every current binding of `aor` with the seconds it
+    /// has left.
+    fn accepted(&self, request: &Request, aor: String, wall: u64, changed: bool) -> Outcome {
         let mut response = Response::for_request(request, 200, "OK");
         for b in self.contacts(&aor) {
             let mut addr = NameAddr::new(b.contact.clone());
@@ -249,6 +258,55 @@ impl Registrar {
                 outcome
             }
         }
+    }
+
+    /// A refresh of one contact the line already has, by far the most common REGISTER (every
+    /// phone sends one each expiry period), done in place: neither the line's bindings nor
+    /// their strings are copied, unless one of them changed. False, with nothing touched, for
+    /// any other request, an out-of-order one or a too brief one included: `plan` judges
+    /// those, with the same result a refresh here gives.
+    fn refresh(
+        &mut self,
+        request: &Request,
+        aor: &str,
+        wall: u64,
+        source: SocketAddr,
+        transport: Transport,
+    ) -> bool {
+        let h = &request.headers;
+        let [contact @ Contact::Addr(addr)] = h.contact.as_slice() else {
+            return false;
+        };
+        let asked = contact
+            .expires()
+            .or(h.expires.map(|e| e.0))
+            .unwrap_or(self.cfg.default_expires);
+        if asked == 0 || asked < self.cfg.min_expires {
+            return false;
+        }
+        let Some(b) = self
+            .bindings
+            .get_mut(aor)
+            .and_then(|list| list.iter_mut().find(|b| b.contact == addr.uri))
+        else {
+            return false;
+        };
+        let call_id = h.call_id.as_str();
+        if b.call_id == call_id && h.cseq.seq <= b.cseq {
+            return false;
+        }
+        b.expires_at = wall + u64::from(asked.min(self.cfg.max_expires));
+        b.cseq = h.cseq.seq;
+        if b.call_id != call_id {
+            call_id.clone_into(&mut b.call_id);
+        }
+        let user_agent = h.extra("User-Agent").unwrap_or("");
+        if b.user_agent != user_agent {
+            user_agent.clone_into(&mut b.user_agent);
+        }
+        b.source = source;
+        b.transport = transport;
+        true
     }
 
     /// The line's bindings after this REGISTER (`None`: a query, nothing

@@ -217,6 +217,58 @@ fn query_without_contact_changes_nothing() {
     assert_eq!(contact_expires(&query)[0].1, Some(500), "remaining time");
 }
 
+/// A refresh of one of a line's contacts (the registrar's in-place path) moves that binding's
+/// expiry on and leaves its sibling and their order as they were; a too brief or
+/// out-of-order refresh still changes nothing, and one from a new registration (another
+/// Call-ID) is taken whatever its CSeq.
+#[test]
+fn a_refresh_changes_its_own_binding_only() {
+    let mut f = Fixture::new();
+    f.register(
+        &["<sip:1000@192.0.2.10>", "<sip:1000@192.0.2.11>"],
+        Some(600),
+    );
+    let sibling = f.registrar.contacts("1000")[1].clone();
+    f.wall += 100;
+    let refreshed = f.register(&["<sip:1000@192.0.2.10>"], Some(300));
+    assert_eq!(refreshed.response.status, 200);
+    assert!(refreshed.changed);
+    assert_eq!(
+        contact_expires(&refreshed),
+        vec![
+            ("sip:1000@192.0.2.10".to_string(), Some(300)),
+            ("sip:1000@192.0.2.11".to_string(), Some(500)),
+        ]
+    );
+    let bound = f.registrar.contacts("1000");
+    assert_eq!(bound[1], sibling, "the other contact is untouched");
+    assert_eq!((bound[0].expires_at, bound[0].cseq), (f.wall + 300, f.cseq));
+
+    let brief = f.register(&["<sip:1000@192.0.2.10>"], Some(30));
+    assert_eq!(brief.response.status, 423);
+    let kept = f.registrar.contacts("1000")[0].clone();
+    assert_eq!(kept.expires_at, f.wall + 300);
+
+    // The same registration (Call-ID) with an older CSeq: §10.3 step 7.
+    f.cseq = 0;
+    let stale = f.register(&["<sip:1000@192.0.2.10>"], Some(900));
+    assert_eq!(stale.response.status, 500);
+    assert_eq!(f.registrar.contacts("1000")[0], kept);
+
+    // A new registration of the same contact, after the phone restarted.
+    f.cseq = 0;
+    let mut request = f.request("1000", &["<sip:1000@192.0.2.10>"], Some(900));
+    request.headers.call_id = crate::sip::proto::header::CallId::new("phone-reg-2");
+    let renewed = f.register_as("1000", "secret-1000", request);
+    assert_eq!(renewed.response.status, 200);
+    let bound = f.registrar.contacts("1000");
+    assert_eq!(
+        (bound[0].call_id.as_str(), bound[0].expires_at),
+        ("phone-reg-2", f.wall + 900)
+    );
+    assert_eq!(bound[1], sibling);
+}
+
 #[test]
 fn too_many_contacts_are_refused_whole() {
     let mut f = Fixture::new();
