@@ -5,13 +5,23 @@
 //!   the one its SIP comes from (a phone behind NAT sends from the router's public address,
 //!   which its SDP cannot know). Others are counted and dropped: a stranger guessing the port
 //!   gets nothing through.
-//! - The first accepted packet latches its exact source (address and port); from then on only
+//! - A source (address and port) is latched once [`PROBATION`] accepted packets in a row came
+//!   from it, as Asterisk's `strictrtp` learns with its `probation` packets; from then on only
 //!   that source is accepted, so a stream cannot be hijacked by a packet from elsewhere. The
 //!   latch is cleared only by new SDP from that side (a re-INVITE, or the answer).
-//! - Toward a side behind NAT (`symmetric`), packets go where its packets come from once
-//!   latched, else to its SDP; toward any other side, always to its SDP.
+//! - Until then each accepted packet is forwarded, and its source is the one on probation: a
+//!   side's first packets may come from another port than the rest (a NAT router that
+//!   allocated a new port for a stream whose first packets crossed another one, a carrier's
+//!   media server switching ports as the call starts), and latching the very first would lose
+//!   the whole stream.
+//! - Toward a side behind NAT (`symmetric`), packets go where its packets come from (the
+//!   latched source, else the one on probation), else to its SDP; toward any other side,
+//!   always to its SDP.
 
 use std::net::{IpAddr, SocketAddr};
+
+/// Packets in a row from one source that latch it (Asterisk's `probation` default).
+pub const PROBATION: u8 = 4;
 
 #[derive(Debug, Clone, Default)]
 pub struct Latch {
@@ -19,8 +29,11 @@ pub struct Latch {
     sdp: Option<SocketAddr>,
     /// Where its SIP comes from (the address a NAT router shows for it).
     signalling: Option<IpAddr>,
-    /// Where its packets come from, once seen.
+    /// Where its packets come from, once [`PROBATION`] packets in a row came from there.
     latched: Option<SocketAddr>,
+    /// The source of the last accepted packet before latching, and how many in a row came
+    /// from it.
+    probation: Option<(SocketAddr, u8)>,
     /// Send to the latched source instead of the SDP.
     symmetric: bool,
     /// Packets refused: from an unknown source, or from another source once latched.
@@ -42,6 +55,7 @@ impl Latch {
         self.sdp = sdp;
         self.symmetric = symmetric;
         self.latched = None;
+        self.probation = None;
     }
 
     /// A packet from `source` on this side's port: whether it may be forwarded.
@@ -52,7 +66,16 @@ impl Latch {
                 let known = self.sdp.is_some_and(|s| s.ip() == source.ip())
                     || self.signalling == Some(source.ip());
                 if known {
-                    self.latched = Some(source);
+                    let run = match self.probation {
+                        Some((from, n)) if from == source => n + 1,
+                        _ => 1,
+                    };
+                    if run >= PROBATION {
+                        self.latched = Some(source);
+                        self.probation = None;
+                    } else {
+                        self.probation = Some((source, run));
+                    }
                 }
                 known
             }
@@ -65,8 +88,9 @@ impl Latch {
 
     /// Where the other side's packets go to reach this side; `None`: nowhere yet.
     pub fn destination(&self) -> Option<SocketAddr> {
-        match (self.symmetric, self.latched) {
-            (true, Some(latched)) => Some(latched),
+        let seen = self.latched.or(self.probation.map(|(from, _)| from));
+        match (self.symmetric, seen) {
+            (true, Some(seen)) => Some(seen),
             _ => self.sdp,
         }
     }
@@ -91,40 +115,74 @@ mod tests {
         l
     }
 
+    /// `n` packets from `source`, each of which must be accepted.
+    fn feed(l: &mut Latch, source: &str, n: u8) {
+        for k in 0..n {
+            assert!(l.accept(addr(source)), "packet {k} from {source}");
+        }
+    }
+
     #[test]
     fn before_any_packet_media_goes_to_the_sdp_address() {
         assert_eq!(phone().destination(), Some(addr("192.168.77.10:4000")));
     }
 
     #[test]
-    fn the_first_packet_from_the_nat_router_latches_and_is_answered_there() {
+    fn the_nat_routers_packets_are_answered_there_and_latch_after_probation() {
         let mut l = phone();
-        assert!(l.accept(addr("203.0.113.1:61000")));
+        feed(&mut l, "203.0.113.1:61000", 1);
+        // Answered where it comes from at once, though not yet latched.
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
-        assert!(l.accept(addr("203.0.113.1:61000")));
+        assert_eq!(l.latched, None);
+        feed(&mut l, "203.0.113.1:61000", PROBATION - 1);
+        assert_eq!(l.latched, Some(addr("203.0.113.1:61000")));
+        assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
+        feed(&mut l, "203.0.113.1:61000", 10);
         assert_eq!(l.dropped(), 0);
+    }
+
+    /// The lab's NAT router once gave a provider's stream a new port after its first packet:
+    /// latching that first packet refused the other 499.
+    #[test]
+    fn a_source_that_moves_during_probation_is_followed_then_latched() {
+        let mut l = phone();
+        feed(&mut l, "203.0.113.1:61000", 1);
+        feed(&mut l, "203.0.113.1:1024", PROBATION - 1);
+        assert_eq!(l.latched, None, "a run restarts with a new source");
+        assert_eq!(l.destination(), Some(addr("203.0.113.1:1024")));
+        feed(&mut l, "203.0.113.1:1024", 1);
+        assert_eq!(l.latched, Some(addr("203.0.113.1:1024")));
+        assert!(
+            !l.accept(addr("203.0.113.1:61000")),
+            "the first port, once latched"
+        );
+        assert_eq!(l.dropped(), 1);
     }
 
     #[test]
     fn a_stranger_cannot_latch_nor_hijack_a_latched_stream() {
         let mut l = phone();
-        assert!(!l.accept(addr("198.51.100.66:5000")), "unknown source");
+        for _ in 0..PROBATION {
+            assert!(!l.accept(addr("198.51.100.66:5000")), "unknown source");
+        }
         assert_eq!(l.destination(), Some(addr("192.168.77.10:4000")));
-        assert!(l.accept(addr("203.0.113.1:61000")));
+        assert_eq!(l.latched, None);
+        feed(&mut l, "203.0.113.1:61000", PROBATION);
         assert!(!l.accept(addr("198.51.100.66:5000")), "hijack");
         // Even from the same router, another port is another stream.
         assert!(!l.accept(addr("203.0.113.1:61002")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
-        assert_eq!(l.dropped(), 3);
+        assert_eq!(l.dropped(), u64::from(PROBATION) + 2);
     }
 
     #[test]
     fn a_reinvite_clears_the_latch() {
         let mut l = phone();
-        assert!(l.accept(addr("203.0.113.1:61000")));
+        feed(&mut l, "203.0.113.1:61000", PROBATION);
         l.set_sdp(Some(addr("192.168.77.10:4002")), true);
         assert_eq!(l.destination(), Some(addr("192.168.77.10:4002")));
-        assert!(l.accept(addr("203.0.113.1:61002")));
+        feed(&mut l, "203.0.113.1:61002", PROBATION);
+        assert_eq!(l.latched, Some(addr("203.0.113.1:61002")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61002")));
     }
 
@@ -132,7 +190,9 @@ mod tests {
     fn without_symmetric_rtp_media_always_goes_to_the_sdp() {
         let mut l = Latch::new(Some("198.51.100.20".parse().expect("ip")), false);
         l.set_sdp(Some(addr("198.51.100.20:30000")), false);
-        assert!(l.accept(addr("198.51.100.20:30000")));
+        feed(&mut l, "198.51.100.20:30002", 1);
+        assert_eq!(l.destination(), Some(addr("198.51.100.20:30000")));
+        feed(&mut l, "198.51.100.20:30000", PROBATION);
         assert_eq!(l.destination(), Some(addr("198.51.100.20:30000")));
         assert!(!l.accept(addr("198.51.100.21:30000")));
     }

@@ -16,7 +16,7 @@ mod watch;
 
 pub use clocks::PayloadClocks;
 pub use dtmf::{Detected, Digit, EventDetector, EventInjector};
-pub use latch::Latch;
+pub use latch::{Latch, PROBATION};
 pub use meter::{CallMeter, ONE_WAY_AFTER};
 pub use ports::{PortPool, REST};
 pub use watch::{MediaTimeouts, MediaWatch};

@@ -2,6 +2,7 @@
 //! send crosses, a stranger's packets do not, the ports close with the
 //! call.
 use super::*;
+use crate::sip::proto::rtp::PROBATION;
 use std::time::Duration;
 use tokio::net::UdpSocket;
 
@@ -72,18 +73,21 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     relay.update(id, update(Side::Caller, at(9), true));
     relay.update(id, update(Side::Callee, provider_at, false));
 
-    phone
-        .send_to(b"hello", at(ports.caller))
-        .await
-        .expect("send");
-    let (got, from) = recv(&provider).await.expect("the provider hears the phone");
-    assert_eq!((&got[..], from), (&b"hello"[..], at(ports.callee)));
-    provider
-        .send_to(b"hi", at(ports.callee))
-        .await
-        .expect("send");
-    let (got, from) = recv(&phone).await.expect("the phone hears the provider");
-    assert_eq!((&got[..], from), (&b"hi"[..], at(ports.caller)));
+    // Enough packets each way for both streams to be latched (probation).
+    for _ in 0..PROBATION {
+        phone
+            .send_to(b"hello", at(ports.caller))
+            .await
+            .expect("send");
+        let (got, from) = recv(&provider).await.expect("the provider hears the phone");
+        assert_eq!((&got[..], from), (&b"hello"[..], at(ports.callee)));
+        provider
+            .send_to(b"hi", at(ports.callee))
+            .await
+            .expect("send");
+        let (got, from) = recv(&phone).await.expect("the phone hears the provider");
+        assert_eq!((&got[..], from), (&b"hi"[..], at(ports.caller)));
+    }
 
     // The stranger's address is 127.0.0.1 too (the phone's IP), but the
     // phone's stream is latched to the phone's port: dropped.
