@@ -183,7 +183,6 @@ impl PbxConfig {
             trunks: self.trunks.iter().map(|t| t.route()).collect(),
             index: Default::default(),
         }
-        .indexed()
     }
 }
 

@@ -50,7 +50,8 @@ pub fn directory(config: &PbxConfig, unavailable: &BTreeMap<i64, String>) -> Dir
             .iter()
             .map(|u| (u.user.line_username.clone(), u.id))
             .collect(),
-        plan: config.dial_plan(),
+        // Indexed: this copy routes every call, and only `update_directory` changes it.
+        plan: config.dial_plan().indexed(),
         trunks: config
             .trunks
             .iter()

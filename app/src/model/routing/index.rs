@@ -1,8 +1,9 @@
 //! Lookups the resolver makes on every call, by key instead of by a scan of every user:
 //! with a thousand lines a scan cost each call a few microseconds, with ten thousand ten
-//! times that. Built with the plan the engine routes with (`PbxConfig::dial_plan`) and kept
-//! current by [`DialPlan::put_user`], the one way the engine changes a plan's users. A plan
-//! made otherwise (tests, the browser's copy) has none and is scanned, with the same answers.
+//! times that. Built for the plan the engine routes with (the lines task's directory) and kept
+//! current by [`DialPlan::put_user`], the one way the engine changes a plan's users. Other
+//! plans (the route tester's, tests') have none and are scanned, with the same answers: they
+//! are built for one question or a few, where an index would cost more than it saves.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
