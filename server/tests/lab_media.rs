@@ -34,6 +34,24 @@ async fn lab_outgoing_call_carries_audio_both_ways_through_nat() {
     outgoing("media-outgoing", "lab_phone_media_uac.xml").await;
 }
 
+/// The provider's first RTP packet comes from another port than the rest,
+/// as from a media server that moves its stream, or as lab_rtcp.rs once
+/// met when the router gave the provider's stream a new port after its
+/// first packet: the relay latched that first source and refused the other
+/// 499 packets. A source is latched only after 4 packets in a row from it
+/// (Asterisk's strictrtp probation), so the phone hears the stream.
+#[tokio::test]
+async fn lab_a_stream_whose_first_packet_comes_from_another_port_is_heard() {
+    let test = "media-moving";
+    let (lab, db) = office(test, false).await;
+    let moved = Some("198.51.100.20:30012");
+    let mut call = call_out_moving(&lab, &db, "lab_phone_media_uac.xml", moved).await;
+    let mut p = std::mem::take(&mut call.problems);
+    audio_both_ways(&mut p, &call.phone_rtp, &call.provider_rtp);
+    logged_normal(&mut p, &db, PACKETS).await;
+    p.verdict_of(&lab, test, &call.sipps(), None);
+}
+
 /// The phone holds (a=sendonly) 3 s in and resumes 2 s later: audio goes
 /// on both ways, the relay following each re-INVITE.
 #[tokio::test]

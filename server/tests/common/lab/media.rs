@@ -206,11 +206,18 @@ async fn talk(
     register: Option<Sipp>,
     mut problems: Problems,
     pbx: tokio::process::Child,
+    provider_first_from: Option<&str>,
 ) -> MediaCall {
     let ssrcs = (PHONE_SSRC, PROVIDER_SSRC);
     let phone_rtp = lab.rtp_endpoint(Ns::Phone, PHONE_RTP, ssrcs, phone_sdp, PACKETS);
     let (a, b) = (PROVIDER_SSRC, PHONE_SSRC);
-    let provider_rtp = lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS);
+    let provider_rtp = match provider_first_from {
+        None => lab.rtp_endpoint(Ns::Inet, PROVIDER_RTP, (a, b), provider_sdp, PACKETS),
+        Some(first) => {
+            let at = [PROVIDER_RTP, first];
+            lab.rtp_endpoint_moving(Ns::Inet, at, (a, b), provider_sdp, PACKETS)
+        }
+    };
     problems.check(phone.finish().await, "the phone's SIPp failed");
     problems.check(provider.finish().await, "the provider's SIPp failed");
     MediaCall {
@@ -227,11 +234,32 @@ async fn talk(
 /// Trunkline started on `db`, the provider answering one call, and the
 /// phone at 192.168.77.10 dialing 4185551234 with `scenario`.
 pub async fn call_out(lab: &Lab, db: &Path, scenario: &str) -> MediaCall {
+    call_out_moving(lab, db, scenario, None).await
+}
+
+/// [`call_out`], the provider's first RTP packet leaving from `provider_first_from` when
+/// given (see [`Lab::rtp_endpoint_moving`]).
+pub async fn call_out_moving(
+    lab: &Lab,
+    db: &Path,
+    scenario: &str,
+    provider_first_from: Option<&str>,
+) -> MediaCall {
     let (provider, provider_sdp) = provider(lab, 1).await;
     let pbx = lab.start_trunkline(db, &[]).await;
     let phone = phone_dialing(lab, "phone", PHONE_IP, scenario);
     let provider = (provider, nth(&provider_sdp, 1));
-    talk(lab, phone, provider, None, Problems::default(), pbx).await
+    let problems = Problems::default();
+    talk(
+        lab,
+        phone,
+        provider,
+        None,
+        problems,
+        pbx,
+        provider_first_from,
+    )
+    .await
 }
 
 /// The provider as the trunk's registrar on 198.51.100.20:5060, calling DID
@@ -265,7 +293,16 @@ pub async fn call_in(lab: &Lab, db: &Path) -> MediaCall {
     let scenario = "lab_phone_answer_media_uas.xml";
     let s = media_sipp(lab, Ns::Phone, "phone", scenario, 5062, PHONE_RTP);
     let phone = s.builder.args(["-s", "1000"]).spawn_listening().await;
-    talk(lab, (phone, s.sdp), provider, Some(register), problems, pbx).await
+    talk(
+        lab,
+        (phone, s.sdp),
+        provider,
+        Some(register),
+        problems,
+        pbx,
+        None,
+    )
+    .await
 }
 
 /// Both endpoints heard at least 99 % of the other's packets, nothing

@@ -267,7 +267,38 @@ impl Lab {
             epoch: Instant::now(),
             cname: format!("lab@{addr}"),
         };
-        endpoint(sock, Some(rtcp), ssrcs, peer_sdp, packets, Voice::silence())
+        endpoint(
+            sock,
+            Some(rtcp),
+            None,
+            ssrcs,
+            peer_sdp,
+            packets,
+            Voice::silence(),
+        )
+    }
+
+    /// [`Lab::rtp_endpoint`] whose first packet leaves from `first_from`, every other one
+    /// from `addr`: a stream whose source port changes after its first packet, as a media
+    /// server that moves a stream does, or a NAT router that gave it a new port.
+    pub fn rtp_endpoint_moving(
+        &self,
+        ns: Ns,
+        [addr, first_from]: [&str; 2],
+        ssrcs: (u32, u32),
+        peer_sdp: PathBuf,
+        packets: u32,
+    ) -> JoinHandle<RtpStats> {
+        let (sock, first) = (self.udp(ns, addr), self.udp(ns, first_from));
+        endpoint(
+            sock,
+            None,
+            Some(first),
+            ssrcs,
+            peer_sdp,
+            packets,
+            Voice::silence(),
+        )
     }
 }
 
@@ -287,13 +318,14 @@ pub fn endpoint_on(
     packets: u32,
     voice: Voice,
 ) -> JoinHandle<RtpStats> {
-    endpoint(sock, None, ssrcs, peer_sdp, packets, voice)
+    endpoint(sock, None, None, ssrcs, peer_sdp, packets, voice)
 }
 
 /// The endpoint's thread: see [`Lab::rtp_endpoint`].
 fn endpoint(
     sock: UdpSocket,
     mut rtcp: Option<Rtcp>,
+    first_from: Option<UdpSocket>,
     (ssrc, peer_ssrc): (u32, u32),
     peer_sdp: PathBuf,
     packets: u32,
@@ -323,7 +355,11 @@ fn endpoint(
         for seq in 0..packets {
             // An unreachable peer (a private address across the
             // internet) fails the send: it still counts as sent.
-            let _ = sock.send_to(&packet(seq, ssrc, &voice), peer);
+            let from = match &first_from {
+                Some(first) if seq == 0 => first,
+                _ => &sock,
+            };
+            let _ = from.send_to(&packet(seq, ssrc, &voice), peer);
             stats.sent += 1;
             let until = start + PTIME * (seq + 1);
             listen(&sock, until, peer_ssrc, &mut stats, rtcp.as_mut());
