@@ -9,6 +9,10 @@
 //!   packet; its own INFO `Signal=5` is answered 200 and the phone hears
 //!   event 5 in RTP, with the payload type it offered.
 //! - Trunk DTMF mode `rfc2833`: the phone's event packets reach the provider.
+//! - Trunk DTMF mode `rfc2833`, a phone that sends its digits in SIP INFO
+//!   (lab_phone_info_uac.xml): the INFO is answered 200 and the provider
+//!   hears the digit as event packets, as Asterisk turns a phone's INFO into
+//!   the trunk's mode.
 //!
 //! Needs root, iproute2, nftables and sip-tester (scripts/setup --test).
 
@@ -301,6 +305,48 @@ async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
     p.check(
         pressed == [1, 11] && ends(1) == 3 && ends(11) == 3,
         format!("the provider should hear events 1 then 11, 3 ends each: {got:?}"),
+    );
+    p.verdict_of(&lab, test, &[&phone, &provider], None);
+}
+
+/// (d) Trunk in mode `rfc2833`, the phone sending "4" in an INFO 2 s into
+/// the call: the INFO is answered here (the phone's SIPp checks the 200) and
+/// not relayed (the provider's SIPp would fail on it), and the provider
+/// hears event 4 in the phone's stream with the payload type of its own
+/// SDP (101), ending with end packets.
+#[tokio::test]
+async fn lab_a_phones_info_reaches_an_rfc2833_trunk_as_event_packets() {
+    let test = "dtmf-phone-info";
+    let (lab, db) = office(test, false).await;
+    dtmf_mode(&db, "rfc2833").await;
+    let (mut provider, provider_sdp) = provider(&lab, 1).await;
+    let _pbx = lab.start_trunkline(&db, &[]).await;
+    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, "lab_phone_info_uac.xml");
+    let phone_rtp = endpoint(&lab, Ns::Phone, PHONE_RTP, PHONE_SSRC, phone_sdp, &[]);
+    let provider_sdp = nth(&provider_sdp, 1);
+    let provider_rtp = endpoint(
+        &lab,
+        Ns::Inet,
+        PROVIDER_RTP,
+        PROVIDER_SSRC,
+        provider_sdp,
+        &[],
+    );
+    let mut p = Problems::default();
+    p.check(phone.finish().await, "the phone's SIPp failed");
+    p.check(provider.finish().await, "the provider's SIPp failed");
+    let _ = phone_rtp.join().expect("phone RTP");
+    let heard = provider_rtp.join().expect("provider RTP");
+    let got = events(&heard);
+    let mut pressed: Vec<u8> = got.iter().map(|e| e.0).collect();
+    pressed.dedup();
+    let ends = got.iter().filter(|e| e.1).count();
+    p.check(
+        pressed == [4] && ends >= 1 && audio(&heard) >= (TICKS * 95 / 100) as usize,
+        format!(
+            "the provider should hear event 4, ended, among the phone's audio ({} packets): {got:?}",
+            audio(&heard)
+        ),
     );
     p.verdict_of(&lab, test, &[&phone, &provider], None);
 }

@@ -457,6 +457,10 @@ impl Runtime {
                             relay.dtmf(*id, *phone, *pt);
                             continue;
                         }
+                        CallEvent::Play { id, toward, pt } => {
+                            relay.play(*id, *toward, *pt);
+                            continue;
+                        }
                         CallEvent::Digit { id, toward, digit } => {
                             relay.digit(*id, *toward, *digit);
                             continue;

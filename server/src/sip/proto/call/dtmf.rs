@@ -145,6 +145,7 @@ impl Call {
             let answered = Sdp::parse(answer).ok().and_then(|s| s.telephone_event());
             (Side::Caller, answered)
         } else {
+            self.start_playing(sh, n, answer);
             return;
         };
         let Some(pt) = pt else { return };
@@ -157,6 +158,29 @@ impl Call {
         sh.events.push_back(CallEvent::Dtmf {
             id: self.id,
             phone: other(trunk),
+            pt,
+        });
+    }
+
+    /// B leg `n` answered a call with no `info` trunk: when one side is a trunk that takes
+    /// RFC 4733 events (DTMF mode `rfc2833`, `telephone-event` in its SDP), a phone that
+    /// sends its digits in INFOs has them played to the trunk as events, as Asterisk turns
+    /// DTMF into the mode of the channel it goes to; the relay is told the trunk's payload
+    /// type. The trunk is B leg `n`, else the one the call came in on.
+    fn start_playing(&mut self, sh: &mut Shared, n: usize, answer: &[u8]) {
+        let (trunk, pt) = if self.legs.get(n).is_some_and(|l| l.trunk_id.is_some()) {
+            let answered = Sdp::parse(answer).ok().and_then(|s| s.telephone_event());
+            (Side::Callee, answered)
+        } else if self.trunk.is_some() {
+            (Side::Caller, self.phone_event_pt())
+        } else {
+            return;
+        };
+        let Some(pt) = pt else { return };
+        self.play_to = Some(trunk);
+        sh.events.push_back(CallEvent::Play {
+            id: self.id,
+            toward: trunk,
             pt,
         });
     }
@@ -277,9 +301,10 @@ impl Call {
         self.send_next_info(now, ep, sh);
     }
 
-    /// An INFO from `side`: when it is the `info` trunk's DTMF, answered here (200, or 400
-    /// for a body that cannot be read) and played to the phone; `false` when it is not for
-    /// us (any other INFO is relayed as before).
+    /// An INFO from `side`: when it is the `info` trunk's DTMF, or a phone's DTMF toward an
+    /// `rfc2833` trunk (`start_playing`), answered here (200, or 400 for a body that cannot
+    /// be read) and played to the other side as events; `false` when it is not for us (any
+    /// other INFO is relayed as before).
     pub(super) fn take_dtmf_info(
         &mut self,
         now: Instant,
@@ -289,8 +314,9 @@ impl Call {
         req: &Request,
         side: Side,
     ) -> bool {
-        if self.state != CallState::Answered || !self.dtmf.as_ref().is_some_and(|b| b.trunk == side)
-        {
+        let converted = self.dtmf.as_ref().is_some_and(|b| b.trunk == side)
+            || self.play_to == Some(other(side));
+        if self.state != CallState::Answered || !converted {
             return false;
         }
         let Some(kind) = dtmf_body_kind(&req.headers) else {

@@ -133,6 +133,7 @@ impl Calls {
             caller_timeouts: call.caller_timeouts,
             dtmf: None,
             caller_dtmf_info: call.caller_dtmf_info,
+            play_to: None,
         };
         if c.a.invite.headers.max_forwards.is_some_and(|m| m.0 == 0) {
             // A routing loop came back through us (§16.3 check 3).

@@ -94,6 +94,8 @@ pub(super) struct Call {
     pub(super) dtmf: Option<super::dtmf::DtmfBridge>,
     /// The caller is a trunk with DTMF mode `info`.
     pub(super) caller_dtmf_info: bool,
+    /// The side of an `rfc2833` trunk the other side's DTMF INFOs are played to as events.
+    pub(super) play_to: Option<Side>,
 }
 
 /// The 2xx on A, retransmitted by us: the INVITE server transaction is gone once it is sent.

@@ -312,7 +312,15 @@ pub enum CallEvent {
         phone: Side,
         pt: u8,
     },
-    /// A digit from the trunk's INFO: the relay plays it toward `toward` as telephone events.
+    /// An anchored call whose phone may send DTMF in INFOs and whose trunk takes RFC 4733
+    /// events of payload type `pt` (DTMF mode `rfc2833`): the relay plays digits toward the
+    /// trunk's side, `toward`, as Asterisk turns a phone's INFO into the trunk's mode.
+    Play {
+        id: CallId,
+        toward: Side,
+        pt: u8,
+    },
+    /// A digit from an INFO: the relay plays it toward `toward` as telephone events.
     Digit {
         id: CallId,
         toward: Side,

@@ -71,6 +71,12 @@ enum Control {
         phone: Side,
         pt: u8,
     },
+    /// Play digits toward `toward` as telephone events of payload type `pt`, its stream
+    /// renumbered to make room for them (a phone's INFOs toward an `rfc2833` trunk).
+    Play {
+        toward: Side,
+        pt: u8,
+    },
     /// Play `digit` toward `toward` as telephone events.
     Digit {
         toward: Side,
@@ -316,6 +322,11 @@ impl Relay {
     /// become digit reports, and digits are played to it.
     pub fn dtmf(&self, id: CallId, phone: Side, pt: u8) {
         self.send(id, Control::Dtmf { phone, pt }, false);
+    }
+
+    /// Call `id` plays digits toward `toward` as telephone events of payload type `pt`.
+    pub fn play(&self, id: CallId, toward: Side, pt: u8) {
+        self.send(id, Control::Play { toward, pt }, false);
     }
 
     /// Plays `digit` toward `toward` in call `id`.

@@ -29,12 +29,15 @@ use crate::sip::runtime::batch::Batch;
 /// Where the timer rests while nothing is due.
 const IDLE: Duration = Duration::from_secs(3600);
 
-/// DTMF conversion of a call with an `info` trunk: the phone's events are read, the trunk's
-/// stream toward the phone is renumbered to make room for the events played to it.
+/// DTMF conversion of a call: the events played toward one side (renumbering the stream
+/// toward it to make room for them), and with an `info` trunk the phone's own events read
+/// on that same side.
 struct Convert {
-    /// The phone's RTP socket index (0 or 2).
+    /// The RTP socket index (0 or 2) of the side the digits are played to: the phone's with
+    /// an `info` trunk, the trunk's for a phone's INFOs.
     phone: usize,
-    detector: EventDetector,
+    /// Reads the phone's events (an `info` trunk's call only).
+    detector: Option<EventDetector>,
     injector: EventInjector,
 }
 
@@ -201,9 +204,19 @@ impl Call<'_> {
             Control::Dtmf { phone, pt } => {
                 self.dtmf = Some(Box::new(Convert {
                     phone: rtp_index(phone),
-                    detector: EventDetector::new(pt),
+                    detector: Some(EventDetector::new(pt)),
                     injector: EventInjector::new(pt),
                 }));
+            }
+            Control::Play { toward, pt } => {
+                // An `info` trunk's conversion, once set, already plays toward the phone.
+                if self.dtmf.is_none() {
+                    self.dtmf = Some(Box::new(Convert {
+                        phone: rtp_index(toward),
+                        detector: None,
+                        injector: EventInjector::new(pt),
+                    }));
+                }
             }
             Control::Digit { toward, digit } => {
                 if let Some(d) = self.dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
@@ -261,7 +274,8 @@ impl Call<'_> {
         if let Some(d) = self.dtmf.as_mut() {
             if i == d.phone {
                 // The phone's digits go to the trunk as INFO, not as RTP it was not offered.
-                if let Detected::Event(digits) = d.detector.on_packet(packet) {
+                let detected = d.detector.as_mut().map(|det| det.on_packet(packet));
+                if let Some(Detected::Event(digits)) = detected {
                     for digit in digits {
                         if let Some(id) = self.id {
                             let _ = self.events.send(RelayEvent::Digit {

@@ -4,7 +4,7 @@
 //! played to the phone.
 
 use super::media::anchored;
-use super::net::{addr, Net};
+use super::net::{addr, Net, SDP_B};
 use super::{trunk, Answered};
 use crate::sip::proto::call::leg::Dialog;
 use crate::sip::proto::call::{CallEvent, Side, Target, TrunkMedia};
@@ -35,6 +35,11 @@ fn trunk_with(telephone_event: bool) -> Target {
 
 /// The phone calls out through trunk 1 with `PHONE_OFFER`, the trunk answers.
 fn call_out(net: &mut Net, telephone_event: bool) -> (Answered, String) {
+    call_out_answered(net, telephone_event, SDP_B)
+}
+
+/// [`call_out`], the trunk answering with `answer`.
+fn call_out_answered(net: &mut Net, telephone_event: bool, answer: &[u8]) -> (Answered, String) {
     let invite = net.dial_with(
         "sip:4185551234@10.0.0.2",
         anchored(trunk_with(telephone_event)),
@@ -43,7 +48,7 @@ fn call_out(net: &mut Net, telephone_event: bool) -> (Answered, String) {
     net.run(1.0);
     let (tx, b_invite) = net.take_request(1, Method::Invite);
     let offer = String::from_utf8_lossy(&b_invite.body).into_owned();
-    let b_ok = net.reply(1, tx, &b_invite, 200);
+    let b_ok = net.reply_with(1, tx, &b_invite, 200, answer);
     net.run(1.0);
     let ok = net.response(0, 200);
     let mut a = net.dialog(&invite, &ok, true);
@@ -260,6 +265,116 @@ fn an_rfc2833_trunk_keeps_telephone_event_and_converts_nothing() {
         1,
         "relayed as before"
     );
+}
+
+/// A trunk's answer with RFC 4733 events as payload type 101 (the phone offered 96).
+const TRUNK_ANSWER: &[u8] = b"v=0\r\n\
+o=trunk 1 1 IN IP4 10.0.0.10\r\n\
+s=-\r\n\
+c=IN IP4 10.0.0.10\r\n\
+t=0 0\r\n\
+m=audio 5000 RTP/AVP 0 101\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=fmtp:101 0-16\r\n";
+
+/// A phone that sends its digits in INFOs, calling out through an `rfc2833` trunk: the
+/// relay is told to play digits to the trunk with the trunk's payload type, and the phone's
+/// DTMF INFO is answered here and played to the trunk as events, as Asterisk turns DTMF
+/// into the mode of the channel it goes to. Its other INFOs, and the trunk's, are relayed
+/// as before.
+#[test]
+fn a_phones_info_is_played_to_an_rfc2833_trunk_as_events() {
+    let mut net = Net::new(1);
+    let (mut call, _) = call_out_answered(&mut net, true, TRUNK_ANSWER);
+    let told: Vec<_> = net
+        .call_events
+        .iter()
+        .filter_map(|e| match e {
+            CallEvent::Play { toward, pt, .. } => Some((*toward, *pt)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(told, vec![(Side::Callee, 101)], "the trunk's payload type");
+    assert!(!net
+        .call_events
+        .iter()
+        .any(|e| matches!(e, CallEvent::Dtmf { .. })));
+
+    trunk_info_from(&mut net, 0, &mut call.a, "Signal=7\r\nDuration=200\r\n");
+    net.run(0.5);
+    trunk_info_as(&mut net, 0, &mut call.a, "application/dtmf", "#");
+    net.run(0.5);
+    trunk_info_from(&mut net, 0, &mut call.a, "Signal=Z\r\n");
+    net.run(0.5);
+    let infos = net.statuses(0);
+    assert_eq!(infos[infos.len() - 3..], [200, 200, 400], "{infos:?}");
+    assert!(
+        net.sent_to(addr(10), Method::Info).is_empty(),
+        "none relayed"
+    );
+    assert_eq!(
+        digits_played(&net),
+        vec![(Side::Callee, '7', 200), (Side::Callee, '#', 160)]
+    );
+
+    // The trunk's own DTMF INFO, then the phone's INFO of another kind: relayed.
+    trunk_info(
+        &mut net,
+        &mut call.b,
+        "application/dtmf-relay",
+        "Signal=5\r\n",
+    );
+    net.run(0.5);
+    assert_eq!(net.sent_to(addr(1), Method::Info).len(), 1);
+    // One request relayed at a time: the phone answers it before its own goes.
+    let (tx, info) = net.take_request(0, Method::Info);
+    net.reply(0, tx, &info, 200);
+    net.run(0.5);
+    trunk_info_as(&mut net, 0, &mut call.a, "application/x-vendor", "hello");
+    net.run(0.5);
+    assert_eq!(net.sent_to(addr(10), Method::Info).len(), 1);
+    assert_eq!(digits_played(&net).len(), 2);
+}
+
+/// The same on a call an `rfc2833` trunk brings in: the phone that answered sends its
+/// digits in INFOs, and they are played to the trunk (the caller) with the payload type of
+/// the trunk's offer.
+#[test]
+fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
+    use crate::sip::proto::call::NewCall;
+    let mut net = Net::new(1);
+    // Peer 0 is the provider calling in (101 in its offer), peer 1 the phone.
+    let new = NewCall {
+        caller_is_phone: false,
+        from_trunk: Some("provider".into()),
+        ..anchored(Target::Contacts(vec![super::contact(1)]))
+    };
+    let offer = String::from_utf8_lossy(TRUNK_ANSWER).replace("o=trunk", "o=provider");
+    let invite = net.dial_with("sip:4185550000@10.0.0.2", new, |i| {
+        i.body = offer.into_bytes();
+    });
+    net.run(1.0);
+    let (tx, b_invite) = net.take_request(1, Method::Invite);
+    let b_ok = net.reply_with(1, tx, &b_invite, 200, SDP_B);
+    net.run(1.0);
+    assert!(net.call_events.iter().any(|e| matches!(
+        e,
+        CallEvent::Play {
+            toward: Side::Caller,
+            pt: 101,
+            ..
+        }
+    )));
+    let ok = net.response(0, 200);
+    let mut a = net.dialog(&invite, &ok, true);
+    net.send_in_dialog(0, &mut a, Method::Ack, false);
+    net.run(1.0);
+    let mut b = net.dialog(&b_invite, &b_ok, false);
+    trunk_info_from(&mut net, 1, &mut b, "Signal=4\r\nDuration=120\r\n");
+    net.run(0.5);
+    assert_eq!(digits_played(&net), vec![(Side::Caller, '4', 120)]);
+    assert!(net.sent_to(addr(1), Method::Info).is_empty(), "not relayed");
 }
 
 /// A phone's answer with RFC 4733 events as the offer numbered them.

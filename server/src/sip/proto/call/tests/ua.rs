@@ -73,6 +73,18 @@ impl Net {
 
     /// Peer `p` answers `req` (2xx and 18x carry its SDP and Contact).
     pub fn reply(&mut self, p: usize, tx: TxId, req: &Request, status: u16) -> Response {
+        self.reply_with(p, tx, req, status, SDP_B)
+    }
+
+    /// [`Net::reply`] whose 183 or 2xx carries `sdp`.
+    pub fn reply_with(
+        &mut self,
+        p: usize,
+        tx: TxId,
+        req: &Request,
+        status: u16,
+        sdp: &[u8],
+    ) -> Response {
         let now = self.now;
         let peer = &mut self.peers[p];
         let mut resp = Response::for_request(req, status, message::default_reason(status));
@@ -83,7 +95,7 @@ impl Net {
             let me = format!("sip:peer@{}", peer.addr);
             resp.headers.contact = vec![Contact::Addr(NameAddr::new(me))];
             if status != 180 {
-                with_sdp(&mut resp.headers.extra, &mut resp.body, SDP_B);
+                with_sdp(&mut resp.headers.extra, &mut resp.body, sdp);
             }
         }
         if status >= 200 {
