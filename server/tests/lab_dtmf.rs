@@ -312,8 +312,8 @@ async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
 /// (d) Trunk in mode `rfc2833`, the phone sending "4" in an INFO 2 s into
 /// the call: the INFO is answered here (the phone's SIPp checks the 200) and
 /// not relayed (the provider's SIPp would fail on it), and the provider
-/// hears event 4 in the phone's stream with the payload type of its own
-/// SDP (101), ending with end packets.
+/// hears event 4 in the phone's stream (its SSRC) with the payload type of
+/// its own SDP (101), ending with end packets.
 #[tokio::test]
 async fn lab_a_phones_info_reaches_an_rfc2833_trunk_as_event_packets() {
     let test = "dtmf-phone-info";
@@ -341,8 +341,13 @@ async fn lab_a_phones_info_reaches_an_rfc2833_trunk_as_event_packets() {
     let mut pressed: Vec<u8> = got.iter().map(|e| e.0).collect();
     pressed.dedup();
     let ends = got.iter().filter(|e| e.1).count();
+    // In the phone's stream, as RFC 4733 §2.1 wants: its SSRC.
+    let ours = heard
+        .iter()
+        .filter(|h| h.pt == EVENT_PT)
+        .all(|h| h.ssrc == PHONE_SSRC);
     p.check(
-        pressed == [4] && ends >= 1 && audio(&heard) >= (TICKS * 95 / 100) as usize,
+        pressed == [4] && ends >= 1 && ours && audio(&heard) >= (TICKS * 95 / 100) as usize,
         format!(
             "the provider should hear event 4, ended, among the phone's audio ({} packets): {got:?}",
             audio(&heard)

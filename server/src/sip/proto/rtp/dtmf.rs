@@ -261,6 +261,18 @@ impl EventInjector {
         }
     }
 
+    /// An injector joining a stream already under way, whose last packet relayed toward the
+    /// side had header `last` (`None`: none yet): its events continue that stream.
+    pub fn continuing(pt: u8, last: Option<Header>) -> Self {
+        let mut injector = Self::new(pt);
+        injector.last = last.map(|h| Stream {
+            ssrc: h.ssrc,
+            seq: h.seq,
+            timestamp: h.timestamp,
+        });
+        injector
+    }
+
     /// A packet of the trunk's stream on its way to the phone: renumbered in place.
     pub fn forward(&mut self, packet: &mut [u8]) {
         let Some(h) = Header::parse(packet) else {

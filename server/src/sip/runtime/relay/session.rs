@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 
 use super::{lock, Control, Pair, RelayEvent, Shared, Update, BATCH, MAX_PACKET};
 use crate::sip::proto::call::{CallId, Side};
+use crate::sip::proto::rtp::stats::Header;
 use crate::sip::proto::rtp::{Detected, EventDetector, EventInjector, Latch, MediaWatch};
 use crate::sip::runtime::batch::Batch;
 
@@ -39,6 +40,17 @@ struct Convert {
     /// Reads the phone's events (an `info` trunk's call only).
     detector: Option<EventDetector>,
     injector: EventInjector,
+}
+
+/// Where a phone's DTMF INFOs would be played as events (an `rfc2833` trunk's side, with
+/// its payload type), and the header of the last RTP packet relayed there, so that the
+/// converter, made at the first such digit, continues that stream. Most calls never see
+/// one: until then a call carries this, not a converter.
+struct Play {
+    /// The trunk's RTP socket index (0 or 2).
+    side: usize,
+    pt: u8,
+    last: Option<Header>,
 }
 
 thread_local! {
@@ -62,6 +74,8 @@ struct Call<'a> {
     id: Option<CallId>,
     /// Boxed: few calls convert DTMF, and every call's task would carry its room.
     dtmf: Option<Box<Convert>>,
+    /// Boxed for the same reason; set for calls to and from `rfc2833` trunks.
+    play: Option<Box<Play>>,
     shared: &'a Shared,
     events: mpsc::UnboundedSender<RelayEvent>,
 }
@@ -83,6 +97,7 @@ pub(super) async fn run(
         watch: MediaWatch::new(),
         id: None,
         dtmf: None,
+        play: None,
         shared,
         events,
     };
@@ -209,17 +224,24 @@ impl Call<'_> {
                 }));
             }
             Control::Play { toward, pt } => {
-                // An `info` trunk's conversion, once set, already plays toward the phone.
-                if self.dtmf.is_none() {
-                    self.dtmf = Some(Box::new(Convert {
-                        phone: rtp_index(toward),
-                        detector: None,
-                        injector: EventInjector::new(pt),
-                    }));
-                }
+                self.play = Some(Box::new(Play {
+                    side: rtp_index(toward),
+                    pt,
+                    last: None,
+                }));
             }
             Control::Digit { toward, digit } => {
-                if let Some(d) = self.dtmf.as_mut().filter(|d| d.phone == rtp_index(toward)) {
+                let at = rtp_index(toward);
+                if self.dtmf.is_none() {
+                    if let Some(p) = self.play.take_if(|p| p.side == at) {
+                        self.dtmf = Some(Box::new(Convert {
+                            phone: at,
+                            detector: None,
+                            injector: EventInjector::continuing(p.pt, p.last),
+                        }));
+                    }
+                }
+                if let Some(d) = self.dtmf.as_mut().filter(|d| d.phone == at) {
                     d.injector.push(Instant::now(), digit);
                 }
             }
@@ -271,6 +293,9 @@ impl Call<'_> {
             lock(&self.shared.meter).rtcp(side, packet);
         }
         let out = i ^ 2;
+        if let Some(p) = self.play.as_mut().filter(|p| rtp && out == p.side) {
+            p.last = Header::parse(packet).or(p.last);
+        }
         if let Some(d) = self.dtmf.as_mut() {
             if i == d.phone {
                 // The phone's digits go to the trunk as INFO, not as RTP it was not offered.

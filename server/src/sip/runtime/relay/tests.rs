@@ -418,6 +418,58 @@ async fn rtcp_goes_where_a_rtcp_names_until_the_sides_own_rtcp_latches() {
     relay.close(id);
 }
 
+/// A call to an `rfc2833` trunk whose phone sends its digits in INFOs: the phone's stream
+/// crosses as it is (its own events too) until a digit is played toward the trunk; the
+/// events then continue that stream (its SSRC, the next sequence numbers, a timestamp one
+/// frame on) and the phone's audio after them is renumbered to follow.
+#[tokio::test]
+async fn digits_played_toward_a_trunk_continue_the_phones_stream() {
+    let mut relay = relay(31600);
+    let ports = relay.open().expect("ports");
+    let id = CallId(6);
+    relay.attach(id);
+    let (phone, provider) = (udp().await, udp().await);
+    for (side, sock) in [(Side::Caller, &phone), (Side::Callee, &provider)] {
+        relay.update(id, sdp_at(side, sock.local_addr().expect("addr"), at(9)));
+    }
+    relay.play(id, Side::Callee, 101);
+    for (pt, seq, payload) in [
+        (0u8, 500u16, &[0xff; 160][..]),
+        (101, 501, &[7, 0x8a, 3, 32]),
+    ] {
+        phone
+            .send_to(&rtp(pt, seq, 16_000, 0x55, payload), at(ports.caller))
+            .await
+            .expect("send");
+        let (got, _) = recv(&provider).await.expect("the phone's stream");
+        assert_eq!((got[1], u16::from_be_bytes([got[2], got[3]])), (pt, seq));
+    }
+    relay.digit(
+        id,
+        Side::Callee,
+        crate::sip::proto::rtp::Digit::from_millis(4, 100),
+    );
+    let mut played = Vec::new();
+    while played.len() < 4 {
+        let (got, _) = recv(&provider).await.expect("event packets");
+        played.push(got);
+    }
+    for (k, p) in played.iter().enumerate() {
+        assert_eq!(p[1] & 0x7f, 101);
+        assert_eq!(u16::from_be_bytes([p[2], p[3]]), 502 + k as u16);
+        assert_eq!(&p[4..8], &16_160u32.to_be_bytes(), "one frame on");
+        assert_eq!(&p[8..12], &0x55u32.to_be_bytes(), "the phone's SSRC");
+        assert_eq!(p[12], 4);
+    }
+    phone
+        .send_to(&rtp(0, 502, 16_160, 0x55, &[0xff; 160]), at(ports.caller))
+        .await
+        .expect("send");
+    let (got, _) = recv(&provider).await.expect("audio after the digit");
+    assert_eq!(u16::from_be_bytes([got[2], got[3]]), 506, "renumbered");
+    relay.close(id);
+}
+
 #[tokio::test]
 async fn a_burst_larger_than_a_read_crosses_whole_and_in_order() {
     // 31500-31507, as no other test of this file: they run at once.
