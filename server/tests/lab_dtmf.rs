@@ -20,6 +20,7 @@ mod common;
 
 use common::lab::media::*;
 use common::lab::*;
+use common::sipp::Sipp;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -273,17 +274,25 @@ async fn lab_info_trunk_turns_rtp_digits_into_info_and_back() {
     p.verdict_of(&lab, test, &[&phone, &provider], None);
 }
 
-/// (c) Trunk in mode `rfc2833`: the phone's event packets reach the
-/// provider, "1" then "#", with their end packets.
-#[tokio::test]
-async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
-    let test = "dtmf-rfc2833";
+/// A call through a trunk in mode `rfc2833`, over: the phone dialed with its
+/// scenario, its RTP endpoint pressing the given digits.
+struct Rfc2833Call {
+    lab: Lab,
+    phone: Sipp,
+    provider: Sipp,
+    /// What the provider's RTP endpoint received.
+    heard: Vec<Heard>,
+    problems: Problems,
+    _pbx: tokio::process::Child,
+}
+
+async fn rfc2833_call(test: &str, scenario: &str, digits: &'static [(u32, u8)]) -> Rfc2833Call {
     let (lab, db) = office(test, false).await;
     dtmf_mode(&db, "rfc2833").await;
     let (mut provider, provider_sdp) = provider(&lab, 1).await;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, "lab_phone_media_uac.xml");
-    let phone_rtp = endpoint(&lab, Ns::Phone, PHONE_RTP, PHONE_SSRC, phone_sdp, &DIGITS);
+    let pbx = lab.start_trunkline(&db, &[]).await;
+    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, scenario);
+    let phone_rtp = endpoint(&lab, Ns::Phone, PHONE_RTP, PHONE_SSRC, phone_sdp, digits);
     let provider_sdp = nth(&provider_sdp, 1);
     let provider_rtp = endpoint(
         &lab,
@@ -293,20 +302,43 @@ async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
         provider_sdp,
         &[],
     );
-    let mut p = Problems::default();
-    p.check(phone.finish().await, "the phone's SIPp failed");
-    p.check(provider.finish().await, "the provider's SIPp failed");
+    let mut problems = Problems::default();
+    problems.check(phone.finish().await, "the phone's SIPp failed");
+    problems.check(provider.finish().await, "the provider's SIPp failed");
     let _ = phone_rtp.join().expect("phone RTP");
     let heard = provider_rtp.join().expect("provider RTP");
-    let got = events(&heard);
+    Rfc2833Call {
+        lab,
+        phone,
+        provider,
+        heard,
+        problems,
+        _pbx: pbx,
+    }
+}
+
+impl Rfc2833Call {
+    fn verdict(self, test: &str) {
+        let sipps = [&self.phone, &self.provider];
+        self.problems.verdict_of(&self.lab, test, &sipps, None);
+    }
+}
+
+/// (c) Trunk in mode `rfc2833`: the phone's event packets reach the
+/// provider, "1" then "#", with their end packets.
+#[tokio::test]
+async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
+    let test = "dtmf-rfc2833";
+    let mut call = rfc2833_call(test, "lab_phone_media_uac.xml", &DIGITS).await;
+    let got = events(&call.heard);
     let mut pressed: Vec<u8> = got.iter().map(|e| e.0).collect();
     pressed.dedup();
     let ends = |event: u8| got.iter().filter(|e| e.0 == event && e.1).count();
-    p.check(
+    call.problems.check(
         pressed == [1, 11] && ends(1) == 3 && ends(11) == 3,
         format!("the provider should hear events 1 then 11, 3 ends each: {got:?}"),
     );
-    p.verdict_of(&lab, test, &[&phone, &provider], None);
+    call.verdict(test);
 }
 
 /// (d) Trunk in mode `rfc2833`, the phone sending "4" in an INFO 2 s into
@@ -317,27 +349,9 @@ async fn lab_rfc2833_trunk_carries_the_phones_event_packets() {
 #[tokio::test]
 async fn lab_a_phones_info_reaches_an_rfc2833_trunk_as_event_packets() {
     let test = "dtmf-phone-info";
-    let (lab, db) = office(test, false).await;
-    dtmf_mode(&db, "rfc2833").await;
-    let (mut provider, provider_sdp) = provider(&lab, 1).await;
-    let _pbx = lab.start_trunkline(&db, &[]).await;
-    let (mut phone, phone_sdp) = phone_dialing(&lab, "phone", PHONE_IP, "lab_phone_info_uac.xml");
-    let phone_rtp = endpoint(&lab, Ns::Phone, PHONE_RTP, PHONE_SSRC, phone_sdp, &[]);
-    let provider_sdp = nth(&provider_sdp, 1);
-    let provider_rtp = endpoint(
-        &lab,
-        Ns::Inet,
-        PROVIDER_RTP,
-        PROVIDER_SSRC,
-        provider_sdp,
-        &[],
-    );
-    let mut p = Problems::default();
-    p.check(phone.finish().await, "the phone's SIPp failed");
-    p.check(provider.finish().await, "the provider's SIPp failed");
-    let _ = phone_rtp.join().expect("phone RTP");
-    let heard = provider_rtp.join().expect("provider RTP");
-    let got = events(&heard);
+    let mut call = rfc2833_call(test, "lab_phone_info_uac.xml", &[]).await;
+    let heard = &call.heard;
+    let got = events(heard);
     let mut pressed: Vec<u8> = got.iter().map(|e| e.0).collect();
     pressed.dedup();
     let ends = got.iter().filter(|e| e.1).count();
@@ -346,12 +360,10 @@ async fn lab_a_phones_info_reaches_an_rfc2833_trunk_as_event_packets() {
         .iter()
         .filter(|h| h.pt == EVENT_PT)
         .all(|h| h.ssrc == PHONE_SSRC);
-    p.check(
-        pressed == [4] && ends >= 1 && ours && audio(&heard) >= (TICKS * 95 / 100) as usize,
-        format!(
-            "the provider should hear event 4, ended, among the phone's audio ({} packets): {got:?}",
-            audio(&heard)
-        ),
+    let audio = audio(heard);
+    call.problems.check(
+        pressed == [4] && ends >= 1 && ours && audio >= (TICKS * 95 / 100) as usize,
+        format!("the provider should hear event 4, ended, among the phone's audio ({audio} packets): {got:?}"),
     );
-    p.verdict_of(&lab, test, &[&phone, &provider], None);
+    call.verdict(test);
 }

@@ -50,10 +50,7 @@ fn call_out_answered(net: &mut Net, telephone_event: bool, answer: &[u8]) -> (An
     let offer = String::from_utf8_lossy(&b_invite.body).into_owned();
     let b_ok = net.reply_with(1, tx, &b_invite, 200, answer);
     net.run(1.0);
-    let ok = net.response(0, 200);
-    let mut a = net.dialog(&invite, &ok, true);
-    net.send_in_dialog(0, &mut a, Method::Ack, false);
-    net.run(1.0);
+    let mut a = acked(net, &invite);
     let b = net.dialog(&b_invite, &b_ok, false);
     let answered = Answered {
         a,
@@ -62,6 +59,15 @@ fn call_out_answered(net: &mut Net, telephone_event: bool, answer: &[u8]) -> (An
         b_ok,
     };
     (answered, offer)
+}
+
+/// The caller (peer 0) takes the PBX's 2xx to `invite` and ACKs it: its dialog.
+fn acked(net: &mut Net, invite: &crate::sip::proto::message::Request) -> Dialog {
+    let ok = net.response(0, 200);
+    let mut a = net.dialog(invite, &ok, true);
+    net.send_in_dialog(0, &mut a, Method::Ack, false);
+    net.run(1.0);
+    a
 }
 
 fn bodies(net: &Net, method: Method) -> Vec<String> {
@@ -267,17 +273,6 @@ fn an_rfc2833_trunk_keeps_telephone_event_and_converts_nothing() {
     );
 }
 
-/// A trunk's answer with RFC 4733 events as payload type 101 (the phone offered 96).
-const TRUNK_ANSWER: &[u8] = b"v=0\r\n\
-o=trunk 1 1 IN IP4 10.0.0.10\r\n\
-s=-\r\n\
-c=IN IP4 10.0.0.10\r\n\
-t=0 0\r\n\
-m=audio 5000 RTP/AVP 0 101\r\n\
-a=rtpmap:0 PCMU/8000\r\n\
-a=rtpmap:101 telephone-event/8000\r\n\
-a=fmtp:101 0-16\r\n";
-
 /// A phone that sends its digits in INFOs, calling out through an `rfc2833` trunk: the
 /// relay is told to play digits to the trunk with the trunk's payload type, and the phone's
 /// DTMF INFO is answered here and played to the trunk as events, as Asterisk turns DTMF
@@ -286,7 +281,7 @@ a=fmtp:101 0-16\r\n";
 #[test]
 fn a_phones_info_is_played_to_an_rfc2833_trunk_as_events() {
     let mut net = Net::new(1);
-    let (mut call, _) = call_out_answered(&mut net, true, TRUNK_ANSWER);
+    let (mut call, _) = call_out_answered(&mut net, true, EVENTS_101.as_bytes());
     let told: Vec<_> = net
         .call_events
         .iter()
@@ -350,9 +345,8 @@ fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
         from_trunk: Some("provider".into()),
         ..anchored(Target::Contacts(vec![super::contact(1)]))
     };
-    let offer = String::from_utf8_lossy(TRUNK_ANSWER).replace("o=trunk", "o=provider");
     let invite = net.dial_with("sip:4185550000@10.0.0.2", new, |i| {
-        i.body = offer.into_bytes();
+        i.body = EVENTS_101.as_bytes().to_vec();
     });
     net.run(1.0);
     let (tx, b_invite) = net.take_request(1, Method::Invite);
@@ -366,10 +360,7 @@ fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
             ..
         }
     )));
-    let ok = net.response(0, 200);
-    let mut a = net.dialog(&invite, &ok, true);
-    net.send_in_dialog(0, &mut a, Method::Ack, false);
-    net.run(1.0);
+    let mut a = acked(&mut net, &invite);
     let mut b = net.dialog(&b_invite, &b_ok, false);
     trunk_info_from(&mut net, 1, &mut b, "Signal=4\r\nDuration=120\r\n");
     net.run(0.5);
@@ -377,8 +368,10 @@ fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
     assert!(net.sent_to(addr(1), Method::Info).is_empty(), "not relayed");
 }
 
-/// A phone's answer with RFC 4733 events as the offer numbered them.
-const PHONE_ANSWER: &str = "v=0\r\n\
+/// SDP with RFC 4733 events as payload type 101: a phone's answer numbering them as the
+/// offer did, a trunk's answer numbering them otherwise than the phone (96), or a
+/// provider's offer.
+const EVENTS_101: &str = "v=0\r\n\
 o=callee 1 1 IN IP4 10.0.0.10\r\n\
 s=-\r\n\
 c=IN IP4 10.0.0.10\r\n\
@@ -416,7 +409,7 @@ fn an_info_trunks_incoming_call_converts_too() {
         name: "Content-Type".into(),
         value: "application/sdp".into(),
     });
-    ok.body = PHONE_ANSWER.as_bytes().to_vec();
+    ok.body = EVENTS_101.as_bytes().to_vec();
     let now = net.now;
     net.peers[1].ep.respond(now, tx, ok).expect("answered");
     net.run(1.0);
@@ -435,10 +428,7 @@ fn an_info_trunks_incoming_call_converts_too() {
             ..
         }
     )));
-    let ok = net.response(0, 200);
-    let mut a = net.dialog(&invite, &ok, true);
-    net.send_in_dialog(0, &mut a, Method::Ack, false);
-    net.run(1.0);
+    let mut a = acked(&mut net, &invite);
 
     // The provider's INFO is answered here and played to the phone (the callee).
     trunk_info_from(&mut net, 0, &mut a, "Signal=*\r\nDuration=200\r\n");
