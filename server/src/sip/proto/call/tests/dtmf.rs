@@ -50,7 +50,7 @@ fn call_out_answered(net: &mut Net, telephone_event: bool, answer: &[u8]) -> (An
     let offer = String::from_utf8_lossy(&b_invite.body).into_owned();
     let b_ok = net.reply_with(1, tx, &b_invite, 200, answer);
     net.run(1.0);
-    let mut a = acked(net, &invite);
+    let a = acked(net, &invite);
     let b = net.dialog(&b_invite, &b_ok, false);
     let answered = Answered {
         a,
@@ -360,7 +360,7 @@ fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
             ..
         }
     )));
-    let mut a = acked(&mut net, &invite);
+    acked(&mut net, &invite);
     let mut b = net.dialog(&b_invite, &b_ok, false);
     trunk_info_from(&mut net, 1, &mut b, "Signal=4\r\nDuration=120\r\n");
     net.run(0.5);
