@@ -277,10 +277,7 @@ impl Registrar {
         let [contact @ Contact::Addr(addr)] = h.contact.as_slice() else {
             return false;
         };
-        let asked = contact
-            .expires()
-            .or(h.expires.map(|e| e.0))
-            .unwrap_or(self.cfg.default_expires);
+        let asked = self.asked(contact, h.expires.map(|e| e.0));
         if asked == 0 || asked < self.cfg.min_expires {
             return false;
         }
@@ -307,6 +304,15 @@ impl Registrar {
         b.source = source;
         b.transport = transport;
         true
+    }
+
+    /// The seconds `contact` asks to be bound for: its own `expires`, else the request's
+    /// Expires, else our default; 0 asks for its removal.
+    fn asked(&self, contact: &Contact, request_expires: Option<u32>) -> u32 {
+        contact
+            .expires()
+            .or(request_expires)
+            .unwrap_or(self.cfg.default_expires)
     }
 
     /// The line's bindings after this REGISTER (`None`: a query, nothing
@@ -339,10 +345,7 @@ impl Registrar {
             let Contact::Addr(addr) = contact else {
                 continue;
             };
-            let asked = contact
-                .expires()
-                .or(header_expires)
-                .unwrap_or(self.cfg.default_expires);
+            let asked = self.asked(contact, header_expires);
             if asked != 0 && asked < self.cfg.min_expires {
                 return Err(Refusal::TooBrief);
             }

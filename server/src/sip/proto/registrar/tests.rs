@@ -17,6 +17,9 @@ struct Fixture {
     now: Instant,
     wall: u64,
     cseq: u32,
+    /// Where the phone's REGISTERs come from, and over what.
+    source: SocketAddr,
+    transport: Transport,
 }
 
 impl Fixture {
@@ -34,6 +37,8 @@ impl Fixture {
             now,
             wall: 1_700_000_000,
             cseq: 0,
+            source: PHONE.parse().expect("addr"),
+            transport: Transport::Udp,
         }
     }
 
@@ -64,14 +69,13 @@ impl Fixture {
     }
 
     fn send(&mut self, request: &Request) -> Outcome {
-        let source = PHONE.parse().expect("addr");
         self.registrar.handle(
             &mut self.auth,
             self.now,
             self.wall,
             request,
-            source,
-            Transport::Udp,
+            self.source,
+            self.transport,
             |user| (user == "1000" || user == "1001").then(|| format!("secret-{user}")),
         )
     }
@@ -267,6 +271,24 @@ fn a_refresh_changes_its_own_binding_only() {
         ("phone-reg-2", f.wall + 900)
     );
     assert_eq!(bound[1], sibling);
+}
+
+/// A phone whose NAT router gave it a new public port refreshes with the same Contact: calls
+/// to it must go where that REGISTER came from, over its transport, not to the old mapping.
+#[test]
+fn a_refresh_from_a_new_nat_mapping_moves_the_binding_there() {
+    let mut f = Fixture::new();
+    f.register(&["<sip:1000@192.168.1.20:5060>"], Some(600));
+    let moved: SocketAddr = "198.51.100.7:40321".parse().expect("addr");
+    (f.source, f.transport) = (moved, Transport::Tcp);
+    let outcome = f.register(&["<sip:1000@192.168.1.20:5060>"], Some(600));
+    assert_eq!(outcome.response.status, 200);
+    let bound = f.registrar.contacts("1000");
+    assert_eq!(bound.len(), 1);
+    assert_eq!(
+        (bound[0].source, bound[0].transport),
+        (moved, Transport::Tcp)
+    );
 }
 
 #[test]
