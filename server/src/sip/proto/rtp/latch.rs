@@ -29,11 +29,12 @@ pub struct Latch {
     sdp: Option<SocketAddr>,
     /// Where its SIP comes from (the address a NAT router shows for it).
     signalling: Option<IpAddr>,
-    /// Where its packets come from, once [`PROBATION`] packets in a row came from there.
-    latched: Option<SocketAddr>,
-    /// The source of the last accepted packet before latching, and how many in a row came
-    /// from it.
-    probation: Option<(SocketAddr, u8)>,
+    /// Where its last accepted packet came from: latched once `run` reaches [`PROBATION`],
+    /// on probation before. One slot for both, as this sits four times in every anchored
+    /// call.
+    source: Option<SocketAddr>,
+    /// Accepted packets in a row from `source`, up to [`PROBATION`].
+    run: u8,
     /// Send to the latched source instead of the SDP.
     symmetric: bool,
     /// Packets refused: from an unknown source, or from another source once latched.
@@ -54,28 +55,24 @@ impl Latch {
     pub fn set_sdp(&mut self, sdp: Option<SocketAddr>, symmetric: bool) {
         self.sdp = sdp;
         self.symmetric = symmetric;
-        self.latched = None;
-        self.probation = None;
+        self.source = None;
+        self.run = 0;
     }
 
     /// A packet from `source` on this side's port: whether it may be forwarded.
     pub fn accept(&mut self, source: SocketAddr) -> bool {
-        let ok = match self.latched {
+        let ok = match self.latched() {
             Some(latched) => latched == source,
             None => {
                 let known = self.sdp.is_some_and(|s| s.ip() == source.ip())
                     || self.signalling == Some(source.ip());
                 if known {
-                    let run = match self.probation {
-                        Some((from, n)) if from == source => n + 1,
-                        _ => 1,
-                    };
-                    if run >= PROBATION {
-                        self.latched = Some(source);
-                        self.probation = None;
+                    self.run = if self.source == Some(source) {
+                        self.run + 1
                     } else {
-                        self.probation = Some((source, run));
-                    }
+                        1
+                    };
+                    self.source = Some(source);
                 }
                 known
             }
@@ -88,11 +85,15 @@ impl Latch {
 
     /// Where the other side's packets go to reach this side; `None`: nowhere yet.
     pub fn destination(&self) -> Option<SocketAddr> {
-        let seen = self.latched.or(self.probation.map(|(from, _)| from));
-        match (self.symmetric, seen) {
+        match (self.symmetric, self.source) {
             (true, Some(seen)) => Some(seen),
             _ => self.sdp,
         }
+    }
+
+    /// The source latched, once probation is over.
+    fn latched(&self) -> Option<SocketAddr> {
+        self.source.filter(|_| self.run >= PROBATION)
     }
 
     pub fn dropped(&self) -> u64 {
@@ -133,9 +134,9 @@ mod tests {
         feed(&mut l, "203.0.113.1:61000", 1);
         // Answered where it comes from at once, though not yet latched.
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
-        assert_eq!(l.latched, None);
+        assert_eq!(l.latched(), None);
         feed(&mut l, "203.0.113.1:61000", PROBATION - 1);
-        assert_eq!(l.latched, Some(addr("203.0.113.1:61000")));
+        assert_eq!(l.latched(), Some(addr("203.0.113.1:61000")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
         feed(&mut l, "203.0.113.1:61000", 10);
         assert_eq!(l.dropped(), 0);
@@ -148,10 +149,10 @@ mod tests {
         let mut l = phone();
         feed(&mut l, "203.0.113.1:61000", 1);
         feed(&mut l, "203.0.113.1:1024", PROBATION - 1);
-        assert_eq!(l.latched, None, "a run restarts with a new source");
+        assert_eq!(l.latched(), None, "a run restarts with a new source");
         assert_eq!(l.destination(), Some(addr("203.0.113.1:1024")));
         feed(&mut l, "203.0.113.1:1024", 1);
-        assert_eq!(l.latched, Some(addr("203.0.113.1:1024")));
+        assert_eq!(l.latched(), Some(addr("203.0.113.1:1024")));
         assert!(
             !l.accept(addr("203.0.113.1:61000")),
             "the first port, once latched"
@@ -166,7 +167,7 @@ mod tests {
             assert!(!l.accept(addr("198.51.100.66:5000")), "unknown source");
         }
         assert_eq!(l.destination(), Some(addr("192.168.77.10:4000")));
-        assert_eq!(l.latched, None);
+        assert_eq!(l.latched(), None);
         feed(&mut l, "203.0.113.1:61000", PROBATION);
         assert!(!l.accept(addr("198.51.100.66:5000")), "hijack");
         // Even from the same router, another port is another stream.
@@ -182,7 +183,7 @@ mod tests {
         l.set_sdp(Some(addr("192.168.77.10:4002")), true);
         assert_eq!(l.destination(), Some(addr("192.168.77.10:4002")));
         feed(&mut l, "203.0.113.1:61002", PROBATION);
-        assert_eq!(l.latched, Some(addr("203.0.113.1:61002")));
+        assert_eq!(l.latched(), Some(addr("203.0.113.1:61002")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61002")));
     }
 
