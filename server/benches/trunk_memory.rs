@@ -338,27 +338,25 @@ fn main() {
 }
 
 /// The relay's share of an anchored call in progress (issue 20, item 4): its four sockets
-/// registered with the media runtime, its task, control channel and quality meter, after
-/// both sides' SDP and the answer. Real sockets on 127.0.0.1 ports 40000-44999.
+/// watched by a relay thread, its table slot, control channel and quality meter, after both
+/// sides' SDP and the answer. Real sockets on 127.0.0.1 ports 40000-44999.
 fn relay_per_call() {
     use trunkline::sip::proto::call::{CallId, Side};
     use trunkline::sip::runtime::relay::{Relay, Update};
     const CALLS: u64 = 1000;
-    let (Ok(media), Ok(rt)) = (
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build(),
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build(),
-    ) else {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
         println!("\nrelay: no runtime");
         return;
     };
     rt.block_on(async {
         let ip = std::net::IpAddr::from([127, 0, 0, 1]);
-        let mut relay = Relay::new(ip, 40000, 44999, vec![media.handle().clone()]);
+        let Ok(mut relay) = Relay::new(ip, 40000, 44999, 2) else {
+            println!("\nrelay: no thread");
+            return;
+        };
         let _events = relay.take_events();
         let before = live();
         let side_at = SocketAddr::from(([127, 0, 0, 1], 9));
@@ -383,7 +381,7 @@ fn relay_per_call() {
             }
             relay.watch(id, Default::default());
         }
-        // The tasks take their messages on the media threads.
+        // The relay threads take their messages.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let (bytes, blocks) = live();
         println!(

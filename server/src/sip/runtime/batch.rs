@@ -74,6 +74,20 @@ impl<const N: usize> Batch<N> {
         }
     }
 
+    /// Reads what a non-blocking socket watched outside tokio (the relay's own poll loop)
+    /// has queued, up to `N` datagrams: an empty queue is a read of none, not an error.
+    pub fn read_fd(&mut self, socket: &impl AsRawFd) -> io::Result<()> {
+        self.count = 0;
+        match self.recvmmsg(socket.as_raw_fd()) {
+            Ok(n) => {
+                self.count = n;
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     fn recvmmsg(&mut self, fd: i32) -> io::Result<usize> {
         // SAFETY: all-zero sockaddr_storage, iovec and mmsghdr values are valid (no address,
         // no buffer); each is filled in below before use.

@@ -75,7 +75,7 @@ pub struct Runtime {
     tcp_rx: mpsc::UnboundedReceiver<TcpEvent>,
     /// The RTP relay of anchored calls; without it every call has direct media.
     relay: Option<Relay>,
-    /// What the relay's call tasks report (a side gone silent).
+    /// What the relay threads report (a side gone silent).
     relay_events: Option<mpsc::UnboundedReceiver<RelayEvent>>,
 }
 

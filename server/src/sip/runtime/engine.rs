@@ -72,12 +72,7 @@ pub async fn start(
     // Toward the LAN our own address, toward the internet the advertised one (REFERENCE §9).
     let addressing = super::addresses::addressing(local, &nat);
     let host = super::addresses::default_host(local);
-    let relay = Relay::new(
-        local.ip(),
-        nat.rtp_start,
-        nat.rtp_end,
-        media_threads(&stop)?,
-    );
+    let relay = Relay::new(local.ip(), nat.rtp_start, nat.rtp_end, media_threads())?;
     let (ready, started) = oneshot::channel();
     std::thread::Builder::new()
         .name("sip".into())
@@ -203,27 +198,13 @@ async fn serve(
     }
 }
 
-/// The threads the RTP relay's tasks run on, apart from SIP's: a flood of media costs SIP
-/// nothing but a core's share. One per core, as rtpengine runs, since a busy relay forwards
-/// more packets than one core can; each its own single-threaded runtime, a call's task staying
-/// on the thread it was given, because a work-stealing pool wakes its idle workers for every
-/// message a call's task is sent (measured: a fifth of the CPU of anchored call set-up spent
-/// switching between them). They stop with the server.
-fn media_threads(stop: &watch::Receiver<bool>) -> io::Result<Vec<tokio::runtime::Handle>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (0..cores)
-        .map(|n| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let handle = runtime.handle().clone();
-            let stop = stop.clone();
-            std::thread::Builder::new()
-                .name(format!("rtp-{n}"))
-                .spawn(move || runtime.block_on(stopped(stop)))?;
-            Ok(handle)
-        })
-        .collect()
+/// How many threads the RTP relay runs, apart from SIP's, so that a flood of media costs SIP
+/// nothing but a core's share: one per core, as rtpengine runs, since a busy relay forwards
+/// more packets than one core can. A call stays on the thread it was given (a work-stealing
+/// pool woke its idle workers for every message a call was sent: a fifth of the CPU of
+/// anchored call set-up spent switching between them). They end with the relay.
+fn media_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 async fn stopped(mut stop: watch::Receiver<bool>) {

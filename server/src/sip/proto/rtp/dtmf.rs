@@ -1,7 +1,7 @@
 //! Media layer, sans-IO: DTMF digits as RTP telephone events (RFC 4733), for a call whose
 //! trunk sends its digits as SIP INFO while the phone sends them in RTP. `EventDetector` reads
 //! the phone's event packets and reports each digit once; `EventInjector` writes a digit as
-//! event packets into the stream toward the phone. No sockets, no clock: the relay task feeds
+//! event packets into the stream toward the phone. No sockets, no clock: the relay feeds
 //! packets and `now`, and sends what `poll_transmit` gives.
 
 use std::collections::VecDeque;

@@ -2,7 +2,7 @@
 //! relay port accepts and where it sends them (`Latch`, symmetric RTP), which ports a new
 //! call may take (`PortPool`), when a call whose audio died is hung up (`MediaWatch`), and
 //! how good its audio is (`CallMeter`: RFC 3550 statistics, an E-model MOS, one-way audio).
-//! No sockets, no clock: the runtime's relay tasks feed packets, source addresses and `now`.
+//! No sockets, no clock: the runtime's relay threads feed packets, source addresses and `now`.
 
 mod clocks;
 pub mod dtmf;

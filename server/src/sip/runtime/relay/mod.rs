@@ -1,32 +1,32 @@
 //! Runtime: the RTP/RTCP relay of anchored calls. Each call gets an RTP/RTCP port pair per leg
-//! from the pool, and one task that owns those four sockets and forwards each packet to the
-//! other leg, following the latching rules of `proto::rtp`. The tasks run on the media
-//! thread's runtime, not the SIP thread's, so a flood of RTP does not hold up SIP. A call's
-//! sockets close when its task ends, which is when the call ends (the driver drops its
-//! `Session`); the ports then rest before reuse. A task also watches its call for dead audio
+//! from the pool, and is given to one of the relay's threads (`worker`), which owns those four
+//! sockets and forwards each packet to the other leg, following the latching rules of
+//! `proto::rtp`. The relay threads are not the SIP thread, so a flood of RTP does not hold up
+//! SIP. A call's sockets close when the call ends (the driver drops its `Session`); the ports
+//! then rest before reuse. Its thread also watches the call for dead audio
 //! (`proto::rtp::MediaWatch`) and reports it on the relay's event stream, which the driver
 //! reads. In a call with a DTMF mode `info` trunk it also takes the phone's RFC 4733 digits
 //! out of the stream, reporting each on that stream, and plays the trunk's digits to the
 //! phone (`proto::rtp::dtmf`); the SIP side of it is the call core's.
 
+mod poll;
 mod session;
 #[cfg(test)]
 mod tests;
+mod worker;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket as StdSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use futures_util::task::AtomicWaker;
-use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::sip::proto::call::{CallId, MediaPorts, Side};
 use crate::sip::proto::rtp::{CallMeter, Digit, MediaTimeouts, PayloadClocks, PortPool};
 use app::model::quality::CallQuality;
-use session::run;
+use worker::{Job, Media, Opened};
 
 /// Asterisk's `rtp.conf` defaults.
 pub const DEFAULT_RTP_START: u16 = 10000;
@@ -35,8 +35,8 @@ pub const DEFAULT_RTP_END: u16 = 20000;
 /// Largest datagram relayed: RTP over UDP stays under the path MTU.
 const MAX_PACKET: usize = 2048;
 
-/// Datagrams read at once; a socket with more queued is read again on the task's next turn,
-/// so a flooded port does not starve the call's other sockets.
+/// Datagrams read at once; a socket with more queued is read again on its thread's next turn,
+/// so a flooded port does not starve the other sockets.
 const BATCH: usize = 8;
 
 /// Ports tried for one pair before giving up (another program may hold some of the range).
@@ -57,10 +57,10 @@ pub struct Update {
     pub clocks: PayloadClocks,
 }
 
-/// What the driver tells a call's task.
+/// What the driver tells a call's thread.
 #[derive(Debug, Clone, Copy)]
 enum Control {
-    /// The call's id, for what the task reports.
+    /// The call's id, for what its thread reports.
     Attach(CallId),
     Sdp(Update),
     /// The call is answered: watch for dead audio.
@@ -84,7 +84,7 @@ enum Control {
     },
 }
 
-/// What a call's task reports to the driver.
+/// What the relay threads report to the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelayEvent {
     /// `silent` sent no RTP for the call's media timeout: the call is to be hung up.
@@ -97,21 +97,21 @@ pub enum RelayEvent {
     },
 }
 
-/// What the driver and a call's task share. Messages wait in `inbox` and the task takes them
-/// before it relays its next packet; it is woken for them only when they cannot wait for one
-/// (a timer to set, a digit to play, the end of the call). Before the answer no packet needs
-/// them sooner, so setting up a call wakes its task once, not once a message: each wake-up
-/// crosses threads, and it cost more than the rest of the relay's set-up.
+/// What the driver and a call's thread share. Messages wait in `inbox` and the thread takes
+/// them before it relays the call's next packet; it is woken for them only when they cannot
+/// wait for one (a timer to set, a digit to play, the end of the call). Before the answer no
+/// packet needs them sooner, so setting up a call wakes its thread once, not once a message:
+/// each wake-up crosses threads, and it cost more than the rest of the relay's set-up.
 #[derive(Debug)]
 struct Shared {
     inbox: Mutex<Inbox>,
     /// Set when `inbox` holds something new: read on each packet without a lock.
     posted: AtomicBool,
-    /// The task's waker, woken for what cannot wait for the next packet.
-    waker: AtomicWaker,
-    /// The call's media timeouts are being watched: SDP changes them, so it wakes the task.
+    /// The call's key in its thread, once the thread has it: what a wake-up names.
+    key: AtomicU64,
+    /// The call's media timeouts are being watched: SDP changes them, so it wakes the thread.
     watching: AtomicBool,
-    /// The task counts every packet in it: an uncontended lock costs far less than the
+    /// The thread counts every packet in it: an uncontended lock costs far less than the
     /// packet's two system calls, and the driver reads exact figures at the call's end.
     meter: Mutex<CallMeter>,
 }
@@ -119,17 +119,14 @@ struct Shared {
 #[derive(Debug, Default)]
 struct Inbox {
     controls: Vec<Control>,
-    /// The call is over: the task ends.
+    /// The call is over: its sockets close.
     closed: bool,
 }
 
 impl Shared {
-    fn post(&self, control: Control, wake: bool) {
+    fn post(&self, control: Control) {
         lock(&self.inbox).controls.push(control);
         self.posted.store(true, Ordering::Release);
-        if wake {
-            self.waker.wake();
-        }
     }
 
     /// What was posted since the last call, and whether the call is over (`None`): nothing
@@ -146,17 +143,30 @@ impl Shared {
     }
 }
 
-/// The relay of one call, as the driver holds it: dropping it ends the call's task.
+/// The relay of one call, as the driver holds it: dropping it ends the call's relaying.
 #[derive(Debug)]
 struct Session {
     shared: Arc<Shared>,
+    /// The thread relaying the call.
+    media: Arc<Media>,
+}
+
+impl Session {
+    /// Posts `control`, and has the thread take it now when `wake` (else with the call's
+    /// next packet).
+    fn post(&self, control: Control, wake: bool) {
+        self.shared.post(control);
+        if wake {
+            self.media.send(Job::Wake(self.shared.clone()));
+        }
+    }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         lock(&self.shared.inbox).closed = true;
         self.shared.posted.store(true, Ordering::Release);
-        self.shared.waker.wake();
+        self.media.send(Job::Wake(self.shared.clone()));
     }
 }
 
@@ -165,15 +175,14 @@ impl Drop for Session {
 pub struct Relay {
     ip: IpAddr,
     pool: Arc<Mutex<PortPool>>,
-    /// The media threads' runtimes; calls are given to them in turn.
-    media: Vec<Handle>,
+    /// The relay threads; calls are given to them in turn.
+    media: Vec<Arc<Media>>,
     next_thread: usize,
     sessions: HashMap<CallId, Session>,
     /// Ports bound for a call that has not been given its id yet.
     pending: Option<Session>,
     /// The last call found no free pair: said once, not once a call.
     exhausted: bool,
-    events: mpsc::UnboundedSender<RelayEvent>,
     /// Until the driver takes it.
     events_rx: Option<mpsc::UnboundedReceiver<RelayEvent>>,
 }
@@ -186,24 +195,27 @@ struct Pair {
 }
 
 impl Relay {
-    /// A relay binding `ip` (the SIP bind address), its tasks run on the `media` runtimes
-    /// (at least one).
-    pub fn new(ip: IpAddr, start: u16, end: u16, media: Vec<Handle>) -> Self {
+    /// A relay binding `ip` (the SIP bind address), with `threads` threads of its own (at
+    /// least one), which end when it is dropped.
+    pub fn new(ip: IpAddr, start: u16, end: u16, threads: usize) -> std::io::Result<Self> {
         let (events, events_rx) = mpsc::unbounded_channel();
-        Self {
-            events,
+        let pool = Arc::new(Mutex::new(PortPool::new(start, end)));
+        let media = (0..threads.max(1))
+            .map(|n| Media::start(n, pool.clone(), events.clone()))
+            .collect::<std::io::Result<_>>()?;
+        Ok(Self {
             events_rx: Some(events_rx),
             ip,
-            pool: Arc::new(Mutex::new(PortPool::new(start, end))),
+            pool,
             media,
             next_thread: 0,
             sessions: HashMap::new(),
             pending: None,
             exhausted: false,
-        }
+        })
     }
 
-    /// What the calls' tasks report; `None` once taken.
+    /// What the relay threads report; `None` once taken.
     pub fn take_events(&mut self) -> Option<mpsc::UnboundedReceiver<RelayEvent>> {
         self.events_rx.take()
     }
@@ -233,10 +245,11 @@ impl Relay {
         None
     }
 
-    /// Binds the ports of a new call and starts its task; `attach` then files it under the
-    /// call's id. `None` when the range is exhausted: the call then goes unanchored.
+    /// Binds the ports of a new call and gives them to a thread; `attach` then files it
+    /// under the call's id. `None` when the range is exhausted: the call then goes
+    /// unanchored.
     pub fn open(&mut self) -> Option<MediaPorts> {
-        let thread = self
+        let media = self
             .media
             .get(self.next_thread % self.media.len().max(1))?
             .clone();
@@ -263,46 +276,40 @@ impl Relay {
             caller: caller.port,
             callee: callee.port,
         };
-        let pool = self.pool.clone();
-        let events = self.events.clone();
         let shared = Arc::new(Shared {
             inbox: Mutex::default(),
             posted: AtomicBool::new(false),
-            waker: AtomicWaker::new(),
+            key: AtomicU64::new(u64::MAX),
             watching: AtomicBool::new(false),
             meter: Mutex::new(CallMeter::new(Instant::now())),
         });
-        let theirs = shared.clone();
-        thread.spawn(async move {
-            if let Err(error) = run(caller, callee, &theirs, events).await {
-                tracing::warn!(%error, "RTP relay stopped");
-            }
-            let now = Instant::now();
-            let mut pool = lock(&pool);
-            pool.release(now, ports.caller);
-            pool.release(now, ports.callee);
-        });
-        self.pending = Some(Session { shared });
+        media.send(Job::Open(Box::new(Opened {
+            caller,
+            callee,
+            ports,
+            shared: shared.clone(),
+        })));
+        self.pending = Some(Session { shared, media });
         Some(ports)
     }
 
     /// Files the session `open` just started under `id`.
     pub fn attach(&mut self, id: CallId) {
         if let Some(s) = self.pending.take() {
-            s.shared.post(Control::Attach(id), false);
+            s.post(Control::Attach(id), false);
             self.sessions.insert(id, s);
         }
     }
 
     fn send(&self, id: CallId, control: Control, wake: bool) {
         if let Some(s) = self.sessions.get(&id) {
-            s.shared.post(control, wake);
+            s.post(control, wake);
         }
     }
 
     pub fn update(&self, id: CallId, update: Update) {
         // Before the answer the new latches wait for the next packet; after it the media
-        // timeouts may change (hold), and the task's timer with them.
+        // timeouts may change (hold), and the call's timer with them.
         let watching = self
             .sessions
             .get(&id)
@@ -345,7 +352,7 @@ impl Relay {
         !self.sessions.is_empty()
     }
 
-    /// The call is over: its task ends and its sockets close. Returns its audio figures for
+    /// The call is over: its sockets close. Returns its audio figures for
     /// the call log.
     pub fn close(&mut self, id: CallId) -> Option<CallQuality> {
         let s = self.sessions.remove(&id)?;
@@ -354,7 +361,15 @@ impl Relay {
     }
 }
 
-/// A poisoned lock (a task panicked while holding it) still holds usable counts.
+impl Drop for Relay {
+    fn drop(&mut self) {
+        for media in &self.media {
+            media.send(Job::Stop);
+        }
+    }
+}
+
+/// A poisoned lock (a thread panicked while holding it) still holds usable counts.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -1,34 +1,25 @@
-//! Runtime: the task of one anchored call. It owns the call's four sockets, forwards each
-//! packet to the other leg by the latching rules of `proto::rtp::Latch`, and tells its
-//! `proto::rtp::MediaWatch` when each side was last heard from, reporting a side gone silent
-//! to the driver; in a call that converts DTMF, it reads the phone's event packets instead of
-//! relaying them and writes event packets toward the phone (`Convert`). No SIP here: what it
-//! knows of the call comes as `Control` messages.
+//! Runtime: one anchored call as its relay thread holds it. It owns the call's four sockets,
+//! forwards each packet to the other leg by the latching rules of `proto::rtp::Latch`, and
+//! tells its `proto::rtp::MediaWatch` when each side was last heard from, reporting a side
+//! gone silent to the driver; in a call that converts DTMF, it reads the phone's event packets
+//! instead of relaying them and writes event packets toward the phone (`Convert`). No SIP
+//! here: what it knows of the call comes as `Control` messages. When to read and when to look
+//! at the timer is the thread's (`worker`).
 //!
-//! A task waits on its sockets' readiness, not on a receive into a buffer of its own: the
-//! packets are read (`batch`) into one buffer per relay thread, so a call in progress holds
-//! no packet buffer. Sends do not wait either: a datagram the kernel cannot
-//! queue now is dropped, as the network would drop it, rather than holding up the other
-//! direction.
+//! Sends do not wait: a datagram the kernel cannot queue now is dropped, as the network would
+//! drop it, rather than holding up the other direction.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::Ordering;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::time::Instant;
 
-use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use super::{lock, Control, Pair, RelayEvent, Shared, Update, BATCH, MAX_PACKET};
-use crate::sip::proto::call::{CallId, Side};
+use super::{lock, Control, Pair, RelayEvent, Shared, Update, BATCH};
+use crate::sip::proto::call::{CallId, MediaPorts, Side};
 use crate::sip::proto::rtp::stats::Header;
 use crate::sip::proto::rtp::{Detected, EventDetector, EventInjector, Latch, MediaWatch};
 use crate::sip::runtime::batch::Batch;
-
-/// Where the timer rests while nothing is due.
-const IDLE: Duration = Duration::from_secs(3600);
 
 /// DTMF conversion of a call: the events played toward one side (renumbering the stream
 /// toward it to make room for them), and with an `info` trunk the phone's own events read
@@ -53,11 +44,6 @@ struct Play {
     last: Option<Header>,
 }
 
-thread_local! {
-    /// What one read takes off a socket: one buffer per relay thread, not one per call.
-    static READ: RefCell<Batch<BATCH>> = RefCell::new(Batch::new(MAX_PACKET));
-}
-
 fn rtp_index(side: Side) -> usize {
     match side {
         Side::Caller => 0,
@@ -67,94 +53,41 @@ fn rtp_index(side: Side) -> usize {
 
 /// Sockets and latches of one call: index 0 caller RTP, 1 caller RTCP, 2 callee RTP, 3 callee
 /// RTCP. A packet on socket `i` goes out of socket `i ^ 2` (same kind, other leg).
-struct Call<'a> {
-    socks: [UdpSocket; 4],
+pub(super) struct Call {
+    pub(super) socks: [UdpSocket; 4],
     latches: [Latch; 4],
     watch: MediaWatch,
     id: Option<CallId>,
-    /// Boxed: few calls convert DTMF, and every call's task would carry its room.
+    /// Boxed: few calls convert DTMF, and every call would carry its room.
     dtmf: Option<Box<Convert>>,
     /// Boxed for the same reason; set for calls to and from `rfc2833` trunks.
     play: Option<Box<Play>>,
-    shared: &'a Shared,
-    events: mpsc::UnboundedSender<RelayEvent>,
+    pub(super) shared: Arc<Shared>,
+    pub(super) ports: MediaPorts,
+    /// When the thread's timer looks at this call next. Packets only move the deadline
+    /// later: the timer is set again when it must fire sooner, and a timer that fires early
+    /// finds nothing due and is set again. Setting it on every packet would cost more than
+    /// the packet.
+    pub(super) armed: Option<Instant>,
 }
 
-pub(super) async fn run(
-    caller: Pair,
-    callee: Pair,
-    shared: &Shared,
-    events: mpsc::UnboundedSender<RelayEvent>,
-) -> std::io::Result<()> {
-    let mut call = Call {
-        socks: [
-            UdpSocket::from_std(caller.rtp)?,
-            UdpSocket::from_std(caller.rtcp)?,
-            UdpSocket::from_std(callee.rtp)?,
-            UdpSocket::from_std(callee.rtcp)?,
-        ],
-        latches: Default::default(),
-        watch: MediaWatch::new(),
-        id: None,
-        dtmf: None,
-        play: None,
-        shared,
-        events,
-    };
-    let sleep = tokio::time::sleep(IDLE);
-    tokio::pin!(sleep);
-    let mut armed: Option<Instant> = None;
-    // The socket looked at first on the next wake-up: each in turn, so a flooded port does
-    // not keep the call's other sockets waiting.
-    let mut first = 0;
-    loop {
-        if !call.take_posted() {
-            return Ok(());
-        }
-        // Packets only move the deadline later: the timer is moved when it must fire sooner,
-        // and a timer that fires early finds nothing due and is set again. Moving it on every
-        // packet would cost more than the packet.
-        if let Some(due) = call.poll_timeout() {
-            if armed.is_none_or(|a| due < a) {
-                armed = Some(due);
-                sleep.as_mut().reset(tokio::time::Instant::from_std(due));
-            }
-        }
-        let woke =
-            std::future::poll_fn(|cx| call.poll_wake(cx, sleep.as_mut(), armed.is_some(), first))
-                .await;
-        match woke {
-            Wake::Posted => {}
-            Wake::Timer => {
-                armed = None;
-                call.handle_timeout(Instant::now());
-            }
-            Wake::Readable(i) => {
-                first = (i + 1) % 4;
-                // What the driver posted applies to this packet already (a new latch, say).
-                if !call.take_posted() {
-                    return Ok(());
-                }
-                call.drain(i);
-            }
-            Wake::Failed(error) => return Err(error),
+impl Call {
+    pub(super) fn new(caller: Pair, callee: Pair, shared: Arc<Shared>, ports: MediaPorts) -> Self {
+        Self {
+            socks: [caller.rtp, caller.rtcp, callee.rtp, callee.rtcp],
+            latches: Default::default(),
+            watch: MediaWatch::new(),
+            id: None,
+            dtmf: None,
+            play: None,
+            shared,
+            ports,
+            armed: None,
         }
     }
-}
 
-/// Why the task woke.
-enum Wake {
-    /// The driver posted something.
-    Posted,
-    Timer,
-    /// Socket `i` has datagrams queued.
-    Readable(usize),
-    Failed(std::io::Error),
-}
-
-impl Call<'_> {
     /// Applies what the driver posted; `false` once the call is over.
-    fn take_posted(&mut self) -> bool {
+    pub(super) fn take_posted(&mut self) -> bool {
         let Some(controls) = self.shared.take() else {
             return false;
         };
@@ -164,35 +97,7 @@ impl Call<'_> {
         true
     }
 
-    /// Waits for the driver, the timer (when `armed`) or a socket, polling each in place: no
-    /// future per socket is kept (`select!` over four `readable()` kept four, each with its
-    /// waiter node, in every call's task for the call's length).
-    fn poll_wake(
-        &self,
-        cx: &mut Context<'_>,
-        sleep: Pin<&mut tokio::time::Sleep>,
-        armed: bool,
-        first: usize,
-    ) -> Poll<Wake> {
-        self.shared.waker.register(cx.waker());
-        if self.shared.posted.load(Ordering::Acquire) {
-            return Poll::Ready(Wake::Posted);
-        }
-        if armed && sleep.poll(cx).is_ready() {
-            return Poll::Ready(Wake::Timer);
-        }
-        for k in 0..4 {
-            let i = (first + k) % 4;
-            match self.socks[i].poll_recv_ready(cx) {
-                Poll::Ready(Ok(())) => return Poll::Ready(Wake::Readable(i)),
-                Poll::Ready(Err(error)) => return Poll::Ready(Wake::Failed(error)),
-                Poll::Pending => {}
-            }
-        }
-        Poll::Pending
-    }
-
-    fn poll_timeout(&self) -> Option<Instant> {
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
         let injecting = self.dtmf.as_ref().and_then(|d| d.injector.poll_timeout());
         match (self.watch.poll_timeout(), injecting) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -248,34 +153,47 @@ impl Call<'_> {
         }
     }
 
-    fn handle_timeout(&mut self, now: Instant) {
+    pub(super) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        events: &mpsc::UnboundedSender<RelayEvent>,
+    ) {
         if let (Some(silent), Some(id)) = (self.watch.handle_timeout(now), self.id) {
-            let _ = self.events.send(RelayEvent::MediaTimeout { id, silent });
+            let _ = events.send(RelayEvent::MediaTimeout { id, silent });
         }
         if let Some(d) = self.dtmf.as_mut() {
             while let Some(packet) = d.injector.poll_transmit(now) {
                 if let Some(dest) = self.latches[d.phone].destination() {
-                    let _ = self.socks[d.phone].try_send_to(&packet, dest);
+                    let _ = self.socks[d.phone].send_to(&packet, dest);
                 }
             }
         }
     }
 
-    /// Relays what socket `i` has queued, up to a batch; the rest waits for the task's next
-    /// turn, the socket's readiness still set.
-    fn drain(&mut self, i: usize) {
-        READ.with_borrow_mut(|batch| {
-            // An ICMP error from an earlier send surfaces here: nothing to relay.
-            if batch.read(&self.socks[i]).is_err() {
-                return;
-            }
-            for (packet, source) in batch.packets() {
-                self.relay(i, packet, source);
-            }
-        });
+    /// Relays what socket `i` has queued, up to a batch; the rest waits for the thread's
+    /// next turn, the socket still reported readable.
+    pub(super) fn drain(
+        &mut self,
+        i: usize,
+        batch: &mut Batch<BATCH>,
+        events: &mpsc::UnboundedSender<RelayEvent>,
+    ) {
+        // An ICMP error from an earlier send surfaces here: nothing to relay.
+        if batch.read_fd(&self.socks[i]).is_err() {
+            return;
+        }
+        for (packet, source) in batch.packets() {
+            self.relay(i, packet, source, events);
+        }
     }
 
-    fn relay(&mut self, i: usize, packet: &mut [u8], source: std::net::SocketAddr) {
+    fn relay(
+        &mut self,
+        i: usize,
+        packet: &mut [u8],
+        source: SocketAddr,
+        events: &mpsc::UnboundedSender<RelayEvent>,
+    ) {
         let side = if i < 2 { Side::Caller } else { Side::Callee };
         if !self.latches[i].accept(source) {
             lock(&self.shared.meter).refused(side);
@@ -303,7 +221,7 @@ impl Call<'_> {
                 if let Some(Detected::Event(digits)) = detected {
                     for digit in digits {
                         if let Some(id) = self.id {
-                            let _ = self.events.send(RelayEvent::Digit {
+                            let _ = events.send(RelayEvent::Digit {
                                 id,
                                 from: side,
                                 digit,
@@ -319,7 +237,7 @@ impl Call<'_> {
         let Some(dest) = self.latches[out].destination() else {
             return;
         };
-        if let (true, Ok(n)) = (rtp, self.socks[out].try_send_to(packet, dest)) {
+        if let (true, Ok(n)) = (rtp, self.socks[out].send_to(packet, dest)) {
             let to = if i < 2 { Side::Callee } else { Side::Caller };
             lock(&self.shared.meter).sent(to, n);
         }

@@ -20,12 +20,7 @@ async fn recv(sock: &UdpSocket) -> Option<(Vec<u8>, SocketAddr)> {
 }
 
 fn relay(start: u16) -> Relay {
-    Relay::new(
-        "127.0.0.1".parse().expect("ip"),
-        start,
-        start + 7,
-        vec![Handle::current()],
-    )
+    Relay::new("127.0.0.1".parse().expect("ip"), start, start + 7, 1).expect("relay threads")
 }
 
 fn at(port: u16) -> SocketAddr {
@@ -514,4 +509,78 @@ async fn a_burst_larger_than_a_read_crosses_whole_and_in_order() {
         "each packet counted once as read from the phone and once as sent to the provider"
     );
     relay.close(id);
+}
+
+/// A call `id` through `relay` between a new phone and a new provider, both sending from
+/// where their SDP says.
+async fn start(relay: &mut Relay, id: CallId) -> (CallId, MediaPorts, UdpSocket, UdpSocket) {
+    let ports = relay.open().expect("ports");
+    relay.attach(id);
+    let (phone, provider) = (udp().await, udp().await);
+    for (side, sock) in [(Side::Caller, &phone), (Side::Callee, &provider)] {
+        let rtp = sock.local_addr().expect("addr");
+        relay.update(id, sdp_at(side, rtp, next(rtp).expect("rtcp")));
+    }
+    (id, ports, phone, provider)
+}
+
+/// A call's audio through `ports`: one packet each way, heard by the other side from the
+/// relay's port of its own leg.
+async fn crosses(ports: MediaPorts, phone: &UdpSocket, provider: &UdpSocket, text: &str) {
+    phone
+        .send_to(text.as_bytes(), at(ports.caller))
+        .await
+        .expect("send");
+    let (got, from) = recv(provider).await.expect("the provider hears the phone");
+    assert_eq!((&got[..], from), (text.as_bytes(), at(ports.callee)));
+    provider
+        .send_to(text.as_bytes(), at(ports.callee))
+        .await
+        .expect("send");
+    let (got, from) = recv(phone).await.expect("the phone hears the provider");
+    assert_eq!((&got[..], from), (text.as_bytes(), at(ports.caller)));
+}
+
+/// Calls share a relay thread: one ending closes its own ports only, the next call takes its
+/// place in the thread's table, and every call still hears only its own audio. Dropping the
+/// relay ends its thread, which closes the ports of the calls still up.
+#[tokio::test]
+async fn calls_sharing_a_thread_keep_their_own_audio_as_others_end() {
+    // 31800-31819, as no other test of this file: five calls of two pairs each.
+    let mut relay = Relay::new("127.0.0.1".parse().expect("ip"), 31800, 31819, 1).expect("relay");
+    let mut calls = Vec::new();
+    for n in 0..3 {
+        calls.push(start(&mut relay, CallId(n)).await);
+    }
+    for (_, ports, phone, provider) in &calls {
+        crosses(*ports, phone, provider, "before").await;
+    }
+    let (ended, ended_ports, _, _) = calls.remove(1);
+    relay.close(ended);
+    let closed = async {
+        while std::net::UdpSocket::bind(at(ended_ports.caller)).is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, closed)
+        .await
+        .expect("the ended call's ports close");
+    // The next call reuses the ended call's slot in the thread.
+    calls.push(start(&mut relay, CallId(9)).await);
+    for (_, ports, phone, provider) in &calls {
+        crosses(*ports, phone, provider, "after").await;
+    }
+    let up: Vec<MediaPorts> = calls.iter().map(|c| c.1).collect();
+    drop(relay);
+    let all_closed = async {
+        while up
+            .iter()
+            .any(|p| std::net::UdpSocket::bind(at(p.callee)).is_err())
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, all_closed)
+        .await
+        .expect("a dropped relay closes its calls' ports");
 }
