@@ -3,7 +3,8 @@
 //! sockets) through `BENCH_N` outgoing calls shaped as `scripts/bench-sip` places them:
 //! the phone's INVITE challenged with 407 and sent again with credentials, the trunk's
 //! INVITE challenged by the provider and sent again, 180, 200 with SDP, the phone's ACK;
-//! direct media (no relay). After each step it prints the bytes the PBX's side holds per
+//! direct media (no relay), or with `BENCH_ANCHORED=1` media anchored (each call given
+//! relay ports, its SDP rewritten both ways; the relay itself is `trunk_memory`'s). After each step it prints the bytes the PBX's side holds per
 //! call, as the allocator hands them out (`mi_usable_size`), counted only for what the
 //! PBX allocates: the scripted phone and provider are plain text and count nothing.
 //! Then the same calls once the transactions kept for Timers D, I, L and M are gone, and
@@ -14,8 +15,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use trunkline::sip::proto::call::{
-    CallLabels, CallerId, Calls, Inbound, NewCall, Target, TrunkCredentials, TrunkMedia,
-    TrunkTarget,
+    CallLabels, CallerId, Calls, Inbound, MediaPorts, NewCall, Target, TrunkCredentials,
+    TrunkMedia, TrunkTarget,
 };
 use trunkline::sip::proto::header::NameAddr;
 use trunkline::sip::proto::message::ExtraHeader;
@@ -43,6 +44,8 @@ struct Pbx {
     ep: Endpoint,
     calls: Calls,
     now: Instant,
+    /// Media anchored: the next call's relay ports (none: direct media).
+    ports: Option<u16>,
 }
 
 /// What the PBX sent, as text, for the scripted peers (their own allocations, uncounted).
@@ -112,13 +115,21 @@ impl Pbx {
             source,
             transport,
         };
+        let ports = self.ports.map(|next| {
+            self.ports = Some(next.wrapping_add(4));
+            MediaPorts {
+                caller: next,
+                callee: next.wrapping_add(2),
+            }
+        });
         self.calls
-            .start(self.now, &mut self.ep, inbound, new_call());
+            .start(self.now, &mut self.ep, inbound, new_call(ports));
     }
 }
 
-/// The outgoing call as the dial plan routes it: one trunk, with credentials.
-fn new_call() -> NewCall {
+/// The outgoing call as the dial plan routes it: one trunk, with credentials; with `ports`,
+/// media anchored on them.
+fn new_call(ports: Option<MediaPorts>) -> NewCall {
     NewCall {
         target: Target::Trunks(vec![TrunkTarget {
             trunk_id: 1,
@@ -152,11 +163,11 @@ fn new_call() -> NewCall {
         caller_is_phone: true,
         caller_force_rport: false,
         from_trunk: None,
-        direct_media: true,
+        direct_media: ports.is_none(),
         caller_symmetric_rtp: true,
         caller_timeouts: Default::default(),
         caller_dtmf_info: false,
-        media: None,
+        media: ports,
     }
 }
 
@@ -269,6 +280,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    let anchored = std::env::var("BENCH_ANCHORED").is_ok_and(|v| v == "1");
     // The scripted phone and provider are not counted, only what the PBX does.
     only_marked();
     let start = Instant::now();
@@ -284,9 +296,15 @@ fn main() {
         ),
         calls: Calls::new(),
         now: start,
+        ports: anchored.then_some(10000),
     });
     let base = live();
-    println!("call_memory: {n} calls, phone 407 + provider 407, direct media; per call:");
+    let media = if anchored {
+        "media anchored"
+    } else {
+        "direct media"
+    };
+    println!("call_memory: {n} calls, phone 407 + provider 407, {media}; per call:");
     let mut broken = 0usize;
     // Step by step for every call, so that each figure is what one step adds.
     let mut invites = Vec::with_capacity(n);

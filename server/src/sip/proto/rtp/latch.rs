@@ -3,8 +3,8 @@
 //!
 //! - A packet is accepted before latching only from the IP address that side's SDP names or
 //!   the one its SIP comes from (a phone behind NAT sends from the router's public address,
-//!   which its SDP cannot know). Others are counted and dropped: a stranger guessing the port
-//!   gets nothing through.
+//!   which its SDP cannot know). Others are dropped (the call's meter counts them): a stranger
+//!   guessing the port gets nothing through.
 //! - A source (address and port) is latched once [`PROBATION`] accepted packets in a row came
 //!   from it, as Asterisk's `strictrtp` learns with its `probation` packets; from then on only
 //!   that source is accepted, so a stream cannot be hijacked by a packet from elsewhere. The
@@ -37,8 +37,6 @@ pub struct Latch {
     run: u8,
     /// Send to the latched source instead of the SDP.
     symmetric: bool,
-    /// Packets refused: from an unknown source, or from another source once latched.
-    dropped: u64,
 }
 
 impl Latch {
@@ -59,9 +57,10 @@ impl Latch {
         self.run = 0;
     }
 
-    /// A packet from `source` on this side's port: whether it may be forwarded.
+    /// A packet from `source` on this side's port: whether it may be forwarded. A refused
+    /// packet came from an unknown source, or from another source once latched.
     pub fn accept(&mut self, source: SocketAddr) -> bool {
-        let ok = match self.latched() {
+        match self.latched() {
             Some(latched) => latched == source,
             None => {
                 let known = self.sdp.is_some_and(|s| s.ip() == source.ip())
@@ -76,11 +75,7 @@ impl Latch {
                 }
                 known
             }
-        };
-        if !ok {
-            self.dropped += 1;
         }
-        ok
     }
 
     /// Where the other side's packets go to reach this side; `None`: nowhere yet.
@@ -94,10 +89,6 @@ impl Latch {
     /// The source latched, once probation is over.
     fn latched(&self) -> Option<SocketAddr> {
         self.source.filter(|_| self.run >= PROBATION)
-    }
-
-    pub fn dropped(&self) -> u64 {
-        self.dropped
     }
 }
 
@@ -139,7 +130,6 @@ mod tests {
         assert_eq!(l.latched(), Some(addr("203.0.113.1:61000")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
         feed(&mut l, "203.0.113.1:61000", 10);
-        assert_eq!(l.dropped(), 0);
     }
 
     /// The lab's NAT router once gave a provider's stream a new port after its first packet:
@@ -157,7 +147,6 @@ mod tests {
             !l.accept(addr("203.0.113.1:61000")),
             "the first port, once latched"
         );
-        assert_eq!(l.dropped(), 1);
     }
 
     #[test]
@@ -173,7 +162,6 @@ mod tests {
         // Even from the same router, another port is another stream.
         assert!(!l.accept(addr("203.0.113.1:61002")));
         assert_eq!(l.destination(), Some(addr("203.0.113.1:61000")));
-        assert_eq!(l.dropped(), u64::from(PROBATION) + 2);
     }
 
     #[test]

@@ -104,7 +104,9 @@ pub enum RelayEvent {
 /// each wake-up crosses threads, and it cost more than the rest of the relay's set-up.
 #[derive(Debug)]
 struct Shared {
-    inbox: Mutex<Inbox>,
+    /// `None` once the call is over: its sockets close. (Not a flag beside the messages:
+    /// the shared state would then outgrow the allocator's 512-byte class.)
+    inbox: Mutex<Option<Vec<Control>>>,
     /// Set when `inbox` holds something new: read on each packet without a lock.
     posted: AtomicBool,
     /// The call's key in its thread, once the thread has it: what a wake-up names.
@@ -116,16 +118,11 @@ struct Shared {
     meter: Mutex<CallMeter>,
 }
 
-#[derive(Debug, Default)]
-struct Inbox {
-    controls: Vec<Control>,
-    /// The call is over: its sockets close.
-    closed: bool,
-}
-
 impl Shared {
     fn post(&self, control: Control) {
-        lock(&self.inbox).controls.push(control);
+        if let Some(controls) = lock(&self.inbox).as_mut() {
+            controls.push(control);
+        }
         self.posted.store(true, Ordering::Release);
     }
 
@@ -135,11 +132,7 @@ impl Shared {
         if !self.posted.swap(false, Ordering::Acquire) {
             return Some(Vec::new());
         }
-        let mut inbox = lock(&self.inbox);
-        if inbox.closed {
-            return None;
-        }
-        Some(std::mem::take(&mut inbox.controls))
+        lock(&self.inbox).as_mut().map(std::mem::take)
     }
 }
 
@@ -164,7 +157,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        lock(&self.shared.inbox).closed = true;
+        *lock(&self.shared.inbox) = None;
         self.shared.posted.store(true, Ordering::Release);
         self.media.send(Job::Wake(self.shared.clone()));
     }
@@ -277,7 +270,7 @@ impl Relay {
             callee: callee.port,
         };
         let shared = Arc::new(Shared {
-            inbox: Mutex::default(),
+            inbox: Mutex::new(Some(Vec::new())),
             posted: AtomicBool::new(false),
             key: AtomicU64::new(u64::MAX),
             watching: AtomicBool::new(false),

@@ -1,6 +1,6 @@
 //! Runtime: a relay thread. It holds its calls in a table, waits on all their sockets at
-//! once (`poll`), reads what a readable socket has queued and relays it (`session::Call`),
-//! and looks at each call's timer when it is due. The driver reaches it through a queue and
+//! once (`poll`), reads what a socket has queued, a batch per turn, and relays it
+//! (`session::Call`), and looks at each call's timer when it is due. The driver reaches it through a queue and
 //! a bell: a new call's sockets, and a call to look at now (a control that cannot wait for
 //! the call's next packet, or the end of the call).
 //!
@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
@@ -78,6 +78,8 @@ impl Media {
             calls: Vec::new(),
             free: Vec::new(),
             live: 0,
+            more: Vec::new(),
+            again: Vec::new(),
             timers: BinaryHeap::new(),
             batch: Batch::new(MAX_PACKET),
             pool,
@@ -129,6 +131,11 @@ struct Worker {
     calls: Vec<Slot>,
     free: Vec<usize>,
     live: usize,
+    /// Sockets whose last read took a whole batch, so that more may wait there: the poll
+    /// reports only new arrivals, so they are read again on the thread's next turn.
+    more: Vec<u64>,
+    /// The same, for the turn in progress.
+    again: Vec<u64>,
     /// When each call's timer is due, by key; stale entries (a call ended, or its deadline
     /// moved sooner) are skipped when they come up and dropped in bulk when they outnumber
     /// the calls.
@@ -144,10 +151,15 @@ impl Worker {
         let mut keys = [0u64; EVENTS];
         loop {
             let now = Instant::now();
-            let timeout = self
-                .timers
-                .peek()
-                .map(|Reverse((due, _))| due.saturating_duration_since(now));
+            let timeout = if self.more.is_empty() {
+                self.timers
+                    .peek()
+                    .map(|Reverse((due, _))| due.saturating_duration_since(now))
+            } else {
+                // Datagrams wait already: only look for others.
+                Some(Duration::ZERO)
+            };
+            std::mem::swap(&mut self.more, &mut self.again);
             let n = match self.poller.wait(timeout, &mut keys) {
                 Ok(n) => n,
                 Err(error) => {
@@ -164,6 +176,11 @@ impl Worker {
                     self.readable(k);
                 }
             }
+            let mut again = std::mem::take(&mut self.again);
+            for k in again.drain(..) {
+                self.readable(k);
+            }
+            self.again = again;
             self.expire(Instant::now());
         }
     }
@@ -228,6 +245,9 @@ impl Worker {
         }
         if let Some(i) = socket {
             call.drain(i, &mut self.batch, &self.events);
+            if self.batch.len() == BATCH {
+                self.more.push(k);
+            }
         }
         arm(call, &mut self.timers, k);
     }
