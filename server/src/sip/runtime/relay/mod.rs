@@ -82,6 +82,9 @@ enum Control {
         toward: Side,
         digit: Digit,
     },
+    /// Tests only: the call's handling panics, as a fault in the relay's code would.
+    #[cfg(test)]
+    Fault,
 }
 
 /// What the relay threads report to the driver.
@@ -332,6 +335,12 @@ impl Relay {
     /// Plays `digit` toward `toward` in call `id`.
     pub fn digit(&self, id: CallId, toward: Side, digit: Digit) {
         self.send(id, Control::Digit { toward, digit }, true);
+    }
+
+    /// Tests only: makes the handling of call `id` panic.
+    #[cfg(test)]
+    fn fault(&self, id: CallId) {
+        self.send(id, Control::Fault, true);
     }
 
     /// The audio figures of call `id` now, as the live calls show them.

@@ -136,6 +136,8 @@ impl Call {
                     last: None,
                 }));
             }
+            #[cfg(test)]
+            Control::Fault => panic!("a fault in call {:?}'s relaying", self.id),
             Control::Digit { toward, digit } => {
                 let at = rtp_index(toward);
                 if self.dtmf.is_none() {

@@ -27,6 +27,19 @@ fn at(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
+/// Whether every one of `ports` can be bound again within `WAIT`: the relay closed it.
+async fn closes(ports: &[u16]) -> bool {
+    let free = async {
+        while ports
+            .iter()
+            .any(|p| std::net::UdpSocket::bind(at(*p)).is_err())
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, free).await.is_ok()
+}
+
 /// Where RTCP goes without `a=rtcp`: one port above RTP.
 fn next(rtp: SocketAddr) -> Option<SocketAddr> {
     Some(SocketAddr::new(rtp.ip(), rtp.port() + 1))
@@ -113,17 +126,10 @@ async fn media_crosses_between_the_legs_and_a_stranger_is_dropped() {
     );
 
     relay.close(id);
-    let closed = async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            if std::net::UdpSocket::bind(at(ports.caller)).is_ok() {
-                break;
-            }
-        }
-    };
-    tokio::time::timeout(WAIT, closed)
-        .await
-        .expect("the call's ports close when it ends");
+    assert!(
+        closes(&[ports.caller]).await,
+        "the call's ports close when it ends"
+    );
 }
 
 #[tokio::test]
@@ -557,14 +563,10 @@ async fn calls_sharing_a_thread_keep_their_own_audio_as_others_end() {
     }
     let (ended, ended_ports, _, _) = calls.remove(1);
     relay.close(ended);
-    let closed = async {
-        while std::net::UdpSocket::bind(at(ended_ports.caller)).is_err() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(WAIT, closed)
-        .await
-        .expect("the ended call's ports close");
+    assert!(
+        closes(&[ended_ports.caller]).await,
+        "the ended call's ports close"
+    );
     // The next call reuses the ended call's slot in the thread.
     calls.push(start(&mut relay, CallId(9)).await);
     for (_, ports, phone, provider) in &calls {
@@ -572,15 +574,26 @@ async fn calls_sharing_a_thread_keep_their_own_audio_as_others_end() {
     }
     let up: Vec<MediaPorts> = calls.iter().map(|c| c.1).collect();
     drop(relay);
-    let all_closed = async {
-        while up
-            .iter()
-            .any(|p| std::net::UdpSocket::bind(at(p.callee)).is_err())
-        {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(WAIT, all_closed)
-        .await
-        .expect("a dropped relay closes its calls' ports");
+    let callee_ports: Vec<u16> = up.iter().map(|p| p.callee).collect();
+    assert!(
+        closes(&callee_ports).await,
+        "a dropped relay closes its calls' ports"
+    );
+}
+
+/// A fault in one call's relaying (a panic) ends that call only: its ports close, and the
+/// other call on the same thread keeps its audio.
+#[tokio::test]
+async fn a_fault_in_one_call_ends_that_call_only() {
+    // 31820-31827, as no other test of this file: two calls of two pairs each.
+    let mut relay = relay(31820);
+    let (faulty, faulty_ports, _, _) = start(&mut relay, CallId(1)).await;
+    let (_, ports, phone, provider) = start(&mut relay, CallId(2)).await;
+    crosses(ports, &phone, &provider, "before").await;
+    relay.fault(faulty);
+    assert!(
+        closes(&[faulty_ports.caller]).await,
+        "the faulty call's ports close"
+    );
+    crosses(ports, &phone, &provider, "after").await;
 }

@@ -238,18 +238,29 @@ impl Worker {
         let Some((slot, call)) = named(&mut self.calls, k) else {
             return;
         };
-        // What the driver posted applies to this packet already (a new latch, say).
-        if !call.take_posted() {
-            self.close(slot);
-            return;
-        }
-        if let Some(i) = socket {
-            call.drain(i, &mut self.batch, &self.events);
-            if self.batch.len() == BATCH {
-                self.more.push(k);
+        let (batch, events, more, timers) = (
+            &mut self.batch,
+            &self.events,
+            &mut self.more,
+            &mut self.timers,
+        );
+        let going = contained(|| {
+            // What the driver posted applies to this packet already (a new latch, say).
+            if !call.take_posted() {
+                return false;
             }
+            if let Some(i) = socket {
+                call.drain(i, batch, events);
+                if batch.len() == BATCH {
+                    more.push(k);
+                }
+            }
+            arm(call, timers, k);
+            true
+        });
+        if !going {
+            self.close(slot);
         }
-        arm(call, &mut self.timers, k);
     }
 
     /// Looks at each call whose timer is due.
@@ -259,13 +270,21 @@ impl Worker {
                 break;
             }
             self.timers.pop();
-            let Some((_, call)) = named(&mut self.calls, k).filter(|(_, c)| c.armed == Some(due))
+            let Some((slot, call)) =
+                named(&mut self.calls, k).filter(|(_, c)| c.armed == Some(due))
             else {
                 continue;
             };
             call.armed = None;
-            call.handle_timeout(now, &self.events);
-            arm(call, &mut self.timers, k);
+            let (events, timers) = (&self.events, &mut self.timers);
+            let going = contained(|| {
+                call.handle_timeout(now, events);
+                arm(call, timers, k);
+                true
+            });
+            if !going {
+                self.close(slot);
+            }
         }
     }
 
@@ -298,6 +317,16 @@ impl Worker {
         pool.release(now, ports.caller);
         pool.release(now, ports.callee);
     }
+}
+
+/// Runs one call's part of a turn; `false` when it panicked, and the call is then to be
+/// closed. The thread carries every call it was given: one call's fault must end that call's
+/// audio only, as a task of its own did before the thread ran them.
+fn contained(step: impl FnOnce() -> bool) -> bool {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|_| {
+        tracing::error!("RTP relay: relaying a call failed; that call's audio stops");
+        false
+    })
 }
 
 /// The call key `k` names, with its slot, if it is still that call's.
