@@ -200,6 +200,22 @@ async fn a_side_silent_for_the_rtp_timeout_is_reported() {
     assert!(again.is_err(), "reported once: {again:?}");
 }
 
+/// Plays digit 4 (100 ms) toward `toward` of call `id`, and returns the first four event
+/// packets `sock` (that side) hears.
+async fn play_four(relay: &Relay, id: CallId, toward: Side, sock: &UdpSocket) -> Vec<Vec<u8>> {
+    relay.digit(
+        id,
+        toward,
+        crate::sip::proto::rtp::Digit::from_millis(4, 100),
+    );
+    let mut played = Vec::new();
+    while played.len() < 4 {
+        let (got, _) = recv(sock).await.expect("event packets");
+        played.push(got);
+    }
+    played
+}
+
 fn rtp(pt: u8, seq: u16, ts: u32, ssrc: u32, payload: &[u8]) -> Vec<u8> {
     let mut p = vec![0x80, pt];
     p.extend_from_slice(&seq.to_be_bytes());
@@ -282,16 +298,7 @@ async fn a_converting_call_reports_the_phones_digit_once_and_plays_the_trunks() 
     assert!(events.try_recv().is_err(), "reported once");
 
     // The trunk's digit, played into the provider's stream toward the phone.
-    relay.digit(
-        id,
-        Side::Caller,
-        crate::sip::proto::rtp::Digit::from_millis(4, 100),
-    );
-    let mut played = Vec::new();
-    while played.len() < 4 {
-        let (got, _) = recv(&phone).await.expect("event packets");
-        played.push(got);
-    }
+    let played = play_four(&relay, id, Side::Caller, &phone).await;
     for (k, p) in played.iter().enumerate() {
         assert_eq!(p[1] & 0x7f, 101);
         assert_eq!(p[1] & 0x80 != 0, k == 0, "M on the first");
@@ -446,16 +453,7 @@ async fn digits_played_toward_a_trunk_continue_the_phones_stream() {
         let (got, _) = recv(&provider).await.expect("the phone's stream");
         assert_eq!((got[1], u16::from_be_bytes([got[2], got[3]])), (pt, seq));
     }
-    relay.digit(
-        id,
-        Side::Callee,
-        crate::sip::proto::rtp::Digit::from_millis(4, 100),
-    );
-    let mut played = Vec::new();
-    while played.len() < 4 {
-        let (got, _) = recv(&provider).await.expect("event packets");
-        played.push(got);
-    }
+    let played = play_four(&relay, id, Side::Callee, &provider).await;
     for (k, p) in played.iter().enumerate() {
         assert_eq!(p[1] & 0x7f, 101);
         assert_eq!(u16::from_be_bytes([p[2], p[3]]), 502 + k as u16);

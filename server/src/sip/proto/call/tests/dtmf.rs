@@ -101,6 +101,28 @@ fn trunk_info_as(net: &mut Net, p: usize, b: &mut Dialog, content_type: &str, bo
         .expect("sent");
 }
 
+/// What the relay was told to convert: the phone's side and payload type (`CallEvent::Dtmf`).
+fn told_convert(net: &Net) -> Vec<(Side, u8)> {
+    told(net, false)
+}
+
+/// What the relay was told to play INFO digits toward: the trunk's side and payload type
+/// (`CallEvent::Play`).
+fn told_play(net: &Net) -> Vec<(Side, u8)> {
+    told(net, true)
+}
+
+fn told(net: &Net, play: bool) -> Vec<(Side, u8)> {
+    net.call_events
+        .iter()
+        .filter_map(|e| match (e, play) {
+            (CallEvent::Dtmf { phone, pt, .. }, false) => Some((*phone, *pt)),
+            (CallEvent::Play { toward, pt, .. }, true) => Some((*toward, *pt)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn digits_played(net: &Net) -> Vec<(Side, char, u32)> {
     net.call_events
         .iter()
@@ -129,16 +151,8 @@ fn an_info_trunk_is_offered_no_telephone_event_and_the_phone_keeps_its_own() {
         answer.contains("a=rtpmap:96 telephone-event/8000\r\n"),
         "{answer}"
     );
-    let told: Vec<_> = net
-        .call_events
-        .iter()
-        .filter_map(|e| match e {
-            CallEvent::Dtmf { phone, pt, .. } => Some((*phone, *pt)),
-            _ => None,
-        })
-        .collect();
     assert_eq!(
-        told,
+        told_convert(&net),
         vec![(Side::Caller, 96)],
         "the relay reads PT 96 from the phone"
     );
@@ -246,10 +260,7 @@ fn an_rfc2833_trunk_keeps_telephone_event_and_converts_nothing() {
         offer.contains("a=rtpmap:96 telephone-event/8000\r\n"),
         "{offer}"
     );
-    assert!(!net
-        .call_events
-        .iter()
-        .any(|e| matches!(e, CallEvent::Dtmf { .. })));
+    assert!(told_convert(&net).is_empty());
     let id = net.calls.snapshots()[0].id;
     let now = net.now;
     let digit = Digit {
@@ -282,19 +293,12 @@ fn an_rfc2833_trunk_keeps_telephone_event_and_converts_nothing() {
 fn a_phones_info_is_played_to_an_rfc2833_trunk_as_events() {
     let mut net = Net::new(1);
     let (mut call, _) = call_out_answered(&mut net, true, EVENTS_101.as_bytes());
-    let told: Vec<_> = net
-        .call_events
-        .iter()
-        .filter_map(|e| match e {
-            CallEvent::Play { toward, pt, .. } => Some((*toward, *pt)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(told, vec![(Side::Callee, 101)], "the trunk's payload type");
-    assert!(!net
-        .call_events
-        .iter()
-        .any(|e| matches!(e, CallEvent::Dtmf { .. })));
+    assert_eq!(
+        told_play(&net),
+        vec![(Side::Callee, 101)],
+        "the trunk's payload type"
+    );
+    assert!(told_convert(&net).is_empty());
 
     trunk_info_from(&mut net, 0, &mut call.a, "Signal=7\r\nDuration=200\r\n");
     net.run(0.5);
@@ -352,14 +356,7 @@ fn a_phones_info_is_played_to_the_rfc2833_trunk_that_called() {
     let (tx, b_invite) = net.take_request(1, Method::Invite);
     let b_ok = net.reply_with(1, tx, &b_invite, 200, SDP_B);
     net.run(1.0);
-    assert!(net.call_events.iter().any(|e| matches!(
-        e,
-        CallEvent::Play {
-            toward: Side::Caller,
-            pt: 101,
-            ..
-        }
-    )));
+    assert_eq!(told_play(&net), vec![(Side::Caller, 101)]);
     acked(&mut net, &invite);
     let mut b = net.dialog(&b_invite, &b_ok, false);
     trunk_info_from(&mut net, 1, &mut b, "Signal=4\r\nDuration=120\r\n");
